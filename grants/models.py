@@ -1,0 +1,1 @@
+"""Grant pots and applications (see issue: grants)."""

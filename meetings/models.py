@@ -1,0 +1,1 @@
+"""Meetings and registrations (see issue: meetings)."""

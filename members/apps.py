@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _sync_role_groups(**kwargs) -> None:
+    from members.roles import sync_role_groups
+
+    sync_role_groups()
+
+
+class MembersConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "members"
+    verbose_name = "Medlemmar och aktörer"
+
+    def ready(self) -> None:
+        # Role groups need the permissions of every app, which exist only after migrate.
+        post_migrate.connect(_sync_role_groups, dispatch_uid="members_sync_role_groups")

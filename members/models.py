@@ -1,0 +1,196 @@
+"""People (users) and the actors they represent in the networks."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager):
+    """Creates users who log in with their e-mail address."""
+
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra_fields) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra_fields) -> User:
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra_fields) -> User:
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person with an account; the e-mail address is the login."""
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField(_("e-postadress"), unique=True)
+    name = models.CharField(_("namn"), max_length=150, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("användare")
+        verbose_name_plural = _("användare")
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+    def get_full_name(self) -> str:
+        return self.name or self.email
+
+    def get_short_name(self) -> str:
+        return self.name or self.email
+
+
+class ActorQuerySet(models.QuerySet):
+    def public(self) -> ActorQuerySet:
+        return self.filter(is_public=True)
+
+    def represented_by(self, user) -> ActorQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(representations__user=user)
+
+
+class Actor(models.Model):
+    """An association, company, organisation, authority or private person in the networks."""
+
+    class Kind(models.TextChoices):
+        PRIVATE_PERSON = "privatperson", _("Privatperson")
+        ASSOCIATION = "forening", _("Förening")
+        COMPANY = "foretag", _("Företag")
+        ORGANISATION = "organisation", _("Organisation")
+        AUTHORITY = "myndighet", _("Myndighet / kommunal funktion")
+
+    name = models.CharField(_("namn"), max_length=200)
+    slug = models.SlugField(_("kortnamn i adressen"), max_length=220, unique=True)
+    kind = models.CharField(_("typ av aktör"), max_length=20, choices=Kind.choices)
+    description = models.TextField(_("beskrivning"), max_length=5000, blank=True)
+    logo = models.ImageField(_("logotyp"), upload_to="logos/", blank=True)
+    website = models.URLField(_("webbplats"), max_length=300, blank=True)
+    org_number = models.CharField(_("organisationsnummer"), max_length=11, blank=True)
+    contact_email = models.EmailField(_("e-post för kontakt"), blank=True)
+    contact_phone = models.CharField(_("telefon för kontakt"), max_length=40, blank=True)
+    # Contact details are shown publicly only while consent is recorded.
+    contact_consent_at = models.DateTimeField(_("samtycke lämnat"), null=True, blank=True)
+    contact_consent_text = models.TextField(_("samtyckestext"), blank=True)
+    is_public = models.BooleanField(
+        _("visas publikt"),
+        default=True,
+        help_text=_("Av när aktören har tagits bort av sina företrädare."),
+    )
+    is_demo = models.BooleanField(_("demoinnehåll"), default=False)
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+
+    objects = ActorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("aktör")
+        verbose_name_plural = _("aktörer")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["kind", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:actor-detail", kwargs={"slug": self.slug})
+
+    @property
+    def has_contact_consent(self) -> bool:
+        return self.contact_consent_at is not None
+
+
+class Representation(models.Model):
+    """A user who may act for an actor."""
+
+    class Role(models.TextChoices):
+        CONTACT = "contact", _("Kontaktperson")
+        SIGNATORY = "signatory", _("Firmatecknare")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="representations", verbose_name=_("användare")
+    )
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="representations", verbose_name=_("aktör"))
+    role = models.CharField(_("roll"), max_length=20, choices=Role.choices, default=Role.CONTACT)
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("företrädare")
+        verbose_name_plural = _("företrädare")
+        ordering = ["actor__name", "user__email"]
+        constraints = [models.UniqueConstraint(fields=["user", "actor"], name="representation_unique_user_actor")]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.actor} ({self.get_role_display()})"
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self) -> MembershipQuerySet:
+        return self.filter(status=Membership.Status.ACTIVE)
+
+
+class Membership(models.Model):
+    """An actor's membership in a network, asked for by the actor and decided by a coordinator."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Väntar på beslut")
+        ACTIVE = "active", _("Aktiv")
+        DECLINED = "declined", _("Avböjd")
+        ENDED = "ended", _("Avslutad")
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("aktör"))
+    network = models.ForeignKey(
+        "networks.Network", on_delete=models.PROTECT, related_name="memberships", verbose_name=_("nätverk")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    message = models.TextField(_("meddelande"), max_length=2000, blank=True)
+    requested_at = models.DateTimeField(_("ansökt"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("beslutad"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("beslutad av"),
+    )
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("medlemskap")
+        verbose_name_plural = _("medlemskap")
+        ordering = ["network__name", "actor__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["actor", "network"], name="membership_unique_actor_network"),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "active", "declined", "ended"]), name="membership_status_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["network", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.actor} i {self.network}"

@@ -1,0 +1,78 @@
+"""Roles: network coordinators (per network) and the steering group (styrgrupp).
+
+Permissions live in Django groups; which rows a coordinator may touch is decided here,
+in one place, and used by the admin and the views.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+
+COORDINATORS_GROUP = "Samordnare"
+STEERING_GROUP = "Styrgrupp"
+
+# Model permissions of each role, as "app_label.codename". Rows are limited further by
+# network for coordinators (see networks.scoping).
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    COORDINATORS_GROUP: [
+        "networks.view_network",
+        "networks.change_network",
+        "networks.view_workinggroup",
+        "networks.add_workinggroup",
+        "networks.change_workinggroup",
+        "networks.delete_workinggroup",
+        "networks.view_post",
+        "networks.add_post",
+        "networks.change_post",
+        "networks.delete_post",
+        "members.view_membership",
+        "members.change_membership",
+        "members.view_actor",
+    ],
+    STEERING_GROUP: [
+        "networks.view_network",
+        "members.view_actor",
+        "members.view_membership",
+    ],
+}
+
+
+def sync_role_groups() -> None:
+    """Create the role groups and give them their permissions; safe to run again."""
+    for group_name, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=group_name)
+        wanted = []
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            found = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if found is not None:
+                wanted.append(found)
+        group.permissions.add(*wanted)
+
+
+def is_steering_group(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, "_is_steering_group", None)
+    if cached is None:
+        cached = user.groups.filter(name=STEERING_GROUP).exists()
+        user._is_steering_group = cached
+    return cached
+
+
+def coordinated_network_ids(user) -> frozenset[int]:
+    """Ids of the networks the user coordinates (cached on the user for the request)."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_coordinated_network_ids", None)
+    if cached is None:
+        cached = frozenset(user.coordinated_networks.values_list("id", flat=True))
+        user._coordinated_network_ids = cached
+    return cached
+
+
+def is_coordinator(user, network=None) -> bool:
+    ids = coordinated_network_ids(user)
+    if network is None:
+        return bool(ids)
+    return network.pk in ids

@@ -1,0 +1,33 @@
+"""Root URLs. Pages are Swedish without a prefix and English under /en/."""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+
+from natverk import views
+from networks.sitemaps import SITEMAPS
+
+admin.site.site_header = "Stadsdelsnätverken i Gävle"
+admin.site.site_title = "Stadsdelsnätverken – administration"
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+]
+
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
+    path("", include("networks.urls")),
+    prefix_default_language=False,
+)
+
+handler404 = "natverk.views.page_not_found"
+handler500 = "natverk.views.server_error"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,34 @@
+"""Atom feed of published news."""
+
+from __future__ import annotations
+
+from django.contrib.syndication.views import Feed
+from django.urls import reverse_lazy
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
+
+from networks.models import Post
+
+FEED_LENGTH = 20
+
+
+class NewsFeed(Feed):
+    feed_type = Atom1Feed
+    title = _("Nyheter från stadsdelsnätverken i Gävle")
+    subtitle = _("Nyheter från Andersberg, Bomhus (TIBO), Brynäs och Sätra.")
+    link = reverse_lazy("networks:news")
+
+    def items(self):
+        return Post.objects.published().select_related("network")[:FEED_LENGTH]
+
+    def item_title(self, item: Post) -> str:
+        return item.tr("title")
+
+    def item_description(self, item: Post) -> str:
+        return item.tr("summary")
+
+    def item_pubdate(self, item: Post):
+        return item.published_at
+
+    def item_updateddate(self, item: Post):
+        return item.updated_at

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from networks import views
+from networks.feeds import NewsFeed
+
+app_name = "networks"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("om/", views.about, name="about"),
+    path("tillganglighet/", views.accessibility, name="accessibility"),
+    path("personuppgifter/", views.privacy, name="privacy"),
+    # /natverk/
+    path("natverk/", views.network_list, name="list"),
+    path("natverk/<slug:slug>/", views.network_detail, name="detail"),
+    # /nyheter/
+    path("nyheter/", views.news_list, name="news"),
+    path("nyheter/feed/", NewsFeed(), name="news-feed"),
+    path("nyheter/<slug:slug>/", views.post_detail, name="post-detail"),
+]

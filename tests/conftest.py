@@ -1,0 +1,87 @@
+"""The fixed cast of users, so that permission tests read like stories.
+
+- resident: has an account, represents nobody
+- rep_a: represents actor A (förening), an active member of Andersberg
+- rep_b: represents actor B (förening), an active member of Sätra
+- coord_andersberg / coord_satra: coordinators of one network each
+- steering: a member of the steering group (styrgrupp)
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+
+from members.models import Actor, Membership, Representation, User
+from members.roles import COORDINATORS_GROUP, STEERING_GROUP
+from networks.models import Network
+from networks.seed import seed_networks
+
+PASSWORD = "Lösenord-för-test-123"
+
+
+@pytest.fixture
+def networks(db) -> dict[str, Network]:
+    seed_networks()
+    return {n.slug: n for n in Network.objects.all()}
+
+
+def _user(email: str, **extra) -> User:
+    return User.objects.create_user(email=email, password=PASSWORD, name=email.split("@")[0].title(), **extra)
+
+
+@pytest.fixture
+def resident(db) -> User:
+    return _user("boende@example.se")
+
+
+@pytest.fixture
+def actor_a(networks) -> Actor:
+    actor = Actor.objects.create(name="Föreningen Alfa", slug="foreningen-alfa", kind=Actor.Kind.ASSOCIATION)
+    Membership.objects.create(actor=actor, network=networks["andersberg"], status=Membership.Status.ACTIVE)
+    return actor
+
+
+@pytest.fixture
+def actor_b(networks) -> Actor:
+    actor = Actor.objects.create(name="Föreningen Beta", slug="foreningen-beta", kind=Actor.Kind.ASSOCIATION)
+    Membership.objects.create(actor=actor, network=networks["satra"], status=Membership.Status.ACTIVE)
+    return actor
+
+
+@pytest.fixture
+def rep_a(actor_a) -> User:
+    user = _user("alfa@example.se")
+    Representation.objects.create(user=user, actor=actor_a, role=Representation.Role.SIGNATORY)
+    return user
+
+
+@pytest.fixture
+def rep_b(actor_b) -> User:
+    user = _user("beta@example.se")
+    Representation.objects.create(user=user, actor=actor_b, role=Representation.Role.SIGNATORY)
+    return user
+
+
+def _coordinator(email: str, network: Network) -> User:
+    user = _user(email, is_staff=True)
+    user.groups.add(Group.objects.get(name=COORDINATORS_GROUP))
+    network.coordinators.add(user)
+    return user
+
+
+@pytest.fixture
+def coord_andersberg(networks) -> User:
+    return _coordinator("samordnare.andersberg@example.se", networks["andersberg"])
+
+
+@pytest.fixture
+def coord_satra(networks) -> User:
+    return _coordinator("samordnare.satra@example.se", networks["satra"])
+
+
+@pytest.fixture
+def steering(db) -> User:
+    user = _user("styrgrupp@example.se", is_staff=True)
+    user.groups.add(Group.objects.get(name=STEERING_GROUP))
+    return user
