@@ -59,6 +59,18 @@ class AxePage:
         self.check()
         return response
 
+    def login(self, user) -> None:
+        """Log the browser in as `user` without going through the login form."""
+        from django.conf import settings
+        from django.test import Client
+
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        self.page.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": self.base_url}]
+        )
+
     def check(self) -> None:
         from axe_playwright_python.sync_playwright import Axe
 
