@@ -103,6 +103,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or TESTING else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where residents write about the site: accessibility problems, personal data.
+CONTACT_EMAIL = env_str("CONTACT_EMAIL", "kontaktcenter@gavle.se")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -15,4 +15,4 @@ def site(request: HttpRequest) -> dict:
         {"code": code, "name": name, "url": translate_url(path, code), "current": current.startswith(code)}
         for code, name in settings.LANGUAGES
     ]
-    return {"language_alternates": alternates, "site_url": settings.SITE_URL}
+    return {"language_alternates": alternates, "site_url": settings.SITE_URL, "contact_email": settings.CONTACT_EMAIL}

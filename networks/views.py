@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +14,9 @@ from networks.models import Network, Post, WorkingGroup
 HOME_NEWS_COUNT = 3
 NETWORK_NEWS_COUNT = 5
 NEWS_PER_PAGE = 10
+# When the accessibility statement was written and when the site was last assessed.
+ACCESSIBILITY_PREPARED_ON = date(2026, 11, 27)
+ACCESSIBILITY_REVIEWED_ON = date(2026, 11, 27)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -55,7 +60,11 @@ def post_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:
-    return render(request, "networks/accessibility.html")
+    return render(
+        request,
+        "networks/accessibility.html",
+        {"prepared_on": ACCESSIBILITY_PREPARED_ON, "reviewed_on": ACCESSIBILITY_REVIEWED_ON},
+    )
 
 
 def privacy(request: HttpRequest) -> HttpResponse:
