@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from networks.models import Network, Post, WorkingGroup
 
@@ -19,16 +20,19 @@ ACCESSIBILITY_PREPARED_ON = date(2026, 11, 27)
 ACCESSIBILITY_REVIEWED_ON = date(2026, 11, 27)
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     networks = Network.objects.all()
     news = Post.objects.published().select_related("network")[:HOME_NEWS_COUNT]
     return render(request, "networks/home.html", {"networks": networks, "news": news})
 
 
+@require_safe
 def network_list(request: HttpRequest) -> HttpResponse:
     return render(request, "networks/network_list.html", {"networks": Network.objects.all()})
 
 
+@require_safe
 def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
     network = get_object_or_404(
         Network.objects.prefetch_related(
@@ -44,21 +48,25 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "networks/network_detail.html", {"network": network, "news": news})
 
 
+@require_safe
 def about(request: HttpRequest) -> HttpResponse:
     return render(request, "networks/about.html", {"networks": Network.objects.all()})
 
 
+@require_safe
 def news_list(request: HttpRequest) -> HttpResponse:
     posts = Post.objects.published().select_related("network")
     page = Paginator(posts, NEWS_PER_PAGE).get_page(request.GET.get("sida"))
     return render(request, "networks/news_list.html", {"page": page})
 
 
+@require_safe
 def post_detail(request: HttpRequest, slug: str) -> HttpResponse:
     post = get_object_or_404(Post.objects.published().select_related("network"), slug=slug)
     return render(request, "networks/post_detail.html", {"post": post})
 
 
+@require_safe
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -67,5 +75,6 @@ def accessibility(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "networks/privacy.html")
