@@ -60,20 +60,55 @@ DEMO_POSTS: list[tuple[str | None, str, int, str, str, str, str]] = [
 
 DEMO_GROUPS: dict[str, list[tuple[str, str, str, str]]] = {
     "andersberg": [
-        ("Trygghet (demo)", "Safety (demo)", "Trygghetsvandringar och kontakt med fastighetsägare.", "Safety walks."),
-        ("Sommaraktiviteter (demo)", "Summer activities (demo)", "Aktiviteter för barn och unga på loven.", ""),
+        (
+            "Trygghet (demo)",
+            "Safety (demo)",
+            "Trygghetsvandringar och kontakt med fastighetsägare.",
+            "Safety walks and contact with property owners.",
+        ),
+        (
+            "Sommaraktiviteter (demo)",
+            "Summer activities (demo)",
+            "Aktiviteter för barn och unga på loven.",
+            "Activities for children and young people in the holidays.",
+        ),
     ],
     "bomhus": [
-        ("Unga i Bomhus (demo)", "Young people in Bomhus (demo)", "Föreningar som ordnar aktiviteter för unga.", ""),
-        ("Lokaler (demo)", "Premises (demo)", "Hjälper aktörer att hitta lokaler för sina aktiviteter.", ""),
+        (
+            "Unga i Bomhus (demo)",
+            "Young people in Bomhus (demo)",
+            "Föreningar som ordnar aktiviteter för unga.",
+            "Associations that run activities for young people.",
+        ),
+        (
+            "Lokaler (demo)",
+            "Premises (demo)",
+            "Hjälper aktörer att hitta lokaler för sina aktiviteter.",
+            "Helps members find premises for their activities.",
+        ),
     ],
     "brynas": [
-        ("Allaktivitetsytan (demo)", "The all-activity space (demo)", "Var kan en gemensam yta ligga?", ""),
-        ("Nya och gamla Brynäs (demo)", "New and old Brynäs (demo)", "Godisfabriken och resten av stadsdelen.", ""),
+        (
+            "Allaktivitetsytan (demo)",
+            "The all-activity space (demo)",
+            "Var kan en gemensam yta ligga?",
+            "Where could a shared space be placed?",
+        ),
+        (
+            "Nya och gamla Brynäs (demo)",
+            "New and old Brynäs (demo)",
+            "Godisfabriken och resten av stadsdelen.",
+            "Godisfabriken and the rest of the district.",
+        ),
     ],
     "satra": [
-        ("Kontaktlistan (demo)", "The contact list (demo)", "Aktörer som vill hitta varandra mellan träffarna.", ""),
-        ("Trygghet (demo)", "Safety (demo)", "Trygghetsfrågor i Sätra.", ""),
+        (
+            "Kontaktlistan (demo)",
+            "The contact list (demo)",
+            "Aktörer som vill hitta varandra mellan träffarna.",
+            "Members who want to find each other between meetings.",
+        ),
+        ("Trygghet (demo)", "Safety (demo)", "Trygghetsfrågor i Sätra.", "Safety questions in Sätra."),
     ],
 }
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 import networks.demo
+from networks.models import Post, WorkingGroup
 
 
 class Command(BaseCommand):
@@ -10,10 +11,14 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         if not settings.DEBUG:
             raise CommandError("seed_demo only runs with DEBUG on: demo content must never reach production.")
-        # Each app adds one line here.
+        # Each app adds one line here: (what it makes, its create_demo function).
         steps = [
             ("networks: demo news and working groups", networks.demo.create_demo),
         ]
-        for label, create in steps:
-            create()
+        for label, create_demo in steps:
+            create_demo()
             self.stdout.write(f"Demo content ready: {label}")
+        self.stdout.write(
+            f"Now {Post.objects.filter(is_demo=True).count()} demo news posts and "
+            f"{WorkingGroup.objects.filter(name__contains='(demo)').count()} demo working groups."
+        )
