@@ -24,6 +24,13 @@ def test_english_404_links_to_the_english_home_page(client, db) -> None:
     assert response.status_code == 404
     assert '<html lang="en">' in response.text
     assert 'href="/en/"' in response.text
+    assert '<a href="/finns-inte/" hreflang="sv" lang="sv">' in response.text
+
+
+def test_swedish_404_links_to_the_same_address_in_english(client, db) -> None:
+    response = client.get("/finns-inte/?a=1")
+
+    assert '<a href="/en/finns-inte/?a=1" hreflang="en" lang="en">' in response.text
 
 
 def test_500_handler_renders_the_static_error_page() -> None:
