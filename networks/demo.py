@@ -129,8 +129,10 @@ def create_demo() -> None:
                 "title_en": title_en,
                 "summary": summary,
                 "summary_en": summary_en,
-                "body": f"{summary}\n\nDet här är påhittat demoinnehåll som visar hur en nyhet ser ut.",
-                "body_en": f"{summary_en}\n\nThis is invented demo content that shows what a news item looks like.",
+                "body": "Det här är påhittat demoinnehåll som visar hur en nyhet ser ut.\n\n"
+                "En riktig nyhet skrivs av nätverkets samordnare i administrationen.",
+                "body_en": "This is invented demo content that shows what a news item looks like.\n\n"
+                "A real news item is written by the network's coordinator in the admin.",
                 "published_at": now - timedelta(days=days_ago),
                 "is_demo": True,
             },
