@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from networks.models import Post
@@ -55,11 +56,25 @@ def test_fixed_pages_pass_axe(transactional_db, networks, page) -> None:
         expect(page.page.locator("h1")).to_have_count(1)
 
 
-def test_no_horizontal_scroll_at_320_px(transactional_db, networks, page) -> None:
-    page.page.set_viewport_size({"width": 320, "height": 800})
+@pytest.mark.parametrize("width", [320, 640])  # 640 px is a 1280 px screen at 200 % zoom
+def test_no_horizontal_scroll_on_narrow_screens(transactional_db, networks, page, width: int) -> None:
+    page.page.set_viewport_size({"width": width, "height": 800})
     for path in ["/", "/natverk/andersberg/", "/en/om/"]:
         page.goto(path)
-        assert page.page.evaluate("document.scrollingElement.scrollWidth") <= 320, path
+        assert page.page.evaluate("document.scrollingElement.scrollWidth") <= width, path
+
+
+def test_skip_link_is_the_first_stop_and_moves_focus_to_the_content(transactional_db, networks, page) -> None:
+    pw = page.page
+    page.goto("/")
+
+    pw.keyboard.press("Tab")
+    skip = pw.get_by_role("link", name="Hoppa till innehållet")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    pw.keyboard.press("Enter")
+
+    expect(pw.locator("main")).to_be_focused()
 
 
 def test_home_shows_the_networks_without_javascript(transactional_db, networks, browser, live_server) -> None:
