@@ -290,6 +290,18 @@ def measure(page: Page, *, port: int, binary: str, cookies: dict[str, str], args
     )
 
 
+def worker_memory(server: subprocess.Popen) -> str:
+    """Resident memory of each gunicorn worker, from /proc (Linux)."""
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+    sizes = []
+    for pid in children.read_text().split() if children.exists() else []:
+        status = Path(f"/proc/{pid}/status")
+        found = re.search(r"^VmRSS:\s*(\d+) kB", status.read_text(), re.MULTILINE) if status.exists() else None
+        if found:
+            sizes.append(f"{int(found.group(1)) / 1024:.0f} MB")
+    return ", ".join(sizes) or "unknown"
+
+
 def transfer_size(port: int) -> tuple[list[tuple[str, int, str]], int]:
     """Home page HTML, CSS and JS as sent to a browser that accepts gzip."""
     accept = {"Accept-Encoding": "gzip"}
@@ -411,13 +423,14 @@ def main() -> None:
             log(f"Measuring {page.path}")
             results.append(measure(page, port=port, binary=binary, cookies=cookies, args=args))
         transfer = transfer_size(port)
+        memory = worker_memory(server)
     finally:
         server.terminate()
         try:
             server.wait(timeout=15)
         except subprocess.TimeoutExpired:
             server.kill()
-    text = report(results, transfer, machine(postgres_version), counts, args)
+    text = report(results, transfer, machine(postgres_version) | {"gunicorn worker memory (RSS)": memory}, counts, args)
     (RESULTS / "latest.md").write_text(text)
     print()
     print(text)
