@@ -20,8 +20,10 @@ cache only when every one of these holds:
 - the request's user, as Django sees it, is anonymous.
 
 Invalidation: one global content version, kept in the cache, is part of every key. Any
-save, delete or many-to-many change of a model of ANON_CACHE_APPS bumps it, so that the
-next request on every app server misses and renders the page anew.
+save, delete or many-to-many change of a model of ANON_CACHE_APPS bumps it when its
+transaction commits, so that the next request on every app server misses and renders
+the page anew. (Bulk operations that send no signals, `QuerySet.update()` and
+`bulk_create()`, must call `bump_content_version()` themselves.)
 
 A global version, rather than a key per page that each edit deletes, because:
 - it is always correct: an edit of one news item shows on the home page, the network's
@@ -48,6 +50,7 @@ from django.apps import AppConfig
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import cc_delim_re
@@ -180,7 +183,10 @@ def _content_changed(sender, **kwargs) -> None:
         and set(update_fields) <= _USER_FIELDS_NOT_SHOWN
     ):
         return
-    bump_content_version()
+    # After the commit, not now: a request between this save and the commit would render
+    # the old rows and store them under the new version, stale until the next edit.
+    # Outside a transaction on_commit runs at once. A rolled-back edit bumps nothing.
+    transaction.on_commit(bump_content_version, using=kwargs.get("using"))
 
 
 class PageCacheConfig(AppConfig):
