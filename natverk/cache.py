@@ -19,6 +19,9 @@ cache only when every one of these holds:
   from the path here, and the cookie rule above covers Cookie),
 - the request's user, as Django sees it, is anonymous.
 
+A stored page goes out byte for byte to every anonymous visitor: it must hold nothing
+meant for one request only (no CSP nonce; the site has no inline scripts anyway).
+
 Invalidation: one global content version, kept in the cache, is part of every key. Any
 save, delete or many-to-many change of a model of ANON_CACHE_APPS bumps it when its
 transaction commits, so that the next request on every app server misses and renders
