@@ -46,6 +46,7 @@ never equal an old one, so no page stored under an old version is served again.
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from collections.abc import Callable
 
@@ -58,6 +59,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import cc_delim_re
 from django.utils.translation import get_language_from_path
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "anon-page:version"
 # Django's cookie message storage always uses this name (CookieStorage.cookie_name).
@@ -151,11 +154,16 @@ class AnonymousPageCacheMiddleware:
         ):
             return self.get_response(request)
         try:
+            # The version is read before the page is rendered: a page rendered while an
+            # edit commits is stored under the old version, which nobody asks for again.
             key = page_key(request, content_version())
+            stored = cache.get(key)
         except DisallowedHost:
             return self.get_response(request)  # Django answers 400 further in.
+        except Exception:  # The cache is down: the site still works, only slower.
+            logger.warning("Page cache unavailable", exc_info=True)
+            return self.get_response(request)
 
-        stored = cache.get(key)
         if stored is not None:
             status, headers, content = stored
             response = HttpResponse(content, status=status)
@@ -167,7 +175,10 @@ class AnonymousPageCacheMiddleware:
         response = self.get_response(request)
         if _is_cacheable_response(request, response):
             headers = [(name, value) for name, value in response.headers.items() if name.lower() != "x-cache"]
-            cache.set(key, (response.status_code, headers, response.content), timeout=seconds)
+            try:
+                cache.set(key, (response.status_code, headers, response.content), timeout=seconds)
+            except Exception:
+                logger.warning("Page cache unavailable", exc_info=True)
         response.headers["X-Cache"] = "miss"
         return response
 

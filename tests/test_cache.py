@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template import engines
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import path
 from django.utils import timezone
 
@@ -248,3 +248,13 @@ def test_post_is_never_cached(client, networks):
 )
 def test_allow_list(path, cacheable):
     assert is_cacheable_path(path) is cacheable
+
+
+def test_site_works_when_the_cache_is_down(client, networks):
+    unreachable = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+    with override_settings(CACHES=unreachable):
+        response = client.get("/")
+    assert response.status_code == 200
+    assert "X-Cache" not in response
