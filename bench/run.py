@@ -21,6 +21,7 @@ import os
 import platform
 import re
 import secrets
+import shlex
 import shutil
 import socket
 import subprocess
@@ -215,7 +216,7 @@ def prepare(*, small: bool) -> tuple[dict[str, str], dict[str, int], str]:
 # ---- gunicorn, curl-like requests and wrk ----
 
 
-def start_gunicorn(port: int, env: dict[str, str], log_file: Path):
+def start_gunicorn(port: int, env: dict[str, str], log_file: Path, extra_args: list[str]):
     command = [
         str(REPO / ".venv" / "bin" / "gunicorn"),
         "natverk.wsgi:application",
@@ -227,6 +228,7 @@ def start_gunicorn(port: int, env: dict[str, str], log_file: Path):
         "warning",
         "--access-logfile",
         "/dev/null",
+        *extra_args,
     ]
     process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log_file.open("w"), stderr=subprocess.STDOUT)  # noqa: S603
     deadline = time.monotonic() + 30
@@ -347,7 +349,9 @@ def report(results, transfer, machine_info, counts, args) -> str:
         f"## Benchmark ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)",
         "",
         f"wrk, {args.connections} connections, {args.threads} threads, {args.duration} s per page "
-        f"(after {args.warmup} s warm-up); gunicorn, 2 sync workers; DEBUG off; cache: {args.cache_label}.",
+        f"(after {args.warmup} s warm-up); gunicorn --workers 2 {args.gunicorn_args}"
+        f"{' with gunicorn.conf.py' if (REPO / 'gunicorn.conf.py').exists() else ''}; DEBUG off; "
+        f"cache: {args.cache_label}.",
         "Queries/request: SQL queries of the first request (it renders the page; later anonymous "
         "requests are served from the page cache with 0 queries). Cache: X-Cache of the second request.",
         "",
@@ -380,6 +384,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
+    parser.add_argument(
+        "--gunicorn-args", default="", help='more gunicorn options, e.g. "--worker-class gthread --threads 4"'
+    )
     args = parser.parse_args()
 
     database_url = os.environ.get("BENCH_DATABASE_URL", f"postgres://postgres@{HOST}:5432/{DATABASE}")
@@ -416,7 +423,7 @@ def main() -> None:
     RESULTS.mkdir(exist_ok=True)
     port = args.port or free_port()
     log(f"Starting gunicorn (2 workers) on {HOST}:{port}")
-    server = start_gunicorn(port, env, RESULTS / "gunicorn.log")
+    server = start_gunicorn(port, env, RESULTS / "gunicorn.log", shlex.split(args.gunicorn_args))
     try:
         results = []
         for page in PAGES:
