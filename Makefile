@@ -65,3 +65,9 @@ format: $(STAMP)
 messages: install
 	$(DEV) $(PY) manage.py makemessages -l en --ignore=.venv --ignore=tests --no-obsolete
 	$(DEV) $(PY) manage.py compilemessages --ignore=.venv -v0
+
+# Speed and scale (issue 6): a large data set on PostgreSQL, gunicorn, wrk; about five minutes.
+# Quick check of the machinery: make bench BENCH_ARGS="--small --duration 2"
+.PHONY: bench
+bench: install
+	$(PY) bench/run.py $(BENCH_ARGS)

@@ -125,8 +125,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "natverk.querycount.QueryCountMiddleware",  # Only when QUERY_COUNT_HEADER is true.
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "natverk.cache.AnonymousPageCacheMiddleware",  # Before sessions: sees every cookie set.
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -271,3 +273,31 @@ LOGGING = {
         "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
     },
 }
+
+
+# ---- Speed and scale: anonymous page cache, query counting (issue 6) ----
+# Whole public pages are cached for visitors without a session (natverk/cache.py), in the
+# default cache above: with REDIS_URL set every app server shares the pages and the content
+# version that invalidates them. allauth keeps its rate limits in that same default cache,
+# so they are shared too; sessions live in the database (SESSION_ENGINE above).
+INSTALLED_APPS += ["natverk.cache.PageCacheConfig"]  # Connects the invalidation signals.
+# Seconds a page stays cached; 0 turns the cache off. Off in tests unless set explicitly,
+# because a page cached in one test must not answer in the next (tests/test_cache.py
+# turns it on).
+ANON_CACHE_SECONDS = env_int("ANON_CACHE_SECONDS", 0 if TESTING else 300)
+# Exact paths and path prefixes that may be cached; the same under /en/.
+ANON_CACHE_PATHS = ["/", "/sitemap.xml"]
+ANON_CACHE_PREFIXES = [
+    "/natverk/",
+    "/aktorer/",
+    "/moten/",
+    "/nyheter/",
+    "/om/",
+    "/tillganglighet/",
+    "/personuppgifter/",
+    "/bidrag/beviljade/",
+]
+# A save, delete or many-to-many change of any model of these apps makes every cached page stale.
+ANON_CACHE_APPS = ["networks", "members", "meetings", "grants"]
+# Adds X-DB-Queries (the number of SQL queries) to every response; for `make bench`.
+QUERY_COUNT_HEADER = env_bool("QUERY_COUNT_HEADER", False)
