@@ -111,7 +111,7 @@ class Meeting(models.Model):
                 violation_error_message=_("Skriv varför mötet är inställt."),
             ),
             models.CheckConstraint(
-                condition=Q(registration_enabled=False) | Q(capacity__gt=0),
+                condition=Q(registration_enabled=False) | Q(capacity__isnull=False, capacity__gt=0),
                 name="meeting_registration_has_capacity",
                 violation_error_message=_("Ange hur många platser det finns när mötet har anmälan."),
             ),
