@@ -1,4 +1,4 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from icalendar import Calendar
@@ -21,15 +21,15 @@ def _events(response):
 @pytest.mark.parametrize(
     ("local", "utc"),
     [
-        (datetime(2027, 3, 28, 18, 0, tzinfo=TZ), datetime(2027, 3, 28, 16, 0, tzinfo=timezone.utc)),
-        (datetime(2027, 10, 31, 18, 0, tzinfo=TZ), datetime(2027, 10, 31, 17, 0, tzinfo=timezone.utc)),
+        (datetime(2027, 3, 28, 18, 0, tzinfo=TZ), datetime(2027, 3, 28, 16, 0, tzinfo=UTC)),
+        (datetime(2027, 10, 31, 18, 0, tzinfo=TZ), datetime(2027, 10, 31, 17, 0, tzinfo=UTC)),
     ],
 )
 def test_dst_sundays_have_the_right_utc_time(client, networks, local, utc) -> None:
     meeting = make_meeting(networks["andersberg"], starts_at=local)
     events = _events(client.get(f"/moten/{meeting.pk}/kalender.ics"))
     event = events[f"meeting-{meeting.pk}@127.0.0.1"]
-    assert event.decoded("dtstart").astimezone(timezone.utc) == utc
+    assert event.decoded("dtstart").astimezone(UTC) == utc
     assert event["DTSTART"].params["TZID"] == "Europe/Stockholm"
 
 
