@@ -1,4 +1,5 @@
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -6,7 +7,7 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
-from meetings.models import Meeting, Registration
+from meetings.models import Meeting, Registration, RegistrationQuerySet
 from meetings.services import (
     RegistrationError,
     meeting_publish_minutes,
@@ -126,12 +127,21 @@ def test_minutes_tell_active_members_once(networks, rep_a, rep_b, resident, djan
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_people_for_the_last_seat_on_postgresql(networks):
+def test_two_people_for_the_last_seat_on_postgresql(networks, monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite has no row locks (select_for_update); this runs in CI on PostgreSQL.")
     meeting = make_meeting(networks["andersberg"], registration_enabled=True, capacity=1)
     users = [User.objects.create_user(email=f"person{i}@example.se", password="x") for i in range(2)]
     barrier = threading.Barrier(2)
+    # Widen the window between "count the seats" and "take one", so that without the row
+    # lock both threads would see a free seat.
+    original = RegistrationQuerySet.confirmed
+
+    def slow_confirmed(self):
+        time.sleep(0.3)
+        return original(self)
+
+    monkeypatch.setattr(RegistrationQuerySet, "confirmed", slow_confirmed)
     errors: list[BaseException] = []
 
     def sign_up(user: User) -> None:
