@@ -104,6 +104,15 @@ class MeetingAdmin(NetworkScopedAdminMixin, admin.ModelAdmin):
             ).select_related("network")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in {"starts_at", "ends_at"} and field is not None:
+            # The admin's split date/time inputs have no <label> of their own (axe: label).
+            date_widget, time_widget = field.widget.widgets
+            date_widget.attrs["aria-label"] = f"{field.label}: {_('datum')}"
+            time_widget.attrs["aria-label"] = f"{field.label}: {_('tid')}"
+        return field
+
     # ---- list ----
 
     @admin.display(description=gettext_lazy("anmälda"))
