@@ -19,7 +19,13 @@ from django.utils.translation import gettext_lazy
 from meetings.forms import PlanSeriesForm
 from meetings.models import Meeting, Registration
 from meetings.series import plan_series_with_skipped
-from meetings.services import SeriesDetails, meeting_publish_minutes, meeting_series_create, meeting_touch
+from meetings.services import (
+    SeriesDetails,
+    meeting_notify_cancelled,
+    meeting_publish_minutes,
+    meeting_series_create,
+    meeting_touch,
+)
 from members.roles import coordinated_network_ids, is_steering_group
 from networks.models import Network, WorkingGroup
 from networks.scoping import NetworkScopedAdminMixin, sees_all_networks
@@ -140,6 +146,14 @@ class MeetingAdmin(NetworkScopedAdminMixin, admin.ModelAdmin):
         if change and form.changed_data:
             meeting_touch(meeting=obj)
         super().save_model(request, obj, form, change)
+        if change and "status" in form.changed_data and obj.is_cancelled:
+            told = meeting_notify_cancelled(meeting=obj)
+            if told:
+                self.message_user(
+                    request,
+                    _("%(count)s anmälda har fått e-post om att mötet är inställt.") % {"count": told},
+                    messages.SUCCESS,
+                )
         if obj.minutes.strip() and obj.minutes_published_at is None:
             told = meeting_publish_minutes(meeting=obj)
             self.message_user(

@@ -174,6 +174,27 @@ def meeting_publish_minutes(*, meeting: Meeting) -> int:
     return len(emails)
 
 
+def meeting_notify_cancelled(*, meeting: Meeting) -> int:
+    """Tell everyone signed up that the meeting is cancelled; the attached .ics removes it from calendars."""
+    emails = sorted(set(Registration.objects.active().filter(meeting=meeting).values_list("user__email", flat=True)))
+    if not emails:
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        context = _mail_context(meeting)
+        subject = render_to_string("meetings/email/cancelled_subject.txt", context).strip()
+        body = render_to_string("meetings/email/cancelled.txt", context)
+    ics = calendar_bytes([meeting], name=meeting.title)
+
+    def send() -> None:
+        for email in emails:
+            message = EmailMessage(subject, body, to=[email])
+            message.attach("mote.ics", ics, "text/calendar")
+            message.send()
+
+    transaction.on_commit(send)
+    return len(emails)
+
+
 def meeting_touch(*, meeting: Meeting) -> None:
     """Bump the iCalendar SEQUENCE; call on every change so that calendars pick it up."""
     meeting.sequence = (meeting.sequence or 0) + 1

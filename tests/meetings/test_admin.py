@@ -210,3 +210,31 @@ def test_saving_minutes_publishes_them_once(
     meeting.refresh_from_db()
     assert meeting.minutes_published_at is not None
     assert [m.to for m in mail.outbox] == [[rep_a.email]]
+
+
+def test_cancelling_in_the_admin_tells_those_signed_up(
+    client, networks, coord_andersberg, resident, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+    from icalendar import Calendar
+
+    meeting = make_meeting(networks["andersberg"], registration_enabled=True, capacity=5)
+    registration_create(meeting=meeting, user=resident)
+    mail.outbox.clear()
+    client.force_login(coord_andersberg)
+    start = meeting.starts_at.astimezone()
+    data = _form(
+        networks["andersberg"],
+        starts_at_0=f"{start:%Y-%m-%d}",
+        ends_at_0=f"{start:%Y-%m-%d}",
+        registration_enabled="on",
+        capacity="5",
+        status="cancelled",
+        cancel_reason="Samordnaren är sjuk.",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"{CHANGELIST}{meeting.pk}/change/", data).status_code == 302
+    assert [m.to for m in mail.outbox] == [[resident.email]]
+    assert "Samordnaren är sjuk." in mail.outbox[0].body
+    event = Calendar.from_ical(mail.outbox[0].attachments[0][1]).walk("VEVENT")[0]
+    assert event["STATUS"] == "CANCELLED"
