@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -147,9 +147,18 @@ def get_registration_for_user(request: HttpRequest, pk: int) -> Registration:
 @login_required
 @require_GET
 def my_registrations(request: HttpRequest) -> HttpResponse:
+    ahead = Registration.objects.waitlisted().filter(
+        meeting=OuterRef("meeting"), created_at__lte=OuterRef("created_at")
+    )
     registrations = (
         Registration.objects.active()
         .filter(user=request.user, meeting__ends_at__gte=timezone.now())
+        .annotate(
+            waitlist_position=Subquery(
+                ahead.order_by().values("meeting").annotate(n=Count("pk")).values("n")[:1],
+                output_field=IntegerField(),
+            )
+        )
         .select_related("meeting__network", "actor")
         .order_by("meeting__starts_at", "pk")
     )

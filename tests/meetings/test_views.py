@@ -122,6 +122,7 @@ def test_full_meeting_tells_about_the_waiting_list(client, meeting, resident, re
     response = client.post(f"/moten/{meeting.pk}/anmalan/", {"attendee": "self"})
     assert "väntelistan" in _messages(response)[0]
     assert Registration.objects.get(user=resident).status == Registration.Status.WAITLISTED
+    assert "plats 1 i kön" in client.get("/mina-sidor/moten/").content.decode()
 
 
 def test_closed_registration_is_a_message_not_an_error(client, networks, resident):
@@ -191,3 +192,21 @@ def test_query_count_does_not_grow(client, networks, django_assert_num_queries, 
     _many(networks, 30)
     with django_assert_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_my_registrations_query_count_does_not_grow(client, networks, resident, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def sign_up(n: int) -> None:
+        for _ in range(n):
+            meeting = make_meeting(networks["satra"], registration_enabled=True, capacity=1)
+            registration_create(meeting=meeting, user=resident)
+
+    client.force_login(resident)
+    sign_up(3)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/mina-sidor/moten/")
+    sign_up(30)
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert client.get("/mina-sidor/moten/").status_code == 200
