@@ -25,6 +25,7 @@ from meetings.services import (
     meeting_publish_minutes,
     meeting_series_create,
     meeting_touch,
+    registration_fill_seats,
 )
 from members.roles import coordinated_network_ids, is_steering_group
 from networks.models import Network, WorkingGroup
@@ -146,6 +147,15 @@ class MeetingAdmin(NetworkScopedAdminMixin, admin.ModelAdmin):
         if change and form.changed_data:
             meeting_touch(meeting=obj)
         super().save_model(request, obj, form, change)
+        if change and {"capacity", "registration_enabled"} & set(form.changed_data):
+            promoted = registration_fill_seats(meeting=obj)
+            if promoted:
+                self.message_user(
+                    request,
+                    _("%(count)s personer har flyttats från väntelistan och fått e-post om det.")
+                    % {"count": len(promoted)},
+                    messages.SUCCESS,
+                )
         if change and "status" in form.changed_data and obj.is_cancelled:
             told = meeting_notify_cancelled(meeting=obj)
             if told:

@@ -109,6 +109,25 @@ def registration_cancel(*, registration: Registration, user: User) -> Registrati
     return promoted
 
 
+def registration_fill_seats(*, meeting: Meeting) -> list[Registration]:
+    """Move people up from the waiting list while seats are free (after the capacity grew)."""
+    promoted: list[Registration] = []
+    with transaction.atomic():
+        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if not locked.registration_enabled or locked.is_cancelled:
+            return promoted
+        free = (locked.capacity or 0) - Registration.objects.confirmed().filter(meeting=locked).count()
+        if free <= 0:
+            return promoted
+        for registration in Registration.objects.waitlisted().filter(meeting=locked)[:free]:
+            registration.status = Registration.Status.CONFIRMED
+            registration.promoted_at = timezone.now()
+            registration.save(update_fields=["status", "promoted_at"])
+            _mail_after_commit(registration, "promoted")
+            promoted.append(registration)
+    return promoted
+
+
 # ---- reminders and minutes ----
 
 

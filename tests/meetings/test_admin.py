@@ -238,3 +238,29 @@ def test_cancelling_in_the_admin_tells_those_signed_up(
     assert "Samordnaren är sjuk." in mail.outbox[0].body
     event = Calendar.from_ical(mail.outbox[0].attachments[0][1]).walk("VEVENT")[0]
     assert event["STATUS"] == "CANCELLED"
+
+
+def test_more_seats_move_people_up_from_the_waiting_list(
+    client, networks, coord_andersberg, resident, rep_a, rep_b, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    meeting = make_meeting(networks["andersberg"], registration_enabled=True, capacity=1)
+    registration_create(meeting=meeting, user=resident)
+    registration_create(meeting=meeting, user=rep_a)
+    registration_create(meeting=meeting, user=rep_b)
+    mail.outbox.clear()
+    client.force_login(coord_andersberg)
+    start = meeting.starts_at.astimezone()
+    data = _form(
+        networks["andersberg"],
+        starts_at_0=f"{start:%Y-%m-%d}",
+        ends_at_0=f"{start:%Y-%m-%d}",
+        registration_enabled="on",
+        capacity="2",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"{CHANGELIST}{meeting.pk}/change/", data).status_code == 302
+    statuses = dict(Registration.objects.values_list("user__email", "status"))
+    assert statuses == {resident.email: "confirmed", rep_a.email: "confirmed", rep_b.email: "waitlisted"}
+    assert [m.to for m in mail.outbox] == [[rep_a.email]]
