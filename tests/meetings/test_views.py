@@ -210,3 +210,14 @@ def test_my_registrations_query_count_does_not_grow(client, networks, resident, 
     sign_up(30)
     with django_assert_num_queries(len(few.captured_queries)):
         assert client.get("/mina-sidor/moten/").status_code == 200
+
+
+@pytest.mark.parametrize("role", [None, "resident", "rep_a", "rep_b", "coord_andersberg", "coord_satra", "steering"])
+def test_public_pages_open_for_every_role(client, networks, meeting, role, request):
+    if role:
+        client.force_login(request.getfixturevalue(role))
+    for url in ("/moten/", "/moten/arkiv/", f"/moten/{meeting.pk}/", "/natverk/andersberg/moten/"):
+        assert client.get(url).status_code == 200, url
+    assert client.get("/mina-sidor/moten/").status_code == (200 if role else 302)
+    html = client.get(f"/moten/{meeting.pk}/").content.decode()
+    assert ('name="attendee"' in html) == bool(role)
