@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from meetings.models import Meeting
@@ -40,7 +41,7 @@ def _event(meeting: Meeting, tz: ZoneInfo) -> Event:
     event.add("url", url)
     description = [meeting.agenda.strip(), url]
     if meeting.is_cancelled:
-        description.insert(0, f"INSTÄLLT: {meeting.cancel_reason}")
+        description.insert(0, _("INSTÄLLT: %(reason)s") % {"reason": meeting.cancel_reason})
     event.add("description", "\n\n".join(part for part in description if part))
     event.add("status", "CANCELLED" if meeting.is_cancelled else "CONFIRMED")
     return event
