@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from meetings.models import Meeting
 from networks.models import Network, Post, WorkingGroup
@@ -15,8 +18,12 @@ HOME_MEETINGS_COUNT = 5
 NETWORK_MEETINGS_COUNT = 3
 NETWORK_NEWS_COUNT = 5
 NEWS_PER_PAGE = 10
+# When the accessibility statement was written and when the site was last assessed.
+ACCESSIBILITY_PREPARED_ON = date(2026, 11, 27)
+ACCESSIBILITY_REVIEWED_ON = date(2026, 11, 27)
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     networks = Network.objects.all()
     news = Post.objects.published().select_related("network")[:HOME_NEWS_COUNT]
@@ -24,10 +31,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "networks/home.html", {"networks": networks, "news": news, "next_meetings": next_meetings})
 
 
+@require_safe
 def network_list(request: HttpRequest) -> HttpResponse:
     return render(request, "networks/network_list.html", {"networks": Network.objects.all()})
 
 
+@require_safe
 def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
     network = get_object_or_404(
         Network.objects.prefetch_related(
@@ -50,24 +59,33 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@require_safe
 def about(request: HttpRequest) -> HttpResponse:
     return render(request, "networks/about.html", {"networks": Network.objects.all()})
 
 
+@require_safe
 def news_list(request: HttpRequest) -> HttpResponse:
     posts = Post.objects.published().select_related("network")
     page = Paginator(posts, NEWS_PER_PAGE).get_page(request.GET.get("sida"))
     return render(request, "networks/news_list.html", {"page": page})
 
 
+@require_safe
 def post_detail(request: HttpRequest, slug: str) -> HttpResponse:
     post = get_object_or_404(Post.objects.published().select_related("network"), slug=slug)
     return render(request, "networks/post_detail.html", {"post": post})
 
 
+@require_safe
 def accessibility(request: HttpRequest) -> HttpResponse:
-    return render(request, "networks/accessibility.html")
+    return render(
+        request,
+        "networks/accessibility.html",
+        {"prepared_on": ACCESSIBILITY_PREPARED_ON, "reviewed_on": ACCESSIBILITY_REVIEWED_ON},
+    )
 
 
+@require_safe
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "networks/privacy.html")

@@ -1,18 +1,26 @@
-"""Demo content for `make run`; refuses to run unless DEBUG is on."""
-
-from __future__ import annotations
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 import meetings.demo
+import networks.demo
+from networks.models import Post, WorkingGroup
 
 
 class Command(BaseCommand):
-    help = "Fyller databasen med demoinnehåll (bara när DEBUG är på)."
+    help = "Adds clearly marked demo content for local development (DEBUG only). Safe to run again."
 
     def handle(self, *args, **options) -> None:
         if not settings.DEBUG:
-            raise CommandError("seed_demo only runs with DEBUG=true.")
-        meetings.demo.create_demo()
-        self.stdout.write("Demo content created.")
+            raise CommandError("seed_demo only runs with DEBUG on: demo content must never reach production.")
+        # Each app adds one line here: (what it makes, its create_demo function).
+        steps = [
+            ("networks: demo news and working groups", networks.demo.create_demo),
+            ("meetings: a year of demo meetings per network", meetings.demo.create_demo),
+        ]
+        for label, create_demo in steps:
+            create_demo()
+            self.stdout.write(f"Demo content ready: {label}")
+        self.stdout.write(
+            f"Now {Post.objects.filter(is_demo=True).count()} demo news posts and "
+            f"{WorkingGroup.objects.filter(name__contains='(demo)').count()} demo working groups."
+        )
