@@ -24,6 +24,17 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(network=network)
 
 
+def next_meeting_start() -> models.Subquery:
+    """For `Network.objects.annotate(next_meeting_at=next_meeting_start())`: no query per network."""
+    return models.Subquery(
+        Meeting.objects.filter(
+            network=models.OuterRef("pk"), status=Meeting.Status.PLANNED, ends_at__gte=timezone.now()
+        )
+        .order_by("starts_at")
+        .values("starts_at")[:1]
+    )
+
+
 class Meeting(models.Model):
     """A meeting of a network: a network meeting, a theme meeting or a working-group meeting."""
 

@@ -221,3 +221,17 @@ def test_public_pages_open_for_every_role(client, networks, meeting, role, reque
     assert client.get("/mina-sidor/moten/").status_code == (200 if role else 302)
     html = client.get(f"/moten/{meeting.pk}/").content.decode()
     assert ('name="attendee"' in html) == bool(role)
+
+
+def test_next_meeting_start_for_network_cards(networks):
+    from meetings.models import next_meeting_start
+    from networks.models import Network
+
+    soon = make_meeting(networks["satra"], starts_at=timezone.now() + timedelta(days=3))
+    make_meeting(networks["satra"], starts_at=timezone.now() + timedelta(days=30))
+    make_meeting(
+        networks["satra"], starts_at=timezone.now() + timedelta(days=1), status="cancelled", cancel_reason="Sjuk"
+    )
+    found = dict(Network.objects.annotate(next_meeting_at=next_meeting_start()).values_list("slug", "next_meeting_at"))
+    assert found["satra"] == soon.starts_at
+    assert found["andersberg"] is None
