@@ -112,6 +112,9 @@ class PlanSeriesForm(forms.Form):
     def __init__(self, *args, networks=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["network"].queryset = networks if networks is not None else Network.objects.all()
+        only = list(self.fields["network"].queryset[:2])
+        if len(only) == 1:
+            self.fields["network"].initial = only[0].pk
         for name in ("start_time", "end_time"):
             self.fields[name].input_formats = ["%H:%M", "%H.%M", "%H:%M:%S"]
 
