@@ -28,11 +28,18 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "members.view_membership",
         "members.change_membership",
         "members.view_actor",
+        "meetings.view_meeting",
+        "meetings.add_meeting",
+        "meetings.change_meeting",
+        "meetings.delete_meeting",
+        "meetings.view_registration",
     ],
     STEERING_GROUP: [
         "networks.view_network",
         "members.view_actor",
         "members.view_membership",
+        "meetings.view_meeting",
+        "meetings.view_registration",
     ],
 }
 

@@ -10,9 +10,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from meetings.models import Meeting
 from networks.models import Network, Post, WorkingGroup
 
 HOME_NEWS_COUNT = 3
+HOME_MEETINGS_COUNT = 5
+NETWORK_MEETINGS_COUNT = 3
 NETWORK_NEWS_COUNT = 5
 NEWS_PER_PAGE = 10
 # When the accessibility statement was written and when the site was last assessed.
@@ -24,7 +27,8 @@ ACCESSIBILITY_REVIEWED_ON = date(2026, 11, 27)
 def home(request: HttpRequest) -> HttpResponse:
     networks = Network.objects.all()
     news = Post.objects.published().select_related("network")[:HOME_NEWS_COUNT]
-    return render(request, "networks/home.html", {"networks": networks, "news": news})
+    next_meetings = Meeting.objects.upcoming().select_related("network", "working_group")[:HOME_MEETINGS_COUNT]
+    return render(request, "networks/home.html", {"networks": networks, "news": news, "next_meetings": next_meetings})
 
 
 @require_safe
@@ -45,7 +49,14 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .filter(Q(network=network) | Q(network__isnull=True))
         .select_related("network")[:NETWORK_NEWS_COUNT]
     )
-    return render(request, "networks/network_detail.html", {"network": network, "news": news})
+    next_meetings = (Meeting.objects.upcoming().for_network(network).select_related("network", "working_group"))[
+        :NETWORK_MEETINGS_COUNT
+    ]
+    return render(
+        request,
+        "networks/network_detail.html",
+        {"network": network, "news": news, "next_meetings": next_meetings},
+    )
 
 
 @require_safe

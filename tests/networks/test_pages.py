@@ -146,7 +146,8 @@ def _query_count(client, path: str) -> int:
 
 
 # The most queries each page may make: networks, news, working groups (no N+1 over shown rows).
-MAX_QUERIES = {"/": 2, "/natverk/andersberg/": 3, "/nyheter/": 2, "/natverk/": 1}
+# "/" and a network page each make one more query for their next meetings (meetings app).
+MAX_QUERIES = {"/": 3, "/natverk/andersberg/": 4, "/nyheter/": 2, "/natverk/": 1}
 
 
 @pytest.mark.parametrize("path", list(MAX_QUERIES))

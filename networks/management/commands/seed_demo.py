@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+import meetings.demo
 import networks.demo
 from networks.models import Post, WorkingGroup
 
@@ -14,6 +15,7 @@ class Command(BaseCommand):
         # Each app adds one line here: (what it makes, its create_demo function).
         steps = [
             ("networks: demo news and working groups", networks.demo.create_demo),
+            ("meetings: a year of demo meetings per network", meetings.demo.create_demo),
         ]
         for label, create_demo in steps:
             create_demo()
