@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from meetings.models import Meeting
+from meetings.models import Meeting, next_meeting_start
 from networks.models import Network, Post, WorkingGroup
 
 HOME_NEWS_COUNT = 3
@@ -25,7 +25,7 @@ ACCESSIBILITY_REVIEWED_ON = date(2026, 11, 27)
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    networks = Network.objects.all()
+    networks = Network.objects.annotate(next_meeting_at=next_meeting_start())
     news = Post.objects.published().select_related("network")[:HOME_NEWS_COUNT]
     next_meetings = Meeting.objects.upcoming().select_related("network", "working_group")[:HOME_MEETINGS_COUNT]
     return render(request, "networks/home.html", {"networks": networks, "news": news, "next_meetings": next_meetings})
@@ -33,7 +33,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def network_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "networks/network_list.html", {"networks": Network.objects.all()})
+    networks = Network.objects.annotate(next_meeting_at=next_meeting_start())
+    return render(request, "networks/network_list.html", {"networks": networks})
 
 
 @require_safe

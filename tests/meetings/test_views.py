@@ -235,3 +235,16 @@ def test_next_meeting_start_for_network_cards(networks):
     found = dict(Network.objects.annotate(next_meeting_at=next_meeting_start()).values_list("slug", "next_meeting_at"))
     assert found["satra"] == soon.starts_at
     assert found["andersberg"] is None
+
+
+def test_network_cards_show_the_next_meeting(client, networks):
+    from meetings.templatetags.meetings_tags import meeting_when
+
+    meeting = make_meeting(networks["satra"])
+    for url in ("/", "/natverk/"):
+        html = client.get(url).content.decode()
+        card = html.split("card--satra", 1)[1].split("</li>", 1)[0]
+        assert "Nästa träff:" in card and meeting_when(meeting.starts_at) in card, url
+        assert "kl. " in card
+        andersberg = html.split("card--andersberg", 1)[1].split("</li>", 1)[0]
+        assert "Nästa träff:" not in andersberg
