@@ -23,6 +23,7 @@ from django.core.management.color import no_style
 from django.db import connection, models
 from django.utils import timezone
 
+from meetings.models import Meeting, Registration
 from members.models import Actor, Membership, Representation, User
 from members.roles import COORDINATORS_GROUP, STEERING_GROUP
 from networks.models import Network, Post, WorkingGroup
@@ -63,10 +64,12 @@ class Sizes:
     extra_users: int = 5_000  # Residents with an account who represent nobody.
     posts: int = 2_000
     groups_per_network: int = 10
+    meetings: int = 5_000
+    registrations: int = 100_000
 
     @classmethod
     def small(cls) -> Sizes:
-        return cls(actors=1_000, extra_users=250, posts=100, groups_per_network=3)
+        return cls(actors=1_000, extra_users=250, posts=100, groups_per_network=3, meetings=200, registrations=2_000)
 
 
 @dataclass
@@ -223,16 +226,68 @@ def make_networks_members(*, sizes: Sizes, rng: random.Random) -> Cast:
     )
 
 
+def make_meetings(*, cast: Cast, sizes: Sizes, rng: random.Random) -> None:
+    """Meetings over about ten years (most of them past, with minutes), half with sign-up."""
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    networks = list(cast.networks.values())
+    kinds = [kind for kind, _label in Meeting.Kind.choices]
+    meetings = []
+    for i in range(sizes.meetings):
+        # From eight years back to two years ahead, spread evenly.
+        starts = now - timedelta(days=8 * 365) + timedelta(hours=(10 * 365 * 24) * i // sizes.meetings)
+        cancelled = i % 40 == 0
+        with_registration = i % 2 == 0
+        meetings.append(
+            Meeting(
+                network=networks[i % len(networks)],
+                kind=kinds[i % len(kinds)],
+                title=f"{_text(rng, 3)[:-1]} (demo)",
+                starts_at=starts,
+                ends_at=starts + timedelta(hours=2),
+                place="Träffpunkten (demo)",
+                address="Demogatan 1, Gävle",
+                accessibility="Entré utan trappsteg (demo).",
+                agenda=_text(rng, 30),
+                minutes=_text(rng, 60) if starts < now and not cancelled else "",
+                minutes_published_at=starts + timedelta(days=7) if starts < now and not cancelled else None,
+                status=Meeting.Status.CANCELLED if cancelled else Meeting.Status.PLANNED,
+                cancel_reason="Inställt (demo)." if cancelled else "",
+                registration_enabled=with_registration,
+                capacity=60 if with_registration else None,
+                is_demo=True,
+            )
+        )
+    copy_objects(Meeting, meetings)
+
+    open_meetings = [m for m in meetings if m.registration_enabled]
+    per_meeting = max(1, sizes.registrations // max(1, len(open_meetings)))
+    registrations = []
+    for meeting in open_meetings:
+        for position, user_id in enumerate(rng.sample(cast.user_ids, per_meeting)):
+            confirmed = position < meeting.capacity
+            registrations.append(
+                Registration(
+                    meeting_id=meeting.pk,
+                    user_id=user_id,
+                    status=Registration.Status.CONFIRMED if confirmed else Registration.Status.WAITLISTED,
+                    created_at=meeting.starts_at - timedelta(days=14, minutes=-position),
+                )
+            )
+            if len(registrations) >= sizes.registrations:
+                break
+    copy_objects(Registration, registrations)
+
+
 def load(*, small: bool = False, seed: int = 6) -> tuple[Cast, dict[str, int]]:
     """Fill the (empty, migrated) database; returns the cast and the row counts."""
     sizes = Sizes.small() if small else Sizes()
     rng = random.Random(seed)
     cast = make_networks_members(sizes=sizes, rng=rng)
-    # Apps merged later add their function here, e.g. make_meetings(cast=cast, ...).
+    make_meetings(cast=cast, sizes=sizes, rng=rng)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     counts = {
         model._meta.label: model.objects.count()
-        for model in (User, Actor, Membership, Representation, Network, WorkingGroup, Post)
+        for model in (User, Actor, Membership, Representation, Network, WorkingGroup, Post, Meeting, Registration)
     }
     return cast, counts

@@ -29,3 +29,26 @@ def test_tiny_load(db):
     # The id sequences were moved past the copied rows: the ORM can add more.
     Actor.objects.create(name="Efter", slug="efter", kind=Actor.Kind.COMPANY)
     User.objects.create_user(email="efter@example.se")
+
+
+def test_tiny_meetings(db):
+    from bench.data import make_meetings
+    from meetings.models import Meeting, Registration
+
+    sizes = Sizes(actors=30, extra_users=30, posts=1, groups_per_network=1, meetings=40, registrations=200)
+    rng = random.Random(2)
+    cast = make_networks_members(sizes=sizes, rng=rng)
+    make_meetings(cast=cast, sizes=sizes, rng=rng)
+
+    assert Meeting.objects.count() == 40
+    assert Meeting.objects.upcoming().exists() and Meeting.objects.past().exists()
+    assert Registration.objects.count() == 200
+    # Within one meeting nobody is signed up twice (the unique constraint held).
+    assert Registration.objects.values("meeting", "user").distinct().count() == 200
+    Meeting.objects.create(
+        network=cast.networks["satra"],
+        title="Efter",
+        starts_at=Meeting.objects.first().starts_at,
+        ends_at=Meeting.objects.first().ends_at,
+        place="Här",
+    )
