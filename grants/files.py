@@ -40,15 +40,14 @@ def check_attachment(upload: UploadedFile) -> tuple[str, str]:
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
-    for magic, (content_type, extension) in SIGNATURES.items():
-        if head.startswith(magic):
-            break
-    else:
+    found = next((kind for magic, kind in SIGNATURES.items() if head.startswith(magic)), None)
+    if found is None:
         raise ValidationError(
             _("Filen ”%(name)s” är inte en PDF, JPEG eller PNG. Andra filtyper går inte att bifoga.")
             % {"name": upload.name},
             code="bad_type",
         )
+    content_type, extension = found
     if content_type.startswith("image/"):
         try:
             with Image.open(upload) as image:

@@ -103,9 +103,8 @@ def _check_role(who: str, user, application: Application) -> None:
     if who == APPLICANT:
         if not represents_lead(user, application):
             raise NotAllowed(_("Bara den sökande aktörens företrädare får göra det här."))
-    elif who == STEERING:
-        if not is_steering_group(user):
-            raise NotAllowed(_("Bara styrgruppen får göra det här."))
+    elif who == STEERING and not is_steering_group(user):
+        raise NotAllowed(_("Bara styrgruppen får göra det här."))
 
 
 def _log_recusal(*, application: Application, user, actors: list[Actor], to_status: str) -> None:
@@ -186,7 +185,8 @@ def application_transition(
             _log_recusal(application=application, user=actor_user, actors=conflicts, to_status=to_status)
             raise RecusalRequired(
                 _(
-                    "Du är jävig: du företräder %(actors)s i den här ansökan. Låt en annan ledamot i styrgruppen besluta."
+                    "Du är jävig: du företräder %(actors)s i den här ansökan. "
+                    "Låt en annan ledamot i styrgruppen besluta."
                 )
                 % {"actors": ", ".join(a.name for a in conflicts)}
             )
@@ -246,9 +246,8 @@ def application_transition(
             )
         elif to_status == S.PAID:
             Payment.objects.create(application=app, amount=app.amount_granted, paid_at=now, registered_by=actor_user)
-        elif to_status == S.REPORTED:
-            if not hasattr(app, "report"):
-                raise TransitionError(_("Återrapporten saknas."))
+        elif to_status == S.REPORTED and not hasattr(app, "report"):
+            raise TransitionError(_("Återrapporten saknas."))
 
         app.status = to_status
         app.save(update_fields=update_fields)

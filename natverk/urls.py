@@ -21,6 +21,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("networks.urls")),
+    path("", include("grants.urls")),
     prefix_default_language=False,
 )
 
