@@ -33,6 +33,16 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "networks.view_network",
         "members.view_actor",
         "members.view_membership",
+        "grants.view_pot",
+        "grants.add_pot",
+        "grants.change_pot",
+        "grants.view_funding",
+        "grants.add_funding",
+        "grants.change_funding",
+        "grants.view_application",
+        "grants.change_application",
+        "grants.view_applicationevent",
+        "grants.view_payment",
     ],
 }
 
