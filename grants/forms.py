@@ -23,12 +23,11 @@ class KronorField(forms.CharField):
 
     def __init__(self, *, allow_zero: bool = False, **kwargs) -> None:
         self.allow_zero = allow_zero
-        kwargs.setdefault("max_length", 20)
         super().__init__(**kwargs)
 
     def widget_attrs(self, widget) -> dict:
         attrs = super().widget_attrs(widget)
-        attrs.update({"inputmode": "numeric", "autocomplete": "off", "class": "input--amount"})
+        attrs.update({"inputmode": "numeric", "autocomplete": "off", "class": "input--amount", "maxlength": "20"})
         return attrs
 
     def prepare_value(self, value):
