@@ -37,8 +37,13 @@ S = Application.Status
 
 
 class ReadOnlyInline(admin.TabularInline):
+    """Parts of an application, shown to whoever may view the application."""
+
     extra = 0
     can_delete = False
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.has_perm("grants.view_application")
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False

@@ -64,9 +64,8 @@ def make_application(
     reference: str = "",
 ) -> Application:
     """A complete application in any status (test setup; the workflow is tested on its own)."""
-    from networks.models import Network
-
     from members.models import User
+    from networks.models import Network
 
     creator = lead.representations.first().user if lead.representations.exists() else None
     if creator is None:
