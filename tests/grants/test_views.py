@@ -25,6 +25,13 @@ def png_bytes() -> bytes:
     return out.getvalue()
 
 
+def login_url() -> str:
+    from django.conf import settings
+    from django.shortcuts import resolve_url
+
+    return resolve_url(settings.LOGIN_URL)
+
+
 def url(name: str, **kwargs) -> str:
     return reverse(f"grants:{name}", kwargs=kwargs)
 
@@ -333,7 +340,7 @@ def test_attachment_served_to_the_applicant_and_steering(client, attachment, rep
 def test_attachment_is_404_for_another_user_and_login_for_anonymous(client, attachment, rep_b, coord_andersberg):
     target = attachment.get_absolute_url()
     response = client.get(target)
-    assert response.status_code == 302 and "login" in response.url
+    assert response.status_code == 302 and response.url.startswith(login_url())
     for user in (rep_b, coord_andersberg):
         client.force_login(user)
         assert client.get(target).status_code == 404
@@ -368,7 +375,7 @@ def test_another_actors_application_step_is_404(client, pot, actor_a, rep_b):
 def test_anonymous_is_sent_to_log_in(client, application, name):
     target = url(name, pk=application.pk) if name == "detail" else url(name)
     response = client.get(target)
-    assert response.status_code == 302 and "login" in response.url
+    assert response.status_code == 302 and response.url.startswith(login_url())
 
 
 @pytest.mark.django_db
@@ -444,3 +451,32 @@ def test_my_applications_lists_only_my_actors(client, pot, actor_a, actor_b, rep
         body = client.get(url("my-applications")).content.decode()
     assert body.count("Sommarfest hos Föreningen Alfa") == 15
     assert other.title not in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("anonymous", 302),
+        ("resident", 404),
+        ("rep_a", 200),
+        ("rep_c", 200),
+        ("rep_b", 404),
+        ("coord_satra", 404),
+        ("coord_andersberg", 404),
+        ("steering", 200),
+    ],
+)
+def test_detail_page_per_role(request, client, application, role, expected):
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+    assert client.get(url("detail", pk=application.pk)).status_code == expected
+
+
+@pytest.mark.django_db
+def test_pot_rejects_unknown_actor_kinds(pot):
+    from django.core.exceptions import ValidationError
+
+    pot.allowed_kinds = "forening,hemligt"
+    with pytest.raises(ValidationError, match="hemligt"):
+        pot.full_clean()
