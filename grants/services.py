@@ -154,7 +154,9 @@ def application_create_draft(
 def coapplicant_respond(*, link: CoApplicant, user, confirm: bool) -> CoApplicant:
     """A co-applicant's representative confirms or declines taking part."""
     with transaction.atomic():
-        link = CoApplicant.objects.select_for_update().select_related("application", "actor").get(pk=link.pk)
+        link = (
+            CoApplicant.objects.select_for_update(of=("self",)).select_related("application", "actor").get(pk=link.pk)
+        )
         link.status = CoApplicant.Status.CONFIRMED if confirm else CoApplicant.Status.DECLINED
         link.confirmed_by = user
         link.confirmed_at = timezone.now()

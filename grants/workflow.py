@@ -192,7 +192,11 @@ def application_transition(
             )
 
     with transaction.atomic():
-        app = Application.objects.select_for_update().select_related("pot", "lead_actor").get(pk=application.pk)
+        app = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("pot", "lead_actor")
+            .get(pk=application.pk)
+        )
         from_status = app.status
         who = MOVES.get((from_status, to_status))
         if who is None:
