@@ -40,6 +40,16 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "members.view_membership",
         "meetings.view_meeting",
         "meetings.view_registration",
+        "grants.view_pot",
+        "grants.add_pot",
+        "grants.change_pot",
+        "grants.view_funding",
+        "grants.add_funding",
+        "grants.change_funding",
+        "grants.view_application",
+        "grants.change_application",
+        "grants.view_applicationevent",
+        "grants.view_payment",
     ],
 }
 

@@ -301,3 +301,7 @@ ANON_CACHE_PREFIXES = [
 ANON_CACHE_APPS = ["networks", "members", "meetings", "grants"]
 # Adds X-DB-Queries (the number of SQL queries) to every response; for `make bench`.
 QUERY_COUNT_HEADER = env_bool("QUERY_COUNT_HEADER", False)
+
+# ---- grants ----
+# Largest attachment to a grant application, in bytes.
+GRANT_ATTACHMENT_MAX_BYTES = env_int("GRANT_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)

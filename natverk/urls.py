@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("networks.urls")),
     path("", include("meetings.urls")),
+    path("", include("grants.urls")),
     prefix_default_language=False,
 )
 

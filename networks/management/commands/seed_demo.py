@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+import grants.demo
 import meetings.demo
 import networks.demo
 from networks.models import Post, WorkingGroup
@@ -16,6 +17,7 @@ class Command(BaseCommand):
         steps = [
             ("networks: demo news and working groups", networks.demo.create_demo),
             ("meetings: a year of demo meetings per network", meetings.demo.create_demo),
+            ("grants: a demo pot and applications in every status", grants.demo.create_demo),
         ]
         for label, create_demo in steps:
             create_demo()
