@@ -13,6 +13,7 @@ table's id sequence afterwards.
 
 from __future__ import annotations
 
+import datetime
 import random
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -23,6 +24,18 @@ from django.core.management.color import no_style
 from django.db import connection, models
 from django.utils import timezone
 
+from grants.models import (
+    Application,
+    ApplicationEvent,
+    BudgetLine,
+    CoApplicant,
+    Decision,
+    FollowUpReport,
+    Funding,
+    Payment,
+    Pot,
+    ReferenceCounter,
+)
 from meetings.models import Meeting, Registration
 from members.models import Actor, Membership, Representation, User
 from members.roles import COORDINATORS_GROUP, STEERING_GROUP
@@ -66,10 +79,21 @@ class Sizes:
     groups_per_network: int = 10
     meetings: int = 5_000
     registrations: int = 100_000
+    applications: int = 50_000
+    grant_years: int = 10
 
     @classmethod
     def small(cls) -> Sizes:
-        return cls(actors=1_000, extra_users=250, posts=100, groups_per_network=3, meetings=200, registrations=2_000)
+        return cls(
+            actors=1_000,
+            extra_users=250,
+            posts=100,
+            groups_per_network=3,
+            meetings=200,
+            registrations=2_000,
+            applications=1_000,
+            grant_years=3,
+        )
 
 
 @dataclass
@@ -278,16 +302,198 @@ def make_meetings(*, cast: Cast, sizes: Sizes, rng: random.Random) -> None:
     copy_objects(Registration, registrations)
 
 
+# The path each final status took through the workflow, after draft -> submitted.
+_PATHS: dict[str, list[str]] = {
+    "draft": [],
+    "submitted": ["submitted"],
+    "in_review": ["submitted", "in_review"],
+    "needs_completion": ["submitted", "in_review", "needs_completion"],
+    "withdrawn": ["submitted", "withdrawn"],
+    "rejected": ["submitted", "in_review", "rejected"],
+    "approved": ["submitted", "in_review", "approved"],
+    "paid": ["submitted", "in_review", "approved", "paid"],
+    "reported": ["submitted", "in_review", "approved", "paid", "reported"],
+    "closed": ["submitted", "in_review", "approved", "paid", "reported", "closed"],
+}
+# Older years are decided and closed; the current year has every status.
+_OLD_YEAR_STATUSES = ["closed"] * 6 + ["rejected"] * 2 + ["withdrawn", "reported"]
+_THIS_YEAR_STATUSES = list(_PATHS)
+
+
+def make_grants(*, cast: Cast, sizes: Sizes, rng: random.Random) -> None:
+    """Pots for several years with two funders each, applications in every status, their events."""
+    now = timezone.now()
+    this_year = now.year
+    years = list(range(this_year - sizes.grant_years + 1, this_year + 1))
+    per_year = sizes.applications // len(years)
+    network_ids = [n.pk for n in cast.networks.values()]
+    steering_id = cast.steering.pk
+    members = [actor_id for actor_id in cast.actor_ids if actor_id in cast.active_networks]
+    owner = dict(zip(cast.actor_ids, cast.user_ids, strict=False))  # Actor i is represented by user i.
+
+    applications, networks_links, co_links, lines = [], [], [], []
+    decisions, payments, reports, events = [], [], [], []
+    pots = []
+    for year in years:
+        statuses = _THIS_YEAR_STATUSES if year == this_year else _OLD_YEAR_STATUSES
+        pot = Pot(
+            year=year,
+            name=f"Aktivitetspotten {year} (demo)",
+            opens_on=datetime.date(year, 1, 1),
+            closes_on=datetime.date(year, 12, 31),
+            is_open=year == this_year,
+            max_amount_per_application=30_000,
+            is_demo=True,
+        )
+        pots.append(pot)
+        for n in range(per_year):
+            status = rng.choice(statuses)
+            lead = rng.choice(members)
+            starts = datetime.date(year, 1, 1) + timedelta(days=rng.randrange(20, 340))
+            requested = rng.randrange(2, 31) * 1_000
+            submitted = status != "draft"
+            granted = requested - rng.randrange(0, requested // 2000 + 1) * 1_000 if status in GRANTED else None
+            applications.append(
+                Application(
+                    pot=pot,
+                    reference=f"SN-{year}-{n + 1:04d}" if submitted else "",
+                    status=status,
+                    lead_actor_id=lead,
+                    title=f"{_text(rng, 3)[:-1]} (demo)",
+                    description=_text(rng, 40),
+                    purpose=_text(rng, 20),
+                    target_group="Boende i stadsdelen",
+                    starts_on=starts,
+                    ends_on=starts + timedelta(days=rng.randrange(0, 30)),
+                    place="Träffpunkten (demo)",
+                    expected_participants=rng.randrange(10, 200),
+                    amount_requested=requested,
+                    amount_granted=granted,
+                    contact_name="Kontakt (demo)",
+                    contact_email="kontakt@bench.example",
+                    created_by_id=owner[lead],
+                    submitted_at=datetime.datetime.combine(
+                        starts - timedelta(days=30), datetime.time(12), tzinfo=datetime.UTC
+                    )
+                    if submitted
+                    else None,
+                    is_demo=True,
+                )
+            )
+    copy_objects(Pot, pots)
+    for pot in pots:
+        granted_total = sum(a.amount_granted or 0 for a in applications if a.pot is pot)
+        half = granted_total // 2 + 50_000
+        Funding.objects.bulk_create(
+            [
+                Funding(pot=pot, funder="Gävle kommun", amount=half),
+                Funding(pot=pot, funder="Gavlegårdarna", amount=half),
+            ]
+        )
+        ReferenceCounter.objects.create(year=pot.year, last_number=per_year)
+    for application in applications:
+        application.pot_id = application.pot.pk
+    copy_objects(Application, applications)
+
+    link_model = Application.networks.through
+    for application in applications:
+        networks_links.append(link_model(application_id=application.pk, network_id=rng.choice(network_ids)))
+        lines.append(BudgetLine(application=application, what="Material (demo)", amount=application.amount_requested))
+        if rng.random() < 0.15:
+            partner = rng.choice(members)
+            if partner != application.lead_actor_id:
+                co_links.append(
+                    CoApplicant(
+                        application=application,
+                        actor_id=partner,
+                        status=CoApplicant.Status.CONFIRMED,
+                        confirmed_by_id=owner[partner],
+                        confirmed_at=application.submitted_at,
+                    )
+                )
+        when = application.submitted_at or now
+        previous = "draft"
+        for step, status in enumerate(_PATHS[application.status]):
+            moment = when + timedelta(days=7 * step)
+            by = application.created_by_id if status in ("submitted", "withdrawn", "reported") else steering_id
+            events.append(
+                ApplicationEvent(
+                    application=application,
+                    actor_user_id=by,
+                    from_status=previous,
+                    to_status=status,
+                    note="",
+                    created_at=moment,
+                )
+            )
+            previous = status
+            if status in ("approved", "rejected"):
+                decisions.append(
+                    Decision(
+                        application=application,
+                        outcome=status,
+                        amount_granted=application.amount_granted if status == "approved" else None,
+                        motivation="Beslut (demo).",
+                        decided_by_id=steering_id,
+                        decided_at=moment,
+                    )
+                )
+            elif status == "paid":
+                payments.append(
+                    Payment(
+                        application=application,
+                        amount=application.amount_granted,
+                        paid_at=moment,
+                        registered_by_id=steering_id,
+                    )
+                )
+            elif status == "reported":
+                reports.append(
+                    FollowUpReport(
+                        application=application,
+                        what_happened=_text(rng, 30),
+                        participants=rng.randrange(5, 200),
+                        actual_costs=application.amount_granted,
+                        submitted_by_id=application.created_by_id,
+                        submitted_at=moment,
+                    )
+                )
+    copy_objects(link_model, networks_links)
+    copy_objects(BudgetLine, lines)
+    copy_objects(CoApplicant, co_links)
+    copy_objects(Decision, decisions)
+    copy_objects(Payment, payments)
+    copy_objects(FollowUpReport, reports)
+    copy_objects(ApplicationEvent, events)
+
+
+GRANTED = ("approved", "paid", "reported", "closed")
+
+
 def load(*, small: bool = False, seed: int = 6) -> tuple[Cast, dict[str, int]]:
     """Fill the (empty, migrated) database; returns the cast and the row counts."""
     sizes = Sizes.small() if small else Sizes()
     rng = random.Random(seed)
     cast = make_networks_members(sizes=sizes, rng=rng)
     make_meetings(cast=cast, sizes=sizes, rng=rng)
+    make_grants(cast=cast, sizes=sizes, rng=rng)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     counts = {
         model._meta.label: model.objects.count()
-        for model in (User, Actor, Membership, Representation, Network, WorkingGroup, Post, Meeting, Registration)
+        for model in (
+            User,
+            Actor,
+            Membership,
+            Representation,
+            Network,
+            WorkingGroup,
+            Post,
+            Meeting,
+            Registration,
+            Pot,
+            Application,
+            ApplicationEvent,
+        )
     }
     return cast, counts

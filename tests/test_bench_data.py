@@ -52,3 +52,30 @@ def test_tiny_meetings(db):
         ends_at=Meeting.objects.first().ends_at,
         place="Här",
     )
+
+
+def test_tiny_grants(db):
+    from django.utils import timezone
+
+    from bench.data import make_grants
+    from grants.models import Application, ApplicationEvent, Pot
+
+    sizes = Sizes(actors=40, extra_users=5, posts=1, groups_per_network=1, applications=120, grant_years=2)
+    rng = random.Random(3)
+    cast = make_networks_members(sizes=sizes, rng=rng)
+    make_grants(cast=cast, sizes=sizes, rng=rng)
+
+    assert Application.objects.count() == 120
+    assert Pot.objects.count() == 2
+    for pot in Pot.objects.with_totals():
+        # The funders cover everything granted: the data never breaks the pot's own rule.
+        assert 0 < pot.granted_amount <= pot.total_amount
+    submitted = Application.objects.exclude(status="draft")
+    assert submitted.filter(reference="").count() == 0
+    # Every application that left draft has one event per move.
+    assert ApplicationEvent.objects.filter(application__in=submitted).count() >= submitted.count()
+    assert set(Application.objects.filter(pot__year=timezone.now().year).values_list("status", flat=True)) >= {
+        "draft",
+        "approved",
+        "rejected",
+    }
