@@ -7,6 +7,8 @@ from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from members.models import Membership, User
+from members.roles import STEERING_GROUP
 from networks.models import Network, Post, WorkingGroup
 
 HOME_NEWS_COUNT = 3
@@ -27,7 +29,13 @@ def network_list(request: HttpRequest) -> HttpResponse:
 def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
     network = get_object_or_404(
         Network.objects.prefetch_related(
-            Prefetch("working_groups", queryset=WorkingGroup.objects.filter(is_active=True), to_attr="active_groups")
+            Prefetch("working_groups", queryset=WorkingGroup.objects.filter(is_active=True), to_attr="active_groups"),
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.active().filter(actor__is_public=True).select_related("actor"),
+                to_attr="active_memberships",
+            ),
+            _coordinators_prefetch(),
         ),
         slug=slug,
     )
@@ -39,8 +47,15 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "networks/network_detail.html", {"network": network, "news": news})
 
 
+def _coordinators_prefetch() -> Prefetch:
+    # Names only: a coordinator without a name is not listed rather than shown by e-mail.
+    return Prefetch("coordinators", queryset=User.objects.exclude(name="").order_by("name"), to_attr="coordinator_list")
+
+
 def about(request: HttpRequest) -> HttpResponse:
-    return render(request, "networks/about.html", {"networks": Network.objects.all()})
+    networks = Network.objects.prefetch_related(_coordinators_prefetch())
+    steering_group = User.objects.filter(groups__name=STEERING_GROUP, is_active=True).exclude(name="").order_by("name")
+    return render(request, "networks/about.html", {"networks": networks, "steering_group": steering_group})
 
 
 def news_list(request: HttpRequest) -> HttpResponse:
