@@ -19,6 +19,12 @@ KINDS_WITH_ORG_NUMBER = {Actor.Kind.ASSOCIATION, Actor.Kind.COMPANY}
 
 
 class ActorForm(forms.ModelForm):
+    # A plain file field: members.images does all the checking, with its own messages.
+    logo = forms.FileField(
+        label=Actor._meta.get_field("logo").verbose_name,
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}),
+    )
     website = forms.URLField(
         label=Actor._meta.get_field("website").verbose_name, max_length=300, required=False, assume_scheme="https"
     )
@@ -33,11 +39,9 @@ class ActorForm(forms.ModelForm):
         fields = ["name", "kind", "description", "logo", "website", "org_number", "contact_email", "contact_phone"]
         widgets = {
             "kind": forms.RadioSelect,
-            "logo": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}),
         }
         help_texts = {
             "org_number": _("Krävs för föreningar och företag, till exempel 802400-1234."),
-            "logo": _("PNG, JPEG, GIF eller WebP, högst 5 MB. Bilden förminskas till högst 800 bildpunkter."),
             "contact_email": _("Meddelanden via portalen skickas hit. Visas bara om du samtycker nedan."),
             "description": _("Vad gör ni, och för vem? Högst 5 000 tecken."),
         }
@@ -49,6 +53,9 @@ class ActorForm(forms.ModelForm):
         self.fields["contact_email"].widget.attrs["autocomplete"] = "email"
         self.fields["contact_phone"].widget.attrs.update({"autocomplete": "tel", "type": "tel"})
         self.fields["website"].widget.attrs["autocomplete"] = "url"
+        self.fields["logo"].help_text = _(
+            "PNG, JPEG, GIF eller WebP, högst 5 MB. Bilden förminskas till högst 800 bildpunkter."
+        )
         self.fields["website"].help_text = _("Till exempel https://www.example.se")
 
     def clean_logo(self):
