@@ -26,6 +26,17 @@ from networks.models import Network
 ACTORS_PER_PAGE = 20
 
 
+def _post(request: HttpRequest):
+    # Not `request.POST or None`: an empty POST must still be a bound form with errors.
+    return request.POST if request.method == "POST" else None
+
+
+def _post_data(request: HttpRequest) -> tuple:
+    if request.method == "POST":
+        return request.POST, request.FILES
+    return None, None
+
+
 def _active_memberships() -> Prefetch:
     return Prefetch(
         "memberships",
@@ -87,7 +98,7 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def actor_message(request: HttpRequest, slug: str) -> HttpResponse:
     actor = get_public_actor(request, slug)
-    form = MessageForm(request.POST or None)
+    form = MessageForm(_post(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.actor_message_send(
@@ -120,7 +131,7 @@ def my_pages(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def actor_create(request: HttpRequest) -> HttpResponse:
-    form = ActorForm(request.POST or None, request.FILES or None)
+    form = ActorForm(*_post_data(request))
     if request.method == "POST" and form.is_valid():
         actor = services.actor_create(
             user=request.user,
@@ -139,7 +150,7 @@ def actor_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def actor_edit(request: HttpRequest, slug: str) -> HttpResponse:
     actor = get_actor_for_user(request, slug)
-    form = ActorForm(request.POST or None, request.FILES or None, instance=actor)
+    form = ActorForm(*_post_data(request), instance=actor)
     if request.method == "POST" and form.is_valid():
         had_consent = actor.has_contact_consent
         services.actor_update(
@@ -167,7 +178,7 @@ def actor_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def actor_join(request: HttpRequest, slug: str) -> HttpResponse:
     actor = get_actor_for_user(request, slug, signatory=True)
-    form = JoinForm(request.POST or None, actor=actor)
+    form = JoinForm(_post(request), actor=actor)
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_request(
@@ -186,7 +197,7 @@ def actor_join(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def actor_invite(request: HttpRequest, slug: str) -> HttpResponse:
     actor = get_actor_for_user(request, slug, signatory=True)
-    form = InvitationForm(request.POST or None, actor=actor)
+    form = InvitationForm(_post(request), actor=actor)
     if request.method == "POST" and form.is_valid():
         services.invitation_create(
             actor=actor, email=form.cleaned_data["email"], role=form.cleaned_data["role"], invited_by=request.user
@@ -245,7 +256,7 @@ def my_data_export(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_delete(request: HttpRequest) -> HttpResponse:
-    form = DeleteAccountForm(request.POST or None)
+    form = DeleteAccountForm(_post(request))
     if request.method == "POST" and form.is_valid():
         user = request.user
         logout(request)
