@@ -66,7 +66,9 @@ def test_actor_pages_per_role(client, cast, role, url) -> None:
         assert response.status_code == EXPECTED_ACTOR_A[role]
 
 
-@pytest.mark.parametrize("url", ["/mina-sidor/aktorer/foreningen-alfa/ga-med/", "/mina-sidor/aktorer/foreningen-alfa/bjud-in/"])
+@pytest.mark.parametrize(
+    "url", ["/mina-sidor/aktorer/foreningen-alfa/ga-med/", "/mina-sidor/aktorer/foreningen-alfa/bjud-in/"]
+)
 def test_contact_person_is_read_only_for_joining_and_inviting(client, actor_a, resident, url) -> None:
     Representation.objects.create(user=resident, actor=actor_a, role=Representation.Role.CONTACT)
     client.force_login(resident)

@@ -41,7 +41,9 @@ def test_signup_requires_verification(client) -> None:
 
 
 def test_signup_errors_are_in_swedish_and_nothing_is_created(client) -> None:
-    response = client.post(reverse("account_signup"), {"email": "inte-en-adress", "password1": "kort", "password2": "x"})
+    response = client.post(
+        reverse("account_signup"), {"email": "inte-en-adress", "password1": "kort", "password2": "x"}
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "<title>Fel:" in html

@@ -29,7 +29,9 @@ def test_anonymous_is_sent_to_login(client, actor_a) -> None:
     assert "Logga in för att skicka ett meddelande" in client.get("/aktorer/foreningen-alfa/").content.decode()
 
 
-def test_message_goes_to_representatives_with_reply_to(client, rep_a, rep_b, django_capture_on_commit_callbacks) -> None:
+def test_message_goes_to_representatives_with_reply_to(
+    client, rep_a, rep_b, django_capture_on_commit_callbacks
+) -> None:
     client.force_login(rep_b)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(URL, {"subject": "Samarbete?", "body": "Vill ni ordna en fest ihop?"})

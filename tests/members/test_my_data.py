@@ -54,9 +54,18 @@ def test_delete_removes_what_it_says(client, rep_a, rep_b, actor_a, resident) ->
     actor_a.contact_email = "alfa@example.se"
     actor_a.contact_phone = "026-1"
     actor_a.save()
-    Invitation.objects.create(actor=actor_a, email="ny@example.se", token="t1", invited_by=rep_a, expires_at=actor_a.created_at.replace(year=2100))
     Invitation.objects.create(
-        actor=rep_b.representations.get().actor, email=rep_a.email, token="t2", expires_at=actor_a.created_at.replace(year=2100)
+        actor=actor_a,
+        email="ny@example.se",
+        token="t1",
+        invited_by=rep_a,
+        expires_at=actor_a.created_at.replace(year=2100),
+    )
+    Invitation.objects.create(
+        actor=rep_b.representations.get().actor,
+        email=rep_a.email,
+        token="t2",
+        expires_at=actor_a.created_at.replace(year=2100),
     )
     ActorMessage.objects.create(sender=rep_a, actor=rep_b.representations.get().actor)
     # Another actor that rep_a shares with the resident stays public.
