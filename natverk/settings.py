@@ -287,6 +287,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "networks:home"
+ACCOUNT_FORMS = {"signup": "members.account_forms.SignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Stadsdelsnätverken] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG or TESTING else "https"
 # allauth's default rate limits (ACCOUNT_RATE_LIMITS) stay on; they use the cache above.
