@@ -97,7 +97,7 @@ def create_demo(stdout=None) -> None:
                 "org_number": org_number,
                 "description": description,
                 "is_demo": True,
-                "contact_email": f"{name.split()[0].lower()}@demo.example",
+                "contact_email": f"{slugify(name.split()[0])}@demo.example",
                 "contact_phone": "026-00 00 00",
                 "contact_consent_at": timezone.now(),
                 "contact_consent_text": str(CONSENT_TEXT),

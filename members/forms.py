@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from localflavor.se.forms import SEOrganisationNumberField
 
@@ -21,12 +22,15 @@ KINDS_WITH_ORG_NUMBER = {Actor.Kind.ASSOCIATION, Actor.Kind.COMPANY}
 class ActorForm(forms.ModelForm):
     # A plain file field: members.images does all the checking, with its own messages.
     logo = forms.FileField(
-        label=Actor._meta.get_field("logo").verbose_name,
+        label=capfirst(Actor._meta.get_field("logo").verbose_name),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}),
     )
     website = forms.URLField(
-        label=Actor._meta.get_field("website").verbose_name, max_length=300, required=False, assume_scheme="https"
+        label=capfirst(Actor._meta.get_field("website").verbose_name),
+        max_length=300,
+        required=False,
+        assume_scheme="https",
     )
     contact_consent = forms.BooleanField(
         label=CONSENT_TEXT,
@@ -48,6 +52,7 @@ class ActorForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = Actor.Kind.choices
         self.fields["contact_consent"].initial = bool(self.instance.pk and self.instance.has_contact_consent)
         self.fields["name"].widget.attrs["autocomplete"] = "organization"
         self.fields["contact_email"].widget.attrs["autocomplete"] = "email"

@@ -90,7 +90,9 @@ def test_logged_in_pages(transactional_db, rep_a, actor_b, page, settings, tmp_p
     _submit(page)
     page.goto("/mina-sidor/aktorer/foreningen-alfa/")
     page.page.fill("#id_org_number", "fel")
-    page.page.set_input_files("#id_logo", files=[{"name": "text.png", "mimeType": "image/png", "buffer": b"inte en bild"}])
+    page.page.set_input_files(
+        "#id_logo", files=[{"name": "text.png", "mimeType": "image/png", "buffer": b"inte en bild"}]
+    )
     _submit(page)
     assert "inte en bild" in page.page.content()
 
