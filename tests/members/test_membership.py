@@ -117,3 +117,27 @@ def test_network_page_lists_only_active_public_members(client, actor_a, actor_b,
     actor_a.is_public = False
     actor_a.save()
     assert "Föreningen Alfa" not in client.get("/natverk/andersberg/").content.decode()
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_network_page_query_count_does_not_grow(client, networks, count, django_assert_max_num_queries) -> None:
+    from members.models import Actor
+
+    for i in range(count):
+        actor = Actor.objects.create(name=f"Aktör {i}", slug=f"aktor-{i}", kind="foretag")
+        Membership.objects.create(actor=actor, network=networks["brynas"], status="active")
+    with django_assert_max_num_queries(8):
+        response = client.get("/natverk/brynas/")
+    assert response.content.decode().count("/aktorer/aktor-") == count
+
+
+def test_coordinators_and_steering_group_are_listed_by_name_only(client, coord_satra, steering) -> None:
+    html = client.get("/natverk/satra/").content.decode()
+    assert coord_satra.name in html
+    assert coord_satra.email not in html
+    about = client.get("/om/").content.decode()
+    assert coord_satra.name in about
+    assert steering.name in about
+    assert steering.email not in about and coord_satra.email not in about
+    # The Andersberg page does not list Sätra's coordinator.
+    assert coord_satra.name not in client.get("/natverk/andersberg/").content.decode()
