@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core.cache import cache
 
 from members.models import Actor, Invitation, Membership
+from tests.conftest import PASSWORD
 
 
 @pytest.fixture(autouse=True)
@@ -37,6 +39,8 @@ def test_public_members_pages(transactional_db, actor_a, actor_b, networks, coor
         "/konto/login/",
         "/konto/login/code/",
         "/konto/password/reset/",
+        "/konto/signup/",
+        "/en/konto/login/",
     ]:
         page.goto(path)
 
@@ -73,8 +77,21 @@ def test_logged_in_pages(transactional_db, rep_a, actor_b, page, settings, tmp_p
         "/konto/password/change/",
         "/konto/2fa/",
         "/konto/2fa/totp/activate/",
+        "/en/mina-sidor/",
+        "/konto/logout/",
     ]:
         page.goto(path)
+    # Reauthenticate with the password, then the TOTP activation page with its QR code.
+    EmailAddress.objects.update_or_create(user=rep_a, email=rep_a.email, defaults={"verified": True, "primary": True})
+    page.goto("/konto/2fa/totp/activate/")
+    page.page.fill("#id_password", PASSWORD)
+    _submit(page)
+    assert "/konto/2fa/totp/activate/" in page.page.url
+    assert page.page.locator("img.qr-code").count() == 1
+    # A wrong code is an error state too.
+    page.page.fill("#id_code", "000000")
+    _submit(page)
+    assert page.page.title().startswith("Fel:")
     # Error states.
     page.goto("/mina-sidor/aktorer/foreningen-alfa/ga-med/")
     _submit(page)
