@@ -44,6 +44,8 @@ def process_logo(upload: UploadedFile) -> SimpleUploadedFile:
                 probe.verify()
             # verify() leaves the image unusable; open it again to decode it.
             with Image.open(io.BytesIO(data)) as image:
+                # JPEG can decode at a reduced scale: less memory for large photos.
+                image.draft("RGB", (MAX_SIDE, MAX_SIDE))
                 image.load()
                 image = _flatten(image)
     except ValidationError:

@@ -26,6 +26,10 @@ from members.models import Actor, ActorMessage, Invitation, Membership, Represen
 # They run inside the same transaction as the deletion, before the user row goes.
 USER_DELETE_CLEANUPS: list[str] = []
 
+# Dotted paths of functions `f(*, user) -> dict` whose result is added to the JSON
+# download of "Mina uppgifter" (for instance "meetings.services.registrations_user_export").
+USER_EXPORT_SECTIONS: list[str] = []
+
 # Path segments under /mina-sidor/aktorer/ that are pages, not actors.
 RESERVED_SLUGS = {"ny"}
 
@@ -70,13 +74,6 @@ def actor_update(*, actor: Actor, consent: bool, consent_text: str) -> Actor:
     _apply_consent(actor=actor, consent=consent, consent_text=consent_text)
     actor.save()
     return actor
-
-
-@transaction.atomic
-def actor_withdraw_consent(*, actor: Actor) -> None:
-    Actor.objects.filter(pk=actor.pk).update(contact_consent_at=None, contact_consent_text="")
-    actor.contact_consent_at = None
-    actor.contact_consent_text = ""
 
 
 def _representative_emails(actor: Actor) -> list[str]:
@@ -257,7 +254,7 @@ def user_export(*, user: User) -> dict[str, Any]:
     def when(value) -> str | None:
         return value.isoformat() if value else None
 
-    return {
+    data = {
         "exported_at": timezone.now().isoformat(),
         "user": {
             "email": user.email,
@@ -305,6 +302,9 @@ def user_export(*, user: User) -> dict[str, Any]:
             for m in ActorMessage.objects.filter(sender=user).select_related("actor")
         ],
     }
+    for path in USER_EXPORT_SECTIONS:
+        data.update(import_string(path)(user=user))
+    return data
 
 
 @transaction.atomic

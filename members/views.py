@@ -86,12 +86,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
     actor = get_public_actor(request, slug)
     memberships = Membership.objects.active().filter(actor=actor).select_related("network")
-    form = MessageForm() if request.user.is_authenticated else None
-    return render(
-        request,
-        "members/actor_detail.html",
-        {"actor": actor, "memberships": memberships, "message_form": form},
-    )
+    return render(request, "members/actor_detail.html", {"actor": actor, "memberships": memberships})
 
 
 @login_required
@@ -258,9 +253,8 @@ def my_data_export(request: HttpRequest) -> HttpResponse:
 def account_delete(request: HttpRequest) -> HttpResponse:
     form = DeleteAccountForm(_post(request))
     if request.method == "POST" and form.is_valid():
-        user = request.user
+        services.user_delete(user=request.user)
         logout(request)
-        services.user_delete(user=user)
         messages.success(request, _("Ditt konto är raderat."))
         return redirect("networks:home")
     sole_actors = (

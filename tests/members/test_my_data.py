@@ -106,3 +106,14 @@ _calls: list = []
 
 def _record(*, user) -> None:
     _calls.append(user.email)
+
+
+def test_other_apps_export_sections_are_included(client, rep_a, monkeypatch) -> None:
+    monkeypatch.setattr(services, "USER_EXPORT_SECTIONS", ["tests.members.test_my_data._export_section"])
+    client.force_login(rep_a)
+    data = json.loads(client.get("/mina-sidor/mina-uppgifter/export/").content)
+    assert data["registrations"] == [rep_a.email]
+
+
+def _export_section(*, user) -> dict:
+    return {"registrations": [user.email]}
