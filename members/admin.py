@@ -61,7 +61,8 @@ class ActorAdmin(admin.ModelAdmin):
 @admin.register(Membership)
 class MembershipAdmin(NetworkScopedAdminMixin, admin.ModelAdmin):
     list_display = ["actor", "network", "status", "requested_at", "decided_at"]
-    list_filter = ["status", "network"]
+    # Only the networks in the (coordinator-scoped) rows, not every network.
+    list_filter = ["status", ("network", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["actor__name"]
     list_select_related = ["actor", "network"]
     autocomplete_fields = ["actor"]

@@ -36,6 +36,9 @@ def test_satra_coordinator_lists_only_satra_memberships(client, coord_satra, row
     assert response.status_code == 200
     shown = list(response.context["cl"].result_list)
     assert shown == [rows["m_satra"]]
+    html = response.content.decode()
+    assert "Föreningen Alfa" not in html
+    assert "Andersbergsgruppen" not in html  # not even in the network filter
 
 
 def test_satra_coordinator_cannot_open_or_change_andersberg_membership(client, coord_satra, rows) -> None:
