@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.views import redirect_to_login
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from members import services
+from members.images import process_logo
 from members.models import Actor, ActorMessage, Invitation, Membership, Representation, User
 from networks.scoping import NetworkScopedAdminMixin
 
@@ -48,8 +50,23 @@ class RepresentationInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class ActorAdminForm(forms.ModelForm):
+    """Logos uploaded in the admin go through the same checks as on the site."""
+
+    class Meta:
+        model = Actor
+        exclude: list[str] = []
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if not logo or not hasattr(logo, "content_type"):
+            return logo
+        return process_logo(logo)
+
+
 @admin.register(Actor)
 class ActorAdmin(admin.ModelAdmin):
+    form = ActorAdminForm
     list_display = ["name", "kind", "org_number", "is_public", "is_demo", "created_at"]
     list_filter = ["kind", "is_public", "is_demo"]
     search_fields = ["name", "org_number", "contact_email"]

@@ -179,3 +179,28 @@ def test_new_actor_named_like_a_page_gets_another_slug(client, resident) -> None
     actor = Actor.objects.get()
     assert actor.slug != "ny"
     assert client.get(reverse("members:actor-edit", kwargs={"slug": actor.slug})).status_code == 200
+
+
+def test_admin_logo_upload_is_checked_too(client, actor_a, media_root) -> None:
+    from members.models import User
+
+    admin_user = User.objects.create_superuser(email="admin@example.se", password="x")
+    client.force_login(admin_user)
+    url = reverse("admin:members_actor_change", args=[actor_a.pk])
+    data = {
+        "name": actor_a.name,
+        "slug": actor_a.slug,
+        "kind": actor_a.kind,
+        "is_public": "on",
+        "representations-TOTAL_FORMS": "0",
+        "representations-INITIAL_FORMS": "0",
+        "logo": upload("skript.png", b"<svg><script>alert(1)</script></svg>"),
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "logo" in response.context["adminform"].form.errors
+    data["logo"] = upload("foto.jpg", jpeg_with_exif(), "image/jpeg")
+    assert client.post(url, data).status_code == 302
+    actor_a.refresh_from_db()
+    with Image.open(actor_a.logo.path) as image:
+        assert max(image.size) == 800 and len(image.getexif()) == 0
