@@ -1,49 +1,73 @@
-# Two commands for a newcomer: `make run` and `make test`.
+# Two commands for a newcomer: `make run` serves the portal, `make test` runs every test.
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
+# The stamp lives outside the venv, so a shared or symlinked venv is never written to by make.
+STAMP := .make-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+DEV := DEBUG=true
 
-.PHONY: compiled-messages install run test lint format messages chromium migrate demo
+.PHONY: install compiled-messages migrate demo run chromium test lint format messages
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# Only when there is no venv at all: create it (a fresh clone).
+$(PY):
 	python3 -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
+
+$(STAMP): requirements.txt requirements-dev.txt | $(PY)
 	$(PIP) install --quiet -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.installed compiled-messages
+install: $(STAMP) compiled-messages
 
-compiled-messages: $(VENV)/.installed
-	@if [ -d locale ]; then DEBUG=true $(PY) manage.py compilemessages --ignore=.venv -v0; fi
+compiled-messages: $(STAMP)
+	@if [ -d locale ]; then $(DEV) $(PY) manage.py compilemessages --ignore=.venv -v0; fi
 
 migrate: install
-	DEBUG=true $(PY) manage.py migrate --noinput
+	$(DEV) $(PY) manage.py migrate --noinput
 
 demo: migrate
-	DEBUG=true $(PY) manage.py seed_networks
-	DEBUG=true $(PY) manage.py seed_demo
+	$(DEV) $(PY) manage.py seed_networks
+	$(DEV) $(PY) manage.py seed_demo
 
 run: demo
-	@echo "Create an administrator with: DEBUG=true $(PY) manage.py createsuperuser"
-	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+	@echo
+	@echo "The portal runs at http://$(HOST):$(PORT)/ (stop it with Ctrl+C)."
+	@echo "Create an administrator account (in another terminal):"
+	@echo "    DEBUG=true $(PY) manage.py createsuperuser"
+	@echo "Then log in at http://$(HOST):$(PORT)/admin/. To make someone a steering-group member:"
+	@echo "    Admin > Users > the user: tick 'Staff status' and add the group 'Styrgrupp'."
+	@echo "A coordinator: tick 'Staff status', add the group 'Samordnare', and add the user"
+	@echo "    under Admin > Networks > the network > Coordinators."
+	@echo
+	$(DEV) $(PY) manage.py runserver $(HOST):$(PORT)
 
+# Browser tests drive Debian's Chromium; install it when it is missing.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium; }
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; \
+	fi
 
 test: install chromium
 	$(VENV)/bin/pytest
 
-lint: install
+lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-format: install
+format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
 messages: install
-	DEBUG=true $(PY) manage.py makemessages -l en --ignore=.venv --ignore=tests --no-obsolete
-	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv -v0
+	$(DEV) $(PY) manage.py makemessages -l en --ignore=.venv --ignore=tests --no-obsolete
+	$(DEV) $(PY) manage.py compilemessages --ignore=.venv -v0
+
+# Speed and scale (issue 6): a large data set on PostgreSQL, gunicorn, wrk; about five minutes.
+# Quick check of the machinery: make bench BENCH_ARGS="--small --duration 2"
+.PHONY: bench
+bench: install
+	$(PY) bench/run.py $(BENCH_ARGS)

@@ -1,0 +1,459 @@
+"""The steering group's back office: pots, applications, decisions, the chart and CSV export."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from grants.chart import BAR_AREA, LABEL_WIDTH, chart_bars, granted_per_network_and_month
+from grants.formatting import format_kr
+from grants.forms import ApproveForm, DecisionNoteForm
+from grants.models import (
+    Application,
+    ApplicationEvent,
+    Attachment,
+    BudgetLine,
+    CoApplicant,
+    Decision,
+    FollowUpReport,
+    Funding,
+    Outbox,
+    Payment,
+    Pot,
+)
+from grants.workflow import TransitionError, application_transition
+
+S = Application.Status
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Parts of an application, shown to whoever may view the application."""
+
+    extra = 0
+    can_delete = False
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.has_perm("grants.view_application")
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class FundingInline(admin.TabularInline):
+    model = Funding
+    extra = 1
+    can_delete = False
+
+
+@admin.register(Pot)
+class PotAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "year",
+        "is_open",
+        "opens_on",
+        "closes_on",
+        "total_kr",
+        "granted_kr",
+        "remaining_kr",
+        "chart",
+    ]
+    list_filter = ["year", "is_open"]
+    search_fields = ["name"]
+    readonly_fields = ["total_kr", "granted_kr", "paid_kr", "remaining_kr", "chart"]
+    fields = [
+        "name",
+        "year",
+        "opens_on",
+        "closes_on",
+        "is_open",
+        "max_amount_per_application",
+        "allowed_kinds",
+        "must_apply_before_start",
+        "total_kr",
+        "granted_kr",
+        "paid_kr",
+        "remaining_kr",
+        "chart",
+    ]
+    inlines = [FundingInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).with_totals()
+
+    def _pot(self, obj: Pot) -> Pot:
+        # The change form gets its object without annotations; read it once with totals.
+        if obj.pk and not hasattr(obj, "total_amount"):
+            return Pot.objects.with_totals().get(pk=obj.pk)
+        return obj
+
+    @admin.display(description=gettext_lazy("Totalt"))
+    def total_kr(self, obj: Pot) -> str:
+        return format_kr(self._pot(obj).total) if obj.pk else "–"
+
+    @admin.display(description=gettext_lazy("Beviljat"))
+    def granted_kr(self, obj: Pot) -> str:
+        return format_kr(self._pot(obj).granted) if obj.pk else "–"
+
+    @admin.display(description=gettext_lazy("Utbetalt"))
+    def paid_kr(self, obj: Pot) -> str:
+        return format_kr(self._pot(obj).paid) if obj.pk else "–"
+
+    @admin.display(description=gettext_lazy("Kvar"))
+    def remaining_kr(self, obj: Pot) -> str:
+        return format_kr(self._pot(obj).remaining) if obj.pk else "–"
+
+    @admin.display(description=gettext_lazy("Diagram"))
+    def chart(self, obj: Pot) -> str:
+        if not obj.pk:
+            return "–"
+        url = reverse("admin:grants_pot_chart", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Beviljat per nätverk och månad"))
+
+    def get_urls(self) -> list:
+        return [
+            path("<int:pk>/diagram/", self.admin_site.admin_view(self.chart_view), name="grants_pot_chart"),
+            *super().get_urls(),
+        ]
+
+    def chart_view(self, request: HttpRequest, pk: int) -> TemplateResponse:
+        if not self.has_view_permission(request):
+            raise PermissionError
+        pot = get_object_or_404(Pot.objects.with_totals(), pk=pk)
+        rows = granted_per_network_and_month(pot)
+        bars, width, height = chart_bars(rows)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Beviljat per nätverk och månad: %(pot)s") % {"pot": pot.name},
+            "pot": pot,
+            "rows": rows,
+            "bars": bars,
+            "width": width,
+            "height": height,
+            "label_width": LABEL_WIDTH,
+            "value_x": LABEL_WIDTH + BAR_AREA + 8,
+        }
+        return TemplateResponse(request, "admin/grants/pot/chart.html", context)
+
+
+class CoApplicantInline(ReadOnlyInline):
+    model = CoApplicant
+    fields = ["actor", "status", "confirmed_by", "confirmed_at"]
+    readonly_fields = fields
+
+
+class BudgetLineInline(ReadOnlyInline):
+    model = BudgetLine
+    fields = ["what", "amount"]
+    readonly_fields = fields
+
+
+class AttachmentInline(ReadOnlyInline):
+    model = Attachment
+    fields = ["download", "content_type", "size", "uploaded_at"]
+    readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("Fil"))
+    def download(self, obj: Attachment) -> str:
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.original_name)
+
+
+class DecisionInline(ReadOnlyInline):
+    model = Decision
+    fields = ["outcome", "amount_granted", "motivation", "decided_by", "decided_at"]
+    readonly_fields = fields
+
+
+class ReportInline(ReadOnlyInline):
+    model = FollowUpReport
+    fields = ["what_happened", "participants", "actual_costs", "submitted_by", "submitted_at"]
+    readonly_fields = fields
+
+
+class EventInline(ReadOnlyInline):
+    model = ApplicationEvent
+    fields = ["created_at", "kind", "actor_user", "from_status", "to_status", "note"]
+    readonly_fields = fields
+    verbose_name_plural = gettext_lazy("Händelser")
+
+
+class NetworkFilter(admin.RelatedFieldListFilter):
+    pass
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    list_display = [
+        "reference",
+        "title",
+        "status",
+        "network_names",
+        "lead_actor",
+        "requested_kr",
+        "granted_kr",
+        "submitted_at",
+    ]
+    list_display_links = ["reference", "title"]
+    list_filter = ["pot", "status", "networks"]
+    search_fields = ["reference", "title", "lead_actor__name", "coapplicant_links__actor__name"]
+    list_select_related = ["pot", "lead_actor"]
+    date_hierarchy = None
+    ordering = ["-submitted_at"]
+    inlines = [CoApplicantInline, BudgetLineInline, AttachmentInline, DecisionInline, ReportInline, EventInline]
+    actions = ["take_in_review", "approve", "reject", "ask_for_completion", "mark_paid", "approve_report"]
+    fields = [
+        "reference",
+        "status",
+        "pot",
+        "lead_actor",
+        "title",
+        "description",
+        "purpose",
+        "target_group",
+        "starts_on",
+        "ends_on",
+        "place",
+        "expected_participants",
+        "own_contribution",
+        "other_funding",
+        "amount_requested",
+        "amount_granted",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+        "submitted_at",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # Drafts are the applicant's own work until they are sent in.
+        return super().get_queryset(request).exclude(status=S.DRAFT).prefetch_related("networks")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        # The application itself is read only; decisions are actions on the list.
+        if obj is not None:
+            return False
+        return super().has_change_permission(request, obj)
+
+    @admin.display(description=gettext_lazy("Nätverk"))
+    def network_names(self, obj: Application) -> str:
+        return ", ".join(n.name for n in obj.networks.all())
+
+    @admin.display(description=gettext_lazy("Sökt"), ordering="amount_requested")
+    def requested_kr(self, obj: Application) -> str:
+        return format_kr(obj.amount_requested)
+
+    @admin.display(description=gettext_lazy("Beviljat"), ordering="amount_granted")
+    def granted_kr(self, obj: Application) -> str:
+        return format_kr(obj.amount_granted)
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        pots = Pot.objects.with_totals()
+        pot_id = request.GET.get("pot__id__exact")
+        if pot_id and pot_id.isdigit():
+            pots = pots.filter(pk=pot_id)
+        extra_context = {**(extra_context or {}), "pot_totals": list(pots[:5])}
+        return super().changelist_view(request, extra_context)
+
+    def get_urls(self) -> list:
+        return [
+            path("export/", self.admin_site.admin_view(self.export_csv), name="grants_application_export"),
+            *super().get_urls(),
+        ]
+
+    def export_csv(self, request: HttpRequest) -> HttpResponse:
+        """The filtered list as CSV (semicolons, UTF-8 with BOM, so Excel opens it)."""
+        if not self.has_view_permission(request):
+            raise PermissionError
+        changelist = self.get_changelist_instance(request)
+        queryset = changelist.get_queryset(request).prefetch_related("coapplicant_links__actor")
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        stamp = timezone.localdate().isoformat()
+        response["Content-Disposition"] = f'attachment; filename="ansokningar-{stamp}.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response, delimiter=";")
+        writer.writerow(
+            [
+                _("Diarienummer"),
+                _("Aktivitet"),
+                _("Status"),
+                _("Nätverk"),
+                _("Sökande"),
+                _("Medsökande"),
+                _("Sökt (kr)"),
+                _("Beviljat (kr)"),
+                _("Inskickad"),
+            ]
+        )
+        for app in queryset:
+            writer.writerow(
+                [
+                    app.reference,
+                    app.title,
+                    app.get_status_display(),
+                    ", ".join(n.name for n in app.networks.all()),
+                    app.lead_actor.name,
+                    ", ".join(c.actor.name for c in app.coapplicant_links.all()),
+                    app.amount_requested or "",
+                    app.amount_granted or "",
+                    timezone.localtime(app.submitted_at).strftime("%Y-%m-%d") if app.submitted_at else "",
+                ]
+            )
+        return response
+
+    # Actions: every one calls grants.workflow.application_transition.
+
+    def _move_all(self, request: HttpRequest, queryset: QuerySet, to_status: str, *, note: str = "") -> None:
+        done = 0
+        for app in queryset:
+            try:
+                application_transition(application=app, to_status=to_status, actor_user=request.user, note=note)
+            except TransitionError as error:
+                self.message_user(request, f"{app}: {error}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request,
+                _("%(count)s ansökningar fick status ”%(status)s”.") % {"count": done, "status": S(to_status).label},
+                messages.SUCCESS,
+            )
+
+    def _intermediate(
+        self, request: HttpRequest, queryset: QuerySet, action: str, title: str, forms
+    ) -> TemplateResponse:
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            "action": action,
+            "queryset": queryset,
+            "forms": forms,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/grants/application/action_form.html", context)
+
+    @admin.action(description=gettext_lazy("Ta upp för granskning"), permissions=["change"])
+    def take_in_review(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._move_all(request, queryset, S.IN_REVIEW)
+
+    @admin.action(description=gettext_lazy("Bevilja (belopp och motivering)"), permissions=["change"])
+    def approve(self, request: HttpRequest, queryset: QuerySet):
+        queryset = queryset.select_related("lead_actor")
+        pairs = []
+        for app in queryset:
+            prefix = f"a{app.pk}"
+            if "apply" in request.POST:
+                form = ApproveForm(request.POST, prefix=prefix)
+            else:
+                form = ApproveForm(prefix=prefix, initial={"amount": app.amount_requested})
+            pairs.append((app, form))
+        if "apply" in request.POST and all(form.is_valid() for _app, form in pairs):
+            for app, form in pairs:
+                try:
+                    application_transition(
+                        application=app,
+                        to_status=S.APPROVED,
+                        actor_user=request.user,
+                        amount=form.cleaned_data["amount"],
+                        note=form.cleaned_data["motivation"],
+                    )
+                except TransitionError as error:
+                    self.message_user(request, f"{app}: {error}", messages.ERROR)
+                else:
+                    self.message_user(
+                        request,
+                        _("%(app)s: beviljat %(amount)s.") % {"app": app, "amount": format_kr(app.amount_granted)},
+                        messages.SUCCESS,
+                    )
+            return None
+        return self._intermediate(request, queryset, "approve", _("Bevilja ansökningar"), pairs)
+
+    def _with_note(self, request: HttpRequest, queryset: QuerySet, action: str, to_status: str, title: str, label: str):
+        if "apply" in request.POST:
+            form = DecisionNoteForm(request.POST)
+            form.fields["note"].label = label
+            if form.is_valid():
+                self._move_all(request, queryset, to_status, note=form.cleaned_data["note"])
+                return None
+        else:
+            form = DecisionNoteForm()
+            form.fields["note"].label = label
+        return self._intermediate(request, queryset, action, title, [(None, form)])
+
+    @admin.action(description=gettext_lazy("Avslå (med motivering)"), permissions=["change"])
+    def reject(self, request: HttpRequest, queryset: QuerySet):
+        return self._with_note(
+            request, queryset, "reject", S.REJECTED, _("Avslå ansökningar"), _("Varför avslås ansökan?")
+        )
+
+    @admin.action(description=gettext_lazy("Begär komplettering"), permissions=["change"])
+    def ask_for_completion(self, request: HttpRequest, queryset: QuerySet):
+        return self._with_note(
+            request, queryset, "ask_for_completion", S.NEEDS_COMPLETION, _("Begär komplettering"), _("Vad saknas?")
+        )
+
+    @admin.action(description=gettext_lazy("Markera som utbetald"), permissions=["change"])
+    def mark_paid(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._move_all(request, queryset, S.PAID)
+
+    @admin.action(description=gettext_lazy("Godkänn återrapporten (avslutar)"), permissions=["change"])
+    def approve_report(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._move_all(request, queryset, S.CLOSED)
+
+
+class AppendOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(ApplicationEvent)
+class ApplicationEventAdmin(AppendOnlyAdmin):
+    list_display = ["created_at", "application", "kind", "actor_user", "from_status", "to_status"]
+    list_filter = ["kind", "to_status"]
+    search_fields = ["application__reference", "application__title", "note"]
+    list_select_related = ["application", "actor_user"]
+
+
+@admin.register(Payment)
+class PaymentAdmin(AppendOnlyAdmin):
+    list_display = ["application", "amount", "paid_at", "registered_by"]
+    list_filter = ["application__pot"]
+    search_fields = ["application__reference", "application__title"]
+    list_select_related = ["application", "registered_by"]
+
+
+@admin.register(Outbox)
+class OutboxAdmin(AppendOnlyAdmin):
+    list_display = ["created_at", "to", "subject", "attempts", "sent_at"]
+    list_filter = ["sent_at"]
+    search_fields = ["to", "subject"]

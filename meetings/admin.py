@@ -1,0 +1,261 @@
+"""The back office for meetings: coordinators publish and plan series for their own networks."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from meetings.forms import PlanSeriesForm
+from meetings.models import Meeting, Registration
+from meetings.series import plan_series_with_skipped
+from meetings.services import (
+    SeriesDetails,
+    meeting_notify_cancelled,
+    meeting_publish_minutes,
+    meeting_series_create,
+    meeting_touch,
+    registration_fill_seats,
+)
+from members.roles import coordinated_network_ids, is_steering_group
+from networks.models import Network, WorkingGroup
+from networks.scoping import NetworkScopedAdminMixin, sees_all_networks
+
+
+class RegistrationInline(admin.TabularInline):
+    """The list of who has signed up; read-only, because people cancel themselves."""
+
+    model = Registration
+    extra = 0
+    can_delete = False
+    fields = ["user", "user_email", "actor", "status", "created_at", "reminder_sent_at"]
+    readonly_fields = fields
+    ordering = ["status", "created_at"]
+    verbose_name_plural = gettext_lazy("Anmälningar")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("user", "actor")
+
+    @admin.display(description=gettext_lazy("e-post"))
+    def user_email(self, obj: Registration) -> str:
+        return obj.user.email
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+def _csv_cell(value) -> str:
+    # A cell starting with = + - @ is a formula in spreadsheet programs; defuse it.
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
+
+
+@admin.register(Meeting)
+class MeetingAdmin(NetworkScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "starts_at", "network", "kind", "status", "registration_summary", "is_demo"]
+    list_filter = ["network", "kind", "status", "registration_enabled", "is_demo"]
+    search_fields = ["title", "place", "agenda"]
+    list_select_related = ["network"]
+    date_hierarchy = "starts_at"
+    inlines = [RegistrationInline]
+    readonly_fields = ["sequence", "series", "minutes_published_at", "created_at", "updated_at", "csv_link"]
+    fieldsets = [
+        (None, {"fields": ["network", "kind", "working_group", "title", "is_demo"]}),
+        (gettext_lazy("Tid och plats"), {"fields": ["starts_at", "ends_at", "place", "address", "accessibility"]}),
+        (gettext_lazy("Innehåll"), {"fields": ["agenda", "minutes", "minutes_published_at"]}),
+        (gettext_lazy("Status"), {"fields": ["status", "cancel_reason"]}),
+        (gettext_lazy("Anmälan"), {"fields": ["registration_enabled", "capacity", "csv_link"]}),
+        (gettext_lazy("Kalender"), {"fields": ["sequence", "series", "created_at", "updated_at"]}),
+    ]
+    change_list_template = "admin/meetings/meeting/change_list.html"
+
+    # ---- scoping ----
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        qs = super(NetworkScopedAdminMixin, self).get_queryset(request)
+        qs = qs.annotate(
+            confirmed_count=Count("registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED)),
+            waitlisted_count=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)),
+        )
+        # The steering group reads every network's meetings; its permissions stop at viewing.
+        if sees_all_networks(request.user) or is_steering_group(request.user):
+            return qs
+        return qs.filter(network__in=coordinated_network_ids(request.user))
+
+    def _may_edit(self, request: HttpRequest, obj: Meeting | None) -> bool:
+        return obj is None or sees_all_networks(request.user) or obj.network_id in coordinated_network_ids(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and self._may_edit(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        if db_field.name == "working_group" and not sees_all_networks(request.user):
+            kwargs["queryset"] = WorkingGroup.objects.filter(
+                network__in=coordinated_network_ids(request.user)
+            ).select_related("network")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in {"starts_at", "ends_at"} and field is not None:
+            # The admin's split date/time inputs have no <label> of their own (axe: label).
+            date_widget, time_widget = field.widget.widgets
+            date_widget.attrs["aria-label"] = f"{field.label}: {_('datum')}"
+            time_widget.attrs["aria-label"] = f"{field.label}: {_('tid')}"
+        return field
+
+    # ---- list ----
+
+    @admin.display(description=gettext_lazy("anmälda"))
+    def registration_summary(self, obj: Meeting) -> str:
+        if not obj.registration_enabled:
+            return "–"
+        text = f"{obj.confirmed_count} / {obj.capacity}"
+        if obj.waitlisted_count:
+            text += " " + _("(%(count)s på väntelistan)") % {"count": obj.waitlisted_count}
+        return text
+
+    @admin.display(description=gettext_lazy("lista över anmälda"))
+    def csv_link(self, obj: Meeting) -> str:
+        if obj is None or obj.pk is None or not obj.registration_enabled:
+            return "–"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:meetings_meeting_registrations_csv", args=[obj.pk]),
+            _("Ladda ner anmälningarna som CSV"),
+        )
+
+    # ---- saving ----
+
+    def save_model(self, request: HttpRequest, obj: Meeting, form, change: bool) -> None:
+        if change and form.changed_data:
+            meeting_touch(meeting=obj)
+        super().save_model(request, obj, form, change)
+        if change and {"capacity", "registration_enabled"} & set(form.changed_data):
+            promoted = registration_fill_seats(meeting=obj)
+            if promoted:
+                self.message_user(
+                    request,
+                    _("%(count)s personer har flyttats från väntelistan och fått e-post om det.")
+                    % {"count": len(promoted)},
+                    messages.SUCCESS,
+                )
+        if change and "status" in form.changed_data and obj.is_cancelled:
+            told = meeting_notify_cancelled(meeting=obj)
+            if told:
+                self.message_user(
+                    request,
+                    _("%(count)s anmälda har fått e-post om att mötet är inställt.") % {"count": told},
+                    messages.SUCCESS,
+                )
+        if obj.minutes.strip() and obj.minutes_published_at is None:
+            told = meeting_publish_minutes(meeting=obj)
+            self.message_user(
+                request,
+                _("Protokollet är publicerat och %(count)s medlemmar har fått e-post om det.") % {"count": told},
+                messages.SUCCESS,
+            )
+
+    # ---- extra pages ----
+
+    def get_urls(self):
+        extra = [
+            path("planera-serie/", self.admin_site.admin_view(self.plan_series_view), name="meetings_meeting_plan"),
+            path(
+                "<int:pk>/anmalningar.csv",
+                self.admin_site.admin_view(self.registrations_csv_view),
+                name="meetings_meeting_registrations_csv",
+            ),
+        ]
+        return extra + super().get_urls()
+
+    def registrations_csv_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        meeting = self.get_queryset(request).filter(pk=pk).select_related("network").first()
+        if meeting is None:
+            raise Http404
+        if not self.has_view_permission(request, meeting):
+            raise PermissionDenied
+        registrations = meeting.registrations.select_related("user", "actor").order_by("status", "created_at")
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="anmalningar-mote-{meeting.pk}.csv"'
+        response.write("\ufeff")  # so that Excel reads the file as UTF-8
+        writer = csv.writer(response, delimiter=";")
+        writer.writerow([_("Namn"), _("E-post"), _("Aktör"), _("Status"), _("Anmäld")])
+        for registration in registrations:
+            writer.writerow(
+                [
+                    _csv_cell(registration.user.name),
+                    _csv_cell(registration.user.email),
+                    _csv_cell(registration.actor.name if registration.actor else ""),
+                    registration.get_status_display(),
+                    timezone.localtime(registration.created_at).strftime("%Y-%m-%d %H:%M"),
+                ]
+            )
+        return response
+
+    def plan_series_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        networks = Network.objects.all()
+        if not sees_all_networks(request.user):
+            networks = networks.filter(id__in=coordinated_network_ids(request.user))
+        form = PlanSeriesForm(request.POST or None, networks=networks)
+        plan = None
+        if request.method == "POST" and form.is_valid() and "edit" not in request.POST:
+            data = form.cleaned_data
+            plan = plan_series_with_skipped(
+                first_date=data["first_date"],
+                weekday=data["weekday"],
+                nth=data["nth"],
+                interval_months=data["interval_months"],
+                count=data["count"],
+            )
+            if "confirm" in request.POST:
+                meetings = meeting_series_create(
+                    dates=plan.dates,
+                    details=SeriesDetails(
+                        network_id=data["network"].pk,
+                        kind=data["kind"],
+                        title=data["title"],
+                        start_time=data["start_time"],
+                        end_time=data["end_time"],
+                        place=data["place"],
+                        address=data["address"],
+                        accessibility=data["accessibility"],
+                        registration_enabled=data["registration_enabled"],
+                        capacity=data["capacity"],
+                    ),
+                )
+                self.message_user(
+                    request,
+                    _("%(count)s möten är inlagda för %(network)s.")
+                    % {"count": len(meetings), "network": data["network"]},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:meetings_meeting_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Planera en serie möten"),
+            "form": form,
+            "plan": plan,
+            "start_time": form.cleaned_data.get("start_time") if plan else None,
+            "end_time": form.cleaned_data.get("end_time") if plan else None,
+        }
+        return TemplateResponse(request, "admin/meetings/meeting/plan_series.html", context)

@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from members.models import Actor, ActorMessage, Invitation, Membership, Representation, User
+from natverk.cache import bump_content_version
 
 # Dotted paths of functions `f(*, user)` that other apps register to remove or
 # anonymise their own rows of a user who deletes the account (for instance
@@ -325,6 +326,8 @@ def user_delete(*, user: User) -> None:
     orphaned.update(
         is_public=False, contact_consent_at=None, contact_consent_text="", contact_email="", contact_phone=""
     )
+    # update() sends no signals: make the anonymous page cache forget these actors too.
+    transaction.on_commit(bump_content_version)
     Invitation.objects.filter(email=user.email, accepted_at__isnull=True).delete()
     Invitation.objects.filter(invited_by=user, accepted_at__isnull=True).delete()
     Representation.objects.filter(user=user).delete()

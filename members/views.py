@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -203,7 +204,11 @@ def actor_invite(request: HttpRequest, slug: str) -> HttpResponse:
             % {"email": form.cleaned_data["email"]},
         )
         return redirect("members:actor-edit", slug=actor.slug)
-    return render(request, "members/actor_invite.html", {"form": form, "actor": actor})
+    return render(
+        request,
+        "members/actor_invite.html",
+        {"form": form, "actor": actor, "days": settings.MEMBERS_INVITATION_DAYS},
+    )
 
 
 @login_required

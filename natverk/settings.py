@@ -103,6 +103,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or TESTING else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where residents write about the site: accessibility problems, personal data.
+CONTACT_EMAIL = env_str("CONTACT_EMAIL", "kontaktcenter@gavle.se")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -126,8 +128,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "natverk.querycount.QueryCountMiddleware",  # Only when QUERY_COUNT_HEADER is true.
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "natverk.cache.AnonymousPageCacheMiddleware",  # Before sessions: sees every cookie set.
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -196,6 +200,10 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Without collectstatic (development, tests) whitenoise finds files in the source folders
+# instead of warning that STATIC_ROOT does not exist.
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -233,7 +241,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG and not TESTING)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -299,3 +307,34 @@ REQUIRE_STAFF_MFA = env_bool("REQUIRE_STAFF_MFA", not DEBUG)
 MEMBERS_INVITATION_DAYS = env_int("MEMBERS_INVITATION_DAYS", 14)
 # Messages a logged-in user may send to actors through the portal per hour.
 MEMBERS_MESSAGES_PER_HOUR = env_int("MEMBERS_MESSAGES_PER_HOUR", 5)
+
+# ---- Speed and scale: anonymous page cache, query counting (issue 6) ----
+# Whole public pages are cached for visitors without a session (natverk/cache.py), in the
+# default cache above: with REDIS_URL set every app server shares the pages and the content
+# version that invalidates them. allauth keeps its rate limits in that same default cache,
+# so they are shared too; sessions live in the database (SESSION_ENGINE above).
+INSTALLED_APPS += ["natverk.cache.PageCacheConfig"]  # Connects the invalidation signals.
+# Seconds a page stays cached; 0 turns the cache off. Off in tests unless set explicitly,
+# because a page cached in one test must not answer in the next (tests/test_cache.py
+# turns it on).
+ANON_CACHE_SECONDS = env_int("ANON_CACHE_SECONDS", 0 if TESTING else 300)
+# Exact paths and path prefixes that may be cached; the same under /en/.
+ANON_CACHE_PATHS = ["/", "/sitemap.xml"]
+ANON_CACHE_PREFIXES = [
+    "/natverk/",
+    "/aktorer/",
+    "/moten/",
+    "/nyheter/",
+    "/om/",
+    "/tillganglighet/",
+    "/personuppgifter/",
+    "/bidrag/beviljade/",
+]
+# A save, delete or many-to-many change of any model of these apps makes every cached page stale.
+ANON_CACHE_APPS = ["networks", "members", "meetings", "grants"]
+# Adds X-DB-Queries (the number of SQL queries) to every response; for `make bench`.
+QUERY_COUNT_HEADER = env_bool("QUERY_COUNT_HEADER", False)
+
+# ---- grants ----
+# Largest attachment to a grant application, in bytes.
+GRANT_ATTACHMENT_MAX_BYTES = env_int("GRANT_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)

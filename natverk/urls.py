@@ -23,6 +23,8 @@ urlpatterns += i18n_patterns(
     path("konto/", include("allauth.urls")),
     path("", include("members.urls")),
     path("", include("networks.urls")),
+    path("", include("meetings.urls")),
+    path("", include("grants.urls")),
     prefix_default_language=False,
 )
 

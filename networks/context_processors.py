@@ -8,11 +8,23 @@ from django.urls import translate_url
 from django.utils.translation import get_language
 
 
+def _in_language(path: str, code: str, current: str) -> str:
+    """The same page in language `code`; paths are the same in every language, only the prefix differs."""
+    translated = translate_url(path, code)
+    if translated != path or code == current:
+        return translated
+    # translate_url cannot resolve an unknown path (a 404 page); swap the prefix by hand.
+    default = settings.LANGUAGE_CODE
+    if current != default and path.startswith(f"/{current}/"):
+        path = path[len(current) + 1 :]
+    return path if code == default else f"/{code}{path}"
+
+
 def site(request: HttpRequest) -> dict:
-    current = get_language() or settings.LANGUAGE_CODE
+    current = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
     path = request.get_full_path()
     alternates = [
-        {"code": code, "name": name, "url": translate_url(path, code), "current": current.startswith(code)}
+        {"code": code, "name": name, "url": _in_language(path, code, current), "current": current == code}
         for code, name in settings.LANGUAGES
     ]
-    return {"language_alternates": alternates, "site_url": settings.SITE_URL}
+    return {"language_alternates": alternates, "site_url": settings.SITE_URL, "contact_email": settings.CONTACT_EMAIL}

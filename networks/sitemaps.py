@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from meetings.sitemaps import MeetingListSitemap, MeetingSitemap
 from networks.models import Network, Post
 
 
@@ -50,4 +51,10 @@ class PostSitemap(Sitemap):
         return item.updated_at
 
 
-SITEMAPS = {"pages": StaticPagesSitemap, "networks": NetworkSitemap, "news": PostSitemap}
+SITEMAPS = {
+    "pages": StaticPagesSitemap,
+    "networks": NetworkSitemap,
+    "news": PostSitemap,
+    "meeting-pages": MeetingListSitemap,
+    "meetings": MeetingSitemap,
+}

@@ -1,7 +1,11 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+import grants.demo
+import meetings.demo
 import members.demo
+import networks.demo
+from networks.models import Post, WorkingGroup
 
 
 class Command(BaseCommand):
@@ -12,8 +16,15 @@ class Command(BaseCommand):
             raise CommandError("seed_demo only runs with DEBUG on: demo content must never reach production.")
         # Each app adds one line here: (what it makes, its create_demo function).
         steps = [
+            ("networks: demo news and working groups", networks.demo.create_demo),
             ("members: demo actors and one login per role", members.demo.create_demo),
+            ("meetings: a year of demo meetings per network", meetings.demo.create_demo),
+            ("grants: a demo pot and applications in every status", grants.demo.create_demo),
         ]
         for label, create_demo in steps:
             create_demo()
             self.stdout.write(f"Demo content ready: {label}")
+        self.stdout.write(
+            f"Now {Post.objects.filter(is_demo=True).count()} demo news posts and "
+            f"{WorkingGroup.objects.filter(name__contains='(demo)').count()} demo working groups."
+        )

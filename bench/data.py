@@ -1,0 +1,293 @@
+"""A large synthetic data set for the benchmark, written fast with PostgreSQL's COPY.
+
+One function per app, each taking the sizes it needs and returning what later apps
+link to. `load()` calls them in dependency order. Every row is marked as demo content
+where the model has a flag for it; the data only ever goes into the throwaway database
+`natverk_bench`.
+
+Rows are built as model instances, so that Python-side defaults (and fields other apps
+add later) are filled in as Django would, and then written with `copy_objects()`,
+which streams them to `COPY ... FROM STDIN` with explicit primary keys and resets the
+table's id sequence afterwards.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.core.management.color import no_style
+from django.db import connection, models
+from django.utils import timezone
+
+from meetings.models import Meeting, Registration
+from members.models import Actor, Membership, Representation, User
+from members.roles import COORDINATORS_GROUP, STEERING_GROUP
+from networks.models import Network, Post, WorkingGroup
+from networks.seed import seed_networks
+
+# Everyone in the benchmark data set has this password.
+PASSWORD = "bench-lösenord-123"  # noqa: S105
+KINDS = [kind for kind, _label in Actor.Kind.choices]
+WORDS = [
+    "grannar",
+    "trygghet",
+    "odling",
+    "läxhjälp",
+    "fotboll",
+    "kör",
+    "syförening",
+    "fritidsgård",
+    "bibliotek",
+    "matlagning",
+    "språkcafé",
+    "seniorer",
+    "cykelverkstad",
+    "loppis",
+    "konst",
+    "teater",
+    "dans",
+    "schack",
+    "musik",
+    "städdag",
+]
+
+
+@dataclass
+class Sizes:
+    """How much of everything; `Sizes.small()` for a quick check of the machinery."""
+
+    actors: int = 20_000
+    extra_users: int = 5_000  # Residents with an account who represent nobody.
+    posts: int = 2_000
+    groups_per_network: int = 10
+    meetings: int = 5_000
+    registrations: int = 100_000
+
+    @classmethod
+    def small(cls) -> Sizes:
+        return cls(actors=1_000, extra_users=250, posts=100, groups_per_network=3, meetings=200, registrations=2_000)
+
+
+@dataclass
+class Cast:
+    """The users the benchmark logs in as, and what the later apps link to."""
+
+    steering: User
+    representative: User  # Represents several actors: a full "Mina sidor".
+    coordinators: dict[str, User]
+    networks: dict[str, Network]
+    user_ids: list[int] = field(default_factory=list)
+    actor_ids: list[int] = field(default_factory=list)
+    # actor id -> ids of the networks it is an active member of.
+    active_networks: dict[int, list[int]] = field(default_factory=dict)
+
+
+def copy_objects(model: type[models.Model], objects: list[models.Model]) -> None:
+    """Write unsaved instances with COPY; ids are assigned here, after the table's highest."""
+    if not objects:
+        return
+    fields = list(model._meta.concrete_fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608
+        next_id = cursor.fetchone()[0] + 1
+        for offset, obj in enumerate(objects):
+            obj.pk = next_id + offset
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # noqa: S608
+            for obj in objects:
+                copy.write_row([f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields])
+        for sql in connection.ops.sequence_reset_sql(no_style(), [model]):
+            cursor.execute(sql)
+    for obj in objects:
+        obj._state.adding = False
+
+
+def _text(rng: random.Random, words: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
+
+
+def make_networks_members(*, sizes: Sizes, rng: random.Random) -> Cast:
+    """The four networks, users, actors, memberships, representations, working groups, news."""
+    seed_networks()
+    networks = {n.slug: n for n in Network.objects.all()}
+    network_ids = [n.pk for n in networks.values()]
+    now = timezone.now()
+    password = make_password(PASSWORD)  # Hashed once: hashing per user would take hours.
+
+    n_users = sizes.actors + sizes.extra_users
+    users = [
+        User(email=f"person{i}@bench.example", name=f"Person {i} (demo)", password=password, date_joined=now)
+        for i in range(n_users)
+    ]
+    copy_objects(User, users)
+
+    actors = [
+        Actor(
+            name=f"{rng.choice(WORDS).capitalize()} {rng.choice(WORDS)} {i} (demo)",
+            slug=f"aktor-{i}",
+            kind=KINDS[i % len(KINDS)],
+            description=_text(rng, 40),
+            contact_email=f"kontakt{i}@bench.example",
+            contact_consent_at=now if i % 2 else None,
+            contact_consent_text="Jag samtycker (demo)." if i % 2 else "",
+            is_public=i % 50 != 0,
+            is_demo=True,
+        )
+        for i in range(sizes.actors)
+    ]
+    copy_objects(Actor, actors)
+
+    memberships = []
+    active_networks: dict[int, list[int]] = {}
+    statuses = [Membership.Status.ACTIVE] * 17 + [Membership.Status.PENDING] * 2 + [Membership.Status.ENDED]
+    for actor in actors:
+        count = 2 if rng.random() < 0.2 else 1
+        for network_id in rng.sample(network_ids, count):
+            status = rng.choice(statuses)
+            memberships.append(
+                Membership(
+                    actor_id=actor.pk,
+                    network_id=network_id,
+                    status=status,
+                    decided_at=None if status == Membership.Status.PENDING else now,
+                )
+            )
+            if status == Membership.Status.ACTIVE:
+                active_networks.setdefault(actor.pk, []).append(network_id)
+    copy_objects(Membership, memberships)
+
+    representations = []
+    for index, actor in enumerate(actors):
+        representations.append(
+            Representation(user_id=users[index].pk, actor_id=actor.pk, role=Representation.Role.SIGNATORY)
+        )
+        if rng.random() < 0.3:
+            other = users[sizes.actors + rng.randrange(sizes.extra_users)] if sizes.extra_users else users[index - 1]
+            representations.append(Representation(user_id=other.pk, actor_id=actor.pk))
+    # The representative of the benchmark's "Mina sidor" speaks for five actors.
+    representative = users[0]
+    for actor in actors[1:5]:
+        representations.append(Representation(user_id=representative.pk, actor_id=actor.pk))
+    representations = list({(r.user_id, r.actor_id): r for r in representations}.values())
+    copy_objects(Representation, representations)
+
+    groups = [
+        WorkingGroup(
+            network=network, name=f"Arbetsgrupp {n + 1}: {rng.choice(WORDS)} (demo)", description=_text(rng, 20)
+        )
+        for network in networks.values()
+        for n in range(sizes.groups_per_network)
+    ]
+    copy_objects(WorkingGroup, groups)
+
+    network_choices = [*networks.values(), None]
+    posts = [
+        Post(
+            network=rng.choice(network_choices),
+            title=f"Nyhet {i}: {_text(rng, 4)[:-1]} (demo)",
+            slug=f"nyhet-{i}",
+            summary=_text(rng, 20),
+            body="\n\n".join(_text(rng, 60) for _ in range(3)),
+            published_at=now - timedelta(hours=i * 7),
+            is_demo=True,
+        )
+        for i in range(sizes.posts)
+    ]
+    copy_objects(Post, posts)
+
+    steering = User.objects.create_user(email="styrgrupp@bench.example", password=PASSWORD, name="Styrgrupp (demo)")
+    steering.is_staff = True
+    steering.save()
+    steering.groups.add(Group.objects.get(name=STEERING_GROUP))
+    coordinators = {}
+    for slug, network in networks.items():
+        user = User.objects.create_user(
+            email=f"samordnare.{slug}@bench.example", password=PASSWORD, name=f"Samordnare {network.name} (demo)"
+        )
+        user.is_staff = True
+        user.save()
+        user.groups.add(Group.objects.get(name=COORDINATORS_GROUP))
+        network.coordinators.add(user)
+        coordinators[slug] = user
+
+    return Cast(
+        steering=steering,
+        representative=representative,
+        coordinators=coordinators,
+        networks=networks,
+        user_ids=[u.pk for u in users],
+        actor_ids=[a.pk for a in actors],
+        active_networks=active_networks,
+    )
+
+
+def make_meetings(*, cast: Cast, sizes: Sizes, rng: random.Random) -> None:
+    """Meetings over about ten years (most of them past, with minutes), half with sign-up."""
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    networks = list(cast.networks.values())
+    kinds = [kind for kind, _label in Meeting.Kind.choices]
+    meetings = []
+    for i in range(sizes.meetings):
+        # From eight years back to two years ahead, spread evenly.
+        starts = now - timedelta(days=8 * 365) + timedelta(hours=(10 * 365 * 24) * i // sizes.meetings)
+        cancelled = i % 40 == 0
+        with_registration = i % 2 == 0
+        meetings.append(
+            Meeting(
+                network=networks[i % len(networks)],
+                kind=kinds[i % len(kinds)],
+                title=f"{_text(rng, 3)[:-1]} (demo)",
+                starts_at=starts,
+                ends_at=starts + timedelta(hours=2),
+                place="Träffpunkten (demo)",
+                address="Demogatan 1, Gävle",
+                accessibility="Entré utan trappsteg (demo).",
+                agenda=_text(rng, 30),
+                minutes=_text(rng, 60) if starts < now and not cancelled else "",
+                minutes_published_at=starts + timedelta(days=7) if starts < now and not cancelled else None,
+                status=Meeting.Status.CANCELLED if cancelled else Meeting.Status.PLANNED,
+                cancel_reason="Inställt (demo)." if cancelled else "",
+                registration_enabled=with_registration,
+                capacity=60 if with_registration else None,
+                is_demo=True,
+            )
+        )
+    copy_objects(Meeting, meetings)
+
+    open_meetings = [m for m in meetings if m.registration_enabled]
+    per_meeting = max(1, sizes.registrations // max(1, len(open_meetings)))
+    registrations = []
+    for meeting in open_meetings:
+        for position, user_id in enumerate(rng.sample(cast.user_ids, per_meeting)):
+            confirmed = position < meeting.capacity
+            registrations.append(
+                Registration(
+                    meeting_id=meeting.pk,
+                    user_id=user_id,
+                    status=Registration.Status.CONFIRMED if confirmed else Registration.Status.WAITLISTED,
+                    created_at=meeting.starts_at - timedelta(days=14, minutes=-position),
+                )
+            )
+            if len(registrations) >= sizes.registrations:
+                break
+    copy_objects(Registration, registrations)
+
+
+def load(*, small: bool = False, seed: int = 6) -> tuple[Cast, dict[str, int]]:
+    """Fill the (empty, migrated) database; returns the cast and the row counts."""
+    sizes = Sizes.small() if small else Sizes()
+    rng = random.Random(seed)
+    cast = make_networks_members(sizes=sizes, rng=rng)
+    make_meetings(cast=cast, sizes=sizes, rng=rng)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    counts = {
+        model._meta.label: model.objects.count()
+        for model in (User, Actor, Membership, Representation, Network, WorkingGroup, Post, Meeting, Registration)
+    }
+    return cast, counts

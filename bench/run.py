@@ -1,0 +1,448 @@
+"""`make bench`: load a large data set into PostgreSQL, start gunicorn, measure each key page.
+
+    .venv/bin/python bench/run.py                      # the real run (about 5 minutes)
+    .venv/bin/python bench/run.py --small --duration 2  # a quick check of the machinery
+
+Steps: make sure wrk, PostgreSQL and Redis are there; create the database `natverk_bench`
+afresh, migrate it and fill it (bench/data.py); collect the static files; start gunicorn
+with production settings on 127.0.0.1; ask each page once for its SQL query count
+(X-DB-Queries), then load it with wrk (bench/report.lua); print a Markdown table, the home
+page's transfer size and the machine, and write them to bench-results/latest.md.
+
+To measure another page, add a line to PAGES.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import http.client
+import os
+import platform
+import re
+import secrets
+import shlex
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlparse
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+RESULTS = REPO / "bench-results"
+DATABASE = "natverk_bench"
+HOST = "127.0.0.1"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One row of the table. `as_user`: None (anonymous), "representative" or "steering"."""
+
+    label: str
+    path: str
+    as_user: str | None = None
+    public: bool = True  # Held to the anonymous targets: >= 50 % of the ceiling, p99 <= 50 ms.
+
+
+CEILING = Page("Ceiling: /robots.txt (full stack, no DB, not cached)", "/robots.txt", public=False)
+PAGES = [
+    CEILING,
+    Page("/healthz (one SELECT 1, not cached)", "/healthz", public=False),
+    Page("Home", "/"),
+    Page("Network", "/natverk/andersberg/"),
+    Page("Actors", "/aktorer/"),
+    Page("Meetings", "/moten/"),
+    Page("Calendar (iCalendar)", "/moten/kalender.ics"),
+    Page("Grants awarded", "/bidrag/beviljade/"),
+    Page("News", "/nyheter/"),
+    Page("Mina sidor (logged in)", "/mina-sidor/", as_user="representative", public=False),
+    Page("Admin: applications (steering group)", "/admin/grants/application/", as_user="steering", public=False),
+]
+# Targets from issue 6.
+PUBLIC_SHARE = 50.0
+PUBLIC_P99_MS = 50.0
+ADMIN_P50_MS = 300.0
+HOME_TRANSFER_KB = 60.0
+
+
+@dataclass
+class Result:
+    page: Page
+    rps: float
+    p50: float
+    p99: float
+    non2xx: int
+    errors: int
+    status: int
+    queries: str
+    cache: str
+
+
+def log(message: str) -> None:
+    print(f"[bench {datetime.now(UTC):%H:%M:%S}] {message}", flush=True)
+
+
+def run(command: list[str], **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(command, check=True, **kwargs)  # noqa: S603
+
+
+# ---- the machine ----
+
+
+def ensure_wrk() -> str:
+    if not shutil.which("wrk"):
+        log("Installing wrk (apt-get)")
+        run(["apt-get", "update", "-qq"])
+        run(["apt-get", "install", "-y", "-qq", "wrk"])
+    return shutil.which("wrk") or "wrk"
+
+
+def _try_start(commands: list[list[str]]) -> None:
+    for command in commands:
+        if shutil.which(command[0]):
+            subprocess.run(command, check=False, capture_output=True)  # noqa: S603
+
+
+def ensure_postgresql(url: str) -> None:
+    parsed = urlparse(url)
+    args = ["pg_isready", "-q", "-h", parsed.hostname or HOST, "-p", str(parsed.port or 5432)]
+    if subprocess.run(args, check=False).returncode == 0:  # noqa: S603
+        return
+    log("PostgreSQL does not answer; trying to start it")
+    _try_start(
+        [["service", "postgresql", "start"], ["pg_ctlcluster", "--skip-systemctl-redirect", "15", "main", "start"]]
+    )
+    for _ in range(30):
+        if subprocess.run(args, check=False).returncode == 0:  # noqa: S603
+            return
+        time.sleep(1)
+    sys.exit(f"PostgreSQL at {parsed.hostname}:{parsed.port or 5432} does not answer.")
+
+
+def redis_answers(url: str) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or HOST, parsed.port or 6379), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def ensure_redis(url: str) -> bool:
+    if redis_answers(url):
+        return True
+    log("Redis does not answer; trying to start it")
+    _try_start([["service", "redis-server", "start"], ["redis-server", "--daemonize", "yes"]])
+    for _ in range(10):
+        if redis_answers(url):
+            return True
+        time.sleep(0.5)
+    log("No Redis: each gunicorn worker caches pages on its own (LocMemCache)")
+    return False
+
+
+def machine(postgres_version: str) -> dict[str, str]:
+    cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    model = re.search(r"^model name\s*:\s*(.+)$", cpuinfo, re.MULTILINE)
+    meminfo = Path("/proc/meminfo").read_text() if Path("/proc/meminfo").exists() else ""
+    memory = re.search(r"^MemTotal:\s*(\d+) kB", meminfo, re.MULTILINE)
+    return {
+        "CPU cores (nproc)": str(os.cpu_count()),
+        "CPU model": model.group(1).strip() if model else platform.processor() or "unknown",
+        "Memory": f"{int(memory.group(1)) / 1024 / 1024:.1f} GiB" if memory else "unknown",
+        "PostgreSQL": postgres_version,
+        "Python": platform.python_version(),
+        "OS": platform.platform(),
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+# ---- the database ----
+
+
+def recreate_database(url: str) -> None:
+    import psycopg
+
+    parsed = urlparse(url)
+    admin_url = parsed._replace(path="/postgres").geturl()
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{DATABASE}"')
+
+
+def prepare(*, small: bool) -> tuple[dict[str, str], dict[str, int], str]:
+    """Migrate, load the data, log the users in, collect static files (in this process)."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from bench import data
+
+    log("Migrating")
+    call_command("migrate", interactive=False, verbosity=0)
+    log("Loading the data set" + (" (small)" if small else ""))
+    started = time.monotonic()
+    cast, counts = data.load(small=small)
+    log(f"Loaded in {time.monotonic() - started:.1f} s: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+
+    cookies = {}
+    for name in ("representative", "steering"):
+        client = Client()
+        client.force_login(getattr(cast, name))
+        cookies[name] = client.cookies["sessionid"].value
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres_version = cursor.fetchone()[0]
+    log("Collecting static files")
+    call_command("collectstatic", interactive=False, verbosity=0)
+    connection.close()
+    return cookies, counts, postgres_version
+
+
+# ---- gunicorn, curl-like requests and wrk ----
+
+
+def start_gunicorn(port: int, env: dict[str, str], log_file: Path, extra_args: list[str]):
+    command = [
+        str(REPO / ".venv" / "bin" / "gunicorn"),
+        "natverk.wsgi:application",
+        "--workers",
+        "2",
+        "--bind",
+        f"{HOST}:{port}",
+        "--log-level",
+        "warning",
+        "--access-logfile",
+        "/dev/null",
+        *extra_args,
+    ]
+    process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log_file.open("w"), stderr=subprocess.STDOUT)  # noqa: S603
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            sys.exit(f"gunicorn stopped at once; see {log_file}")
+        try:
+            if fetch(port, "/healthz")[0] == 200:
+                return process
+        except OSError:
+            pass
+        time.sleep(0.3)
+    process.terminate()
+    sys.exit(f"gunicorn did not answer within 30 s; see {log_file}")
+
+
+def fetch(port: int, path: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    """One request, body as sent (not decompressed)."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=30)
+    try:
+        conn.request("GET", path, headers=headers or {})
+        response = conn.getresponse()
+        body = response.read()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, body
+    finally:
+        conn.close()
+
+
+def wrk(binary: str, port: int, path: str, *, seconds: int, cookie: str | None, args) -> dict[str, float]:
+    command = [binary, "-t", str(args.threads), "-c", str(args.connections), "-d", f"{seconds}s"]
+    command += ["--latency", "-s", str(REPO / "bench" / "report.lua")]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    command.append(f"http://{HOST}:{port}{path}")
+    output = run(command, capture_output=True, text=True).stdout
+    line = next((line for line in output.splitlines() if line.startswith("WRK-RESULT ")), None)
+    if line is None:
+        sys.exit(f"wrk printed no result line:\n{output}")
+    return {key: float(value) for key, value in (item.split("=") for item in line.split()[1:])}
+
+
+def measure(page: Page, *, port: int, binary: str, cookies: dict[str, str], args) -> Result:
+    cookie = f"sessionid={cookies[page.as_user]}" if page.as_user else None
+    # The first request renders the page (a cache miss): its query count is the page's own.
+    status, headers, _body = fetch(port, page.path, {"Cookie": cookie} if cookie else None)
+    queries = headers.get("x-db-queries", "?")
+    cache_state = fetch(port, page.path, {"Cookie": cookie} if cookie else None)[1].get("x-cache", "-")
+    if args.warmup:
+        wrk(binary, port, page.path, seconds=args.warmup, cookie=cookie, args=args)
+    numbers = wrk(binary, port, page.path, seconds=args.duration, cookie=cookie, args=args)
+    return Result(
+        page=page,
+        rps=numbers["rps"],
+        p50=numbers["p50_ms"],
+        p99=numbers["p99_ms"],
+        non2xx=int(numbers["non2xx"]),
+        errors=int(numbers["errors"]),
+        status=status,
+        queries=queries,
+        cache=cache_state,
+    )
+
+
+def worker_memory(server: subprocess.Popen) -> str:
+    """Resident memory of each gunicorn worker, from /proc (Linux)."""
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+    sizes = []
+    for pid in children.read_text().split() if children.exists() else []:
+        status = Path(f"/proc/{pid}/status")
+        found = re.search(r"^VmRSS:\s*(\d+) kB", status.read_text(), re.MULTILINE) if status.exists() else None
+        if found:
+            sizes.append(f"{int(found.group(1)) / 1024:.0f} MB")
+    return ", ".join(sizes) or "unknown"
+
+
+def transfer_size(port: int) -> tuple[list[tuple[str, int, str]], int]:
+    """Home page HTML, CSS and JS as sent to a browser that accepts gzip."""
+    accept = {"Accept-Encoding": "gzip"}
+    _status, headers, html = fetch(port, "/", accept)
+    rows = [("/ (HTML)", len(html), headers.get("content-encoding", "none"))]
+    text = html.decode("utf-8", "replace")
+    assets = re.findall(r'<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"', text)
+    assets += re.findall(r'<script[^>]+src="([^"]+)"', text)
+    for url in assets:
+        _status, headers, body = fetch(port, url, accept)
+        rows.append((url, len(body), headers.get("content-encoding", "none")))
+    if rows[0][2] == "none":
+        # Django sends HTML uncompressed; a proxy in front (nginx) would gzip it.
+        rows.append(("(the HTML gzipped, for comparison)", len(gzip.compress(html, 6)), "gzip -6"))
+    total = sum(size for url, size, _enc in rows if not url.startswith("("))
+    return rows, total
+
+
+# ---- the report ----
+
+
+def verdict(result: Result, ceiling_rps: float) -> str:
+    share = 100 * result.rps / ceiling_rps if ceiling_rps else 0
+    if result.page.public:
+        missed = []
+        if share < PUBLIC_SHARE:
+            missed.append(f"< {PUBLIC_SHARE:.0f} %")
+        if result.p99 > PUBLIC_P99_MS:
+            missed.append(f"p99 > {PUBLIC_P99_MS:.0f} ms")
+        if result.non2xx or result.errors:
+            missed.append("non-2xx")
+        return "MISSED: " + ", ".join(missed) if missed else "met"
+    if result.page.as_user == "steering":
+        if result.non2xx or result.errors:
+            return "MISSED: non-2xx"
+        return "met" if result.p50 <= ADMIN_P50_MS else f"MISSED: p50 > {ADMIN_P50_MS:.0f} ms"
+    return ""
+
+
+def report(results, transfer, machine_info, counts, args) -> str:
+    ceiling = next(r for r in results if r.page is CEILING)
+    lines = [
+        f"## Benchmark ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)",
+        "",
+        f"wrk, {args.connections} connections, {args.threads} threads, {args.duration} s per page "
+        f"(after {args.warmup} s warm-up); gunicorn --workers 2 {args.gunicorn_args}"
+        f"{' with gunicorn.conf.py' if (REPO / 'gunicorn.conf.py').exists() else ''}; DEBUG off; "
+        f"cache: {args.cache_label}.",
+        "Queries/request: SQL queries of the first request (it renders the page; later anonymous "
+        "requests are served from the page cache with 0 queries). Cache: X-Cache of the second request.",
+        "",
+        "| page | path | req/s | p50 ms | p99 ms | non-2xx | queries/request | cache | % of ceiling | target |",
+        "|---|---|--:|--:|--:|--:|--:|---|--:|---|",
+    ]
+    for r in results:
+        share = 100 * r.rps / ceiling.rps if ceiling.rps else 0
+        non2xx = f"{r.non2xx + r.errors:,}" + (f" ({r.status})" if r.status >= 300 else "")
+        lines.append(
+            f"| {r.page.label} | `{r.page.path}` | {r.rps:,.0f} | {r.p50:.1f} | {r.p99:.1f} | {non2xx} | "
+            f"{r.queries} | {r.cache} | {share:.0f} % | {verdict(r, ceiling.rps)} |"
+        )
+    rows, total = transfer
+    lines += ["", "Home page transfer size (Accept-Encoding: gzip, as served):", ""]
+    lines += ["| resource | bytes | encoding |", "|---|--:|---|"]
+    lines += [f"| `{url}` | {size:,} | {encoding} |" for url, size, encoding in rows]
+    verdict_size = "met" if total / 1024 <= HOME_TRANSFER_KB else "MISSED"
+    lines += [f"| **total HTML + CSS + JS** | **{total:,}** ({total / 1024:.1f} KB; target {verdict_size}) | |"]
+    lines += ["", "Data set: " + ", ".join(f"{label} {count:,}" for label, count in counts.items()) + "."]
+    lines += ["", "Machine: " + "; ".join(f"{k}: {v}" for k, v in machine_info.items()) + "."]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--small", action="store_true", help="a small data set, to check the machinery")
+    parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per page (default 10)")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of wrk before each measurement (default 2)")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--port", type=int, default=0, help="default: a free port")
+    parser.add_argument(
+        "--gunicorn-args", default="", help='more gunicorn options, e.g. "--worker-class gthread --threads 4"'
+    )
+    args = parser.parse_args()
+
+    database_url = os.environ.get("BENCH_DATABASE_URL", f"postgres://postgres@{HOST}:5432/{DATABASE}")
+    redis_url = os.environ.get("BENCH_REDIS_URL", f"redis://{HOST}:6379/14")
+    binary = ensure_wrk()
+    ensure_postgresql(database_url)
+    has_redis = ensure_redis(redis_url)
+    args.cache_label = "Redis" if has_redis else "LocMemCache per worker"
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "natverk.settings",
+        "DATABASE_URL": database_url,
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": HOST,
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "QUERY_COUNT_HEADER": "true",
+        "CACHE_KEY_PREFIX": f"bench-{int(time.time())}",
+        "LOG_LEVEL": "WARNING",
+    }
+    if has_redis:
+        env["REDIS_URL"] = redis_url
+    else:
+        env.pop("REDIS_URL", None)
+    os.environ.clear()
+    os.environ.update(env)
+
+    started = time.monotonic()
+    log(f"Creating the database {DATABASE}")
+    recreate_database(database_url)
+    cookies, counts, postgres_version = prepare(small=args.small)
+    RESULTS.mkdir(exist_ok=True)
+    port = args.port or free_port()
+    log(f"Starting gunicorn (2 workers) on {HOST}:{port}")
+    server = start_gunicorn(port, env, RESULTS / "gunicorn.log", shlex.split(args.gunicorn_args))
+    try:
+        results = []
+        for page in PAGES:
+            log(f"Measuring {page.path}")
+            results.append(measure(page, port=port, binary=binary, cookies=cookies, args=args))
+        transfer = transfer_size(port)
+        memory = worker_memory(server)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    text = report(results, transfer, machine(postgres_version) | {"gunicorn worker memory (RSS)": memory}, counts, args)
+    (RESULTS / "latest.md").write_text(text)
+    print()
+    print(text)
+    log(f"Done in {time.monotonic() - started:.0f} s; the table is in {RESULTS / 'latest.md'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+"""Checks for uploaded attachments and photos: real type by content, size, re-encoding."""
+
+from __future__ import annotations
+
+import io
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+SIGNATURES = {
+    b"%PDF-": ("application/pdf", "pdf"),
+    b"\xff\xd8\xff": ("image/jpeg", "jpg"),
+    b"\x89PNG\r\n\x1a\n": ("image/png", "png"),
+}
+PHOTO_MAX_SIDE = 2000
+
+
+def max_bytes() -> int:
+    return getattr(settings, "GRANT_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+
+
+def _check_size(upload: UploadedFile) -> None:
+    limit = max_bytes()
+    if upload.size > limit:
+        raise ValidationError(
+            _("Filen är för stor (%(size)s MB). Den får vara högst %(limit)s MB.")
+            % {"size": round(upload.size / 1024 / 1024, 1), "limit": limit // (1024 * 1024)},
+            code="too_large",
+        )
+
+
+def check_attachment(upload: UploadedFile) -> tuple[str, str]:
+    """Return (content_type, extension) judged by the file's content, or raise ValidationError."""
+    _check_size(upload)
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    found = next((kind for magic, kind in SIGNATURES.items() if head.startswith(magic)), None)
+    if found is None:
+        raise ValidationError(
+            _("Filen ”%(name)s” är inte en PDF, JPEG eller PNG. Andra filtyper går inte att bifoga.")
+            % {"name": upload.name},
+            code="bad_type",
+        )
+    content_type, extension = found
+    if content_type.startswith("image/"):
+        try:
+            with Image.open(upload) as image:
+                image.verify()
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+            raise ValidationError(
+                _("Bilden går inte att läsa. Spara om den och försök igen."), code="bad_image"
+            ) from None
+        finally:
+            upload.seek(0)
+    else:
+        upload.seek(0)
+        if b"%%EOF" not in upload.read()[-2048:]:
+            upload.seek(0)
+            raise ValidationError(_("PDF-filen verkar vara trasig."), code="bad_pdf")
+        upload.seek(0)
+    return content_type, extension
+
+
+def stored_name(extension: str) -> str:
+    """A random file name: the uploaded name is kept only as text, never used on disk."""
+    return f"{uuid.uuid4().hex}.{extension}"
+
+
+def reencode_photo(upload: UploadedFile) -> ContentFile:
+    """Verify a photo, drop its metadata (GPS and all) and save it as a new JPEG."""
+    _check_size(upload)
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image.load()
+            image = ImageOps.exif_transpose(image)
+            image = image.convert("RGB")
+            image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+            out = io.BytesIO()
+            image.save(out, format="JPEG", quality=85)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise ValidationError(
+            _("Bilden går inte att läsa. Använd en JPEG- eller PNG-bild."), code="bad_image"
+        ) from None
+    return ContentFile(out.getvalue(), name=stored_name("jpg"))

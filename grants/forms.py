@@ -1,0 +1,280 @@
+"""Forms of the application steps, the follow-up report and the steering group's decisions."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from grants.files import check_attachment, max_bytes
+from grants.models import Application, BudgetLine, Pot
+from grants.services import actor_problems, amount_problem, start_date_problem
+from members.models import Actor, Membership
+from networks.models import Network
+
+ABSURD_AMOUNT = 10_000_000
+
+
+class KronorField(forms.CharField):
+    """A whole number of kronor, written the Swedish way ("12 500", "12 500 kr")."""
+
+    def __init__(self, *, allow_zero: bool = False, **kwargs) -> None:
+        self.allow_zero = allow_zero
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget) -> dict:
+        attrs = super().widget_attrs(widget)
+        attrs.update({"inputmode": "numeric", "autocomplete": "off", "class": "input--amount", "maxlength": "20"})
+        return attrs
+
+    def prepare_value(self, value):
+        return "" if value is None else value
+
+    def to_python(self, value) -> int | None:
+        text = super().to_python(value)
+        if text in self.empty_values:
+            return None
+        cleaned = re.sub(r"[\s\u00a0\u202f]", "", str(text)).lower().removesuffix("kr").removesuffix(":-")
+        if re.fullmatch(r"-\d+([.,]\d+)?", cleaned):
+            raise ValidationError(_("Beloppet kan inte vara negativt."), code="negative")
+        if re.fullmatch(r"\d+[.,]\d*", cleaned):
+            if re.fullmatch(r"\d+[.,]0*", cleaned):
+                cleaned = re.split(r"[.,]", cleaned)[0]
+            else:
+                raise ValidationError(_("Skriv beloppet i hela kronor, utan ören."), code="decimal")
+        if not cleaned.isdigit():
+            raise ValidationError(_("Skriv beloppet med siffror, till exempel 12 500."), code="invalid")
+        amount = int(cleaned)
+        if amount == 0 and not self.allow_zero:
+            raise ValidationError(_("Beloppet måste vara större än 0 kr."), code="zero")
+        if amount > ABSURD_AMOUNT:
+            raise ValidationError(_("Beloppet är orimligt stort. Kontrollera siffrorna."), code="absurd")
+        return amount
+
+
+class PartiesForm(forms.Form):
+    """Step 1: who applies, together with whom, in which networks, for what."""
+
+    lead_actor = forms.ModelChoiceField(
+        label=_("Vilken aktör söker?"),
+        queryset=Actor.objects.none(),
+        empty_label=None,
+        help_text=_("Aktörer som du företräder."),
+    )
+    title = forms.CharField(label=_("Vad heter aktiviteten?"), max_length=200)
+    co_applicants = forms.ModelMultipleChoiceField(
+        label=_("Söker ni tillsammans med andra aktörer?"),
+        queryset=Actor.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Deras företrädare får en fråga om att bekräfta innan ansökan kan skickas in."),
+    )
+    networks = forms.ModelMultipleChoiceField(
+        label=_("I vilket nätverk sker aktiviteten?"),
+        queryset=Network.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Välj minst ett nätverk.")},
+    )
+
+    def __init__(self, *args, user, pot: Pot, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.pot = pot
+        self.fields["lead_actor"].queryset = Actor.objects.represented_by(user).distinct()
+        active_ids = Membership.objects.active().values("actor_id")
+        self.fields["co_applicants"].queryset = Actor.objects.filter(pk__in=active_ids, is_public=True)
+
+    def clean_lead_actor(self) -> Actor:
+        actor = self.cleaned_data["lead_actor"]
+        problems = actor_problems(pot=self.pot, actor=actor)
+        if problems:
+            raise ValidationError(problems)
+        return actor
+
+    def clean(self) -> dict:
+        data = super().clean()
+        lead, co = data.get("lead_actor"), data.get("co_applicants")
+        if lead and co and lead in co:
+            self.add_error("co_applicants", _("Den sökande aktören kan inte också vara medsökande."))
+        return data
+
+
+class ActivityForm(forms.ModelForm):
+    """Step 2: the activity."""
+
+    expected_participants = forms.IntegerField(
+        label=_("Hur många deltagare räknar ni med?"), min_value=1, max_value=100_000
+    )
+
+    class Meta:
+        model = Application
+        fields = ["description", "purpose", "target_group", "starts_on", "ends_on", "place", "expected_participants"]
+        labels = {
+            "description": _("Beskriv aktiviteten"),
+            "purpose": _("Vad är syftet?"),
+            "target_group": _("Vilka vänder sig aktiviteten till?"),
+            "starts_on": _("Startdatum"),
+            "ends_on": _("Slutdatum"),
+            "place": _("Var sker aktiviteten?"),
+        }
+        help_texts = {
+            "starts_on": _("Ansökan måste komma in innan aktiviteten börjar."),
+            "target_group": _("Till exempel barn 7–12 år i Sätra."),
+        }
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "purpose": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in self.fields:
+            self.fields[name].required = True
+
+    def clean_starts_on(self):
+        starts_on = self.cleaned_data.get("starts_on")
+        problem = start_date_problem(pot=self.instance.pot, starts_on=starts_on)
+        if problem:
+            raise ValidationError(problem)
+        return starts_on
+
+    def clean(self) -> dict:
+        data = super().clean()
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("Slutdatum kan inte vara före startdatum."))
+        return data
+
+
+class BudgetForm(forms.ModelForm):
+    """Step 3: own contribution, other funding and the amount asked for."""
+
+    own_contribution = KronorField(
+        label=_("Egen insats (kr)"), allow_zero=True, required=False, help_text=_("Skriv 0 om ni inte har någon.")
+    )
+    other_funding = KronorField(
+        label=_("Annan finansiering (kr)"),
+        allow_zero=True,
+        required=False,
+        help_text=_("Skriv 0 om ni inte har någon."),
+    )
+    amount_requested = KronorField(label=_("Hur mycket söker ni? (kr)"), help_text=_("Hela kronor."))
+
+    class Meta:
+        model = Application
+        fields = ["own_contribution", "other_funding", "amount_requested"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        pot = self.instance.pot
+        self.fields["amount_requested"].help_text = _("Hela kronor, högst %(max)s.") % {
+            "max": f"{pot.max_amount_per_application:,}".replace(",", "\u00a0") + "\u00a0kr"
+        }
+
+    def clean_own_contribution(self) -> int:
+        return self.cleaned_data.get("own_contribution") or 0
+
+    def clean_other_funding(self) -> int:
+        return self.cleaned_data.get("other_funding") or 0
+
+    def clean_amount_requested(self) -> int | None:
+        amount = self.cleaned_data.get("amount_requested")
+        problem = amount_problem(pot=self.instance.pot, amount=amount)
+        if problem:
+            raise ValidationError(problem)
+        return amount
+
+
+class BudgetLineForm(forms.ModelForm):
+    amount = KronorField(label=_("Belopp (kr)"))
+
+    class Meta:
+        model = BudgetLine
+        fields = ["what", "amount"]
+        labels = {"what": _("Vad")}
+
+
+BudgetLineFormSet = inlineformset_factory(
+    Application, BudgetLine, form=BudgetLineForm, extra=2, can_delete=True, max_num=30, validate_max=True
+)
+
+
+class ContactForm(forms.ModelForm):
+    """Step 4: the contact person and attachments."""
+
+    attachment = forms.FileField(
+        label=_("Bifoga en fil"),
+        required=False,
+        help_text=_("PDF, JPEG eller PNG, högst %(mb)s MB. Till exempel en offert eller ett program.")
+        % {"mb": max_bytes() // (1024 * 1024)},
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}),
+    )
+
+    class Meta:
+        model = Application
+        fields = ["contact_name", "contact_email", "contact_phone"]
+        labels = {
+            "contact_name": _("Kontaktperson"),
+            "contact_email": _("Kontaktpersonens e-postadress"),
+            "contact_phone": _("Kontaktpersonens telefonnummer"),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["contact_name"].required = True
+        self.fields["contact_email"].required = True
+        self.fields["contact_name"].widget.attrs["autocomplete"] = "name"
+        self.fields["contact_email"].widget.attrs["autocomplete"] = "email"
+        self.fields["contact_phone"].widget.attrs["autocomplete"] = "tel"
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        if upload:
+            check_attachment(upload)
+        return upload
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+class ReportForm(forms.Form):
+    """The follow-up report after the activity."""
+
+    what_happened = forms.CharField(label=_("Vad hände?"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
+    participants = forms.IntegerField(label=_("Hur många deltog?"), min_value=0, max_value=100_000)
+    actual_costs = KronorField(label=_("Vad kostade aktiviteten? (kr)"), allow_zero=True)
+    photos = MultiplePhotoField(
+        label=_("Bilder från aktiviteten"),
+        required=False,
+        help_text=_("JPEG eller PNG. Visa bara personer som har sagt ja till att synas."),
+    )
+
+
+class DecisionNoteForm(forms.Form):
+    """A reason or what is missing, for the steering group's actions."""
+
+    note = forms.CharField(label=_("Motivering"), widget=forms.Textarea(attrs={"rows": 4}), max_length=3000)
+
+
+class ApproveForm(forms.Form):
+    amount = KronorField(label=_("Beviljat belopp (kr)"))
+    motivation = forms.CharField(
+        label=_("Motivering"), widget=forms.Textarea(attrs={"rows": 3}), max_length=3000, required=False
+    )

@@ -1,1 +1,0 @@
-"""Grant pots and applications (see issue: grants)."""

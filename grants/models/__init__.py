@@ -1,0 +1,35 @@
+"""Grant pots, applications, decisions, follow-up reports and their event log."""
+
+from grants.models.applications import (
+    Application,
+    ApplicationEvent,
+    ApplicationQuerySet,
+    Attachment,
+    BudgetLine,
+    CoApplicant,
+    Decision,
+    FollowUpPhoto,
+    FollowUpReport,
+    Payment,
+    ReferenceCounter,
+)
+from grants.models.outbox import Outbox
+from grants.models.pots import Funding, Pot, PotQuerySet
+
+__all__ = [
+    "Application",
+    "ApplicationEvent",
+    "ApplicationQuerySet",
+    "Attachment",
+    "BudgetLine",
+    "CoApplicant",
+    "Decision",
+    "FollowUpPhoto",
+    "FollowUpReport",
+    "Funding",
+    "Outbox",
+    "Payment",
+    "Pot",
+    "PotQuerySet",
+    "ReferenceCounter",
+]

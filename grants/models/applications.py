@@ -1,0 +1,381 @@
+"""Applications for activity funds and everything that hangs on them."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from grants.models.pots import Pot
+
+
+def private_storage() -> FileSystemStorage:
+    """Files outside the public media folder, served only through access-checked views."""
+    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+
+
+REPORT_DUE_AFTER = datetime.timedelta(weeks=6)
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def of_user(self, user) -> ApplicationQuerySet:
+        """Applications where the user represents the lead actor."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(lead_actor__representations__user=user)
+
+    def granted(self) -> ApplicationQuerySet:
+        from grants.models.pots import GRANTED_STATUSES
+
+        return self.filter(status__in=GRANTED_STATUSES)
+
+
+class Application(models.Model):
+    """An actor's application for money from a pot, alone or with co-applicants."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Utkast")
+        SUBMITTED = "submitted", _("Inskickad")
+        IN_REVIEW = "in_review", _("Under granskning")
+        NEEDS_COMPLETION = "needs_completion", _("Behöver kompletteras")
+        APPROVED = "approved", _("Beviljad")
+        REJECTED = "rejected", _("Avslagen")
+        WITHDRAWN = "withdrawn", _("Återkallad")
+        PAID = "paid", _("Utbetald")
+        REPORTED = "reported", _("Återrapporterad")
+        CLOSED = "closed", _("Avslutad")
+
+    pot = models.ForeignKey(Pot, on_delete=models.PROTECT, related_name="applications", verbose_name=_("pott"))
+    reference = models.CharField(_("diarienummer"), max_length=20, blank=True)
+    # Set only by grants.workflow.
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    lead_actor = models.ForeignKey(
+        "members.Actor", on_delete=models.PROTECT, related_name="lead_applications", verbose_name=_("sökande aktör")
+    )
+    co_applicants = models.ManyToManyField(
+        "members.Actor",
+        through="CoApplicant",
+        related_name="co_applications",
+        blank=True,
+        verbose_name=_("medsökande"),
+    )
+    networks = models.ManyToManyField(
+        "networks.Network", related_name="grant_applications", blank=True, verbose_name=_("nätverk")
+    )
+    title = models.CharField(_("aktivitetens namn"), max_length=200)
+    description = models.TextField(_("beskrivning"), max_length=5000, blank=True)
+    purpose = models.TextField(_("syfte"), max_length=3000, blank=True)
+    target_group = models.CharField(_("målgrupp"), max_length=300, blank=True)
+    starts_on = models.DateField(_("startdatum"), null=True, blank=True)
+    ends_on = models.DateField(_("slutdatum"), null=True, blank=True)
+    place = models.CharField(_("plats"), max_length=200, blank=True)
+    expected_participants = models.PositiveIntegerField(_("antal deltagare (förväntat)"), null=True, blank=True)
+    own_contribution = models.PositiveIntegerField(_("egen insats (kr)"), default=0)
+    other_funding = models.PositiveIntegerField(_("annan finansiering (kr)"), default=0)
+    amount_requested = models.PositiveIntegerField(_("sökt belopp (kr)"), null=True, blank=True)
+    # Set only by grants.workflow when the application is approved.
+    amount_granted = models.PositiveIntegerField(_("beviljat belopp (kr)"), null=True, blank=True)
+    contact_name = models.CharField(_("kontaktperson"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("kontaktpersonens e-post"), blank=True)
+    contact_phone = models.CharField(_("kontaktpersonens telefon"), max_length=40, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("skapad av")
+    )
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+    submitted_at = models.DateTimeField(_("inskickad"), null=True, blank=True)
+    report_due_reminded_at = models.DateTimeField(_("påmind om återrapport"), null=True, blank=True)
+    report_overdue_reminded_at = models.DateTimeField(_("påmind om sen återrapport"), null=True, blank=True)
+    is_demo = models.BooleanField(_("demoinnehåll"), default=False)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ansökan")
+        verbose_name_plural = _("ansökningar")
+        ordering = ["-submitted_at", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reference"], condition=~Q(reference=""), name="application_reference_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_requested__isnull=True) | Q(amount_requested__gt=0),
+                name="application_requested_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_granted__isnull=True)
+                | Q(amount_granted__gt=0, amount_granted__lte=F("amount_requested")),
+                name="application_granted_within_requested",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(starts_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="application_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=[
+                        "draft",
+                        "submitted",
+                        "in_review",
+                        "needs_completion",
+                        "approved",
+                        "rejected",
+                        "withdrawn",
+                        "paid",
+                        "reported",
+                        "closed",
+                    ]
+                ),
+                name="application_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["pot", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}" if self.reference else self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("grants:detail", kwargs={"pk": self.pk})
+
+    @property
+    def budget_total(self) -> int:
+        return sum(line.amount for line in self.budget_lines.all())
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.NEEDS_COMPLETION)
+
+    @property
+    def report_due_on(self) -> datetime.date | None:
+        return self.ends_on + REPORT_DUE_AFTER if self.ends_on else None
+
+    @property
+    def all_confirmed(self) -> bool:
+        return all(c.status == CoApplicant.Status.CONFIRMED for c in self.coapplicant_links.all())
+
+
+class CoApplicant(models.Model):
+    """An actor applying together with the lead actor; its representative confirms taking part."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Väntar på bekräftelse")
+        CONFIRMED = "confirmed", _("Bekräftad")
+        DECLINED = "declined", _("Avböjd")
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="coapplicant_links", verbose_name=_("ansökan")
+    )
+    actor = models.ForeignKey(
+        "members.Actor", on_delete=models.PROTECT, related_name="coapplicant_links", verbose_name=_("aktör")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("bekräftad av"),
+    )
+    confirmed_at = models.DateTimeField(_("bekräftad"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("medsökande")
+        verbose_name_plural = _("medsökande")
+        ordering = ["application", "actor__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "actor"], name="coapplicant_unique_actor"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor} ({self.get_status_display()})"
+
+
+class BudgetLine(models.Model):
+    """One line of an application's budget."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="budget_lines", verbose_name=_("ansökan")
+    )
+    what = models.CharField(_("vad"), max_length=200)
+    amount = models.PositiveIntegerField(_("belopp (kr)"))
+
+    class Meta:
+        verbose_name = _("budgetrad")
+        verbose_name_plural = _("budgetrader")
+        ordering = ["application", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="budgetline_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.what}: {self.amount} kr"
+
+
+class Attachment(models.Model):
+    """A PDF or image attached to an application, stored outside the public media folder."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("ansökan")
+    )
+    file = models.FileField(_("fil"), upload_to="grants/attachments/%Y/", storage=private_storage)
+    original_name = models.CharField(_("filnamn"), max_length=200)
+    content_type = models.CharField(_("filtyp"), max_length=50)
+    size = models.PositiveIntegerField(_("storlek (byte)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uppladdad av")
+    )
+    uploaded_at = models.DateTimeField(_("uppladdad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bilaga")
+        verbose_name_plural = _("bilagor")
+        ordering = ["application", "uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("grants:attachment", kwargs={"pk": self.application_id, "attachment_pk": self.pk})
+
+
+class Decision(models.Model):
+    """The steering group's decision: approved with an amount, or rejected with a reason."""
+
+    class Outcome(models.TextChoices):
+        APPROVED = "approved", _("Beviljad")
+        REJECTED = "rejected", _("Avslagen")
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("ansökan")
+    )
+    outcome = models.CharField(_("beslut"), max_length=20, choices=Outcome.choices)
+    amount_granted = models.PositiveIntegerField(_("beviljat belopp (kr)"), null=True, blank=True)
+    motivation = models.TextField(_("motivering"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("beslutad av")
+    )
+    decided_at = models.DateTimeField(_("beslutad"))
+
+    class Meta:
+        verbose_name = _("beslut")
+        verbose_name_plural = _("beslut")
+        ordering = ["-decided_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome="approved", amount_granted__gt=0)
+                | Q(outcome="rejected", amount_granted__isnull=True),
+                name="decision_amount_granted_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application}: {self.get_outcome_display()}"
+
+
+class Payment(models.Model):
+    """That the granted amount was paid out."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.PROTECT, related_name="payment", verbose_name=_("ansökan")
+    )
+    amount = models.PositiveIntegerField(_("belopp (kr)"))
+    paid_at = models.DateTimeField(_("utbetald"))
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("registrerad av")
+    )
+
+    class Meta:
+        verbose_name = _("utbetalning")
+        verbose_name_plural = _("utbetalningar")
+        ordering = ["-paid_at"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.application}: {self.amount} kr"
+
+
+class FollowUpReport(models.Model):
+    """The applicant's report after the activity (återrapportering)."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.PROTECT, related_name="report", verbose_name=_("ansökan")
+    )
+    what_happened = models.TextField(_("vad hände"), max_length=5000)
+    participants = models.PositiveIntegerField(_("antal deltagare"))
+    actual_costs = models.PositiveIntegerField(_("faktiska kostnader (kr)"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("inlämnad av")
+    )
+    submitted_at = models.DateTimeField(_("inlämnad"))
+
+    class Meta:
+        verbose_name = _("återrapport")
+        verbose_name_plural = _("återrapporter")
+        ordering = ["-submitted_at"]
+
+    def __str__(self) -> str:
+        return str(self.application)
+
+
+class FollowUpPhoto(models.Model):
+    """A photo from the activity, re-encoded so that no metadata remains."""
+
+    report = models.ForeignKey(
+        FollowUpReport, on_delete=models.CASCADE, related_name="photos", verbose_name=_("rapport")
+    )
+    image = models.FileField(_("bild"), upload_to="grants/photos/%Y/", storage=private_storage)
+
+    class Meta:
+        verbose_name = _("bild")
+        verbose_name_plural = _("bilder")
+        ordering = ["report", "pk"]
+
+    def __str__(self) -> str:
+        return self.image.name
+
+
+class ApplicationEvent(models.Model):
+    """Append-only log of an application's status changes and recusals (jäv)."""
+
+    class Kind(models.TextChoices):
+        TRANSITION = "transition", _("Statusändring")
+        RECUSAL = "recusal", _("Jäv – steg åt sidan")
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="events", verbose_name=_("ansökan")
+    )
+    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices, default=Kind.TRANSITION)
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("vem")
+    )
+    created_at = models.DateTimeField(_("när"), auto_now_add=True)
+    from_status = models.CharField(_("från"), max_length=20, choices=Application.Status.choices)
+    to_status = models.CharField(_("till"), max_length=20, choices=Application.Status.choices)
+    note = models.TextField(_("anteckning"), blank=True)
+
+    class Meta:
+        verbose_name = _("händelse")
+        verbose_name_plural = _("händelser")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class ReferenceCounter(models.Model):
+    """The last reference number used in a year; locked while a new one is taken."""
+
+    year = models.PositiveSmallIntegerField(_("år"), unique=True)
+    last_number = models.PositiveIntegerField(_("senaste nummer"), default=0)
+
+    class Meta:
+        verbose_name = _("diarieräknare")
+        verbose_name_plural = _("diarieräknare")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"

@@ -1,0 +1,154 @@
+"""The yearly pot and the fundings it is made of."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Actor
+
+# Statuses in which an application's granted amount counts against the pot.
+GRANTED_STATUSES = ("approved", "paid", "reported", "closed")
+DEFAULT_ALLOWED_KINDS = ",".join(kind for kind in Actor.Kind.values if kind != Actor.Kind.PRIVATE_PERSON)
+
+
+def _sum_subquery(queryset: models.QuerySet, field: str) -> Coalesce:
+    summed = queryset.order_by().values("pot").annotate(total=Sum(field)).values("total")
+    return Coalesce(Subquery(summed, output_field=models.BigIntegerField()), Value(0))
+
+
+class PotQuerySet(models.QuerySet):
+    def with_totals(self) -> PotQuerySet:
+        """Annotate total (fundings), granted and paid; one query however many pots."""
+        from grants.models.applications import Application, Payment
+
+        return self.annotate(
+            total_amount=_sum_subquery(Funding.objects.filter(pot=OuterRef("pk")), "amount"),
+            granted_amount=_sum_subquery(
+                Application.objects.filter(pot=OuterRef("pk"), status__in=GRANTED_STATUSES), "amount_granted"
+            ),
+            paid_amount=Coalesce(
+                Subquery(
+                    Payment.objects.filter(application__pot=OuterRef("pk"))
+                    .order_by()
+                    .values("application__pot")
+                    .annotate(total=Sum("amount"))
+                    .values("total"),
+                    output_field=models.BigIntegerField(),
+                ),
+                Value(0),
+            ),
+        )
+
+    def accepting(self, today: datetime.date | None = None) -> PotQuerySet:
+        today = today or timezone.localdate()
+        return self.filter(is_open=True, opens_on__lte=today, closes_on__gte=today)
+
+
+class Pot(models.Model):
+    """A period's shared pot of activity funds (normally one calendar year)."""
+
+    year = models.PositiveSmallIntegerField(_("år"))
+    name = models.CharField(_("namn"), max_length=150)
+    opens_on = models.DateField(_("öppnar"))
+    closes_on = models.DateField(_("stänger"))
+    is_open = models.BooleanField(
+        _("öppen för ansökningar"), default=True, help_text=_("Stäng för att stoppa nya ansökningar direkt.")
+    )
+    max_amount_per_application = models.PositiveIntegerField(
+        _("högsta belopp per ansökan (kr)"), help_text=_("Hela kronor.")
+    )
+    allowed_kinds = models.CharField(
+        _("aktörstyper som får söka"),
+        max_length=200,
+        default=DEFAULT_ALLOWED_KINDS,
+        help_text=_("Kommaseparerad lista av aktörstyper, t.ex. forening,foretag."),
+    )
+    must_apply_before_start = models.BooleanField(_("ansökan måste komma in före aktiviteten"), default=True)
+    is_demo = models.BooleanField(_("demoinnehåll"), default=False)
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+
+    objects = PotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("bidragspott")
+        verbose_name_plural = _("bidragspottar")
+        ordering = ["-year", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(closes_on__gte=models.F("opens_on")), name="pot_closes_after_opens"),
+            models.CheckConstraint(condition=Q(max_amount_per_application__gt=0), name="pot_max_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        kinds = self.allowed_kind_list
+        unknown = [kind for kind in kinds if kind not in Actor.Kind.values]
+        if unknown:
+            raise ValidationError({"allowed_kinds": _("Okända aktörstyper: %(kinds)s") % {"kinds": ", ".join(unknown)}})
+        if not kinds:
+            raise ValidationError({"allowed_kinds": _("Ange minst en aktörstyp.")})
+
+    @property
+    def allowed_kind_list(self) -> list[str]:
+        return [kind.strip() for kind in self.allowed_kinds.split(",") if kind.strip()]
+
+    def allows_kind(self, kind: str) -> bool:
+        return kind in self.allowed_kind_list
+
+    def accepts_applications(self, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.is_open and self.opens_on <= today <= self.closes_on
+
+    # Totals are always derived from fundings and decisions. When the queryset was
+    # annotated with with_totals() the annotations are used, otherwise one query each.
+    @property
+    def total(self) -> int:
+        if hasattr(self, "total_amount"):
+            return self.total_amount
+        return self.fundings.aggregate(s=Coalesce(Sum("amount"), 0))["s"]
+
+    @property
+    def granted(self) -> int:
+        if hasattr(self, "granted_amount"):
+            return self.granted_amount
+        return self.applications.filter(status__in=GRANTED_STATUSES).aggregate(s=Coalesce(Sum("amount_granted"), 0))[
+            "s"
+        ]
+
+    @property
+    def paid(self) -> int:
+        if hasattr(self, "paid_amount"):
+            return self.paid_amount
+        from grants.models.applications import Payment
+
+        return Payment.objects.filter(application__pot=self).aggregate(s=Coalesce(Sum("amount"), 0))["s"]
+
+    @property
+    def remaining(self) -> int:
+        return self.total - self.granted
+
+
+class Funding(models.Model):
+    """Money a funder puts into a pot."""
+
+    pot = models.ForeignKey(Pot, on_delete=models.PROTECT, related_name="fundings", verbose_name=_("pott"))
+    funder = models.CharField(_("finansiär"), max_length=150)
+    amount = models.PositiveIntegerField(_("belopp (kr)"))
+    note = models.CharField(_("anteckning"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("finansiering")
+        verbose_name_plural = _("finansieringar")
+        ordering = ["pot", "funder"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="funding_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.funder}: {self.amount} kr"

@@ -1,0 +1,256 @@
+"""Changes to applications that touch several models: drafts, co-applicants, files, reports."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from grants.files import check_attachment, reencode_photo, stored_name
+from grants.formatting import format_kr
+from grants.mail import outbox_queue
+from grants.models import Application, Attachment, CoApplicant, FollowUpPhoto, FollowUpReport, Pot
+from grants.workflow import application_transition
+from members.models import Actor, Membership, Representation
+from networks.models import Network
+
+# Which step of the form each problem belongs to, for the "change" links.
+STEP_PARTIES, STEP_ACTIVITY, STEP_BUDGET, STEP_CONTACT = 1, 2, 3, 4
+# The first reminder goes out this long before the report is due.
+REMIND_BEFORE = datetime.timedelta(days=7)
+
+
+def actor_problems(*, pot: Pot, actor: Actor) -> list[str]:
+    problems = []
+    if not Membership.objects.active().filter(actor=actor).exists():
+        problems.append(
+            _("%(actor)s är inte aktiv medlem i något nätverk. Bara medlemmar kan söka bidrag.") % {"actor": actor.name}
+        )
+    if not pot.allows_kind(actor.kind):
+        problems.append(
+            _("Aktörer av typen ”%(kind)s” kan inte söka ur %(pot)s.") % {"kind": actor.get_kind_display(), "pot": pot}
+        )
+    return problems
+
+
+def start_date_problem(*, pot: Pot, starts_on: datetime.date | None) -> str | None:
+    if starts_on and pot.must_apply_before_start and starts_on < timezone.localdate():
+        return _("Aktiviteten har redan börjat. Ansökan måste komma in innan aktiviteten börjar.")
+    return None
+
+
+def amount_problem(*, pot: Pot, amount: int | None) -> str | None:
+    if amount is not None and amount > pot.max_amount_per_application:
+        return _("Du kan söka högst %(max)s ur %(pot)s.") % {
+            "max": format_kr(pot.max_amount_per_application),
+            "pot": pot,
+        }
+    return None
+
+
+def application_submit_problems(application: Application, *, resubmission: bool = False) -> list[tuple[int, str]]:
+    """Everything that stops the application from being sent in, with the step to fix it."""
+    app, pot = application, application.pot
+    problems: list[tuple[int, str]] = []
+    if not resubmission and not pot.accepts_applications():
+        problems.append((STEP_PARTIES, _("%(pot)s är stängd för ansökningar.") % {"pot": pot}))
+    problems += [(STEP_PARTIES, p) for p in actor_problems(pot=pot, actor=app.lead_actor)]
+    if not app.networks.exists():
+        problems.append((STEP_PARTIES, _("Välj minst ett nätverk där aktiviteten sker.")))
+    pending = [c.actor.name for c in app.coapplicant_links.select_related("actor") if c.status != c.Status.CONFIRMED]
+    if pending:
+        problems.append(
+            (STEP_PARTIES, _("Alla medsökande har inte bekräftat ännu: %(actors)s.") % {"actors": ", ".join(pending)})
+        )
+    required = [
+        (STEP_ACTIVITY, "title", _("Aktivitetens namn saknas.")),
+        (STEP_ACTIVITY, "description", _("Beskrivningen saknas.")),
+        (STEP_ACTIVITY, "purpose", _("Syftet saknas.")),
+        (STEP_ACTIVITY, "target_group", _("Målgruppen saknas.")),
+        (STEP_ACTIVITY, "starts_on", _("Startdatum saknas.")),
+        (STEP_ACTIVITY, "ends_on", _("Slutdatum saknas.")),
+        (STEP_ACTIVITY, "place", _("Plats saknas.")),
+        (STEP_ACTIVITY, "expected_participants", _("Antal deltagare saknas.")),
+        (STEP_BUDGET, "amount_requested", _("Sökt belopp saknas.")),
+        (STEP_CONTACT, "contact_name", _("Kontaktperson saknas.")),
+        (STEP_CONTACT, "contact_email", _("Kontaktpersonens e-post saknas.")),
+    ]
+    problems += [(step, message) for step, field, message in required if getattr(app, field) in (None, "")]
+    started = start_date_problem(pot=pot, starts_on=app.starts_on)
+    if started:
+        problems.append((STEP_ACTIVITY, started))
+    if not app.budget_lines.exists():
+        problems.append((STEP_BUDGET, _("Budgeten saknar rader.")))
+    too_much = amount_problem(pot=pot, amount=app.amount_requested)
+    if too_much:
+        problems.append((STEP_BUDGET, too_much))
+    return problems
+
+
+def _request_confirmations(application: Application, links: Iterable[CoApplicant]) -> None:
+    url = settings.SITE_URL + reverse("grants:confirm", kwargs={"pk": application.pk})
+    for link in links:
+        emails = Representation.objects.filter(actor=link.actor).values_list("user__email", flat=True)
+        outbox_queue(
+            recipients=emails,
+            subject=_("Bekräfta att %(actor)s söker bidrag tillsammans med %(lead)s")
+            % {"actor": link.actor.name, "lead": application.lead_actor.name},
+            body=_(
+                "%(lead)s har angett %(actor)s som medsökande i ansökan ”%(title)s”.\n\n"
+                "Bekräfta eller avböj här: %(url)s"
+            )
+            % {"lead": application.lead_actor.name, "actor": link.actor.name, "title": application.title, "url": url},
+        )
+
+
+def application_set_parties(
+    *,
+    application: Application,
+    lead_actor: Actor,
+    co_applicants: Iterable[Actor],
+    networks: Iterable[Network],
+) -> Application:
+    """Save step 1 (who applies, with whom, where); new co-applicants are asked to confirm."""
+    with transaction.atomic():
+        application.lead_actor = lead_actor
+        application.save()
+        wanted = {a.pk: a for a in co_applicants if a.pk != lead_actor.pk}
+        application.coapplicant_links.exclude(actor_id__in=wanted).delete()
+        existing = set(application.coapplicant_links.values_list("actor_id", flat=True))
+        new_links = [
+            CoApplicant.objects.create(application=application, actor=a)
+            for pk, a in wanted.items()
+            if pk not in existing
+        ]
+        application.networks.set(list(networks))
+        _request_confirmations(application, new_links)
+    return application
+
+
+def application_create_draft(
+    *,
+    user,
+    pot: Pot,
+    lead_actor: Actor,
+    co_applicants: Iterable[Actor],
+    networks: Iterable[Network],
+    title: str,
+) -> Application:
+    with transaction.atomic():
+        application = Application(pot=pot, lead_actor=lead_actor, created_by=user, title=title)
+        application.save()
+        application_set_parties(
+            application=application, lead_actor=lead_actor, co_applicants=co_applicants, networks=networks
+        )
+    return application
+
+
+def coapplicant_respond(*, link: CoApplicant, user, confirm: bool) -> CoApplicant:
+    """A co-applicant's representative confirms or declines taking part."""
+    with transaction.atomic():
+        link = (
+            CoApplicant.objects.select_for_update(of=("self",)).select_related("application", "actor").get(pk=link.pk)
+        )
+        link.status = CoApplicant.Status.CONFIRMED if confirm else CoApplicant.Status.DECLINED
+        link.confirmed_by = user
+        link.confirmed_at = timezone.now()
+        link.save()
+        app = link.application
+        lead_emails = Representation.objects.filter(actor=app.lead_actor).values_list("user__email", flat=True)
+        outbox_queue(
+            recipients=lead_emails,
+            subject=(
+                _("%(actor)s har bekräftat ansökan ”%(title)s”")
+                if confirm
+                else _("%(actor)s har avböjt ansökan ”%(title)s”")
+            )
+            % {"actor": link.actor.name, "title": app.title},
+            body=_("Se ansökan: %(url)s") % {"url": settings.SITE_URL + app.get_absolute_url()},
+        )
+    return link
+
+
+def attachment_add(*, application: Application, upload: UploadedFile, user) -> Attachment:
+    content_type, extension = check_attachment(upload)
+    original = upload.name[:200]
+    upload.name = stored_name(extension)
+    return Attachment.objects.create(
+        application=application,
+        file=upload,
+        original_name=original,
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=user,
+    )
+
+
+def report_submit(
+    *,
+    application: Application,
+    user,
+    what_happened: str,
+    participants: int,
+    actual_costs: int,
+    photos: Iterable[UploadedFile] = (),
+) -> FollowUpReport:
+    """Save the follow-up report and move the application to reported, all or nothing."""
+    encoded = [reencode_photo(photo) for photo in photos]
+    with transaction.atomic():
+        report = FollowUpReport.objects.create(
+            application=application,
+            what_happened=what_happened,
+            participants=participants,
+            actual_costs=actual_costs,
+            submitted_by=user,
+            submitted_at=timezone.now(),
+        )
+        for content in encoded:
+            FollowUpPhoto.objects.create(report=report, image=content)
+        application_transition(application=application, to_status=Application.Status.REPORTED, actor_user=user)
+    return report
+
+
+def report_reminders_send(*, today: datetime.date | None = None) -> int:
+    """Remind once when the follow-up report is due and once when it is overdue."""
+    today = today or timezone.localdate()
+    sent = 0
+    waiting = Application.objects.filter(status=Application.Status.PAID, ends_on__isnull=False).select_related(
+        "lead_actor"
+    )
+    for app in waiting:
+        due = app.report_due_on
+        kind = None
+        if due < today and app.report_overdue_reminded_at is None:
+            kind = "overdue"
+        elif due - REMIND_BEFORE <= today <= due and app.report_due_reminded_at is None:
+            kind = "due"
+        if kind is None:
+            continue
+        with transaction.atomic():
+            locked = Application.objects.select_for_update().get(pk=app.pk)
+            field = "report_overdue_reminded_at" if kind == "overdue" else "report_due_reminded_at"
+            if getattr(locked, field) is not None:
+                continue
+            setattr(locked, field, timezone.now())
+            locked.save(update_fields=[field])
+            url = settings.SITE_URL + reverse("grants:report", kwargs={"pk": app.pk})
+            subject = (
+                _("Påminnelse: återrapporten för %(ref)s är försenad")
+                if kind == "overdue"
+                else _("Dags att återrapportera %(ref)s")
+            ) % {"ref": app.reference}
+            body = _("Återrapporten för ”%(title)s” ska vara inne senast %(due)s.\n\nLämna den här: %(url)s") % {
+                "title": app.title,
+                "due": due.isoformat(),
+                "url": url,
+            }
+            emails = Representation.objects.filter(actor=app.lead_actor).values_list("user__email", flat=True)
+            outbox_queue(recipients=emails, subject=subject, body=body)
+            sent += 1
+    return sent

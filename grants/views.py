@@ -1,0 +1,401 @@
+"""The applicant's pages: start, the form in steps, submit, confirm, withdraw, report, files."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from grants.forms import ActivityForm, BudgetForm, BudgetLineFormSet, ContactForm, PartiesForm, ReportForm
+from grants.models import Application, Attachment, CoApplicant, FollowUpReport, Pot
+from grants.models.pots import GRANTED_STATUSES
+from grants.services import (
+    application_create_draft,
+    application_set_parties,
+    application_submit_problems,
+    attachment_add,
+    coapplicant_respond,
+    report_submit,
+)
+from grants.workflow import MOVES, TransitionError, application_transition, represents_lead
+from members.models import Actor
+from members.roles import is_steering_group
+
+S = Application.Status
+STEPS = [
+    (1, gettext_lazy("Sökande och nätverk")),
+    (2, gettext_lazy("Aktiviteten")),
+    (3, gettext_lazy("Budget")),
+    (4, gettext_lazy("Kontakt och bilagor")),
+]
+LATER = "later"
+
+
+def current_pot() -> Pot | None:
+    return Pot.objects.accepting().with_totals().order_by("-year", "closes_on").first()
+
+
+def get_application_for_user(request: HttpRequest, pk: int, *, edit: bool = False) -> Application:
+    """The application if the user may see it: 404 for outsiders, 403 when they may only read."""
+    app = get_object_or_404(Application.objects.select_related("pot", "lead_actor"), pk=pk)
+    user = request.user
+    is_lead = represents_lead(user, app)
+    if not is_lead:
+        is_party = app.coapplicant_links.filter(actor__representations__user=user).exists()
+        if not (is_party or is_steering_group(user)):
+            raise Http404
+        if edit:
+            raise PermissionDenied
+    return app
+
+
+def start(request: HttpRequest) -> HttpResponse:
+    pot = current_pot()
+    return render(request, "grants/start.html", {"pot": pot})
+
+
+def _steps_context(app: Application | None, current: int) -> dict:
+    return {"steps": STEPS, "current_step": current, "application": app}
+
+
+def _after_save(request: HttpRequest, app: Application, step: int) -> HttpResponse:
+    if request.POST.get("action") == LATER:
+        messages.success(request, _("Utkastet är sparat. Du hittar det under Mina ansökningar."))
+        return redirect("grants:my-applications")
+    messages.success(request, _("Sparat."))
+    if step < len(STEPS):
+        return redirect("grants:step", pk=app.pk, step=step + 1)
+    return redirect("grants:review", pk=app.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new(request: HttpRequest) -> HttpResponse:
+    pot = current_pot()
+    if pot is None:
+        messages.error(request, _("Det går inte att söka bidrag just nu: ingen pott är öppen."))
+        return redirect("grants:start")
+    if not Actor.objects.represented_by(request.user).exists():
+        return render(request, "grants/no_actor.html", status=200)
+    form = PartiesForm(request.POST or None, user=request.user, pot=pot)
+    if request.method == "POST" and form.is_valid():
+        app = application_create_draft(
+            user=request.user,
+            pot=pot,
+            lead_actor=form.cleaned_data["lead_actor"],
+            co_applicants=form.cleaned_data["co_applicants"],
+            networks=form.cleaned_data["networks"],
+            title=form.cleaned_data["title"],
+        )
+        return _after_save(request, app, 1)
+    return render(request, "grants/step.html", {**_steps_context(None, 1), "form": form, "pot": pot})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
+    app = get_application_for_user(request, pk, edit=True)
+    if not app.is_editable:
+        messages.info(request, _("Ansökan är inskickad och kan inte ändras."))
+        return redirect(app)
+    if step not in dict(STEPS):
+        raise Http404
+    data = request.POST if request.method == "POST" else None
+    files = request.FILES if request.method == "POST" else None
+    later = request.method == "POST" and request.POST.get("action") == LATER
+    ctx = {**_steps_context(app, step), "pot": app.pot}
+
+    if step == 1:
+        initial = {
+            "lead_actor": app.lead_actor,
+            "title": app.title,
+            "co_applicants": [c.actor for c in app.coapplicant_links.select_related("actor")],
+            "networks": list(app.networks.all()),
+        }
+        form = PartiesForm(data, user=request.user, pot=app.pot, initial=initial)
+        if data is not None and form.is_valid():
+            with transaction.atomic():
+                app.title = form.cleaned_data["title"]
+                application_set_parties(
+                    application=app,
+                    lead_actor=form.cleaned_data["lead_actor"],
+                    co_applicants=form.cleaned_data["co_applicants"],
+                    networks=form.cleaned_data["networks"],
+                )
+            return _after_save(request, app, step)
+    elif step == 2:
+        form = ActivityForm(data, instance=app)
+        if later:
+            for field in form.fields.values():
+                field.required = False
+        if data is not None and form.is_valid():
+            form.save()
+            return _after_save(request, app, step)
+    elif step == 3:
+        form = BudgetForm(data, instance=app)
+        formset = BudgetLineFormSet(data, instance=app, prefix="rad")
+        if later:
+            form.fields["amount_requested"].required = False
+        ctx["formset"] = formset
+        if data is not None:
+            form_ok, formset_ok = form.is_valid(), formset.is_valid()
+            if form_ok and formset_ok:
+                with transaction.atomic():
+                    form.save()
+                    formset.save()
+                return _after_save(request, app, step)
+            if not formset_ok:
+                form.add_error(None, _("Kontrollera budgetraderna."))
+    else:
+        form = ContactForm(data, files, instance=app)
+        if later:
+            for name in ("contact_name", "contact_email"):
+                form.fields[name].required = False
+        if data is not None and form.is_valid():
+            with transaction.atomic():
+                form.save()
+                upload = form.cleaned_data.get("attachment")
+                if upload:
+                    attachment_add(application=app, upload=upload, user=request.user)
+            if upload and request.POST.get("action") == "upload":
+                messages.success(request, _("Filen %(name)s är bifogad.") % {"name": upload.name})
+                return redirect("grants:step", pk=app.pk, step=4)
+            return _after_save(request, app, step)
+        ctx["attachments"] = app.attachments.all()
+    ctx["attachments"] = app.attachments.all()
+    ctx["form"] = form
+    return render(request, "grants/step.html", ctx)
+
+
+@login_required
+@require_POST
+def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    app = get_application_for_user(request, pk, edit=True)
+    attachment = get_object_or_404(app.attachments, pk=attachment_pk)
+    if not app.is_editable:
+        raise PermissionDenied
+    name = attachment.original_name
+    attachment.file.delete(save=False)
+    attachment.delete()
+    messages.success(request, _("Filen %(name)s är borttagen.") % {"name": name})
+    return redirect("grants:step", pk=app.pk, step=4)
+
+
+@login_required
+def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    app = get_application_for_user(request, pk)
+    item = get_object_or_404(Attachment, pk=attachment_pk, application=app)
+    response = FileResponse(
+        item.file.open("rb"), as_attachment=True, filename=item.original_name, content_type=item.content_type
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _application_with_parts(pk: int) -> Application:
+    return (
+        Application.objects.select_related("pot", "lead_actor")
+        .prefetch_related("networks", "budget_lines", "attachments", "coapplicant_links__actor")
+        .get(pk=pk)
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    app = get_application_for_user(request, pk, edit=True)
+    if request.method == "POST":
+        if app.status not in (S.DRAFT, S.NEEDS_COMPLETION):
+            # A second click on "Skicka in": the first one already did it.
+            messages.info(request, _("Ansökan är redan inskickad."))
+            return redirect("grants:receipt", pk=app.pk)
+        try:
+            application_transition(application=app, to_status=S.SUBMITTED, actor_user=request.user)
+        except TransitionError as error:
+            app.refresh_from_db()
+            if app.status == S.SUBMITTED:
+                return redirect("grants:receipt", pk=app.pk)
+            messages.error(request, str(error))
+            return redirect("grants:review", pk=app.pk)
+        return redirect("grants:receipt", pk=app.pk)
+    if not app.is_editable:
+        return redirect(app)
+    app = _application_with_parts(app.pk)
+    problems = application_submit_problems(app, resubmission=app.status == S.NEEDS_COMPLETION)
+    return render(request, "grants/review.html", {"application": app, "problems": problems, "steps": STEPS})
+
+
+@login_required
+def receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    app = get_application_for_user(request, pk)
+    if not app.reference:
+        raise Http404
+    return render(request, "grants/receipt.html", {"application": app})
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    app = get_application_for_user(request, pk)
+    app = _application_with_parts(app.pk)
+    is_lead = represents_lead(request.user, app)
+    my_links = [
+        link for link in app.coapplicant_links.all() if link.actor.representations.filter(user=request.user).exists()
+    ]
+    return render(
+        request,
+        "grants/detail.html",
+        {
+            "application": app,
+            "is_lead": is_lead,
+            "can_withdraw": is_lead and (app.status, S.WITHDRAWN) in MOVES,
+            "can_report": is_lead and app.status == S.PAID,
+            "my_links": my_links,
+            "events": app.events.select_related("actor_user").all(),
+            "decision": app.decisions.first(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    app = get_application_for_user(request, pk, edit=True)
+    if (app.status, S.WITHDRAWN) not in MOVES:
+        messages.error(request, _("Ansökan kan inte återkallas efter beslut."))
+        return redirect(app)
+    if request.method == "POST":
+        try:
+            application_transition(
+                application=app,
+                to_status=S.WITHDRAWN,
+                actor_user=request.user,
+                note=request.POST.get("note", "")[:2000],
+            )
+        except TransitionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Ansökan %(ref)s är återkallad.") % {"ref": app.reference})
+        return redirect(app)
+    return render(request, "grants/withdraw.html", {"application": app})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """A co-applicant's representative confirms (or declines) taking part."""
+    links = list(
+        CoApplicant.objects.filter(application_id=pk, actor__representations__user=request.user)
+        .select_related("actor", "application__lead_actor", "application__pot")
+        .distinct()
+    )
+    if not links:
+        raise Http404
+    app = _application_with_parts(pk)
+    if request.method == "POST":
+        answer = request.POST.get("answer")
+        if answer not in ("yes", "no") or not app.is_editable:
+            messages.error(request, _("Svaret kunde inte sparas. Ansökan går inte längre att ändra."))
+            return redirect("grants:confirm", pk=pk)
+        for link in links:
+            coapplicant_respond(link=link, user=request.user, confirm=answer == "yes")
+        if answer == "yes":
+            messages.success(request, _("Tack! Ni är nu bekräftade som medsökande."))
+        else:
+            messages.success(request, _("Ni har avböjt att vara medsökande."))
+        return redirect("grants:my-applications")
+    return render(request, "grants/confirm.html", {"application": app, "links": links})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    app = get_application_for_user(request, pk, edit=True)
+    if app.status != S.PAID:
+        messages.info(request, _("Återrapporten kan lämnas när bidraget är utbetalt."))
+        return redirect(app)
+    form = ReportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report_submit(
+                application=app,
+                user=request.user,
+                what_happened=form.cleaned_data["what_happened"],
+                participants=form.cleaned_data["participants"],
+                actual_costs=form.cleaned_data["actual_costs"],
+                photos=form.cleaned_data["photos"],
+            )
+        except TransitionError as error:
+            messages.error(request, str(error))
+            return redirect(app)
+        except ValidationError as error:
+            form.add_error("photos", error)
+        else:
+            messages.success(request, _("Tack! Återrapporten är inlämnad."))
+            return redirect(app)
+    return render(request, "grants/report.html", {"application": app, "form": form})
+
+
+@login_required
+def my_applications(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    mine = Q(lead_actor__representations__user=user) | Q(coapplicant_links__actor__representations__user=user)
+    ids = Application.objects.filter(mine).values("pk")
+    applications = (
+        Application.objects.filter(pk__in=ids)
+        .select_related("pot", "lead_actor")
+        .prefetch_related("networks")
+        .annotate(is_lead=Exists(Actor.objects.filter(pk=OuterRef("lead_actor"), representations__user=user)))
+        .order_by("-created_at")
+    )
+    pending = (
+        CoApplicant.objects.filter(
+            actor__representations__user=user,
+            status=CoApplicant.Status.PENDING,
+            application__status__in=[S.DRAFT, S.NEEDS_COMPLETION],
+        )
+        .select_related("actor", "application__lead_actor")
+        .distinct()
+    )
+    return render(request, "grants/my_applications.html", {"applications": applications, "pending": pending})
+
+
+def granted(request: HttpRequest) -> HttpResponse:
+    """What the shared pot paid for: public, no personal data."""
+    apps = (
+        Application.objects.filter(status__in=GRANTED_STATUSES)
+        .select_related("pot", "lead_actor")
+        .prefetch_related(
+            "networks",
+            Prefetch(
+                "coapplicant_links",
+                queryset=CoApplicant.objects.filter(status=CoApplicant.Status.CONFIRMED).select_related("actor"),
+            ),
+        )
+        .annotate(has_report=Exists(FollowUpReport.objects.filter(application=OuterRef("pk"))))
+        .order_by("-pot__year", "title")
+    )
+    years: dict[int, dict] = defaultdict(lambda: defaultdict(list))
+    for app in apps:
+        for network in app.networks.all():
+            years[app.pot.year][network].append(app)
+    grouped = [
+        {
+            "year": year,
+            "networks": [
+                {"network": n, "applications": items, "total": sum(a.amount_granted for a in items)}
+                for n, items in sorted(by_network.items(), key=lambda kv: (kv[0].sort_order, kv[0].name))
+            ],
+        }
+        for year, by_network in sorted(years.items(), reverse=True)
+    ]
+    return render(request, "grants/granted.html", {"years": grouped})

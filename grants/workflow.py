@@ -1,0 +1,290 @@
+"""The grant workflow: the table of allowed moves and the one function that makes them.
+
+Nothing else in the project assigns `Application.status`.
+
+Jäv (conflict of interest) is logged as an ApplicationEvent of kind "recusal" whose
+from_status and to_status are both the current status (nothing moved), with a note
+saying who stepped aside and why. It is written in its own transaction before the
+refusal is raised, so the refusal cannot roll the log entry back.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from grants.formatting import format_kr
+from grants.mail import outbox_queue
+from grants.models import (
+    Application,
+    ApplicationEvent,
+    Decision,
+    Payment,
+    Pot,
+    ReferenceCounter,
+)
+from grants.models.pots import GRANTED_STATUSES
+from members.models import Actor, Representation
+from members.roles import is_steering_group
+
+S = Application.Status
+APPLICANT = "applicant"
+STEERING = "steering"
+
+# (from, to) -> who may make the move.
+MOVES: dict[tuple[str, str], str] = {
+    (S.DRAFT, S.SUBMITTED): APPLICANT,
+    (S.SUBMITTED, S.IN_REVIEW): STEERING,
+    (S.IN_REVIEW, S.NEEDS_COMPLETION): STEERING,
+    (S.NEEDS_COMPLETION, S.SUBMITTED): APPLICANT,
+    (S.IN_REVIEW, S.APPROVED): STEERING,
+    (S.IN_REVIEW, S.REJECTED): STEERING,
+    (S.SUBMITTED, S.WITHDRAWN): APPLICANT,
+    (S.IN_REVIEW, S.WITHDRAWN): APPLICANT,
+    (S.NEEDS_COMPLETION, S.WITHDRAWN): APPLICANT,
+    (S.APPROVED, S.PAID): STEERING,
+    (S.PAID, S.REPORTED): APPLICANT,
+    (S.REPORTED, S.CLOSED): STEERING,
+}
+
+NOTE_REQUIRED = {
+    S.NEEDS_COMPLETION: gettext_lazy("Skriv vad som behöver kompletteras."),
+    S.REJECTED: gettext_lazy("Skriv varför ansökan avslås."),
+}
+
+
+class TransitionError(Exception):
+    """A move that is not allowed; str(error) is a message for the user (Swedish)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class NotAllowed(TransitionError):
+    pass
+
+
+class RecusalRequired(TransitionError):
+    """The steering-group member represents an actor in the application (jäv)."""
+
+
+class Overspend(TransitionError):
+    pass
+
+
+def allowed_moves_from(status: str) -> list[str]:
+    return [to for (frm, to) in MOVES if frm == status]
+
+
+def represents_lead(user, application: Application) -> bool:
+    if not user.is_authenticated:
+        return False
+    return Representation.objects.filter(user=user, actor_id=application.lead_actor_id).exists()
+
+
+def conflicting_actors(user, application: Application) -> list[Actor]:
+    """Actors of the application (lead or co-applicant) that the user represents."""
+    if not user.is_authenticated:
+        return []
+    actor_ids = [application.lead_actor_id, *application.coapplicant_links.values_list("actor_id", flat=True)]
+    return list(Actor.objects.filter(pk__in=actor_ids, representations__user=user).distinct())
+
+
+def _check_role(who: str, user, application: Application) -> None:
+    if who == APPLICANT:
+        if not represents_lead(user, application):
+            raise NotAllowed(_("Bara den sökande aktörens företrädare får göra det här."))
+    elif who == STEERING and not is_steering_group(user):
+        raise NotAllowed(_("Bara styrgruppen får göra det här."))
+
+
+def _log_recusal(*, application: Application, user, actors: list[Actor], to_status: str) -> None:
+    names = ", ".join(a.name for a in actors)
+    with transaction.atomic():
+        ApplicationEvent.objects.create(
+            application=application,
+            kind=ApplicationEvent.Kind.RECUSAL,
+            actor_user=user,
+            from_status=application.status,
+            to_status=application.status,
+            note=_("%(user)s steg åt sidan (jäv: företräder %(actors)s) och fick inte ändra till %(status)s.")
+            % {"user": user, "actors": names, "status": S(to_status).label},
+        )
+
+
+def _next_reference(year: int) -> str:
+    counter, _created = ReferenceCounter.objects.get_or_create(year=year)
+    counter = ReferenceCounter.objects.select_for_update().get(pk=counter.pk)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return f"SN-{year}-{counter.last_number:04d}"
+
+
+def _recipients(application: Application) -> list[str]:
+    actor_ids = [application.lead_actor_id, *application.coapplicant_links.values_list("actor_id", flat=True)]
+    return list(Representation.objects.filter(actor_id__in=actor_ids).values_list("user__email", flat=True).distinct())
+
+
+MAIL_SUBJECTS = {
+    S.SUBMITTED: gettext_lazy("Kvitto: din ansökan %(ref)s har kommit in"),
+    S.IN_REVIEW: gettext_lazy("Ansökan %(ref)s granskas nu"),
+    S.NEEDS_COMPLETION: gettext_lazy("Ansökan %(ref)s behöver kompletteras"),
+    S.APPROVED: gettext_lazy("Ansökan %(ref)s är beviljad"),
+    S.REJECTED: gettext_lazy("Ansökan %(ref)s är avslagen"),
+    S.WITHDRAWN: gettext_lazy("Ansökan %(ref)s är återkallad"),
+    S.PAID: gettext_lazy("Bidraget för %(ref)s är utbetalt"),
+    S.REPORTED: gettext_lazy("Återrapporten för %(ref)s har kommit in"),
+    S.CLOSED: gettext_lazy("Ansökan %(ref)s är avslutad"),
+}
+
+
+def _queue_mail(application: Application, note: str) -> None:
+    subject = MAIL_SUBJECTS[application.status] % {"ref": application.reference or application.title}
+    lines = [
+        _("Ansökan: %(title)s (%(ref)s)") % {"title": application.title, "ref": application.reference},
+        _("Sökande: %(actor)s") % {"actor": application.lead_actor.name},
+        _("Ny status: %(status)s") % {"status": application.get_status_display()},
+    ]
+    if application.status == S.APPROVED:
+        lines.append(
+            _("Beviljat belopp: %(granted)s (sökt %(asked)s)")
+            % {"granted": format_kr(application.amount_granted), "asked": format_kr(application.amount_requested)}
+        )
+    if note:
+        lines += ["", note]
+    lines += [
+        "",
+        _("Följ ansökan på Mina sidor: %(url)s") % {"url": settings.SITE_URL + application.get_absolute_url()},
+    ]
+    outbox_queue(recipients=_recipients(application), subject=subject, body="\n".join(lines))
+
+
+def application_transition(
+    *,
+    application: Application,
+    to_status: str,
+    actor_user,
+    note: str = "",
+    amount: int | None = None,
+) -> Application:
+    """Move an application to `to_status`, or raise TransitionError with a message for the user."""
+    note = (note or "").strip()
+    who = MOVES.get((application.status, to_status))
+    if who == STEERING and is_steering_group(actor_user):
+        conflicts = conflicting_actors(actor_user, application)
+        if conflicts:
+            _log_recusal(application=application, user=actor_user, actors=conflicts, to_status=to_status)
+            raise RecusalRequired(
+                _(
+                    "Du är jävig: du företräder %(actors)s i den här ansökan. "
+                    "Låt en annan ledamot i styrgruppen besluta."
+                )
+                % {"actors": ", ".join(a.name for a in conflicts)}
+            )
+
+    with transaction.atomic():
+        app = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("pot", "lead_actor")
+            .get(pk=application.pk)
+        )
+        from_status = app.status
+        who = MOVES.get((from_status, to_status))
+        if who is None:
+            raise NotAllowed(
+                _("Ansökan kan inte gå från ”%(from)s” till ”%(to)s”.")
+                % {"from": S(from_status).label, "to": S(to_status).label}
+            )
+        _check_role(who, actor_user, app)
+        if who == STEERING and conflicting_actors(actor_user, app):
+            raise RecusalRequired(_("Du är jävig i den här ansökan."))
+        if to_status in NOTE_REQUIRED and not note:
+            raise TransitionError(str(NOTE_REQUIRED[to_status]))
+
+        now = timezone.now()
+        update_fields = ["status", "updated_at"]
+        if to_status == S.SUBMITTED:
+            from grants.services import application_submit_problems
+
+            problems = application_submit_problems(app, resubmission=from_status == S.NEEDS_COMPLETION)
+            if problems:
+                raise TransitionError(" ".join(message for _step, message in problems))
+            if not app.reference:
+                app.reference = _next_reference(timezone.localdate().year)
+                update_fields.append("reference")
+            app.submitted_at = now
+            update_fields.append("submitted_at")
+        elif to_status == S.APPROVED:
+            granted = app.amount_requested if amount is None else amount
+            _check_amount(app, granted)
+            app.amount_granted = granted
+            update_fields.append("amount_granted")
+            Decision.objects.create(
+                application=app,
+                outcome=Decision.Outcome.APPROVED,
+                amount_granted=granted,
+                motivation=note,
+                decided_by=actor_user,
+                decided_at=now,
+            )
+            if not note:
+                note = _("Beviljat %(amount)s.") % {"amount": format_kr(granted)}
+            else:
+                note = _("Beviljat %(amount)s. %(note)s") % {"amount": format_kr(granted), "note": note}
+        elif to_status == S.REJECTED:
+            Decision.objects.create(
+                application=app,
+                outcome=Decision.Outcome.REJECTED,
+                motivation=note,
+                decided_by=actor_user,
+                decided_at=now,
+            )
+        elif to_status == S.PAID:
+            Payment.objects.create(application=app, amount=app.amount_granted, paid_at=now, registered_by=actor_user)
+        elif to_status == S.REPORTED and not hasattr(app, "report"):
+            raise TransitionError(_("Återrapporten saknas."))
+
+        app.status = to_status
+        app.save(update_fields=update_fields)
+        ApplicationEvent.objects.create(
+            application=app,
+            actor_user=actor_user,
+            from_status=from_status,
+            to_status=to_status,
+            note=note,
+        )
+        _queue_mail(app, note)
+
+    application.refresh_from_db()
+    return application
+
+
+def _check_amount(app: Application, granted) -> None:
+    """Refuse a bad amount, and one the pot cannot pay; the pot row stays locked until commit."""
+    if not isinstance(granted, int) or isinstance(granted, bool) or granted <= 0:
+        raise TransitionError(_("Det beviljade beloppet måste vara ett helt antal kronor större än 0."))
+    if granted > (app.amount_requested or 0):
+        raise TransitionError(
+            _("Det går inte att bevilja mer än det sökta beloppet (%(asked)s).")
+            % {"asked": format_kr(app.amount_requested)}
+        )
+    # Lock the pot so that concurrent approvals (also from other app servers) queue here.
+    pot = Pot.objects.select_for_update().get(pk=app.pot_id)
+    already = Application.objects.filter(pot=pot, status__in=GRANTED_STATUSES).aggregate(
+        s=Coalesce(Sum("amount_granted"), 0)
+    )["s"]
+    remaining = pot.total - already
+    if granted > remaining:
+        raise Overspend(
+            _("Potten räcker inte: %(remaining)s återstår i %(pot)s, men %(amount)s skulle beviljas.")
+            % {"remaining": format_kr(max(remaining, 0)), "pot": pot.name, "amount": format_kr(granted)}
+        )

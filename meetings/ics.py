@@ -1,0 +1,63 @@
+"""iCalendar (RFC 5545) files of meetings, made with the `icalendar` library."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event
+
+from meetings.models import Meeting
+
+PRODID = "-//Stadsdelsnätverken i Gävle//Möten//SV"
+
+
+def _host() -> str:
+    return urlparse(settings.SITE_URL).hostname or "natverk.invalid"
+
+
+def meeting_uid(meeting: Meeting) -> str:
+    """Stable for the life of the meeting, so calendars update the event instead of adding one."""
+    return f"meeting-{meeting.pk}@{_host()}"
+
+
+def _event(meeting: Meeting, tz: ZoneInfo) -> Event:
+    event = Event()
+    event.add("uid", meeting_uid(meeting))
+    event.add("sequence", meeting.sequence)
+    event.add("dtstamp", meeting.updated_at or timezone.now())
+    event.add("last-modified", meeting.updated_at or timezone.now())
+    event.add("dtstart", timezone.localtime(meeting.starts_at, tz))
+    event.add("dtend", timezone.localtime(meeting.ends_at, tz))
+    event.add("summary", f"{meeting.title} ({meeting.network.name})")
+    location = ", ".join(part for part in (meeting.place, meeting.address) if part)
+    if location:
+        event.add("location", location)
+    url = settings.SITE_URL + meeting.get_absolute_url()
+    event.add("url", url)
+    description = [meeting.agenda.strip(), url]
+    if meeting.is_cancelled:
+        description.insert(0, _("INSTÄLLT: %(reason)s") % {"reason": meeting.cancel_reason})
+    event.add("description", "\n\n".join(part for part in description if part))
+    event.add("status", "CANCELLED" if meeting.is_cancelled else "CONFIRMED")
+    return event
+
+
+def calendar_bytes(meetings: Iterable[Meeting], *, name: str) -> bytes:
+    """A VCALENDAR with one VEVENT per meeting and the VTIMEZONE they use."""
+    tz = ZoneInfo(settings.TIME_ZONE)
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", settings.TIME_ZONE)
+    for meeting in meetings:
+        cal.add_component(_event(meeting, tz))
+    cal.add_missing_timezones()
+    return cal.to_ical()

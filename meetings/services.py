@@ -1,0 +1,266 @@
+"""What happens to meetings and registrations: sign-up, waiting list, mail, series, minutes."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.mail import EmailMessage, send_mass_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from meetings.ics import calendar_bytes
+from meetings.models import Meeting, Registration
+from members.models import Actor, Membership, Representation, User
+
+REMINDER_DAYS_BEFORE = 2
+
+
+class RegistrationError(Exception):
+    """A sign-up or cancellation that cannot be done; the message is shown to the user."""
+
+
+# ---- mail ----
+
+
+def _mail_context(meeting: Meeting, **extra) -> dict:
+    return {"meeting": meeting, "meeting_url": settings.SITE_URL + meeting.get_absolute_url(), **extra}
+
+
+def _send_registration_mail(registration_id: int, template: str) -> None:
+    registration = Registration.objects.select_related("meeting__network", "user", "actor").get(pk=registration_id)
+    meeting = registration.meeting
+    # Mail goes out in Swedish, the site's first language, whatever page triggered it.
+    with translation.override(settings.LANGUAGE_CODE):
+        context = _mail_context(meeting, registration=registration)
+        subject = render_to_string(f"meetings/email/{template}_subject.txt", context).strip()
+        body = render_to_string(f"meetings/email/{template}.txt", context)
+        message = EmailMessage(subject, body, to=[registration.user.email])
+        if registration.status == Registration.Status.CONFIRMED:
+            message.attach("mote.ics", calendar_bytes([meeting], name=meeting.title), "text/calendar")
+        message.send()
+
+
+def _mail_after_commit(registration: Registration, template: str) -> None:
+    transaction.on_commit(lambda: _send_registration_mail(registration.pk, template))
+
+
+# ---- registration ----
+
+
+def registration_create(*, meeting: Meeting, user: User, actor: Actor | None = None) -> Registration:
+    """Sign `user` (or `actor`, which the user represents) up; confirmed while seats remain, else waitlisted."""
+    if actor is not None and not Representation.objects.filter(user=user, actor=actor).exists():
+        raise RegistrationError(_("Du kan bara anmäla aktörer som du företräder."))
+    try:
+        with transaction.atomic():
+            # The meeting row is the lock that serialises sign-ups for the same meeting, so
+            # two people cannot both take the last seat.
+            locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+            if not locked.registration_enabled:
+                raise RegistrationError(_("Det går inte att anmäla sig till det här mötet."))
+            if locked.is_cancelled:
+                raise RegistrationError(_("Mötet är inställt, så det går inte att anmäla sig."))
+            if locked.starts_at <= timezone.now():
+                raise RegistrationError(_("Anmälan är stängd eftersom mötet redan har börjat."))
+            if Registration.objects.active().filter(meeting=locked, user=user, actor=actor).exists():
+                if actor is None:
+                    raise RegistrationError(_("Du är redan anmäld till mötet."))
+                raise RegistrationError(_("Du har redan anmält %(actor)s till mötet.") % {"actor": actor.name})
+            taken = Registration.objects.confirmed().filter(meeting=locked).count()
+            status = Registration.Status.CONFIRMED if taken < (locked.capacity or 0) else Registration.Status.WAITLISTED
+            registration = Registration.objects.create(meeting=locked, user=user, actor=actor, status=status)
+            _mail_after_commit(
+                registration, "registration_confirmed" if status == Registration.Status.CONFIRMED else "waitlisted"
+            )
+    except IntegrityError:
+        # The unique constraint caught a double submit that raced past the check above.
+        raise RegistrationError(_("Du är redan anmäld till mötet.")) from None
+    return registration
+
+
+def registration_cancel(*, registration: Registration, user: User) -> Registration | None:
+    """Cancel one's own registration; the first on the waiting list moves up. Returns who moved up."""
+    if registration.user_id != user.pk:
+        raise RegistrationError(_("Du kan bara avboka dina egna anmälningar."))
+    with transaction.atomic():
+        Meeting.objects.select_for_update().get(pk=registration.meeting_id)
+        current = Registration.objects.get(pk=registration.pk)
+        if current.status == Registration.Status.CANCELLED:
+            raise RegistrationError(_("Anmälan är redan avbokad."))
+        was_confirmed = current.status == Registration.Status.CONFIRMED
+        current.status = Registration.Status.CANCELLED
+        current.cancelled_at = timezone.now()
+        current.save(update_fields=["status", "cancelled_at"])
+        registration.status, registration.cancelled_at = current.status, current.cancelled_at
+        promoted = None
+        if was_confirmed:
+            promoted = Registration.objects.waitlisted().filter(meeting_id=registration.meeting_id).first()
+            if promoted is not None:
+                promoted.status = Registration.Status.CONFIRMED
+                promoted.promoted_at = timezone.now()
+                promoted.save(update_fields=["status", "promoted_at"])
+                _mail_after_commit(promoted, "promoted")
+    return promoted
+
+
+def registration_fill_seats(*, meeting: Meeting) -> list[Registration]:
+    """Move people up from the waiting list while seats are free (after the capacity grew)."""
+    promoted: list[Registration] = []
+    with transaction.atomic():
+        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if not locked.registration_enabled or locked.is_cancelled:
+            return promoted
+        free = (locked.capacity or 0) - Registration.objects.confirmed().filter(meeting=locked).count()
+        if free <= 0:
+            return promoted
+        for registration in Registration.objects.waitlisted().filter(meeting=locked)[:free]:
+            registration.status = Registration.Status.CONFIRMED
+            registration.promoted_at = timezone.now()
+            registration.save(update_fields=["status", "promoted_at"])
+            _mail_after_commit(registration, "promoted")
+            promoted.append(registration)
+    return promoted
+
+
+# ---- reminders and minutes ----
+
+
+def meeting_send_reminders(*, now: datetime | None = None) -> int:
+    """Remind everyone confirmed for a meeting in the next two days; each person once. Returns mails sent."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    last_day_end = datetime.combine(
+        today + timedelta(days=REMINDER_DAYS_BEFORE + 1), time.min, tzinfo=ZoneInfo(settings.TIME_ZONE)
+    )
+    due = (
+        Registration.objects.confirmed()
+        .filter(
+            reminder_sent_at__isnull=True,
+            meeting__status=Meeting.Status.PLANNED,
+            meeting__starts_at__gt=now,
+            meeting__starts_at__lt=last_day_end,
+        )
+        .select_related("meeting__network", "user", "actor")
+    )
+    sent = 0
+    for registration in due:
+        # Claim the row first, so that two runs at once (or a run after a crash) never mail twice.
+        claimed = Registration.objects.filter(pk=registration.pk, reminder_sent_at__isnull=True).update(
+            reminder_sent_at=now
+        )
+        if not claimed:
+            continue
+        with translation.override(settings.LANGUAGE_CODE):
+            context = _mail_context(registration.meeting, registration=registration)
+            subject = render_to_string("meetings/email/reminder_subject.txt", context).strip()
+            body = render_to_string("meetings/email/reminder.txt", context)
+        EmailMessage(subject, body, to=[registration.user.email]).send()
+        sent += 1
+    return sent
+
+
+def meeting_publish_minutes(*, meeting: Meeting) -> int:
+    """Publish the minutes and tell the network's members by e-mail, once. Returns mails sent."""
+    if not meeting.minutes.strip():
+        return 0
+    with transaction.atomic():
+        published = Meeting.objects.filter(pk=meeting.pk, minutes_published_at__isnull=True).update(
+            minutes_published_at=timezone.now()
+        )
+        if not published:
+            return 0
+        meeting.refresh_from_db(fields=["minutes_published_at"])
+        active_actor_ids = Membership.objects.active().filter(network=meeting.network_id).values("actor_id")
+        emails = sorted(
+            set(
+                Representation.objects.filter(actor_id__in=active_actor_ids, user__is_active=True).values_list(
+                    "user__email", flat=True
+                )
+            )
+        )
+        with translation.override(settings.LANGUAGE_CODE):
+            context = _mail_context(meeting)
+            subject = render_to_string("meetings/email/minutes_subject.txt", context).strip()
+            body = render_to_string("meetings/email/minutes.txt", context)
+        messages = [(subject, body, None, [email]) for email in emails]
+        transaction.on_commit(lambda: send_mass_mail(messages))
+    return len(emails)
+
+
+def meeting_notify_cancelled(*, meeting: Meeting) -> int:
+    """Tell everyone signed up that the meeting is cancelled; the attached .ics removes it from calendars."""
+    emails = sorted(set(Registration.objects.active().filter(meeting=meeting).values_list("user__email", flat=True)))
+    if not emails:
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        context = _mail_context(meeting)
+        subject = render_to_string("meetings/email/cancelled_subject.txt", context).strip()
+        body = render_to_string("meetings/email/cancelled.txt", context)
+    ics = calendar_bytes([meeting], name=meeting.title)
+
+    def send() -> None:
+        for email in emails:
+            message = EmailMessage(subject, body, to=[email])
+            message.attach("mote.ics", ics, "text/calendar")
+            message.send()
+
+    transaction.on_commit(send)
+    return len(emails)
+
+
+def meeting_touch(*, meeting: Meeting) -> None:
+    """Bump the iCalendar SEQUENCE; call on every change so that calendars pick it up."""
+    meeting.sequence = (meeting.sequence or 0) + 1
+
+
+# ---- series ----
+
+
+@dataclass
+class SeriesDetails:
+    network_id: int
+    kind: str
+    title: str
+    start_time: time
+    end_time: time
+    place: str
+    address: str = ""
+    accessibility: str = ""
+    agenda: str = ""
+    registration_enabled: bool = False
+    capacity: int | None = None
+
+
+def meeting_series_create(*, dates: list[date], details: SeriesDetails, is_demo: bool = False) -> list[Meeting]:
+    """Create one meeting per date, all or none. Each meeting can be edited on its own afterwards."""
+    tz = ZoneInfo(settings.TIME_ZONE)
+    series = uuid.uuid4()
+    meetings = [
+        Meeting(
+            network_id=details.network_id,
+            kind=details.kind,
+            title=details.title,
+            starts_at=datetime.combine(day, details.start_time, tzinfo=tz),
+            ends_at=datetime.combine(day, details.end_time, tzinfo=tz),
+            place=details.place,
+            address=details.address,
+            accessibility=details.accessibility,
+            agenda=details.agenda,
+            registration_enabled=details.registration_enabled,
+            capacity=details.capacity if details.registration_enabled else None,
+            series=series,
+            is_demo=is_demo,
+        )
+        for day in dates
+    ]
+    with transaction.atomic():
+        for meeting in meetings:
+            meeting.full_clean()
+            meeting.save()
+    return meetings

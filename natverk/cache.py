@@ -1,0 +1,216 @@
+"""A whole-page cache for anonymous visitors of the public pages.
+
+`AnonymousPageCacheMiddleware` stores the complete response of a public page the first
+time an anonymous visitor asks for it, and serves it from the cache (the default cache:
+Redis when REDIS_URL is set, so every app server shares it) until the content behind the
+pages changes.
+
+Nobody's personal content can leak, because a page is served from, or stored in, the
+cache only when every one of these holds:
+
+- the request is GET or HEAD (only GET responses are stored; HEAD is served from them),
+- the request carries neither a session cookie nor a messages cookie (a logged-in user
+  always has a session cookie, and a pending "saved" message is personal),
+- the path is in the allow-list (ANON_CACHE_PATHS exactly, or under one of
+  ANON_CACHE_PREFIXES), also with a language prefix such as /en/,
+- the response is a 200, not streamed, sets or deletes no cookie (a page with a form sets
+  `csrftoken`, so it is never stored), is not `private`, `no-store` or `no-cache`, and
+  varies on nothing but Cookie, Accept-Language and Accept-Encoding (the language comes
+  from the path here, and the cookie rule above covers Cookie),
+- the request's user, as Django sees it, is anonymous.
+
+A stored page goes out byte for byte to every anonymous visitor: it must hold nothing
+meant for one request only (no CSP nonce; the site has no inline scripts anyway).
+
+Invalidation: one global content version, kept in the cache, is part of every key. Any
+save, delete or many-to-many change of a model of ANON_CACHE_APPS bumps it when its
+transaction commits, so that the next request on every app server misses and renders
+the page anew. (Bulk operations that send no signals, `QuerySet.update()` and
+`bulk_create()`, must call `bump_content_version()` themselves.)
+
+A global version, rather than a key per page that each edit deletes, because:
+- it is always correct: an edit of one news item shows on the home page, the network's
+  page, the news list, its pages 1..n, the sitemap and both languages, and nobody has to
+  keep a map of which edit touches which page (a map that would silently rot as pages
+  are added);
+- edits are rare (a few a day by coordinators) while reads are many, so throwing away
+  every page on an edit costs a few cache misses, each one a normal page render;
+- it costs one small cache read per request, and old pages are never read again and
+  simply expire (ANON_CACHE_SECONDS), so nothing needs deleting.
+
+The version starts at the current time in nanoseconds rather than at 1: if the cache
+loses the version key (cache.clear(), eviction, a Redis restart), the new version can
+never equal an old one, so no page stored under an old version is served again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+
+from django.apps import AppConfig
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import cc_delim_re
+from django.utils.translation import get_language_from_path
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "anon-page:version"
+# Django's cookie message storage always uses this name (CookieStorage.cookie_name).
+MESSAGES_COOKIE = "messages"
+SAFE_VARY = {"cookie", "accept-language", "accept-encoding"}
+UNCACHEABLE_CACHE_CONTROL = {"private", "no-store", "no-cache"}
+# Saves of a user that only record a login or a new password change no public page.
+_USER_FIELDS_NOT_SHOWN = {"last_login", "password"}
+
+
+def content_version() -> int:
+    """The current content version; starts (again) at the time in nanoseconds."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def bump_content_version() -> None:
+    """Make every cached page stale, on every app server sharing the cache."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # No version yet: any new one differs from the old ones.
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def _strip_language_prefix(path: str) -> str:
+    """'/en/moten/' -> '/moten/'; '/en/' -> '/'; Swedish paths have no prefix."""
+    language = get_language_from_path(path)
+    prefix = f"/{language}/"
+    if language and path.startswith(prefix):
+        return "/" + path[len(prefix) :]
+    return path
+
+
+def is_cacheable_path(path: str) -> bool:
+    path = _strip_language_prefix(path)
+    if path in settings.ANON_CACHE_PATHS:
+        return True
+    return any(path.startswith(prefix) for prefix in settings.ANON_CACHE_PREFIXES)
+
+
+def _is_anonymous_request(request: HttpRequest) -> bool:
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES and MESSAGES_COOKIE not in request.COOKIES
+
+
+def page_key(request: HttpRequest, version: int) -> str:
+    """Version + language + scheme, host and full path with query; the same for GET and HEAD."""
+    language = get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+    # The host is part of the page (the sitemap and feeds hold absolute URLs).
+    url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.sha256(url.encode()).hexdigest()
+    return f"anon-page:{version}:{language}:{digest}"
+
+
+def _is_cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
+    if request.method != "GET" or response.status_code != 200 or response.streaming:
+        return False
+    if response.cookies:
+        return False
+    cache_control = {
+        part.split("=")[0].strip().lower() for part in cc_delim_re.split(response.get("Cache-Control", ""))
+    }
+    if cache_control & UNCACHEABLE_CACHE_CONTROL:
+        return False
+    vary = {part.strip().lower() for part in cc_delim_re.split(response.get("Vary", "")) if part.strip()}
+    if vary - SAFE_VARY:
+        return False
+    user = getattr(request, "user", None)
+    return not (user is not None and user.is_authenticated)
+
+
+class AnonymousPageCacheMiddleware:
+    """Serve and store whole public pages for anonymous visitors (see the module docstring).
+
+    Placed before SessionMiddleware, so that it sees every cookie the inner middleware
+    sets (session, csrftoken, messages, language) before it decides to store a page.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        seconds = settings.ANON_CACHE_SECONDS
+        if (
+            not seconds
+            or request.method not in ("GET", "HEAD")
+            or not _is_anonymous_request(request)
+            or not is_cacheable_path(request.path_info)
+        ):
+            return self.get_response(request)
+        try:
+            # The version is read before the page is rendered: a page rendered while an
+            # edit commits is stored under the old version, which nobody asks for again.
+            key = page_key(request, content_version())
+            stored = cache.get(key)
+        except DisallowedHost:
+            return self.get_response(request)  # Django answers 400 further in.
+        except Exception:  # The cache is down: the site still works, only slower.
+            logger.warning("Page cache unavailable", exc_info=True)
+            return self.get_response(request)
+
+        if stored is not None:
+            status, headers, content = stored
+            response = HttpResponse(content, status=status)
+            for name, value in headers:
+                response.headers[name] = value
+            response.headers["X-Cache"] = "hit"
+            return response
+
+        response = self.get_response(request)
+        if _is_cacheable_response(request, response):
+            headers = [(name, value) for name, value in response.headers.items() if name.lower() != "x-cache"]
+            try:
+                cache.set(key, (response.status_code, headers, response.content), timeout=seconds)
+            except Exception:
+                logger.warning("Page cache unavailable", exc_info=True)
+        response.headers["X-Cache"] = "miss"
+        return response
+
+
+def _content_changed(sender, **kwargs) -> None:
+    """Receiver for post_save, post_delete and m2m_changed of every model."""
+    if sender._meta.app_label not in settings.ANON_CACHE_APPS:
+        return
+    action = kwargs.get("action")  # Only m2m_changed has one; act after the change.
+    if action is not None and action not in ("post_add", "post_remove", "post_clear"):
+        return
+    update_fields = kwargs.get("update_fields")
+    if (
+        update_fields
+        and sender._meta.label == settings.AUTH_USER_MODEL
+        and set(update_fields) <= _USER_FIELDS_NOT_SHOWN
+    ):
+        return
+    # After the commit, not now: a request between this save and the commit would render
+    # the old rows and store them under the new version, stale until the next edit.
+    # Outside a transaction on_commit runs at once. A rolled-back edit bumps nothing.
+    transaction.on_commit(bump_content_version, using=kwargs.get("using"))
+
+
+class PageCacheConfig(AppConfig):
+    """Connects the invalidation in every process (web, shell, management commands)."""
+
+    name = "natverk.cache"
+    label = "natverk_cache"
+    verbose_name = "Sidcache"
+
+    def ready(self) -> None:
+        post_save.connect(_content_changed, dispatch_uid="natverk.cache.post_save")
+        post_delete.connect(_content_changed, dispatch_uid="natverk.cache.post_delete")
+        m2m_changed.connect(_content_changed, dispatch_uid="natverk.cache.m2m_changed")

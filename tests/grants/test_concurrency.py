@@ -1,0 +1,51 @@
+"""Many approvals at once never overspend the pot (PostgreSQL row locks)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from grants.models import Application
+from grants.workflow import Overspend, application_transition
+from tests.grants.conftest import make_application
+
+S = Application.Status
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_approvals_at_once_never_pass_the_pot(pot, actor_a, actor_b, steering):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one writer at a time, so there is no race to test; CI runs this on PostgreSQL.")
+    # The pot holds 100 000 kr; twenty approvals of 7 000 kr ask for 140 000 kr.
+    apps = [
+        make_application(pot=pot, lead=actor_a if i % 2 else actor_b, status=S.IN_REVIEW, requested=7_000)
+        for i in range(20)
+    ]
+    barrier = threading.Barrier(len(apps))
+    outcomes: dict[int, str] = {}
+
+    def approve(app: Application) -> None:
+        try:
+            barrier.wait(timeout=30)
+            application_transition(application=app, to_status=S.APPROVED, actor_user=steering)
+            outcomes[app.pk] = "approved"
+        except Overspend as error:
+            outcomes[app.pk] = str(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=approve, args=(app,)) for app in apps]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    approved = [pk for pk, outcome in outcomes.items() if outcome == "approved"]
+    refused = [outcome for outcome in outcomes.values() if outcome != "approved"]
+    assert len(outcomes) == 20
+    assert len(approved) == 14  # 14 * 7 000 = 98 000 is the most that fits
+    assert pot.granted == 98_000 <= pot.total
+    assert len(refused) == 6
+    assert all("2\xa0000\xa0kr återstår" in message for message in refused)

@@ -1,0 +1,277 @@
+"""Two app servers, one PostgreSQL and one Redis: any server can answer any request.
+
+Starts two gunicorn instances on two free ports with production settings, against the
+pytest test database (committed rows, hence `transaction=True`) and Redis database 15
+with a key prefix of its own. Runs on PostgreSQL with Redis on 127.0.0.1:6379 only.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from html.parser import HTMLParser
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+import pytest
+from django.db import connection
+
+from members.models import User
+from tests.conftest import PASSWORD
+
+REPO = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+def _redis_answers() -> bool:
+    try:
+        with socket.create_connection((HOST, 6379), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+pytestmark = [
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="needs PostgreSQL: both servers must share the test database (set DATABASE_URL=postgres://...)",
+    ),
+    pytest.mark.skipif(not _redis_answers(), reason="needs Redis on 127.0.0.1:6379 for the shared cache"),
+]
+
+
+def _database_url() -> str:
+    """The pytest test database (test_...), as DATABASE_URL for the servers."""
+    s = connection.settings_dict
+    auth = quote(s["USER"] or "", safe="")
+    if s["PASSWORD"]:
+        auth += ":" + quote(s["PASSWORD"], safe="")
+    return f"postgres://{auth}@{s['HOST'] or HOST}:{s['PORT'] or 5432}/{quote(s['NAME'], safe='')}"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+class Browser:
+    """Keeps its cookies for 127.0.0.1, whatever the port (as browsers do); follows no redirects.
+
+    Sends `Host: 127.0.0.1` to both ports, as a load balancer in front of them would pass on
+    the one public host name: the servers then see the same site (and the same cache keys).
+    """
+
+    def __init__(self) -> None:
+        self.cookies: dict[str, str] = {}
+
+    def request(self, port: int, method: str, path: str, data: dict | None = None):
+        headers = {"Host": HOST}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if data is not None:
+            body = urlencode(data, doseq=True)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        conn = http.client.HTTPConnection(HOST, port, timeout=30)
+        try:
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            content = response.read().decode()
+            for header in response.headers.get_all("Set-Cookie") or []:
+                for name, morsel in SimpleCookie(header).items():
+                    if morsel.value:
+                        self.cookies[name] = morsel.value
+                    else:
+                        self.cookies.pop(name, None)
+            return response.status, response.headers, content
+        finally:
+            conn.close()
+
+    def get(self, port: int, path: str):
+        return self.request(port, "GET", path)
+
+
+class FormFields(HTMLParser):
+    """The fields a browser would submit from the form with the given id."""
+
+    def __init__(self, form_id: str) -> None:
+        super().__init__()
+        self.form_id = form_id
+        self.inside = False
+        self.fields: list[tuple[str, str]] = []
+        self._select: str | None = None
+        self._textarea: str | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self.inside = a.get("id") == self.form_id
+        if not self.inside:
+            return
+        if tag == "input" and a.get("name"):
+            kind = a.get("type", "text")
+            if kind in ("submit", "button", "file", "image", "reset"):
+                return
+            if kind in ("checkbox", "radio") and "checked" not in a:
+                return
+            self.fields.append((a["name"], a.get("value", "on" if kind == "checkbox" else "")))
+        elif tag == "select":
+            self._select = a.get("name")
+        elif tag == "option" and self._select and "selected" in a:
+            self.fields.append((self._select, a.get("value", "")))
+        elif tag == "textarea":
+            self._textarea, self._text = a.get("name"), []
+
+    def handle_data(self, data):
+        if self._textarea:
+            self._text.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea" and self._textarea:
+            text = "".join(self._text)
+            self.fields.append((self._textarea, text[1:] if text.startswith("\n") else text))
+            self._textarea = None
+
+
+def _form(html: str, form_id: str) -> list[tuple[str, str]]:
+    parser = FormFields(form_id)
+    parser.feed(html)
+    return parser.fields
+
+
+@pytest.fixture(scope="module")
+def servers(django_db_setup, tmp_path_factory):
+    """Two gunicorn instances (one worker each) sharing the test database and Redis."""
+    static_root = tmp_path_factory.mktemp("static")
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "REDIS_URL": REDIS_URL,
+        "CACHE_KEY_PREFIX": f"multi-server-test-{uuid.uuid4().hex}",
+        "SECRET_KEY": secrets.token_urlsafe(50),  # The same on both: a session made by one is valid on the other.
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": HOST,
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "ANON_CACHE_SECONDS": "300",
+        "STATIC_ROOT": str(static_root),
+        "LOG_LEVEL": "WARNING",
+    }
+    subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=REPO, env=env, check=True
+    )
+    ports = [_free_port(), _free_port()]
+    processes = [
+        subprocess.Popen(  # noqa: S603
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "natverk.wsgi:application",
+                "--workers",
+                "1",
+                "--bind",
+                f"{HOST}:{port}",
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for port in ports
+    ]
+    try:
+        for port, process in zip(ports, processes, strict=True):
+            deadline = time.monotonic() + 30
+            while True:
+                if process.poll() is not None:
+                    pytest.fail(f"gunicorn on {port} stopped:\n{process.stderr.read().decode()}")
+                try:
+                    if Browser().get(port, "/healthz")[0] == 200:
+                        break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline:
+                    pytest.fail(f"gunicorn on {port} did not answer within 30 s")
+                time.sleep(0.2)
+        yield ports
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+            process.stderr.close()
+
+
+def _admin_login(browser: Browser, port: int, user: User) -> None:
+    status, _headers, html = browser.get(port, "/admin/login/?next=/admin/")
+    assert status == 200
+    fields = dict(_form(html, "login-form"))
+    fields |= {"username": user.email, "password": PASSWORD}
+    status, headers, _html = browser.request(port, "POST", "/admin/login/?next=/admin/", fields)
+    assert status == 302, "the admin login failed"
+    assert headers["Location"] == "/admin/"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_login_through_one_server_is_valid_on_the_other(servers, networks):
+    a, b = servers
+    staff = User.objects.create_user(email="personal@example.se", password=PASSWORD, name="Per Sonal", is_staff=True)
+    browser = Browser()
+    assert browser.get(b, "/admin/")[0] == 302  # Not logged in yet: B sends to the login page.
+
+    _admin_login(browser, a, staff)
+
+    status, _headers, html = browser.get(b, "/admin/")
+    assert status == 200
+    assert "Per Sonal" in html or staff.email in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_edit_through_one_server_is_visible_on_the_other(servers, networks):
+    a, b = servers
+    andersberg = networks["andersberg"]
+    admin = User.objects.create_superuser(email="admin@example.se", password=PASSWORD, name="Admin")
+    visitor = Browser()
+    page = "/natverk/andersberg/"
+    status, headers, html = visitor.get(b, page)
+    assert status == 200
+    assert andersberg.summary in html
+    assert visitor.get(b, page)[1]["X-Cache"] == "hit"  # B now serves the page from Redis.
+    assert visitor.get(a, page)[1]["X-Cache"] == "hit"  # And so does A: one shared cache.
+
+    editor = Browser()
+    _admin_login(editor, a, admin)
+    change_url = f"/admin/networks/network/{andersberg.pk}/change/"
+    status, _headers, html = editor.get(a, change_url)
+    assert status == 200
+    new_summary = "Andersberg har fått en ny ingress, sparad genom server A."
+    fields = [(k, v) for k, v in _form(html, "network_form") if k != "summary"]
+    fields += [("summary", new_summary), ("_save", "Spara")]
+    status, headers, html = editor.request(a, "POST", change_url, fields)
+    assert status == 302, f"the admin did not save: {html[:2000]}"
+
+    status, headers, html = visitor.get(b, page)
+    assert status == 200
+    assert headers["X-Cache"] == "miss"
+    assert new_summary in html
+    andersberg.refresh_from_db()
+    assert andersberg.summary == new_summary
