@@ -77,3 +77,23 @@ def test_consent_time_is_kept_when_saving_again(client, rep_a, actor_a) -> None:
     _edit(client, contact_consent="on", description="Ändrad")
     actor_a.refresh_from_db()
     assert actor_a.contact_consent_at == first
+
+
+def test_withdrawal_also_empties_the_anonymous_page_cache(
+    client, rep_a, actor_a, settings, django_capture_on_commit_callbacks
+) -> None:
+    from django.core.cache import cache
+    from django.test import Client
+
+    settings.ANON_CACHE_SECONDS = 300
+    cache.clear()
+    client.force_login(rep_a)
+    _edit(client, contact_consent="on")
+    anonymous = Client()
+    assert "alfa.kontakt@example.se" in anonymous.get("/aktorer/foreningen-alfa/").content.decode()
+    assert anonymous.get("/aktorer/foreningen-alfa/").headers.get("X-Cache") == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        _edit(client)  # consent withdrawn
+    for url in PUBLIC_PAGES:
+        assert "alfa.kontakt@example.se" not in anonymous.get(url).content.decode(), url
+    cache.clear()

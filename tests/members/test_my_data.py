@@ -117,3 +117,19 @@ def test_other_apps_export_sections_are_included(client, rep_a, monkeypatch) -> 
 
 def _export_section(*, user) -> dict:
     return {"registrations": [user.email]}
+
+
+def test_deleted_users_sole_actor_leaves_the_page_cache(
+    client, rep_a, actor_a, settings, django_capture_on_commit_callbacks
+) -> None:
+    from django.core.cache import cache
+    from django.test import Client
+
+    settings.ANON_CACHE_SECONDS = 300
+    cache.clear()
+    anonymous = Client()
+    assert anonymous.get("/aktorer/").content.decode().count("Föreningen Alfa") >= 1
+    with django_capture_on_commit_callbacks(execute=True):
+        services.user_delete(user=rep_a)
+    assert "Föreningen Alfa" not in anonymous.get("/aktorer/").content.decode()
+    cache.clear()
