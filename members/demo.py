@@ -21,12 +21,12 @@ DEMO_PASSWORD = "demo-losenord-2027"  # noqa: S105 - printed for the local demo 
 # (name, kind, org number, active networks, pending networks, description)
 DEMO_ACTORS = [
     (
-        "Andersbergs Fritidsförening (demo)",
+        "Andersbergs Boulesällskap (demo)",
         Actor.Kind.ASSOCIATION,
         "802400-6911",
         ["andersberg"],
         [],
-        "Läxhjälp, fotboll och sommaraktiviteter för barn och unga i Andersberg.",
+        "Boule på gården bakom centrum varje torsdag från maj till september.",
     ),
     (
         "Bomhus Hembygdsförening (demo)",
@@ -45,12 +45,12 @@ DEMO_ACTORS = [
         "Ett litet kafé med öppen scen en kväll i månaden.",
     ),
     (
-        "Sätra Odlarlag (demo)",
+        "Sätra Grannskapsförening (demo)",
         Actor.Kind.ASSOCIATION,
         "802400-6911",
         ["satra"],
         ["brynas"],
-        "Stadsodling mellan husen: pallkragar, frön och skördefest i september.",
+        "Grannar som ordnar loppis, städdagar och grillkvällar mellan husen.",
     ),
     (
         "Gavlegårdarna, områdeskontor (demo)",
