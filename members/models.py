@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -194,3 +195,82 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} i {self.network}"
+
+
+class InvitationQuerySet(models.QuerySet):
+    def open(self) -> InvitationQuerySet:
+        return self.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class Invitation(models.Model):
+    """An invitation by e-mail to represent an actor; single use and valid for a limited time."""
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("aktör"))
+    email = models.EmailField(_("e-postadress"))
+    role = models.CharField(
+        _("roll"), max_length=20, choices=Representation.Role.choices, default=Representation.Role.CONTACT
+    )
+    token = models.CharField(_("nyckel"), max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations_sent",
+        verbose_name=_("inbjuden av"),
+    )
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("gäller till"))
+    accepted_at = models.DateTimeField(_("accepterad"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations_accepted",
+        verbose_name=_("accepterad av"),
+    )
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("inbjudan")
+        verbose_name_plural = _("inbjudningar")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.actor}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def is_used(self) -> bool:
+        return self.accepted_at is not None
+
+
+class ActorMessage(models.Model):
+    """A log entry for a message relayed to an actor through the portal.
+
+    Only who, to whom and when are kept (to enforce the rate limit and to follow up on
+    abuse); the text itself is not stored, it lives only in the recipients' mailboxes.
+    """
+
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="actor_messages",
+        verbose_name=_("avsändare"),
+    )
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="messages", verbose_name=_("aktör"))
+    sent_at = models.DateTimeField(_("skickat"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("meddelande till aktör")
+        verbose_name_plural = _("meddelanden till aktörer")
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return f"{self.sender} → {self.actor} ({self.sent_at:%Y-%m-%d %H:%M})"

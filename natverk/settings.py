@@ -118,6 +118,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "csp",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "members",
     "networks",
     "meetings",
@@ -135,6 +138,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "members.middleware.StaffMFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
@@ -274,6 +279,34 @@ LOGGING = {
     },
 }
 
+
+# ---- Accounts (django-allauth) and members ----
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "members:my-pages"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGOUT_REDIRECT_URL = "networks:home"
+ACCOUNT_FORMS = {"signup": "members.account_forms.SignupForm"}
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Stadsdelsnätverken] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG or TESTING else "https"
+# allauth's default rate limits (ACCOUNT_RATE_LIMITS) stay on; they use the cache above.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Stadsdelsnätverken i Gävle"
+# Staff must have two-factor (TOTP) before they reach the admin.
+REQUIRE_STAFF_MFA = env_bool("REQUIRE_STAFF_MFA", not DEBUG)
+# Invitations to represent an actor expire after this many days.
+MEMBERS_INVITATION_DAYS = env_int("MEMBERS_INVITATION_DAYS", 14)
+# Messages a logged-in user may send to actors through the portal per hour.
+MEMBERS_MESSAGES_PER_HOUR = env_int("MEMBERS_MESSAGES_PER_HOUR", 5)
 
 # ---- Speed and scale: anonymous page cache, query counting (issue 6) ----
 # Whole public pages are cached for visitors without a session (natverk/cache.py), in the

@@ -20,6 +20,8 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("konto/", include("allauth.urls")),
+    path("", include("members.urls")),
     path("", include("networks.urls")),
     path("", include("meetings.urls")),
     path("", include("grants.urls")),

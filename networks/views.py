@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from meetings.models import Meeting, next_meeting_start
+from members.models import Membership, User
+from members.roles import STEERING_GROUP
 from networks.models import Network, Post, WorkingGroup
 
 HOME_NEWS_COUNT = 3
@@ -41,7 +43,13 @@ def network_list(request: HttpRequest) -> HttpResponse:
 def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
     network = get_object_or_404(
         Network.objects.prefetch_related(
-            Prefetch("working_groups", queryset=WorkingGroup.objects.filter(is_active=True), to_attr="active_groups")
+            Prefetch("working_groups", queryset=WorkingGroup.objects.filter(is_active=True), to_attr="active_groups"),
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.active().filter(actor__is_public=True).select_related("actor"),
+                to_attr="active_memberships",
+            ),
+            _coordinators_prefetch(),
         ),
         slug=slug,
     )
@@ -60,9 +68,16 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _coordinators_prefetch() -> Prefetch:
+    # Names only: a coordinator without a name is not listed rather than shown by e-mail.
+    return Prefetch("coordinators", queryset=User.objects.exclude(name="").order_by("name"), to_attr="coordinator_list")
+
+
 @require_safe
 def about(request: HttpRequest) -> HttpResponse:
-    return render(request, "networks/about.html", {"networks": Network.objects.all()})
+    networks = Network.objects.prefetch_related(_coordinators_prefetch())
+    steering_group = User.objects.filter(groups__name=STEERING_GROUP, is_active=True).exclude(name="").order_by("name")
+    return render(request, "networks/about.html", {"networks": networks, "steering_group": steering_group})
 
 
 @require_safe

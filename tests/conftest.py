@@ -85,3 +85,9 @@ def steering(db) -> User:
     user = _user("styrgrupp@example.se", is_staff=True)
     user.groups.add(Group.objects.get(name=STEERING_GROUP))
     return user
+
+
+@pytest.fixture(autouse=True)
+def _staff_mfa_off(settings) -> None:
+    """Staff need TOTP for the admin in production; the tests of that turn it on themselves."""
+    settings.REQUIRE_STAFF_MFA = False

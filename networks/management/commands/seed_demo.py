@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 import grants.demo
 import meetings.demo
+import members.demo
 import networks.demo
 from networks.models import Post, WorkingGroup
 
@@ -16,6 +17,7 @@ class Command(BaseCommand):
         # Each app adds one line here: (what it makes, its create_demo function).
         steps = [
             ("networks: demo news and working groups", networks.demo.create_demo),
+            ("members: demo actors and one login per role", members.demo.create_demo),
             ("meetings: a year of demo meetings per network", meetings.demo.create_demo),
             ("grants: a demo pot and applications in every status", grants.demo.create_demo),
         ]

@@ -1,0 +1,139 @@
+"""Demo actors and one account per role, for `make run` only (DEBUG on)."""
+
+from __future__ import annotations
+
+import sys
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from members.forms import CONSENT_TEXT
+from members.models import Actor, Membership, Representation, User
+from members.roles import COORDINATORS_GROUP, STEERING_GROUP, sync_role_groups
+from networks.models import Network
+
+DEMO_PASSWORD = "demo-losenord-2027"  # noqa: S105 - printed for the local demo on purpose
+
+# (name, kind, org number, active networks, pending networks, description)
+DEMO_ACTORS = [
+    (
+        "Andersbergs Boulesällskap (demo)",
+        Actor.Kind.ASSOCIATION,
+        "802400-6911",
+        ["andersberg"],
+        [],
+        "Boule på gården bakom centrum varje torsdag från maj till september.",
+    ),
+    (
+        "Bomhus Hembygdsförening (demo)",
+        Actor.Kind.ASSOCIATION,
+        "802400-6911",
+        ["bomhus"],
+        [],
+        "Vi samlar Bomhus historia och ordnar vandringar i stadsdelen.",
+    ),
+    (
+        "Brynäs Kvarterskafé (demo)",
+        Actor.Kind.COMPANY,
+        "556036-0793",
+        ["brynas"],
+        [],
+        "Ett litet kafé med öppen scen en kväll i månaden.",
+    ),
+    (
+        "Sätra Grannskapsförening (demo)",
+        Actor.Kind.ASSOCIATION,
+        "802400-6911",
+        ["satra"],
+        ["brynas"],
+        "Grannar som ordnar loppis, städdagar och grillkvällar mellan husen.",
+    ),
+    (
+        "Gavlegårdarna, områdeskontor (demo)",
+        Actor.Kind.ORGANISATION,
+        "",
+        ["andersberg", "satra"],
+        [],
+        "Bostadsbolagets kontor i området.",
+    ),
+    (
+        "Fältgruppen, Gävle kommun (demo)",
+        Actor.Kind.AUTHORITY,
+        "",
+        ["andersberg", "bomhus", "brynas", "satra"],
+        [],
+        "Kommunens fältassistenter som rör sig i stadsdelarna kvällstid.",
+    ),
+    ("Kerstin Persson (demo)", Actor.Kind.PRIVATE_PERSON, "", ["brynas"], [], "Boende som ordnar städdagar på gården."),
+]
+
+
+def _account(email: str, name: str, *, staff: bool = False) -> User:
+    user, created = User.objects.get_or_create(email=email, defaults={"name": name, "is_staff": staff})
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+    return user
+
+
+@transaction.atomic
+def create_demo(stdout=None) -> None:
+    """Idempotent: demo actors (is_demo, "(demo)" in the name) and demo logins for each role."""
+    out = stdout or sys.stdout
+    sync_role_groups()
+    networks = {n.slug: n for n in Network.objects.all()}
+    actors = []
+    for name, kind, org_number, active, pending, description in DEMO_ACTORS:
+        actor, _ = Actor.objects.get_or_create(
+            name=name,
+            defaults={
+                "slug": slugify(name),
+                "kind": kind,
+                "org_number": org_number,
+                "description": description,
+                "is_demo": True,
+                "contact_email": f"{slugify(name.split()[0])}@demo.example",
+                "contact_phone": "026-00 00 00",
+                "contact_consent_at": timezone.now(),
+                "contact_consent_text": str(CONSENT_TEXT),
+            },
+        )
+        actors.append(actor)
+        for slug in active:
+            if slug in networks:
+                Membership.objects.get_or_create(
+                    actor=actor, network=networks[slug], defaults={"status": Membership.Status.ACTIVE}
+                )
+        for slug in pending:
+            if slug in networks:
+                Membership.objects.get_or_create(actor=actor, network=networks[slug])
+
+    if not settings.DEBUG:
+        out.write("Demo accounts are only created with DEBUG on.\n")
+        return
+
+    logins = []
+    resident = _account("boende@demo.example", "Boende Demo")
+    logins.append(("boende (inga aktörer)", resident.email))
+    rep = _account("foretradare@demo.example", "Företrädare Demo")
+    for actor in actors[:4]:
+        Representation.objects.get_or_create(user=rep, actor=actor, defaults={"role": Representation.Role.SIGNATORY})
+    logins.append(("företrädare för fyra demoaktörer", rep.email))
+    coordinators = Group.objects.get(name=COORDINATORS_GROUP)
+    for slug, network in networks.items():
+        coordinator = _account(f"samordnare.{slug}@demo.example", f"Samordnare {network.name} (demo)", staff=True)
+        coordinator.groups.add(coordinators)
+        network.coordinators.add(coordinator)
+        logins.append((f"samordnare för {network.name}", coordinator.email))
+    steering = _account("styrgrupp@demo.example", "Styrgruppsledamot (demo)", staff=True)
+    steering.groups.add(Group.objects.get(name=STEERING_GROUP))
+    logins.append(("styrgruppen", steering.email))
+
+    out.write(f"Demo logins (password for all: {DEMO_PASSWORD}):\n")
+    for role, email in logins:
+        out.write(f"  {email:38} {role}\n")

@@ -1,0 +1,334 @@
+"""Changes that touch several models, send mail or must be atomic."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from members.models import Actor, ActorMessage, Invitation, Membership, Representation, User
+from natverk.cache import bump_content_version
+
+# Dotted paths of functions `f(*, user)` that other apps register to remove or
+# anonymise their own rows of a user who deletes the account (for instance
+# "grants.services.applications_user_delete", "meetings.services.registrations_user_delete").
+# They run inside the same transaction as the deletion, before the user row goes.
+USER_DELETE_CLEANUPS: list[str] = []
+
+# Dotted paths of functions `f(*, user) -> dict` whose result is added to the JSON
+# download of "Mina uppgifter" (for instance "meetings.services.registrations_user_export").
+USER_EXPORT_SECTIONS: list[str] = []
+
+# Path segments under /mina-sidor/aktorer/ that are pages, not actors.
+RESERVED_SLUGS = {"ny"}
+
+
+def _site_url(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:200] or "aktor"
+    if base in RESERVED_SLUGS:
+        base = f"{base}-aktor"
+    slug, n = base, 2
+    while Actor.objects.filter(slug=slug).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+def _apply_consent(*, actor: Actor, consent: bool, consent_text: str) -> None:
+    if consent and actor.contact_consent_at is None:
+        actor.contact_consent_at = timezone.now()
+        actor.contact_consent_text = consent_text
+    elif not consent:
+        actor.contact_consent_at = None
+        actor.contact_consent_text = ""
+
+
+@transaction.atomic
+def actor_create(*, user: User, actor: Actor, consent: bool, consent_text: str) -> Actor:
+    """Save a new actor; its creator becomes its signatory representative."""
+    actor.slug = _unique_slug(actor.name)
+    _apply_consent(actor=actor, consent=consent, consent_text=consent_text)
+    actor.save()
+    Representation.objects.create(user=user, actor=actor, role=Representation.Role.SIGNATORY)
+    return actor
+
+
+@transaction.atomic
+def actor_update(*, actor: Actor, consent: bool, consent_text: str) -> Actor:
+    """Save an edited actor; unticking the consent hides its e-mail and phone at once."""
+    _apply_consent(actor=actor, consent=consent, consent_text=consent_text)
+    actor.save()
+    return actor
+
+
+def _representative_emails(actor: Actor) -> list[str]:
+    return list(actor.representations.values_list("user__email", flat=True))
+
+
+@transaction.atomic
+def membership_request(*, actor: Actor, networks: list, message: str = "") -> list[Membership]:
+    """Ask to join `networks`. A declined or ended membership may be asked for again."""
+    created = []
+    for network in networks:
+        existing = Membership.objects.select_for_update().filter(actor=actor, network=network).first()
+        if existing is None:
+            created.append(Membership.objects.create(actor=actor, network=network, message=message))
+        elif existing.status in (Membership.Status.DECLINED, Membership.Status.ENDED):
+            existing.status = Membership.Status.PENDING
+            existing.message = message
+            existing.requested_at = timezone.now()
+            existing.decided_at = None
+            existing.decided_by = None
+            existing.save()
+            created.append(existing)
+        else:
+            raise ValidationError(
+                _("%(actor)s har redan ansökt om eller är medlem i %(network)s.")
+                % {"actor": actor.name, "network": network.display_name}
+            )
+    coordinator_emails = sorted({email for n in networks for email in n.coordinators.values_list("email", flat=True)})
+    if coordinator_emails:
+        body = render_to_string(
+            "members/email/membership_requested.txt",
+            {
+                "actor": actor,
+                "networks": networks,
+                "admin_url": _site_url(reverse("admin:members_membership_changelist")),
+            },
+        )
+        subject = _("Ny medlemsansökan: %(actor)s") % {"actor": actor.name}
+        transaction.on_commit(lambda: send_mail(subject, body, None, coordinator_emails))
+    return created
+
+
+def _membership_decide(*, membership: Membership, by: User, status: str, template: str, subject: str) -> Membership:
+    locked = Membership.objects.select_for_update().select_related("actor", "network").get(pk=membership.pk)
+    if locked.status != Membership.Status.PENDING:
+        raise ValidationError(_("Ansökan är redan beslutad."))
+    locked.status = status
+    locked.decided_at = timezone.now()
+    locked.decided_by = by
+    locked.save(update_fields=["status", "decided_at", "decided_by"])
+    recipients = _representative_emails(locked.actor)
+    if recipients:
+        body = render_to_string(
+            template,
+            {"membership": locked, "network_url": _site_url(locked.network.get_absolute_url())},
+        )
+        transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
+    return locked
+
+
+@transaction.atomic
+def membership_approve(*, membership: Membership, by: User) -> Membership:
+    return _membership_decide(
+        membership=membership,
+        by=by,
+        status=Membership.Status.ACTIVE,
+        template="members/email/membership_approved.txt",
+        subject=_("Välkommen i %(network)s") % {"network": membership.network.display_name},
+    )
+
+
+@transaction.atomic
+def membership_decline(*, membership: Membership, by: User) -> Membership:
+    return _membership_decide(
+        membership=membership,
+        by=by,
+        status=Membership.Status.DECLINED,
+        template="members/email/membership_declined.txt",
+        subject=_("Svar på ansökan till %(network)s") % {"network": membership.network.display_name},
+    )
+
+
+@transaction.atomic
+def invitation_create(*, actor: Actor, email: str, role: str, invited_by: User) -> Invitation:
+    """Invite someone by e-mail to represent `actor`; the link works once, for a limited time."""
+    invitation = Invitation.objects.create(
+        actor=actor,
+        email=email.lower(),
+        role=role,
+        invited_by=invited_by,
+        token=secrets.token_urlsafe(32),
+        expires_at=timezone.now() + timedelta(days=settings.MEMBERS_INVITATION_DAYS),
+    )
+    body = render_to_string(
+        "members/email/invitation.txt",
+        {
+            "invitation": invitation,
+            "url": _site_url(reverse("members:invitation-accept", kwargs={"token": invitation.token})),
+        },
+    )
+    subject = _("Inbjudan att företräda %(actor)s") % {"actor": actor.name}
+    transaction.on_commit(lambda: send_mail(subject, body, None, [invitation.email]))
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: User) -> Representation:
+    """Use an invitation: the user represents the actor from now on. Single use."""
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if locked.accepted_at is not None:
+        raise ValidationError(_("Inbjudan har redan använts. Be aktörens företrädare om en ny."), code="used")
+    if locked.expires_at <= timezone.now():
+        raise ValidationError(_("Inbjudan har gått ut. Be aktörens företrädare om en ny."), code="expired")
+    representation, created = Representation.objects.get_or_create(
+        user=user, actor_id=locked.actor_id, defaults={"role": locked.role}
+    )
+    if not created and locked.role == Representation.Role.SIGNATORY:
+        representation.role = Representation.Role.SIGNATORY
+        representation.save(update_fields=["role"])
+    locked.accepted_at = timezone.now()
+    locked.accepted_by = user
+    locked.save(update_fields=["accepted_at", "accepted_by"])
+    return representation
+
+
+def _message_rate_key(user: User) -> str:
+    return f"members:actor-message:{user.pk}"
+
+
+def actor_message_allowed(*, sender: User) -> bool:
+    return cache.get(_message_rate_key(sender), 0) < settings.MEMBERS_MESSAGES_PER_HOUR
+
+
+@transaction.atomic
+def actor_message_send(*, sender: User, actor: Actor, subject: str, body: str) -> ActorMessage:
+    """Relay a message to the actor by e-mail, with Reply-To set to the sender.
+
+    The actor's address is never shown to the sender. Rate-limited per sender (cache,
+    shared between app servers when Redis is configured) and logged without its text.
+    """
+    key = _message_rate_key(sender)
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=3600)
+        count = 1
+    if count > settings.MEMBERS_MESSAGES_PER_HOUR:
+        raise ValidationError(
+            _("Du har skickat många meddelanden den senaste timmen. Vänta en stund och försök igen."),
+            code="rate_limited",
+        )
+    recipients = [actor.contact_email] if actor.contact_email else _representative_emails(actor)
+    if not recipients:
+        raise ValidationError(_("Aktören kan inte ta emot meddelanden just nu."), code="no_recipient")
+    logged = ActorMessage.objects.create(sender=sender, actor=actor)
+    text = render_to_string(
+        "members/email/actor_message.txt",
+        {"sender": sender, "actor": actor, "subject": subject, "body": body},
+    )
+    mail = EmailMessage(
+        subject=_("Meddelande via Stadsdelsnätverken: %(subject)s") % {"subject": subject},
+        body=text,
+        to=recipients,
+        reply_to=[sender.email],
+    )
+    transaction.on_commit(mail.send)
+    return logged
+
+
+def user_export(*, user: User) -> dict[str, Any]:
+    """Everything the portal holds about `user`, as plain data for a JSON download."""
+    representations = Representation.objects.filter(user=user).select_related("actor")
+    actor_ids = [r.actor_id for r in representations]
+    memberships = Membership.objects.filter(actor_id__in=actor_ids).select_related("actor", "network")
+    from allauth.account.models import EmailAddress
+
+    def when(value) -> str | None:
+        return value.isoformat() if value else None
+
+    data = {
+        "exported_at": timezone.now().isoformat(),
+        "user": {
+            "email": user.email,
+            "name": user.name,
+            "date_joined": when(user.date_joined),
+            "last_login": when(user.last_login),
+        },
+        "email_addresses": [
+            {"email": e.email, "verified": e.verified, "primary": e.primary}
+            for e in EmailAddress.objects.filter(user=user)
+        ],
+        "representations": [
+            {
+                "actor": r.actor.name,
+                "role": r.role,
+                "since": when(r.created_at),
+                "actor_details": {
+                    "slug": r.actor.slug,
+                    "kind": r.actor.kind,
+                    "description": r.actor.description,
+                    "website": r.actor.website,
+                    "org_number": r.actor.org_number,
+                    "contact_email": r.actor.contact_email,
+                    "contact_phone": r.actor.contact_phone,
+                    "contact_consent_at": when(r.actor.contact_consent_at),
+                    "contact_consent_text": r.actor.contact_consent_text,
+                },
+            }
+            for r in representations
+        ],
+        "memberships": [
+            {"actor": m.actor.name, "network": m.network.name, "status": m.status, "requested_at": when(m.requested_at)}
+            for m in memberships
+        ],
+        "invitations_sent": [
+            {"actor": i.actor.name, "email": i.email, "created_at": when(i.created_at)}
+            for i in Invitation.objects.filter(invited_by=user).select_related("actor")
+        ],
+        "invitations_received": [
+            {"actor": i.actor.name, "created_at": when(i.created_at), "accepted_at": when(i.accepted_at)}
+            for i in Invitation.objects.filter(email=user.email).select_related("actor")
+        ],
+        "messages_sent_to_actors": [
+            {"actor": m.actor.name, "sent_at": when(m.sent_at)}
+            for m in ActorMessage.objects.filter(sender=user).select_related("actor")
+        ],
+    }
+    for path in USER_EXPORT_SECTIONS:
+        data.update(import_string(path)(user=user))
+    return data
+
+
+@transaction.atomic
+def user_delete(*, user: User) -> None:
+    """Delete an account: the profile, representations, invitations and drafts go.
+
+    Actors that nobody else represents are hidden from public view and their contact
+    details removed; they are kept because public records (submitted grant
+    applications) may point to them. Other apps clean up their own rows through
+    USER_DELETE_CLEANUPS.
+    """
+    for path in USER_DELETE_CLEANUPS:
+        import_string(path)(user=user)
+    actor_ids = list(Representation.objects.filter(user=user).values_list("actor_id", flat=True))
+    orphaned = Actor.objects.filter(pk__in=actor_ids).exclude(
+        representations__user__in=User.objects.exclude(pk=user.pk)
+    )
+    orphaned.update(
+        is_public=False, contact_consent_at=None, contact_consent_text="", contact_email="", contact_phone=""
+    )
+    # update() sends no signals: make the anonymous page cache forget these actors too.
+    transaction.on_commit(bump_content_version)
+    Invitation.objects.filter(email=user.email, accepted_at__isnull=True).delete()
+    Invitation.objects.filter(invited_by=user, accepted_at__isnull=True).delete()
+    Representation.objects.filter(user=user).delete()
+    user.delete()

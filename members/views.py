@@ -1,0 +1,274 @@
+"""The actor directory, actor pages, messages to actors and "Mina sidor"."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from members import services
+from members.access import get_actor_for_user, get_invitation, get_public_actor
+from members.forms import CONSENT_TEXT, ActorForm, DeleteAccountForm, InvitationForm, JoinForm, MessageForm
+from members.models import Actor, Invitation, Membership, Representation
+from networks.models import Network
+
+ACTORS_PER_PAGE = 20
+
+
+def _post(request: HttpRequest):
+    # Not `request.POST or None`: an empty POST must still be a bound form with errors.
+    return request.POST if request.method == "POST" else None
+
+
+def _post_data(request: HttpRequest) -> tuple:
+    if request.method == "POST":
+        return request.POST, request.FILES
+    return None, None
+
+
+def _active_memberships() -> Prefetch:
+    return Prefetch(
+        "memberships",
+        queryset=Membership.objects.active().select_related("network").order_by("network__sort_order"),
+        to_attr="active_memberships",
+    )
+
+
+@require_GET
+def directory(request: HttpRequest) -> HttpResponse:
+    actors = Actor.objects.public().prefetch_related(_active_memberships())
+    q = request.GET.get("q", "").strip()[:100]
+    network_slug = request.GET.get("natverk", "")
+    kind = request.GET.get("typ", "")
+    if q:
+        actors = actors.filter(Q(name__icontains=q) | Q(description__icontains=q))
+    networks = list(Network.objects.all())
+    if network_slug in {n.slug for n in networks}:
+        actors = actors.filter(
+            memberships__network__slug=network_slug, memberships__status=Membership.Status.ACTIVE
+        ).distinct()
+    else:
+        network_slug = ""
+    if kind in Actor.Kind.values:
+        actors = actors.filter(kind=kind)
+    else:
+        kind = ""
+    page = Paginator(actors, ACTORS_PER_PAGE).get_page(request.GET.get("sida"))
+    query = urlencode({k: v for k, v in (("q", q), ("natverk", network_slug), ("typ", kind)) if v})
+    return render(
+        request,
+        "members/directory.html",
+        {
+            "page": page,
+            "query": query,
+            "q": q,
+            "networks": networks,
+            "kinds": Actor.Kind.choices,
+            "selected_network": network_slug,
+            "selected_kind": kind,
+            "is_filtered": bool(q or network_slug or kind),
+        },
+    )
+
+
+@require_GET
+def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    actor = get_public_actor(request, slug)
+    memberships = Membership.objects.active().filter(actor=actor).select_related("network")
+    return render(request, "members/actor_detail.html", {"actor": actor, "memberships": memberships})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def actor_message(request: HttpRequest, slug: str) -> HttpResponse:
+    actor = get_public_actor(request, slug)
+    form = MessageForm(_post(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.actor_message_send(
+                sender=request.user, actor=actor, subject=form.cleaned_data["subject"], body=form.cleaned_data["body"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Ditt meddelande har skickats till %(actor)s.") % {"actor": actor.name})
+            return redirect(actor)
+    return render(request, "members/actor_message.html", {"actor": actor, "form": form})
+
+
+@login_required
+@require_GET
+def my_pages(request: HttpRequest) -> HttpResponse:
+    representations = (
+        Representation.objects.filter(user=request.user)
+        .select_related("actor")
+        .prefetch_related(
+            Prefetch(
+                "actor__memberships", queryset=Membership.objects.select_related("network"), to_attr="all_memberships"
+            )
+        )
+    )
+    invitations = Invitation.objects.open().filter(email__iexact=request.user.email).select_related("actor")
+    return render(request, "members/my_pages.html", {"representations": representations, "invitations": invitations})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def actor_create(request: HttpRequest) -> HttpResponse:
+    form = ActorForm(*_post_data(request))
+    if request.method == "POST" and form.is_valid():
+        actor = services.actor_create(
+            user=request.user,
+            actor=form.save(commit=False),
+            consent=form.cleaned_data["contact_consent"],
+            consent_text=str(CONSENT_TEXT),
+        )
+        messages.success(
+            request, _("%(actor)s är skapad. Nu kan du ansöka om medlemskap i ett nätverk.") % {"actor": actor.name}
+        )
+        return redirect("members:actor-join", slug=actor.slug)
+    return render(request, "members/actor_form.html", {"form": form, "actor": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def actor_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    actor = get_actor_for_user(request, slug)
+    form = ActorForm(*_post_data(request), instance=actor)
+    if request.method == "POST" and form.is_valid():
+        had_consent = actor.has_contact_consent
+        services.actor_update(
+            actor=form.save(commit=False), consent=form.cleaned_data["contact_consent"], consent_text=str(CONSENT_TEXT)
+        )
+        if had_consent and not actor.has_contact_consent:
+            messages.success(request, _("Samtycket är återkallat. E-post och telefon visas inte längre publikt."))
+        else:
+            messages.success(request, _("Uppgifterna om %(actor)s är sparade.") % {"actor": actor.name})
+        return redirect("members:my-pages")
+    invitations = actor.invitations.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
+    return render(
+        request,
+        "members/actor_form.html",
+        {
+            "form": form,
+            "actor": actor,
+            "invitations": invitations,
+            "representatives": actor.representations.select_related("user"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def actor_join(request: HttpRequest, slug: str) -> HttpResponse:
+    actor = get_actor_for_user(request, slug, signatory=True)
+    form = JoinForm(_post(request), actor=actor)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_request(
+                actor=actor, networks=form.cleaned_data["networks"], message=form.cleaned_data["message"]
+            )
+        except ValidationError as error:
+            form.add_error("networks", error)
+        else:
+            messages.success(request, _("Ansökan är skickad. Samordnaren beslutar och du får besked via e-post."))
+            return redirect("members:my-pages")
+    memberships = actor.memberships.select_related("network")
+    return render(request, "members/actor_join.html", {"form": form, "actor": actor, "memberships": memberships})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def actor_invite(request: HttpRequest, slug: str) -> HttpResponse:
+    actor = get_actor_for_user(request, slug, signatory=True)
+    form = InvitationForm(_post(request), actor=actor)
+    if request.method == "POST" and form.is_valid():
+        services.invitation_create(
+            actor=actor, email=form.cleaned_data["email"], role=form.cleaned_data["role"], invited_by=request.user
+        )
+        messages.success(
+            request,
+            _("En inbjudan har skickats till %(email)s. Den gäller i 14 dagar.")
+            % {"email": form.cleaned_data["email"]},
+        )
+        return redirect("members:actor-edit", slug=actor.slug)
+    return render(
+        request,
+        "members/actor_invite.html",
+        {"form": form, "actor": actor, "days": settings.MEMBERS_INVITATION_DAYS},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = get_invitation(token)
+    problem = None
+    if invitation.is_used:
+        problem = _("Inbjudan har redan använts. Be aktörens företrädare om en ny.")
+    elif invitation.is_expired:
+        problem = _("Inbjudan har gått ut. Be aktörens företrädare om en ny.")
+    if request.method == "POST" and problem is None:
+        try:
+            services.invitation_accept(invitation=invitation, user=request.user)
+        except ValidationError as error:
+            problem = error.messages[0]
+        else:
+            messages.success(request, _("Nu företräder du %(actor)s.") % {"actor": invitation.actor.name})
+            return redirect("members:my-pages")
+    return render(
+        request,
+        "members/invitation_accept.html",
+        {"invitation": invitation, "problem": problem},
+        status=410 if problem else 200,
+    )
+
+
+@login_required
+@require_GET
+def my_data(request: HttpRequest) -> HttpResponse:
+    return render(request, "members/my_data.html")
+
+
+@login_required
+@require_GET
+def my_data_export(request: HttpRequest) -> HttpResponse:
+    data = services.user_export(user=request.user)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="mina-uppgifter.json"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(_post(request))
+    if request.method == "POST" and form.is_valid():
+        services.user_delete(user=request.user)
+        logout(request)
+        messages.success(request, _("Ditt konto är raderat."))
+        return redirect("networks:home")
+    sole_actors = (
+        Actor.objects.represented_by(request.user).exclude(representations__user__in=_others(request.user)).distinct()
+    )
+    return render(request, "members/account_delete.html", {"form": form, "sole_actors": sole_actors})
+
+
+def _others(user):
+    from members.models import User
+
+    return User.objects.exclude(pk=user.pk)

@@ -1,0 +1,110 @@
+"""Sign up, verify, create an actor with a logo, ask to join Brynäs, get approved, show up."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import mail
+from PIL import Image
+
+from members.models import Actor, Membership
+from tests.conftest import PASSWORD, _coordinator
+
+
+@pytest.fixture
+def logo_path(tmp_path):
+    path = tmp_path / "logga.png"
+    Image.new("RGB", (1600, 900), (0, 90, 112)).save(path)
+    return path
+
+
+def test_sign_up_create_actor_join_and_get_approved(transactional_db, networks, page, logo_path, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    coordinator = _coordinator("samordnare.brynas@example.se", networks["brynas"])
+    pw = page.page
+
+    # Sign up, first with errors.
+    page.goto("/konto/signup/")
+    pw.get_by_role("button", name="Skapa konto").click()
+    pw.wait_for_load_state()
+    if pw.locator(".error-summary").count() == 0:
+        # The browser stopped the empty form itself (required fields); send a bad one instead.
+        pw.fill("#id_email", "ny@example.se")
+        pw.fill("#id_password1", "kort")
+        pw.fill("#id_password2", "annat")
+        pw.get_by_role("button", name="Skapa konto").click()
+        pw.wait_for_load_state()
+    assert pw.title().startswith("Fel:")
+    page.check()
+    pw.fill("#id_email", "ny@example.se")
+    pw.fill("#id_password1", PASSWORD)
+    pw.fill("#id_password2", PASSWORD)
+    pw.get_by_role("button", name="Skapa konto").click()
+    pw.wait_for_load_state()
+    page.check()
+
+    # The verification link from the e-mail.
+    link = re.search(r"https?://\S+/konto/confirm-email/\S+", mail.outbox[-1].body).group(0)
+    page.goto("/" + link.split("://", 1)[1].split("/", 1)[1])
+    pw.locator("main form button[type=submit]").click()
+    pw.wait_for_load_state()
+    page.check()
+
+    # Log in with the password.
+    if "/konto/login/" not in pw.url:
+        page.goto("/konto/login/")
+    pw.fill("#id_login", "ny@example.se")
+    pw.fill("#id_password", PASSWORD)
+    pw.locator("main form button[type=submit]").first.click()
+    pw.wait_for_load_state()
+    page.goto("/mina-sidor/")
+    assert pw.locator("h1").inner_text() == "Mina sidor"
+
+    # Create an actor: first with a wrong organisation number, then right, with a logo.
+    pw.get_by_role("link", name="Skapa en aktör").click()
+    pw.wait_for_load_state()
+    page.check()
+    pw.fill("#id_name", "Brynäs Boulesällskap")
+    pw.get_by_label("Förening").check()
+    pw.fill("#id_org_number", "123456-7890")
+    pw.get_by_role("button", name="Skapa aktören").click()
+    pw.wait_for_load_state()
+    assert pw.title().startswith("Fel:")
+    page.check()
+    assert pw.locator("#id_name").input_value() == "Brynäs Boulesällskap"
+    pw.fill("#id_org_number", "802400-6911")
+    pw.fill("#id_description", "Vi spelar boule vid Brynäs torg.")
+    pw.set_input_files("#id_logo", str(logo_path))
+    pw.get_by_role("button", name="Skapa aktören").click()
+    pw.wait_for_load_state()
+    page.check()
+    actor = Actor.objects.get(name="Brynäs Boulesällskap")
+    with Image.open(actor.logo.path) as image:
+        assert max(image.size) == 800
+
+    # Ask to join Brynäs.
+    pw.get_by_label("Brynäs").check()
+    pw.get_by_role("button", name="Skicka ansökan").click()
+    pw.wait_for_load_state()
+    page.check()
+    assert Membership.objects.get(actor=actor).status == Membership.Status.PENDING
+
+    # The Brynäs coordinator approves in the admin.
+    page.login(coordinator)
+    page.goto("/admin/")
+    page.goto("/admin/members/membership/")
+    pw.locator("input[name=_selected_action]").first.check()
+    pw.select_option("select[name=action]", "approve")
+    pw.locator("button[name=index]").click()
+    pw.wait_for_load_state()
+    page.check()
+    assert Membership.objects.get(actor=actor).status == Membership.Status.ACTIVE
+
+    # The actor shows on Brynäs's page and in the directory.
+    page.goto("/natverk/brynas/")
+    assert pw.get_by_role("link", name="Brynäs Boulesällskap").count() == 1
+    page.goto("/aktorer/?natverk=brynas")
+    pw.get_by_role("link", name="Brynäs Boulesällskap").click()
+    pw.wait_for_load_state()
+    page.check()

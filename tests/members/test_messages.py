@@ -1,0 +1,80 @@
+"""Messages to actors through the portal: relayed, address hidden, rate-limited, logged."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+
+from members.models import ActorMessage
+
+pytestmark = pytest.mark.django_db
+URL = "/aktorer/foreningen-alfa/meddelande/"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_anonymous_is_sent_to_login(client, actor_a) -> None:
+    response = client.post(URL, {"subject": "Hej", "body": "Text"})
+    assert response.status_code == 302
+    assert "/konto/login/" in response["Location"]
+    assert not ActorMessage.objects.exists()
+    assert not mail.outbox
+    # The actor page offers a login link instead of the form.
+    assert "Logga in för att skicka ett meddelande" in client.get("/aktorer/foreningen-alfa/").content.decode()
+
+
+def test_message_goes_to_representatives_with_reply_to(
+    client, rep_a, rep_b, django_capture_on_commit_callbacks
+) -> None:
+    client.force_login(rep_b)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, {"subject": "Samarbete?", "body": "Vill ni ordna en fest ihop?"})
+    assert response.status_code == 302
+    sent = mail.outbox[0]
+    assert sent.to == [rep_a.email]
+    assert sent.reply_to == [rep_b.email]
+    assert "Vill ni ordna en fest ihop?" in sent.body
+    logged = ActorMessage.objects.get()
+    assert logged.sender == rep_b
+    # The sender never sees the address.
+    assert rep_a.email not in client.get("/aktorer/foreningen-alfa/").content.decode()
+
+
+def test_message_goes_to_contact_email_when_there_is_one(
+    client, actor_a, rep_b, django_capture_on_commit_callbacks
+) -> None:
+    actor_a.contact_email = "kansli@alfa.example.se"
+    actor_a.save()
+    client.force_login(rep_b)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, {"subject": "Hej", "body": "Text"})
+    assert mail.outbox[0].to == ["kansli@alfa.example.se"]
+    assert "kansli@alfa.example.se" not in client.get("/aktorer/foreningen-alfa/").content.decode()
+
+
+def test_rate_limit(client, actor_a, rep_a, rep_b, settings, django_capture_on_commit_callbacks) -> None:
+    settings.MEMBERS_MESSAGES_PER_HOUR = 2
+    client.force_login(rep_b)
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(2):
+            assert client.post(URL, {"subject": "Hej", "body": "Text"}).status_code == 302
+        response = client.post(URL, {"subject": "Hej", "body": "Ett tredje"})
+    assert response.status_code == 200
+    assert "Vänta en stund" in response.content.decode()
+    assert response.context["form"]["body"].value() == "Ett tredje"
+    assert ActorMessage.objects.count() == 2
+    assert len(mail.outbox) == 2
+
+
+def test_invalid_message_is_reshown(client, actor_a, rep_b) -> None:
+    client.force_login(rep_b)
+    response = client.post(URL, {"subject": "", "body": "x" * 5001})
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"subject", "body"}
+    assert not ActorMessage.objects.exists()

@@ -1,0 +1,135 @@
+"""Data export and account deletion."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from allauth.account.models import EmailAddress
+
+from members import services
+from members.models import Actor, ActorMessage, Invitation, Representation, User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_export_contains_mine_and_nobody_elses(client, rep_a, rep_b, actor_a) -> None:
+    ActorMessage.objects.create(sender=rep_a, actor=rep_b.representations.get().actor)
+    ActorMessage.objects.create(sender=rep_b, actor=actor_a)
+    client.force_login(rep_a)
+    response = client.get("/mina-sidor/mina-uppgifter/export/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    assert "attachment" in response["Content-Disposition"]
+    data = json.loads(response.content)
+    assert data["user"]["email"] == rep_a.email
+    assert [r["actor"] for r in data["representations"]] == ["Föreningen Alfa"]
+    assert [m["network"] for m in data["memberships"]] == ["Andersberg"]
+    assert [m["actor"] for m in data["messages_sent_to_actors"]] == ["Föreningen Beta"]
+    text = response.content.decode()
+    assert rep_b.email not in text
+    assert "Föreningen Beta" in text  # only as the recipient of my own message
+    assert "Sätra" not in text
+
+
+def test_delete_page_says_what_goes_and_what_stays(client, rep_a) -> None:
+    client.force_login(rep_a)
+    html = client.get("/mina-sidor/mina-uppgifter/radera/").content.decode()
+    assert "Det här tas bort" in html
+    assert "Det här sparas" in html
+    assert "allmänna handlingar" in html
+    assert "Föreningen Alfa" in html  # the actor only this user represents
+
+
+def test_delete_needs_confirmation(client, rep_a) -> None:
+    client.force_login(rep_a)
+    response = client.post("/mina-sidor/mina-uppgifter/radera/", {})
+    assert response.status_code == 200
+    assert "confirm" in response.context["form"].errors
+    assert User.objects.filter(pk=rep_a.pk).exists()
+
+
+def test_delete_removes_what_it_says(client, rep_a, rep_b, actor_a, resident) -> None:
+    EmailAddress.objects.create(user=rep_a, email=rep_a.email, verified=True, primary=True)
+    actor_a.contact_email = "alfa@example.se"
+    actor_a.contact_phone = "026-1"
+    actor_a.save()
+    Invitation.objects.create(
+        actor=actor_a,
+        email="ny@example.se",
+        token="t1",
+        invited_by=rep_a,
+        expires_at=actor_a.created_at.replace(year=2100),
+    )
+    Invitation.objects.create(
+        actor=rep_b.representations.get().actor,
+        email=rep_a.email,
+        token="t2",
+        expires_at=actor_a.created_at.replace(year=2100),
+    )
+    ActorMessage.objects.create(sender=rep_a, actor=rep_b.representations.get().actor)
+    # Another actor that rep_a shares with the resident stays public.
+    shared = Actor.objects.create(name="Delad", slug="delad", kind="organisation")
+    Representation.objects.create(user=rep_a, actor=shared)
+    Representation.objects.create(user=resident, actor=shared)
+
+    client.force_login(rep_a)
+    response = client.post("/mina-sidor/mina-uppgifter/radera/", {"confirm": "on"})
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=rep_a.pk).exists()
+    assert not EmailAddress.objects.filter(email=rep_a.email).exists()
+    assert not Representation.objects.filter(user_id=rep_a.pk).exists()
+    assert not Invitation.objects.exists()
+    actor_a.refresh_from_db()
+    assert not actor_a.is_public
+    assert actor_a.contact_email == "" and actor_a.contact_phone == ""
+    shared.refresh_from_db()
+    assert shared.is_public
+    assert ActorMessage.objects.get().sender is None
+    # Logged out, and the actor has left public view.
+    assert client.get("/mina-sidor/").status_code == 302
+    assert client.get("/aktorer/foreningen-alfa/").status_code == 404
+    # Others are untouched.
+    assert User.objects.filter(pk=rep_b.pk).exists()
+
+
+def test_other_apps_cleanup_hooks_run(rep_a, monkeypatch) -> None:
+    called = []
+    monkeypatch.setattr(services, "USER_DELETE_CLEANUPS", ["tests.members.test_my_data._record"])
+    monkeypatch.setattr(__import__("tests.members.test_my_data", fromlist=["x"]), "_calls", called)
+    services.user_delete(user=rep_a)
+    assert called == [rep_a.email]
+
+
+_calls: list = []
+
+
+def _record(*, user) -> None:
+    _calls.append(user.email)
+
+
+def test_other_apps_export_sections_are_included(client, rep_a, monkeypatch) -> None:
+    monkeypatch.setattr(services, "USER_EXPORT_SECTIONS", ["tests.members.test_my_data._export_section"])
+    client.force_login(rep_a)
+    data = json.loads(client.get("/mina-sidor/mina-uppgifter/export/").content)
+    assert data["registrations"] == [rep_a.email]
+
+
+def _export_section(*, user) -> dict:
+    return {"registrations": [user.email]}
+
+
+def test_deleted_users_sole_actor_leaves_the_page_cache(
+    client, rep_a, actor_a, settings, django_capture_on_commit_callbacks
+) -> None:
+    from django.core.cache import cache
+    from django.test import Client
+
+    settings.ANON_CACHE_SECONDS = 300
+    cache.clear()
+    anonymous = Client()
+    assert anonymous.get("/aktorer/").content.decode().count("Föreningen Alfa") >= 1
+    with django_capture_on_commit_callbacks(execute=True):
+        services.user_delete(user=rep_a)
+    assert "Föreningen Alfa" not in anonymous.get("/aktorer/").content.decode()
+    cache.clear()
