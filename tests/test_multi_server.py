@@ -2,17 +2,21 @@
 
 Starts two gunicorn instances on two free ports with production settings, against the
 pytest test database (committed rows, hence `transaction=True`) and Redis database 15
-with a key prefix of its own. Runs on PostgreSQL with Redis on 127.0.0.1:6379 only.
+with a key prefix of its own. Shows that a login, an edit and twenty concurrent approvals
+behave through two servers as through one. Runs on PostgreSQL with Redis on 127.0.0.1:6379 only.
 """
 
 from __future__ import annotations
 
+import datetime
+import html as htmllib
 import http.client
 import os
 import secrets
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from html.parser import HTMLParser
@@ -23,9 +27,13 @@ from urllib.parse import quote, urlencode
 import pytest
 from allauth.account.models import EmailAddress
 from django.db import connection
+from django.db.models import Sum
+from django.utils import timezone
 
+from grants.models import Application, ApplicationEvent, Decision, Funding, Pot
 from members.models import User
 from tests.conftest import PASSWORD
+from tests.grants.conftest import make_application
 
 REPO = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
@@ -103,9 +111,9 @@ class Browser:
 
 
 class FormFields(HTMLParser):
-    """The fields a browser would submit from the form with the given id."""
+    """The fields a browser would submit from the form with the given id (None: a form without one)."""
 
-    def __init__(self, form_id: str) -> None:
+    def __init__(self, form_id: str | None) -> None:
         super().__init__()
         self.form_id = form_id
         self.inside = False
@@ -149,7 +157,7 @@ class FormFields(HTMLParser):
             self._textarea = None
 
 
-def _form(html: str, form_id: str) -> list[tuple[str, str]]:
+def _form(html: str, form_id: str | None) -> list[tuple[str, str]]:
     parser = FormFields(form_id)
     parser.feed(html)
     return parser.fields
@@ -157,7 +165,11 @@ def _form(html: str, form_id: str) -> list[tuple[str, str]]:
 
 @pytest.fixture(scope="module")
 def servers(django_db_setup, tmp_path_factory):
-    """Two gunicorn instances (one worker each) sharing the test database and Redis."""
+    """Two gunicorn instances sharing the test database and Redis.
+
+    One worker process each with ten threads, so that ten requests to one server are in
+    flight at the same time (the database pool of a process holds ten connections).
+    """
     static_root = tmp_path_factory.mktemp("static")
     env = {
         **os.environ,
@@ -174,6 +186,7 @@ def servers(django_db_setup, tmp_path_factory):
         "REQUIRE_STAFF_MFA": "false",
         "STATIC_ROOT": str(static_root),
         "LOG_LEVEL": "WARNING",
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     }
     subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=REPO, env=env, check=True
@@ -188,6 +201,8 @@ def servers(django_db_setup, tmp_path_factory):
                 "natverk.wsgi:application",
                 "--workers",
                 "1",
+                "--threads",
+                "10",
                 "--bind",
                 f"{HOST}:{port}",
             ],
@@ -282,3 +297,106 @@ def test_edit_through_one_server_is_visible_on_the_other(servers, networks):
     assert new_summary in html
     andersberg.refresh_from_db()
     assert andersberg.summary == new_summary
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_approvals_at_once_split_across_both_servers_never_overspend_the_pot(
+    servers, steering, actor_a, actor_b, rep_a, rep_b
+):
+    S = Application.Status
+    today = timezone.localdate()
+    pot = Pot.objects.create(
+        year=today.year,
+        name="Potten för två servrar",
+        opens_on=today - datetime.timedelta(days=30),
+        closes_on=today + datetime.timedelta(days=60),
+        max_amount_per_application=50_000,
+    )
+    Funding.objects.create(pot=pot, funder="Gävle kommun", amount=100_000)
+    make_application(pot=pot, lead=actor_a, status=S.APPROVED, requested=30_000)
+    # 70 000 kr remain; twenty approvals of 6 000 kr ask for 120 000 kr: 11 fit (66 000 kr).
+    apps = [
+        make_application(pot=pot, lead=actor_a if i % 2 else actor_b, status=S.IN_REVIEW, requested=6_000)
+        for i in range(20)
+    ]
+    fits = 11
+
+    changelist = "/admin/grants/application/"
+    logged_in = {}
+    for port in servers:  # The steering-group member logs in through each server.
+        browser = Browser()
+        _admin_login(browser, port, steering)
+        status, _headers, html = browser.get(port, changelist)
+        assert status == 200
+        logged_in[port] = (browser, dict(_form(html, "changelist-form"))["csrfmiddlewaretoken"])
+
+    # Each approval as in a browser tab of its own: the action's page with the amount and
+    # motivation form, filled in, its "Bekräfta" not yet pressed.
+    tabs = []
+    for i, app in enumerate(apps):
+        port = servers[i % 2]
+        browser, token = logged_in[port]
+        tab = Browser()
+        tab.cookies = dict(browser.cookies)
+        selected = {"csrfmiddlewaretoken": token, "action": "approve", "_selected_action": app.pk, "index": "0"}
+        status, _headers, html = tab.request(port, "POST", changelist, selected)
+        assert status == 200
+        fields = _form(html, None)  # The action form has no id; the logout form has.
+        assert ("apply", "1") in fields
+        assert (f"a{app.pk}-amount", "6000") in fields  # Defaults to the amount asked.
+        fields = [(k, v) for k, v in fields if k != f"a{app.pk}-motivation"]
+        fields.append((f"a{app.pk}-motivation", "Bra för området."))
+        tabs.append((app, port, tab, fields))
+
+    barrier = threading.Barrier(len(tabs))
+    answers: dict[int, tuple[int, str] | BaseException] = {}
+
+    def confirm(app: Application, port: int, tab: Browser, fields: list[tuple[str, str]]) -> None:
+        try:
+            barrier.wait(timeout=30)
+            status, headers, _html = tab.request(port, "POST", changelist, fields)
+            answers[app.pk] = (status, headers.get("Location", ""))
+        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+            answers[app.pk] = error
+
+    threads = [threading.Thread(target=confirm, args=tab) for tab in tabs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert answers == {app.pk: (302, changelist) for app in apps}
+
+    # The message each tab shows after its redirect (messages travel in a signed cookie).
+    shown = {app.pk: htmllib.unescape(tab.get(port, changelist)[2]) for app, port, tab, _fields in tabs}
+
+    for app in apps:
+        app.refresh_from_db()
+    approved = [app for app in apps if app.status == S.APPROVED]
+    refused = [app for app in apps if app.status != S.APPROVED]
+    granted = Application.objects.filter(pot=pot, status=S.APPROVED).aggregate(s=Sum("amount_granted"))["s"]
+    assert granted <= pot.total == 100_000, "the pot was overspent"
+    assert granted == 30_000 + fits * 6_000  # The most that fits.
+    assert len(approved) == fits
+    assert sum(app.amount_granted for app in approved) == fits * 6_000
+    # Each server has only ten of the requests, so both must have approved some.
+    assert {servers[apps.index(app) % 2] for app in approved} == set(servers)
+
+    for app in approved:
+        assert Decision.objects.get(application=app).amount_granted == 6_000
+        assert f"{app}: beviljat 6\xa0000\xa0kr." in shown[app.pk]
+        assert "Potten räcker inte" not in shown[app.pk]
+    for app in refused:
+        assert app.status == S.IN_REVIEW
+        assert app.amount_granted is None
+        assert not Decision.objects.filter(application=app).exists()
+        assert not app.events.exists()
+        assert (
+            f"{app}: Potten räcker inte: 4\xa0000\xa0kr återstår i Potten för två servrar, "
+            "men 6\xa0000\xa0kr skulle beviljas."
+        ) in shown[app.pk]
+
+    # One approval event per approved application, and no other event from these requests.
+    events = ApplicationEvent.objects.filter(application__in=apps)
+    assert sorted(events.values_list("application_id", "kind", "from_status", "to_status", "actor_user")) == sorted(
+        (app.pk, ApplicationEvent.Kind.TRANSITION, S.IN_REVIEW, S.APPROVED, steering.pk) for app in approved
+    )
