@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -29,6 +30,10 @@ from grants.services import (
 from grants.workflow import MOVES, TransitionError, application_transition, represents_lead
 from members.models import Actor
 from members.roles import is_steering_group
+from networks.models import Network
+
+ApplicationNetwork = Application.networks.through
+GRANTED_PER_PAGE = 50
 
 S = Application.Status
 STEPS = [
@@ -370,32 +375,56 @@ def my_applications(request: HttpRequest) -> HttpResponse:
 
 
 def granted(request: HttpRequest) -> HttpResponse:
-    """What the shared pot paid for: public, no personal data."""
-    apps = (
-        Application.objects.filter(status__in=GRANTED_STATUSES)
-        .select_related("pot", "lead_actor")
-        .prefetch_related(
-            "networks",
-            Prefetch(
-                "coapplicant_links",
-                queryset=CoApplicant.objects.filter(status=CoApplicant.Status.CONFIRMED).select_related("actor"),
-            ),
-        )
-        .annotate(has_report=Exists(FollowUpReport.objects.filter(application=OuterRef("pk"))))
-        .order_by("-pot__year", "title")
+    """What the shared pot paid for, one year at a time: public, no personal data.
+
+    An activity in several networks is listed, and counted, under each of them.
+    """
+    years = list(
+        Pot.objects.filter(applications__status__in=GRANTED_STATUSES)
+        .values_list("year", flat=True)
+        .distinct()
+        .order_by("-year")
     )
-    years: dict[int, dict] = defaultdict(lambda: defaultdict(list))
-    for app in apps:
-        for network in app.networks.all():
-            years[app.pot.year][network].append(app)
-    grouped = [
+    requested_year = request.GET.get("ar", "")
+    year = int(requested_year) if requested_year.isdigit() and int(requested_year) in years else None
+    if year is None and years:
+        year = years[0]
+    networks = list(Network.objects.all())
+    network = next((n for n in networks if n.slug == request.GET.get("natverk")), None)
+
+    rows = ApplicationNetwork.objects.filter(
+        application__status__in=GRANTED_STATUSES, application__pot__year=year
+    ).select_related("network", "application__lead_actor")
+    if network is not None:
+        rows = rows.filter(network=network)
+    totals = {
+        row["network"]: row["total"]
+        for row in rows.order_by().values("network").annotate(total=Sum("application__amount_granted"))
+    }
+    rows = (
+        rows.annotate(has_report=Exists(FollowUpReport.objects.filter(application=OuterRef("application"))))
+        .prefetch_related(
+            Prefetch(
+                "application__coapplicant_links",
+                queryset=CoApplicant.objects.filter(status=CoApplicant.Status.CONFIRMED).select_related("actor"),
+            )
+        )
+        .order_by("network__sort_order", "network__name", "application__title", "application__pk")
+    )
+    page = Paginator(rows, GRANTED_PER_PAGE).get_page(request.GET.get("sida"))
+    for row in page.object_list:
+        row.network_total = totals.get(row.network_id, 0)
+    query = urlencode({key: value for key, value in (("ar", year), ("natverk", network and network.slug)) if value})
+    return render(
+        request,
+        "grants/granted.html",
         {
+            "years": years,
             "year": year,
-            "networks": [
-                {"network": n, "applications": items, "total": sum(a.amount_granted for a in items)}
-                for n, items in sorted(by_network.items(), key=lambda kv: (kv[0].sort_order, kv[0].name))
-            ],
-        }
-        for year, by_network in sorted(years.items(), reverse=True)
-    ]
-    return render(request, "grants/granted.html", {"years": grouped})
+            "networks": networks,
+            "network": network,
+            "page": page,
+            "query": query,
+            "year_total": sum(totals.values()) if network is None else totals.get(network.pk, 0),
+        },
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
@@ -20,6 +20,7 @@ HOME_MEETINGS_COUNT = 5
 NETWORK_MEETINGS_COUNT = 3
 NETWORK_NEWS_COUNT = 5
 NEWS_PER_PAGE = 10
+NETWORK_MEMBERS_SHOWN = 30
 # When the accessibility statement was written and when the site was last assessed.
 ACCESSIBILITY_PREPARED_ON = date(2026, 11, 27)
 ACCESSIBILITY_REVIEWED_ON = date(2026, 11, 27)
@@ -39,17 +40,29 @@ def network_list(request: HttpRequest) -> HttpResponse:
     return render(request, "networks/network_list.html", {"networks": networks})
 
 
+def _public_memberships():
+    return Membership.objects.active().filter(actor__is_public=True)
+
+
 @require_safe
 def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
     network = get_object_or_404(
         Network.objects.prefetch_related(
             Prefetch("working_groups", queryset=WorkingGroup.objects.filter(is_active=True), to_attr="active_groups"),
+            # A network can have thousands of actors: show the first ones, the directory has them all.
             Prefetch(
                 "memberships",
-                queryset=Membership.objects.active().filter(actor__is_public=True).select_related("actor"),
+                queryset=_public_memberships()
+                .select_related("actor")
+                .order_by("actor__name", "pk")[:NETWORK_MEMBERS_SHOWN],
                 to_attr="active_memberships",
             ),
             _coordinators_prefetch(),
+        ).annotate(
+            active_member_count=Count(
+                "memberships",
+                filter=Q(memberships__status=Membership.Status.ACTIVE, memberships__actor__is_public=True),
+            )
         ),
         slug=slug,
     )
