@@ -21,8 +21,10 @@ from grants.models import (
     ApplicationEvent,
     Attachment,
     CoApplicant,
+    Decision,
     FollowUpPhoto,
     FollowUpReport,
+    Payment,
     Pot,
 )
 from grants.workflow import application_transition
@@ -335,6 +337,24 @@ def applications_user_export(*, user) -> dict:
                 "at": _when(c.confirmed_at),
             }
             for c in confirmations
+        ],
+        "grant_decisions": [
+            {
+                "application": str(d.application),
+                "outcome": d.outcome,
+                "amount_granted": d.amount_granted,
+                "motivation": d.motivation,
+                "at": _when(d.decided_at),
+            }
+            for d in Decision.objects.filter(decided_by=user).select_related("application").order_by("decided_at")
+        ],
+        "grant_payments_registered": [
+            {"application": str(p.application), "amount": p.amount, "at": _when(p.paid_at)}
+            for p in Payment.objects.filter(registered_by=user).select_related("application").order_by("paid_at")
+        ],
+        "grant_reports_submitted": [
+            {"application": str(r.application), "at": _when(r.submitted_at)}
+            for r in FollowUpReport.objects.filter(submitted_by=user).select_related("application")
         ],
         "grant_attachments_uploaded": [
             {"application": str(a.application), "file": a.original_name, "at": _when(a.uploaded_at)}

@@ -323,7 +323,9 @@ def user_delete(*, user: User) -> None:
     Actors that nobody else represents are hidden from public view and their contact
     details removed; they are kept because public records (submitted grant
     applications) may point to them. Other apps clean up their own rows through
-    USER_DELETE_CLEANUPS.
+    USER_DELETE_CLEANUPS. If public records still point to the user row afterwards
+    (a submitted application, a decision, the event log), the row is kept but
+    anonymised; otherwise it is deleted. Either way the user is logged out everywhere.
     """
     for path in USER_DELETE_CLEANUPS:
         import_string(path)(user=user)

@@ -203,7 +203,9 @@ def test_export_has_my_grant_history_and_nobody_elses(client, history, rep_a, re
         assert other.email not in text
     assert "Kim Kontakt" in text  # the contact person on rep_a's own application
     assert "Betas notering" not in text
-    assert h["beta_app"].title not in text  # decided by rep_a, but not their application
+    # Decided by rep_a as a steering member: the decision is theirs, the application is not.
+    assert [d["outcome"] for d in data["grant_decisions"]] == ["approved"]
+    assert h["beta_app"].title not in [a["title"] for a in data["grant_applications"]]
 
     # The co-applicant's representative sees the confirmation they made.
     client.force_login(rep_c)
