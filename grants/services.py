@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +16,17 @@ from django.utils.translation import gettext as _
 from grants.files import check_attachment, reencode_photo, stored_name
 from grants.formatting import format_kr
 from grants.mail import outbox_queue
-from grants.models import Application, Attachment, CoApplicant, FollowUpPhoto, FollowUpReport, Pot
+from grants.models import (
+    Application,
+    ApplicationEvent,
+    Attachment,
+    CoApplicant,
+    Decision,
+    FollowUpPhoto,
+    FollowUpReport,
+    Payment,
+    Pot,
+)
 from grants.workflow import application_transition
 from members.models import Actor, Membership, Representation
 from networks.models import Network
@@ -254,3 +265,119 @@ def report_reminders_send(*, today: datetime.date | None = None) -> int:
             outbox_queue(recipients=emails, subject=subject, body=body)
             sent += 1
     return sent
+
+
+# ---- "Mina uppgifter": export and account deletion (hooks in members.services) ----
+
+
+def _when(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def applications_user_export(*, user) -> dict:
+    """The user's part in grant applications, for the JSON download of "Mina uppgifter".
+
+    Applications the user created, or that an actor they represent leads or co-applies for.
+    The contact person fields are included only on applications the user created: on the
+    others they may be somebody else's name and address.
+    """
+    actor_ids = list(Representation.objects.filter(user=user).values_list("actor_id", flat=True))
+    applications = (
+        Application.objects.filter(
+            Q(created_by=user) | Q(lead_actor_id__in=actor_ids) | Q(coapplicant_links__actor_id__in=actor_ids)
+        )
+        .distinct()
+        .select_related("pot", "lead_actor")
+        .prefetch_related("coapplicant_links__actor")
+        .order_by("created_at", "pk")
+    )
+
+    def application_data(app: Application) -> dict:
+        data = {
+            "reference": app.reference,
+            "title": app.title,
+            "pot": app.pot.name,
+            "status": app.status,
+            "lead_actor": app.lead_actor.name,
+            "co_applicants": [link.actor.name for link in app.coapplicant_links.all()],
+            "created_by_me": app.created_by_id == user.pk,
+            "amount_requested": app.amount_requested,
+            "amount_granted": app.amount_granted,
+            "starts_on": _when(app.starts_on),
+            "ends_on": _when(app.ends_on),
+            "created_at": _when(app.created_at),
+            "submitted_at": _when(app.submitted_at),
+        }
+        if app.created_by_id == user.pk:
+            data.update(contact_name=app.contact_name, contact_email=app.contact_email, contact_phone=app.contact_phone)
+        return data
+
+    events = ApplicationEvent.objects.filter(actor_user=user).select_related("application").order_by("created_at", "pk")
+    confirmations = (
+        CoApplicant.objects.filter(confirmed_by=user).select_related("application", "actor").order_by("confirmed_at")
+    )
+    return {
+        "grant_applications": [application_data(app) for app in applications],
+        "grant_application_events": [
+            {
+                "application": str(e.application),
+                "kind": e.kind,
+                "from_status": e.from_status,
+                "to_status": e.to_status,
+                "note": e.note,
+                "at": _when(e.created_at),
+            }
+            for e in events
+        ],
+        "grant_coapplicant_confirmations": [
+            {
+                "application": str(c.application),
+                "actor": c.actor.name,
+                "status": c.status,
+                "at": _when(c.confirmed_at),
+            }
+            for c in confirmations
+        ],
+        "grant_decisions": [
+            {
+                "application": str(d.application),
+                "outcome": d.outcome,
+                "amount_granted": d.amount_granted,
+                "motivation": d.motivation,
+                "at": _when(d.decided_at),
+            }
+            for d in Decision.objects.filter(decided_by=user).select_related("application").order_by("decided_at")
+        ],
+        "grant_payments_registered": [
+            {"application": str(p.application), "amount": p.amount, "at": _when(p.paid_at)}
+            for p in Payment.objects.filter(registered_by=user).select_related("application").order_by("paid_at")
+        ],
+        "grant_reports_submitted": [
+            {"application": str(r.application), "at": _when(r.submitted_at)}
+            for r in FollowUpReport.objects.filter(submitted_by=user).select_related("application")
+        ],
+        "grant_attachments_uploaded": [
+            {"application": str(a.application), "file": a.original_name, "at": _when(a.uploaded_at)}
+            for a in Attachment.objects.filter(uploaded_by=user).select_related("application").order_by("uploaded_at")
+        ],
+    }
+
+
+def applications_user_delete(*, user) -> None:
+    """Delete the drafts the user created, with their budget lines, co-applicant links and files.
+
+    A draft goes even when another representative of the same lead actor could pick it up:
+    it was started in this user's name (the contact person fields default to them), it has
+    never been sent in, so it is no public record, and the account holder asked for their
+    data to go. The other representative can start a new application. Anything that was
+    sent in (any other status) stays: it is a public record (allmän handling), and the user
+    row it points to is anonymised by members.services.user_delete instead of deleted.
+    """
+    with transaction.atomic():
+        drafts = Application.objects.filter(created_by=user, status=Application.Status.DRAFT)
+        files = [(a.file.storage, a.file.name) for a in Attachment.objects.filter(application__in=drafts)]
+        # Budget lines, attachments and co-applicant links go with the draft (CASCADE).
+        drafts.delete()
+        for storage, name in files:
+            # Only once the rows are surely gone; a rolled-back deletion keeps its files.
+            transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))

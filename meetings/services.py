@@ -264,3 +264,42 @@ def meeting_series_create(*, dates: list[date], details: SeriesDetails, is_demo:
             meeting.full_clean()
             meeting.save()
     return meetings
+
+
+# ---- "Mina uppgifter": export and account deletion (hooks in members.services) ----
+
+
+def registrations_user_export(*, user: User) -> dict:
+    """The user's meeting registrations, for the JSON download of "Mina uppgifter"."""
+    registrations = Registration.objects.filter(user=user).select_related("meeting__network", "actor")
+    return {
+        "meeting_registrations": [
+            {
+                "meeting": r.meeting.title,
+                "network": r.meeting.network.name,
+                "starts_at": r.meeting.starts_at.isoformat(),
+                "status": r.status,
+                "for_actor": r.actor.name if r.actor_id else None,
+                "registered_at": r.created_at.isoformat(),
+                "cancelled_at": r.cancelled_at.isoformat() if r.cancelled_at else None,
+            }
+            for r in registrations.order_by("meeting__starts_at", "pk")
+        ]
+    }
+
+
+def registrations_user_delete(*, user: User) -> None:
+    """Free the user's seats in meetings that have not started, then delete all their registrations.
+
+    Cancelling goes through registration_cancel so that the first on the waiting list moves
+    up and gets the usual mail, exactly as if the user had cancelled by hand.
+    """
+    with transaction.atomic():
+        upcoming = (
+            Registration.objects.active()
+            .filter(user=user, meeting__starts_at__gt=timezone.now(), meeting__status=Meeting.Status.PLANNED)
+            .order_by("pk")
+        )
+        for registration in upcoming:
+            registration_cancel(registration=registration, user=user)
+        Registration.objects.filter(user=user).delete()

@@ -7,13 +7,15 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, send_mail
 from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -25,11 +27,17 @@ from natverk.cache import bump_content_version
 # anonymise their own rows of a user who deletes the account (for instance
 # "grants.services.applications_user_delete", "meetings.services.registrations_user_delete").
 # They run inside the same transaction as the deletion, before the user row goes.
-USER_DELETE_CLEANUPS: list[str] = []
+USER_DELETE_CLEANUPS: list[str] = [
+    "grants.services.applications_user_delete",
+    "meetings.services.registrations_user_delete",
+]
 
 # Dotted paths of functions `f(*, user) -> dict` whose result is added to the JSON
 # download of "Mina uppgifter" (for instance "meetings.services.registrations_user_export").
-USER_EXPORT_SECTIONS: list[str] = []
+USER_EXPORT_SECTIONS: list[str] = [
+    "grants.services.applications_user_export",
+    "meetings.services.registrations_user_export",
+]
 
 # Path segments under /mina-sidor/aktorer/ that are pages, not actors.
 RESERVED_SLUGS = {"ny"}
@@ -315,7 +323,9 @@ def user_delete(*, user: User) -> None:
     Actors that nobody else represents are hidden from public view and their contact
     details removed; they are kept because public records (submitted grant
     applications) may point to them. Other apps clean up their own rows through
-    USER_DELETE_CLEANUPS.
+    USER_DELETE_CLEANUPS. If public records still point to the user row afterwards
+    (a submitted application, a decision, the event log), the row is kept but
+    anonymised; otherwise it is deleted. Either way the user is logged out everywhere.
     """
     for path in USER_DELETE_CLEANUPS:
         import_string(path)(user=user)
@@ -331,4 +341,44 @@ def user_delete(*, user: User) -> None:
     Invitation.objects.filter(email=user.email, accepted_at__isnull=True).delete()
     Invitation.objects.filter(invited_by=user, accepted_at__isnull=True).delete()
     Representation.objects.filter(user=user).delete()
-    user.delete()
+    _user_sessions_delete(user)
+    try:
+        # Django looks through every row that would go with the user (across all apps,
+        # whatever is added later) and raises before it deletes anything; the savepoint
+        # keeps the outer transaction usable either way.
+        with transaction.atomic():
+            user.delete()
+    except (ProtectedError, RestrictedError):
+        # Public records (submitted grant applications, decisions, payments, their event
+        # log) point to the user with PROTECT: keep the row, but with nothing left in it
+        # that identifies or lets anyone in.
+        _user_anonymise(user)
+
+
+def _user_sessions_delete(user: User) -> None:
+    """Log the user out everywhere (sessions live in the database)."""
+    stale = [
+        s.pk
+        for s in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if str(s.get_decoded().get("_auth_user_id")) == str(user.pk)
+    ]
+    Session.objects.filter(pk__in=stale).delete()
+
+
+def _user_anonymise(user: User) -> None:
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+
+    EmailAddress.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
+    user.groups.clear()
+    user.user_permissions.clear()
+    user.coordinated_networks.clear()
+    user.email = f"raderad-{user.pk}@invalid.example"
+    # Stored once, so in the site's first language, like the mail we send.
+    with translation.override(settings.LANGUAGE_CODE):
+        user.name = _("Raderad användare")
+    user.set_unusable_password()
+    user.is_active = user.is_staff = user.is_superuser = False
+    user.last_login = None
+    user.save()
