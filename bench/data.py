@@ -18,6 +18,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.color import no_style
@@ -228,6 +229,8 @@ def make_networks_members(*, sizes: Sizes, rng: random.Random) -> Cast:
     steering.is_staff = True
     steering.save()
     steering.groups.add(Group.objects.get(name=STEERING_GROUP))
+    # Staff must use two-step verification in production (REQUIRE_STAFF_MFA).
+    TOTP.activate(steering, generate_totp_secret())
     coordinators = {}
     for slug, network in networks.items():
         user = User.objects.create_user(
@@ -257,8 +260,8 @@ def make_meetings(*, cast: Cast, sizes: Sizes, rng: random.Random) -> None:
     kinds = [kind for kind, _label in Meeting.Kind.choices]
     meetings = []
     for i in range(sizes.meetings):
-        # From eight years back to two years ahead, spread evenly.
-        starts = now - timedelta(days=8 * 365) + timedelta(hours=(10 * 365 * 24) * i // sizes.meetings)
+        # Meetings pile up in the past: fifteen years back to one year ahead, spread evenly.
+        starts = now - timedelta(days=15 * 365) + timedelta(hours=(16 * 365 * 24) * i // sizes.meetings)
         cancelled = i % 40 == 0
         with_registration = i % 2 == 0
         meetings.append(

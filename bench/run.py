@@ -47,6 +47,7 @@ class Page:
     path: str
     as_user: str | None = None
     public: bool = True  # Held to the anonymous targets: >= 50 % of the ceiling, p99 <= 50 ms.
+    connections: int | None = None  # wrk connections, when not --connections.
 
 
 CEILING = Page("Ceiling: /robots.txt (full stack, no DB, not cached)", "/robots.txt", public=False)
@@ -61,8 +62,16 @@ PAGES = [
     Page("Grants awarded", "/bidrag/beviljade/"),
     Page("News", "/nyheter/"),
     Page("Mina sidor (logged in)", "/mina-sidor/", as_user="representative", public=False),
-    Page("Admin: applications (steering group)", "/admin/grants/application/", as_user="steering", public=False),
+    # Two steering-group members at work at once, not sixteen: the target is its median.
+    Page(
+        "Admin: applications (steering group)",
+        "/admin/grants/application/",
+        as_user="steering",
+        public=False,
+        connections=2,
+    ),
 ]
+RUNS = 3
 # Targets from issue 6.
 PUBLIC_SHARE = 50.0
 PUBLIC_P99_MS = 50.0
@@ -257,9 +266,14 @@ def fetch(port: int, path: str, headers: dict[str, str] | None = None) -> tuple[
         conn.close()
 
 
-def wrk(binary: str, port: int, path: str, *, seconds: int, cookie: str | None, args) -> dict[str, float]:
-    command = [binary, "-t", str(args.threads), "-c", str(args.connections), "-d", f"{seconds}s"]
+def wrk(
+    binary: str, port: int, path: str, *, seconds: int, cookie: str | None, args, connections: int | None = None
+) -> dict[str, float]:
+    connections = connections or args.connections
+    command = [binary, "-t", str(min(args.threads, connections)), "-c", str(connections), "-d", f"{seconds}s"]
     command += ["--latency", "-s", str(REPO / "bench" / "report.lua")]
+    # As every browser does; the page cache keeps a gzip copy of each page.
+    command += ["-H", "Accept-Encoding: gzip"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     command.append(f"http://{HOST}:{port}{path}")
@@ -276,9 +290,17 @@ def measure(page: Page, *, port: int, binary: str, cookies: dict[str, str], args
     status, headers, _body = fetch(port, page.path, {"Cookie": cookie} if cookie else None)
     queries = headers.get("x-db-queries", "?")
     cache_state = fetch(port, page.path, {"Cookie": cookie} if cookie else None)[1].get("x-cache", "-")
+    connections = page.connections or args.connections
     if args.warmup:
-        wrk(binary, port, page.path, seconds=args.warmup, cookie=cookie, args=args)
-    numbers = wrk(binary, port, page.path, seconds=args.duration, cookie=cookie, args=args)
+        wrk(binary, port, page.path, seconds=args.warmup, cookie=cookie, args=args, connections=connections)
+    # wrk keeps its connections open, and which of the two workers accepts each of them is
+    # chance: now and then one worker gets nearly all and the run measures one core. The
+    # median of RUNS runs, by requests per second, is the typical case, not the best.
+    runs = [
+        wrk(binary, port, page.path, seconds=args.duration, cookie=cookie, args=args, connections=connections)
+        for _ in range(RUNS)
+    ]
+    numbers = sorted(runs, key=lambda run: run["rps"])[len(runs) // 2]
     return Result(
         page=page,
         rps=numbers["rps"],
@@ -309,14 +331,15 @@ def transfer_size(port: int) -> tuple[list[tuple[str, int, str]], int]:
     accept = {"Accept-Encoding": "gzip"}
     _status, headers, html = fetch(port, "/", accept)
     rows = [("/ (HTML)", len(html), headers.get("content-encoding", "none"))]
-    text = html.decode("utf-8", "replace")
+    plain = gzip.decompress(html) if headers.get("content-encoding") == "gzip" else html
+    text = plain.decode("utf-8", "replace")
     assets = re.findall(r'<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"', text)
     assets += re.findall(r'<script[^>]+src="([^"]+)"', text)
     for url in assets:
         _status, headers, body = fetch(port, url, accept)
         rows.append((url, len(body), headers.get("content-encoding", "none")))
     if rows[0][2] == "none":
-        # Django sends HTML uncompressed; a proxy in front (nginx) would gzip it.
+        # A page rendered afresh goes out uncompressed; a proxy in front (nginx) would gzip it.
         rows.append(("(the HTML gzipped, for comparison)", len(gzip.compress(html, 6)), "gzip -6"))
     total = sum(size for url, size, _enc in rows if not url.startswith("("))
     return rows, total
@@ -348,7 +371,8 @@ def report(results, transfer, machine_info, counts, args) -> str:
     lines = [
         f"## Benchmark ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)",
         "",
-        f"wrk, {args.connections} connections, {args.threads} threads, {args.duration} s per page "
+        f"wrk, {args.connections} connections (the admin list: 2), {args.threads} threads, "
+        f"`Accept-Encoding: gzip`, the median of {RUNS} runs of {args.duration} s per page "
         f"(after {args.warmup} s warm-up); gunicorn --workers 2 {args.gunicorn_args}"
         f"{' with gunicorn.conf.py' if (REPO / 'gunicorn.conf.py').exists() else ''}; DEBUG off; "
         f"cache: {args.cache_label}.",
@@ -379,7 +403,7 @@ def report(results, transfer, machine_info, counts, args) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--small", action="store_true", help="a small data set, to check the machinery")
-    parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per page (default 10)")
+    parser.add_argument("--duration", type=int, default=5, help="seconds of each wrk run (default 5)")
     parser.add_argument("--warmup", type=int, default=2, help="seconds of wrk before each measurement (default 2)")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)

@@ -258,3 +258,26 @@ def test_site_works_when_the_cache_is_down(client, networks):
         response = client.get("/")
     assert response.status_code == 200
     assert "X-Cache" not in response
+
+
+def test_hits_are_gzipped_for_clients_that_accept_it(client, networks):
+    import gzip
+
+    plain = client.get("/")
+    assert plain["X-Cache"] == "miss" and "Accept-Encoding" in plain["Vary"]
+    hit = client.get("/", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert hit["X-Cache"] == "hit"
+    assert hit["Content-Encoding"] == "gzip"
+    assert int(hit["Content-Length"]) == len(hit.content) < len(plain.content) / 2
+    assert gzip.decompress(hit.content) == plain.content
+    # A client that does not ask for gzip gets the plain page, with its own length.
+    again = client.get("/")
+    assert again["X-Cache"] == "hit" and not again.has_header("Content-Encoding")
+    assert again.content == plain.content and int(again["Content-Length"]) == len(plain.content)
+
+
+def test_small_pages_are_not_compressed(client, networks, settings):
+    settings.ANON_CACHE_PATHS = [*settings.ANON_CACHE_PATHS, "/robots.txt"]
+    client.get("/robots.txt")
+    hit = client.get("/robots.txt", HTTP_ACCEPT_ENCODING="gzip")
+    assert hit["X-Cache"] == "hit" and not hit.has_header("Content-Encoding")

@@ -134,7 +134,11 @@ class Application(models.Model):
                 name="application_status_valid",
             ),
         ]
-        indexes = [models.Index(fields=["pot", "status"])]
+        indexes = [
+            models.Index(fields=["pot", "status"]),
+            # The steering group's list: newest first, a page at a time, however many there are.
+            models.Index(fields=["-submitted_at", "-id"], name="application_submitted_desc"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}" if self.reference else self.title
