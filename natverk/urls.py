@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+handler403 = "natverk.views.permission_denied"
 handler404 = "natverk.views.page_not_found"
 handler500 = "natverk.views.server_error"
 

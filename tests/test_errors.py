@@ -1,4 +1,4 @@
-"""The 404 and 500 pages are in the site's own design."""
+"""The 403, 404 and 500 pages are in the site's own design."""
 
 from __future__ import annotations
 
@@ -43,3 +43,25 @@ def test_500_handler_renders_the_static_error_page() -> None:
     assert "Något gick fel" in text
     assert "/static/css/site.css" in text
     assert html_problems(text) == []
+
+
+def test_403_page_in_the_site_design(client, rep_a) -> None:
+    # A logged-in member without staff rights asking for the admin login gets a 403.
+    client.force_login(rep_a)
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Du har inte behörighet" in html and 'class="site-header"' in html
+    assert not html_problems(html)
+
+
+def test_csrf_failure_page_explains_what_to_do(db) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("account_login"), {"login": "x@example.se", "password": "y"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Formuläret kunde inte skickas" in html and "ladda om sidan" in html
+    assert not html_problems(html)
