@@ -6,3 +6,9 @@ class GrantsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "grants"
     verbose_name = _("Bidrag")
+
+    def ready(self) -> None:
+        from grants.services import applications_user_delete, applications_user_export
+        from members.gdpr import gdpr_register
+
+        gdpr_register(export=applications_user_export, delete=applications_user_delete)

@@ -5,3 +5,9 @@ class MeetingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "meetings"
     verbose_name = "Möten"
+
+    def ready(self) -> None:
+        from meetings.services import registrations_user_delete, registrations_user_export
+        from members.gdpr import gdpr_register
+
+        gdpr_register(export=registrations_user_export, delete=registrations_user_delete)

@@ -16,28 +16,12 @@ from django.db.models import ProtectedError, RestrictedError
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.module_loading import import_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from members.gdpr import gdpr_delete, gdpr_export
 from members.models import Actor, ActorMessage, Invitation, Membership, Representation, User
 from natverk.cache import bump_content_version
-
-# Dotted paths of functions `f(*, user)` that other apps register to remove or
-# anonymise their own rows of a user who deletes the account (for instance
-# "grants.services.applications_user_delete", "meetings.services.registrations_user_delete").
-# They run inside the same transaction as the deletion, before the user row goes.
-USER_DELETE_CLEANUPS: list[str] = [
-    "grants.services.applications_user_delete",
-    "meetings.services.registrations_user_delete",
-]
-
-# Dotted paths of functions `f(*, user) -> dict` whose result is added to the JSON
-# download of "Mina uppgifter" (for instance "meetings.services.registrations_user_export").
-USER_EXPORT_SECTIONS: list[str] = [
-    "grants.services.applications_user_export",
-    "meetings.services.registrations_user_export",
-]
 
 # Path segments under /mina-sidor/aktorer/ that are pages, not actors.
 RESERVED_SLUGS = {"ny"}
@@ -311,8 +295,7 @@ def user_export(*, user: User) -> dict[str, Any]:
             for m in ActorMessage.objects.filter(sender=user).select_related("actor")
         ],
     }
-    for path in USER_EXPORT_SECTIONS:
-        data.update(import_string(path)(user=user))
+    data.update(gdpr_export(user=user))
     return data
 
 
@@ -323,12 +306,11 @@ def user_delete(*, user: User) -> None:
     Actors that nobody else represents are hidden from public view and their contact
     details removed; they are kept because public records (submitted grant
     applications) may point to them. Other apps clean up their own rows through
-    USER_DELETE_CLEANUPS. If public records still point to the user row afterwards
+    the hooks in members.gdpr. If public records still point to the user row afterwards
     (a submitted application, a decision, the event log), the row is kept but
     anonymised; otherwise it is deleted. Either way the user is logged out everywhere.
     """
-    for path in USER_DELETE_CLEANUPS:
-        import_string(path)(user=user)
+    gdpr_delete(user=user)
     actor_ids = list(Representation.objects.filter(user=user).values_list("actor_id", flat=True))
     orphaned = Actor.objects.filter(pk__in=actor_ids).exclude(
         representations__user__in=User.objects.exclude(pk=user.pk)

@@ -88,6 +88,12 @@ def steering(db) -> User:
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hasher(settings) -> None:
+    """The real hasher takes a good part of a second per user; tests make users by the dozen."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _staff_mfa_off(settings) -> None:
     """Staff need TOTP for the admin in production; the tests of that turn it on themselves."""
     settings.REQUIRE_STAFF_MFA = False

@@ -17,8 +17,6 @@ TODAY = timezone.localdate()
 
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
-    # Users are made by the dozen here; the real hasher takes a second each.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 

@@ -51,9 +51,3 @@ def actor_data(**overrides) -> dict:
     }
     data.update(overrides)
     return data
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings) -> None:
-    # The cast has seven users; the real hasher makes every test take seconds.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

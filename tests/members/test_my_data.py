@@ -7,7 +7,7 @@ import json
 import pytest
 from allauth.account.models import EmailAddress
 
-from members import services
+from members import gdpr, services
 from members.models import Actor, ActorMessage, Invitation, Representation, User
 
 pytestmark = pytest.mark.django_db
@@ -95,7 +95,7 @@ def test_delete_removes_what_it_says(client, rep_a, rep_b, actor_a, resident) ->
 
 def test_other_apps_cleanup_hooks_run(rep_a, monkeypatch) -> None:
     called = []
-    monkeypatch.setattr(services, "USER_DELETE_CLEANUPS", ["tests.members.test_my_data._record"])
+    monkeypatch.setattr(gdpr, "USER_DELETE_CLEANUPS", [_record])
     monkeypatch.setattr(__import__("tests.members.test_my_data", fromlist=["x"]), "_calls", called)
     services.user_delete(user=rep_a)
     assert called == [rep_a.email]
@@ -109,7 +109,7 @@ def _record(*, user) -> None:
 
 
 def test_other_apps_export_sections_are_included(client, rep_a, monkeypatch) -> None:
-    monkeypatch.setattr(services, "USER_EXPORT_SECTIONS", ["tests.members.test_my_data._export_section"])
+    monkeypatch.setattr(gdpr, "USER_EXPORT_SECTIONS", [_export_section])
     client.force_login(rep_a)
     data = json.loads(client.get("/mina-sidor/mina-uppgifter/export/").content)
     assert data["registrations"] == [rep_a.email]
@@ -133,3 +133,11 @@ def test_deleted_users_sole_actor_leaves_the_page_cache(
         services.user_delete(user=rep_a)
     assert "Föreningen Alfa" not in anonymous.get("/aktorer/").content.decode()
     cache.clear()
+
+
+def test_grants_and_meetings_register_their_gdpr_hooks() -> None:
+    from grants.services import applications_user_delete, applications_user_export
+    from meetings.services import registrations_user_delete, registrations_user_export
+
+    assert {applications_user_export, registrations_user_export} <= set(gdpr.USER_EXPORT_SECTIONS)
+    assert {applications_user_delete, registrations_user_delete} <= set(gdpr.USER_DELETE_CLEANUPS)
