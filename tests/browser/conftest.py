@@ -54,8 +54,11 @@ class AxePage:
         self.checked: list[str] = []
         self.outside_requests: list[str] = []
 
-    def goto(self, path: str):
+    def goto(self, path: str, *, status: int = 200):
+        """Open `path`, insist on the HTTP status (after redirects), and run axe on the page."""
         response = self.page.goto(self.base_url + path)
+        assert response is not None, f"no response for {path}"
+        assert response.status == status, f"{path} answered {response.status}, expected {status}"
         self.check()
         return response
 
