@@ -149,6 +149,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "natverk.mail_guard.MailNeedsCacheMiddleware",  # After CSRF: refuses only valid posts.
     "members.middleware.StaffMFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -318,6 +319,8 @@ ACCOUNT_FORMS = {"signup": "members.account_forms.SignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Stadsdelsnätverken] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG or TESTING else "https"
 # allauth's default rate limits (ACCOUNT_RATE_LIMITS) stay on; they use the cache above.
+# While it is unreachable they fail open (logging in goes on), except for the forms that
+# mail an address typed into them: those answer 503 (natverk/mail_guard.py).
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Stadsdelsnätverken i Gävle"
 # Staff must have two-factor (TOTP) before they reach the admin.
