@@ -38,6 +38,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any, TypeVar
 
 from django.core.cache import caches
@@ -130,29 +131,29 @@ class ResilientRedisCache(RedisCache):
         return self._guarded(ping, False)
 
     def add(self, key: str, value: Any, timeout: float | None = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
-        return self._guarded(lambda: super(ResilientRedisCache, self).add(key, value, timeout, version), True)
+        return self._guarded(partial(super().add, key, value, timeout, version), True)
 
     def get(self, key: str, default: Any = None, version: int | None = None) -> Any:
-        return self._guarded(lambda: super(ResilientRedisCache, self).get(key, default, version), default)
+        return self._guarded(partial(super().get, key, default, version), default)
 
     def set(self, key: str, value: Any, timeout: float | None = DEFAULT_TIMEOUT, version: int | None = None) -> None:
-        self._guarded(lambda: super(ResilientRedisCache, self).set(key, value, timeout, version), None)
+        self._guarded(partial(super().set, key, value, timeout, version), None)
 
     def touch(self, key: str, timeout: float | None = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
-        return self._guarded(lambda: super(ResilientRedisCache, self).touch(key, timeout, version), False)
+        return self._guarded(partial(super().touch, key, timeout, version), False)
 
     def delete(self, key: str, version: int | None = None) -> bool:
-        return self._guarded(lambda: super(ResilientRedisCache, self).delete(key, version), False)
+        return self._guarded(partial(super().delete, key, version), False)
 
     def get_many(self, keys: Iterable[str], version: int | None = None) -> dict[str, Any]:
-        return self._guarded(lambda: super(ResilientRedisCache, self).get_many(keys, version), {})
+        return self._guarded(partial(super().get_many, keys, version), {})
 
     def has_key(self, key: str, version: int | None = None) -> bool:
-        return self._guarded(lambda: super(ResilientRedisCache, self).has_key(key, version), False)
+        return self._guarded(partial(super().has_key, key, version), False)
 
     def incr(self, key: str, delta: int = 1, version: int | None = None) -> int:
         missing = object()
-        result = self._guarded(lambda: super(ResilientRedisCache, self).incr(key, delta, version), missing)
+        result = self._guarded(partial(super().incr, key, delta, version), missing)
         if result is missing:
             raise ValueError(f"Key {key!r} not found (the cache does not answer).")
         return result
@@ -160,13 +161,13 @@ class ResilientRedisCache(RedisCache):
     def set_many(
         self, data: dict[str, Any], timeout: float | None = DEFAULT_TIMEOUT, version: int | None = None
     ) -> list[str]:
-        return self._guarded(lambda: super(ResilientRedisCache, self).set_many(data, timeout, version), list(data))
+        return self._guarded(partial(super().set_many, data, timeout, version), list(data))
 
     def delete_many(self, keys: Iterable[str], version: int | None = None) -> None:
-        self._guarded(lambda: super(ResilientRedisCache, self).delete_many(keys, version), None)
+        self._guarded(partial(super().delete_many, keys, version), None)
 
     def clear(self) -> bool:
-        return self._guarded(lambda: super(ResilientRedisCache, self).clear(), False)
+        return self._guarded(super().clear, False)
 
 
 def cache_available(alias: str = "default") -> bool:
