@@ -63,6 +63,10 @@ class User(AbstractUser):
     def get_short_name(self) -> str:
         return self.name or self.email
 
+    def shows_on_public_pages(self) -> bool:
+        """Only coordinators are named on public pages (natverk.cache invalidation)."""
+        return self.pk is not None and self.coordinated_networks.exists()
+
 
 class ActorQuerySet(models.QuerySet):
     def public(self) -> ActorQuerySet:

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, send_mail
 from django.db import transaction
@@ -192,29 +191,18 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Representation:
     return representation
 
 
-def _message_rate_key(user: User) -> str:
-    return f"members:actor-message:{user.pk}"
-
-
-def actor_message_allowed(*, sender: User) -> bool:
-    return cache.get(_message_rate_key(sender), 0) < settings.MEMBERS_MESSAGES_PER_HOUR
-
-
 @transaction.atomic
 def actor_message_send(*, sender: User, actor: Actor, subject: str, body: str) -> ActorMessage:
     """Relay a message to the actor by e-mail, with Reply-To set to the sender.
 
-    The actor's address is never shown to the sender. Rate-limited per sender (cache,
-    shared between app servers when Redis is configured) and logged without its text.
+    The actor's address is never shown to the sender. Logged without its text, and
+    rate-limited per sender by that log: counted in the database, not the cache, so the
+    limit holds across app servers and while the cache is down.
     """
-    key = _message_rate_key(sender)
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=3600)
-        count = 1
-    if count > settings.MEMBERS_MESSAGES_PER_HOUR:
+    # Locking the sender's row makes two sends of one user at once count one after the other.
+    User.objects.select_for_update().filter(pk=sender.pk).first()
+    sent_last_hour = ActorMessage.objects.filter(sender=sender, sent_at__gt=timezone.now() - timedelta(hours=1))
+    if sent_last_hour.count() >= settings.MEMBERS_MESSAGES_PER_HOUR:
         raise ValidationError(
             _("Du har skickat många meddelanden den senaste timmen. Vänta en stund och försök igen."),
             code="rate_limited",

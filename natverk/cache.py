@@ -25,11 +25,18 @@ that accept gzip; others get it decompressed.
 A stored page goes out byte for byte to every anonymous visitor: it must hold nothing
 meant for one request only (no CSP nonce; the site has no inline scripts anyway).
 
-Invalidation: one global content version, kept in the cache, is part of every key. Any
-save, delete or many-to-many change of a model of ANON_CACHE_APPS bumps it when its
+Invalidation: one global content version, kept in the cache, is part of every key. A
+save, delete or many-to-many change of a row that public pages show bumps it when its
 transaction commits, so that the next request on every app server misses and renders
-the page anew. (Bulk operations that send no signals, `QuerySet.update()` and
-`bulk_create()`, must call `bump_content_version()` themselves.)
+the page anew. Which rows those are is an allow-list of model labels, ANON_CACHE_MODELS
+(a new model empties nobody's cache until someone decides that public pages show it),
+narrowed per row by the model's `shows_on_public_pages()` where it has one (an
+application only once granted: a draft saved changes no public page). For a
+many-to-many change the narrowing applies to the side that declares the field (an
+application's networks), never to the other side (removing a coordinator from a
+network must bump even though the user then coordinates nothing). (Bulk operations that
+send no signals, `QuerySet.update()` and `bulk_create()`, must call
+`bump_content_version()` themselves.)
 
 A global version, rather than a key per page that each edit deletes, because:
 - it is always correct: an edit of one news item shows on the home page, the network's
@@ -44,6 +51,21 @@ A global version, rather than a key per page that each edit deletes, because:
 The version starts at the current time in nanoseconds rather than at 1: if the cache
 loses the version key (cache.clear(), eviction, a Redis restart), the new version can
 never equal an old one, so no page stored under an old version is served again.
+
+When the cache does not answer (Redis down or frozen), pages are served uncached and a
+save still succeeds: `bump_content_version()` never raises, because it runs after the
+commit, and an exception there would answer 500 for a saved change and skip the
+on-commit hooks queued after it (the mails). But a bump that did not reach Redis would
+leave the pages stored before the outage in place, under a version that no longer
+matches the database: a Redis that was frozen, or restarted from its dump file, still
+holds them. So a process that finds the cache unreachable, on a bump or on a page
+lookup, remembers that it owes a bump (`_bump_owed`): until a bump succeeds it serves
+and stores no cached page, and it retries the bump on every cacheable request (cheap
+while Redis is away: the backend's circuit breaker answers at once). The first request
+after Redis is back therefore bumps the version, and the edit made during the outage is
+what every server shows from then on. Another app server that saw nothing of the outage
+can serve a page stored before it until the first request reaches a server that owes a
+bump; pages expire after ANON_CACHE_SECONDS in any case.
 """
 
 from __future__ import annotations
@@ -77,13 +99,25 @@ UNCACHEABLE_CACHE_CONTROL = {"private", "no-store", "no-cache"}
 _USER_FIELDS_NOT_SHOWN = {"last_login", "password"}
 
 
-def content_version() -> int:
-    """The current content version; starts (again) at the time in nanoseconds."""
+def content_version() -> int | None:
+    """The current content version; starts (again) at the time in nanoseconds.
+
+    None when the cache does not answer (the resilient backend then misses every read).
+    """
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, time.time_ns(), timeout=None)
         version = cache.get(VERSION_KEY)
     return version
+
+
+class CacheUnavailable(Exception):
+    """The cache did not answer; the page is served uncached."""
+
+
+# True while this process owes a bump that did not reach the cache (see the module
+# docstring). A plain flag: a lost race between threads costs at most one extra bump.
+_bump_owed = False
 
 
 # The version this process saw last. Only a guess that saves a round trip to the cache:
@@ -101,6 +135,8 @@ def _lookup(request: HttpRequest) -> tuple[str, tuple | None]:
     guess = _last_version
     if guess is None:
         version = content_version()
+        if version is None:
+            raise CacheUnavailable
         key = page_key(request, version)
         stored = cache.get(key)
     else:
@@ -109,18 +145,46 @@ def _lookup(request: HttpRequest) -> tuple[str, tuple | None]:
         version = found.get(VERSION_KEY)
         if version is None:
             version = content_version()
+            if version is None:
+                raise CacheUnavailable
         key = page_key(request, version)
         stored = found.get(guessed_key) if version == guess else cache.get(key)
     _last_version = version
     return key, stored
 
 
-def bump_content_version() -> None:
-    """Make every cached page stale, on every app server sharing the cache."""
+def _bump() -> bool:
+    """One attempt to move the version on; True when the cache took it."""
     try:
         cache.incr(VERSION_KEY)
-    except ValueError:  # No version yet: any new one differs from the old ones.
+    except ValueError:  # No version yet, or no answer: any new one differs from the old ones.
         cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+        # The resilient backend answers an unreachable cache like an empty one (add
+        # "succeeds"), so only reading the version back tells the two apart.
+        return cache.get(VERSION_KEY) is not None
+    return True
+
+
+def bump_content_version() -> None:
+    """Make every cached page stale, on every app server sharing the cache; never raises.
+
+    Runs after a commit (see _content_changed): the change is saved whatever happens
+    here. When the cache does not answer, the bump is owed and retried (module docstring).
+    """
+    global _bump_owed
+    try:
+        done = _bump()
+    except Exception:  # Any cache backend, any failure: the save has committed already.
+        logger.warning("Page cache: the content version could not be moved on", exc_info=True)
+        done = False
+    _bump_owed = not done
+
+
+def _settle_owed_bump() -> bool:
+    """Retry an owed bump; True when none is owed (any more)."""
+    if _bump_owed:
+        bump_content_version()
+    return not _bump_owed
 
 
 def _strip_language_prefix(path: str) -> str:
@@ -189,14 +253,23 @@ class AnonymousPageCacheMiddleware:
             or not is_cacheable_path(request.path_info)
         ):
             return self.get_response(request)
+        global _bump_owed
+        if not _settle_owed_bump():
+            return self.get_response(request)  # A page stored before the outage may be stale.
         try:
             # The version is read before the page is rendered: a page rendered while an
             # edit commits is stored under the old version, which nobody asks for again.
             key, stored = _lookup(request)
         except DisallowedHost:
             return self.get_response(request)  # Django answers 400 further in.
-        except Exception:  # The cache is down: the site still works, only slower.
+        except CacheUnavailable:
+            # An edit on another server may not reach the version either: bump once the
+            # cache is back, before serving from it again.
+            _bump_owed = True
+            return self.get_response(request)
+        except Exception:  # A cache backend that raises when down: the site still works.
             logger.warning("Page cache unavailable", exc_info=True)
+            _bump_owed = True
             return self.get_response(request)
 
         if stored is not None:
@@ -245,19 +318,32 @@ def _gzipped(response: HttpResponse) -> bytes | None:
     return gzip.compress(response.content, compresslevel=6, mtime=0)
 
 
+def _shown_on_public_pages(sender: type, kwargs: dict) -> bool:
+    """Whether the changed row is one that public pages show (see the module docstring)."""
+    if sender._meta.label not in settings.ANON_CACHE_MODELS:
+        return False
+    action = kwargs.get("action")  # Only m2m_changed has one.
+    if action is None:
+        row = kwargs["instance"]
+    elif action == "post_clear" or (action in ("post_add", "post_remove") and kwargs.get("pk_set")):
+        # The instance is a row of the declaring model only on the forward side.
+        row = None if kwargs.get("reverse") else kwargs["instance"]
+    else:
+        return False  # Before the change, or a change of nothing.
+    narrow = getattr(row, "shows_on_public_pages", None)
+    return narrow is None or narrow()
+
+
 def _content_changed(sender, **kwargs) -> None:
     """Receiver for post_save, post_delete and m2m_changed of every model."""
-    if sender._meta.app_label not in settings.ANON_CACHE_APPS:
-        return
-    action = kwargs.get("action")  # Only m2m_changed has one; act after the change.
-    if action is not None and action not in ("post_add", "post_remove", "post_clear"):
-        return
     update_fields = kwargs.get("update_fields")
     if (
         update_fields
         and sender._meta.label == settings.AUTH_USER_MODEL
         and set(update_fields) <= _USER_FIELDS_NOT_SHOWN
     ):
+        return
+    if not _shown_on_public_pages(sender, kwargs):
         return
     # After the commit, not now: a request between this save and the commit would render
     # the old rows and store them under the new version, stale until the next edit.

@@ -48,6 +48,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
 
 
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}") from None
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -139,6 +149,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "natverk.mail_guard.MailNeedsCacheMiddleware",  # After CSRF: refuses only valid posts.
     "members.middleware.StaffMFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -207,14 +218,22 @@ WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-# Cache: Redis when REDIS_URL is set, so that several app servers share it.
+# Cache: Redis when REDIS_URL is set, so that several app servers share it. While Redis
+# cannot be reached the site runs uncached (natverk/cache_backend.py): every call waits at
+# most these seconds, and then Redis is left alone for a few seconds.
 REDIS_URL = env_str("REDIS_URL")
+REDIS_SOCKET_TIMEOUT = env_float("REDIS_SOCKET_TIMEOUT", 0.25)
+REDIS_CONNECT_TIMEOUT = env_float("REDIS_CONNECT_TIMEOUT", 0.25)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "natverk.cache_backend.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "natverk"),
+            "OPTIONS": {
+                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+                "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+            },
         }
     }
 else:
@@ -300,6 +319,8 @@ ACCOUNT_FORMS = {"signup": "members.account_forms.SignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Stadsdelsnätverken] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG or TESTING else "https"
 # allauth's default rate limits (ACCOUNT_RATE_LIMITS) stay on; they use the cache above.
+# While it is unreachable they fail open (logging in goes on), except for the forms that
+# mail an address typed into them: those answer 503 (natverk/mail_guard.py).
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Stadsdelsnätverken i Gävle"
 # Staff must have two-factor (TOTP) before they reach the admin.
@@ -331,8 +352,26 @@ ANON_CACHE_PREFIXES = [
     "/personuppgifter/",
     "/bidrag/beviljade/",
 ]
-# A save, delete or many-to-many change of any model of these apps makes every cached page stale.
-ANON_CACHE_APPS = ["networks", "members", "meetings", "grants"]
+# A save, delete or many-to-many change of a row of these models makes every cached page
+# stale: the rows public pages show, nothing else (a draft, an outbox row, an invitation or
+# a session empties no cache). A model may narrow it per row with shows_on_public_pages().
+# An allow-list, so that a new model empties nobody's cache until it is added here.
+ANON_CACHE_MODELS = [
+    "networks.Network",
+    "networks.Network_coordinators",  # Names of the coordinators on the network pages.
+    "networks.WorkingGroup",
+    "networks.Post",
+    "members.User",  # Only coordinators (their names), and not for a login or new password.
+    "members.Actor",
+    "members.Membership",
+    "meetings.Meeting",
+    "meetings.Registration",  # Seats left.
+    "grants.Pot",
+    "grants.Application",  # Only granted ones (/bidrag/beviljade/).
+    "grants.Application_networks",
+    "grants.CoApplicant",
+    "grants.FollowUpReport",
+]
 # Adds X-DB-Queries (the number of SQL queries) to every response; for `make bench`.
 QUERY_COUNT_HEADER = env_bool("QUERY_COUNT_HEADER", False)
 

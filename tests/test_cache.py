@@ -11,7 +11,7 @@ from django.test import Client, override_settings
 from django.urls import path
 from django.utils import timezone
 
-from members.models import Actor
+from members.models import Actor, User
 from natverk import urls as project_urls
 from natverk.cache import content_version, is_cacheable_path
 from networks.models import Post
@@ -281,3 +281,111 @@ def test_small_pages_are_not_compressed(client, networks, settings):
     client.get("/robots.txt")
     hit = client.get("/robots.txt", HTTP_ACCEPT_ENCODING="gzip")
     assert hit["X-Cache"] == "hit" and not hit.has_header("Content-Encoding")
+
+
+# ---- Item 7 of issue 9: only what public pages show empties the cache ----
+
+
+def _steering_member() -> User:
+    from django.contrib.auth.models import Group
+
+    user = User.objects.create_user(email="styr-cache@example.se", password="x", name="Stina Styr")
+    user.groups.add(Group.objects.get_or_create(name="Styrgrupp")[0])
+    return user
+
+
+@pytest.mark.parametrize("change", ["draft", "outbox", "invitation", "session", "message", "representation"])
+def test_private_changes_keep_the_version(networks, actor_a, rep_a, change, django_capture_on_commit_callbacks):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from grants.models import Outbox
+    from members.models import ActorMessage, Invitation, Representation
+    from members.services import invitation_create
+    from tests.grants.conftest import make_application
+
+    pot = _pot()
+    before = content_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        if change == "draft":
+            draft = make_application(pot=pot, lead=actor_a)
+            draft.title = "Ett nytt namn på utkastet"
+            draft.save()
+        elif change == "outbox":
+            Outbox.objects.create(to="someone@example.se", subject="Ämne", body="Text")
+        elif change == "invitation":
+            invitation_create(actor=actor_a, email="ny@example.se", role=Representation.Role.CONTACT, invited_by=rep_a)
+            assert Invitation.objects.filter(email="ny@example.se").exists()
+        elif change == "session":
+            session = SessionStore()
+            session["seen"] = True
+            session.save()
+        elif change == "message":
+            ActorMessage.objects.create(sender=rep_a, actor=actor_a)
+        else:
+            Representation.objects.create(user=User.objects.create_user(email="r@example.se"), actor=actor_a)
+    assert content_version() == before
+
+
+def test_published_post_bumps_the_version(networks, django_capture_on_commit_callbacks):
+    before = content_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(title="Publicerad nu", slug="publicerad-nu", network=networks["satra"])
+    assert content_version() > before
+
+
+def test_approved_application_bumps_the_version_and_shows(
+    client, networks, actor_a, rep_a, django_capture_on_commit_callbacks
+):
+    from grants.models import Application
+    from grants.workflow import application_transition
+    from tests.grants.conftest import make_application
+
+    app = make_application(pot=_pot(), lead=actor_a, status=Application.Status.IN_REVIEW)
+    assert app.title not in client.get("/bidrag/beviljade/").content.decode()
+    before = content_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        application_transition(
+            application=app, to_status=Application.Status.APPROVED, actor_user=_steering_member(), amount=5_000
+        )
+    assert content_version() > before
+    page = client.get("/bidrag/beviljade/")
+    assert page["X-Cache"] == "miss"
+    assert app.title in page.content.decode()
+
+
+def test_removing_a_coordinator_bumps_the_version(networks, resident, django_capture_on_commit_callbacks):
+    networks["satra"].coordinators.add(resident)
+    before = content_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        resident.coordinated_networks.remove(networks["satra"])  # The reverse side: no narrowing.
+    assert content_version() > before
+
+
+def test_a_coordinator_renamed_bumps_but_a_resident_does_not(networks, resident, django_capture_on_commit_callbacks):
+    before = content_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        resident.name = "Rut Ny"
+        resident.save()
+    assert content_version() == before
+
+    networks["satra"].coordinators.add(resident)
+    before = content_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        resident.name = "Rut Samordnare"
+        resident.save()
+    assert content_version() > before
+
+
+def _pot():
+    from grants.models import Funding, Pot
+    from tests.grants.conftest import TODAY
+
+    pot = Pot.objects.create(
+        year=TODAY.year,
+        name="Potten",
+        opens_on=TODAY.replace(day=1),
+        closes_on=TODAY.replace(month=12, day=31),
+        max_amount_per_application=20_000,
+    )
+    Funding.objects.create(pot=pot, funder="Gävle kommun", amount=60_000)
+    return pot

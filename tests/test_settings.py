@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from natverk.settings import BASE_DIR, database_from_url, env_bool, env_int, env_list
+from natverk.settings import BASE_DIR, database_from_url, env_bool, env_float, env_int, env_list
 
 
 @pytest.mark.parametrize(("raw", "expected"), [("true", True), ("1", True), ("Yes", True), ("off", False), ("", False)])
@@ -44,6 +44,27 @@ def test_env_int_raises_on_a_bad_value(monkeypatch, raw: str) -> None:
 
     with pytest.raises(ImproperlyConfigured, match="NATVERK_TEST_NUMBER"):
         env_int("NATVERK_TEST_NUMBER", 1)
+
+
+def test_env_float(monkeypatch) -> None:
+    monkeypatch.setenv("NATVERK_TEST_NUMBER", "0.5")
+    assert env_float("NATVERK_TEST_NUMBER", 1.0) == 0.5
+    monkeypatch.setenv("NATVERK_TEST_NUMBER", "half")
+    with pytest.raises(ImproperlyConfigured, match="NATVERK_TEST_NUMBER"):
+        env_float("NATVERK_TEST_NUMBER", 1.0)
+
+
+def test_redis_url_gives_the_resilient_backend_with_short_timeouts(monkeypatch) -> None:
+    import runpy
+
+    monkeypatch.setenv("REDIS_URL", "redis://redis.internal:6379/0")
+    monkeypatch.setenv("REDIS_SOCKET_TIMEOUT", "0.5")
+    monkeypatch.delenv("REDIS_CONNECT_TIMEOUT", raising=False)
+
+    cache = runpy.run_path(str(BASE_DIR / "natverk" / "settings.py"))["CACHES"]["default"]
+
+    assert cache["BACKEND"] == "natverk.cache_backend.ResilientRedisCache"
+    assert cache["OPTIONS"] == {"socket_timeout": 0.5, "socket_connect_timeout": 0.25}
 
 
 def test_env_list_strips_and_drops_empty_items(monkeypatch) -> None:

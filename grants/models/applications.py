@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from grants.models.pots import Pot
+from grants.models.pots import GRANTED_STATUSES, Pot
 
 
 def private_storage() -> FileSystemStorage:
@@ -162,6 +162,10 @@ class Application(models.Model):
     def all_confirmed(self) -> bool:
         return all(c.status == CoApplicant.Status.CONFIRMED for c in self.coapplicant_links.all())
 
+    def shows_on_public_pages(self) -> bool:
+        """Only granted applications are public (/bidrag/beviljade/; natverk.cache invalidation)."""
+        return self.status in GRANTED_STATUSES
+
 
 class CoApplicant(models.Model):
     """An actor applying together with the lead actor; its representative confirms taking part."""
@@ -198,6 +202,10 @@ class CoApplicant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} ({self.get_status_display()})"
+
+    def shows_on_public_pages(self) -> bool:
+        """Listed only with a granted application (natverk.cache invalidation)."""
+        return self.application.shows_on_public_pages()
 
 
 class BudgetLine(models.Model):

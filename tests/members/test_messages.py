@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.core.cache import cache
+from django.utils import timezone
 
 from members.models import ActorMessage
 
@@ -70,6 +73,23 @@ def test_rate_limit(client, actor_a, rep_a, rep_b, settings, django_capture_on_c
     assert response.context["form"]["body"].value() == "Ett tredje"
     assert ActorMessage.objects.count() == 2
     assert len(mail.outbox) == 2
+
+
+def test_rate_limit_counts_the_log_of_the_last_hour_not_the_cache(
+    client, actor_a, rep_a, rep_b, settings, django_capture_on_commit_callbacks
+) -> None:
+    settings.MEMBERS_MESSAGES_PER_HOUR = 2
+    old = ActorMessage.objects.create(sender=rep_b, actor=actor_a)
+    ActorMessage.objects.filter(pk=old.pk).update(sent_at=timezone.now() - timedelta(minutes=61))
+    ActorMessage.objects.create(sender=rep_b, actor=actor_a)  # One within the hour.
+    client.force_login(rep_b)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(URL, {"subject": "Hej", "body": "Text"}).status_code == 302
+        cache.clear()  # Another server, or a Redis restarted: the count stays.
+        response = client.post(URL, {"subject": "Hej", "body": "Ett för mycket"})
+    assert "Vänta en stund" in response.content.decode()
+    assert ActorMessage.objects.count() == 3
+    assert len(mail.outbox) == 1
 
 
 def test_invalid_message_is_reshown(client, actor_a, rep_b) -> None:
