@@ -125,6 +125,9 @@ INSTALLED_APPS = [
     "networks",
     "meetings",
     "grants",
+    # Before natverk.cache's config below, whose module shares this folder: so that
+    # `manage.py send_outbox` is found in natverk/management/.
+    "natverk.apps.NatverkConfig",
 ]
 
 MIDDLEWARE = [
@@ -233,6 +236,11 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+# Seconds the one try right after a save may wait for the mail server (natverk/mail.py);
+# send_outbox uses EMAIL_TIMEOUT.
+EMAIL_REQUEST_TIMEOUT = env_int("EMAIL_REQUEST_TIMEOUT", 2)
+# send_outbox gives a mail up (visible in the admin) after this many failed attempts.
+MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Stadsdelsnätverken i Gävle <noreply@example.se>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
