@@ -27,7 +27,6 @@ from grants.models import (
     Decision,
     FollowUpReport,
     Funding,
-    Outbox,
     Payment,
     Pot,
 )
@@ -455,10 +454,3 @@ class PaymentAdmin(AppendOnlyAdmin):
     list_filter = ["application__pot"]
     search_fields = ["application__reference", "application__title"]
     list_select_related = ["application", "registered_by"]
-
-
-@admin.register(Outbox)
-class OutboxAdmin(AppendOnlyAdmin):
-    list_display = ["created_at", "to", "subject", "attempts", "sent_at"]
-    list_filter = ["sent_at"]
-    search_fields = ["to", "subject"]

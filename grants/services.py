@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 
 from grants.files import check_attachment, reencode_photo, stored_name
 from grants.formatting import format_kr
-from grants.mail import outbox_queue
 from grants.models import (
     Application,
     ApplicationEvent,
@@ -29,6 +28,7 @@ from grants.models import (
 )
 from grants.workflow import application_transition
 from members.models import Actor, Membership, Representation
+from natverk.mail import mail_queue
 from networks.models import Network
 
 # Which step of the form each problem belongs to, for the "change" links.
@@ -108,15 +108,16 @@ def _request_confirmations(application: Application, links: Iterable[CoApplicant
     url = settings.SITE_URL + reverse("grants:confirm", kwargs={"pk": application.pk})
     for link in links:
         emails = Representation.objects.filter(actor=link.actor).values_list("user__email", flat=True)
-        outbox_queue(
-            recipients=emails,
-            subject=_("Bekräfta att %(actor)s söker bidrag tillsammans med %(lead)s")
-            % {"actor": link.actor.name, "lead": application.lead_actor.name},
-            body=_(
-                "%(lead)s har angett %(actor)s som medsökande i ansökan ”%(title)s”.\n\n"
-                "Bekräfta eller avböj här: %(url)s"
-            )
-            % {"lead": application.lead_actor.name, "actor": link.actor.name, "title": application.title, "url": url},
+        mail_queue(
+            to=emails,
+            template="grants/email/coapplicant_request",
+            context={
+                "lead": application.lead_actor.name,
+                "actor": link.actor.name,
+                "title": application.title,
+                "url": url,
+            },
+            kind="grants.coapplicant",
         )
 
 
@@ -174,15 +175,16 @@ def coapplicant_respond(*, link: CoApplicant, user, confirm: bool) -> CoApplican
         link.save()
         app = link.application
         lead_emails = Representation.objects.filter(actor=app.lead_actor).values_list("user__email", flat=True)
-        outbox_queue(
-            recipients=lead_emails,
-            subject=(
-                _("%(actor)s har bekräftat ansökan ”%(title)s”")
-                if confirm
-                else _("%(actor)s har avböjt ansökan ”%(title)s”")
-            )
-            % {"actor": link.actor.name, "title": app.title},
-            body=_("Se ansökan: %(url)s") % {"url": settings.SITE_URL + app.get_absolute_url()},
+        mail_queue(
+            to=lead_emails,
+            template="grants/email/coapplicant_answer",
+            context={
+                "confirmed": confirm,
+                "actor": link.actor.name,
+                "title": app.title,
+                "url": settings.SITE_URL + app.get_absolute_url(),
+            },
+            kind="grants.coapplicant",
         )
     return link
 
@@ -250,19 +252,19 @@ def report_reminders_send(*, today: datetime.date | None = None) -> int:
                 continue
             setattr(locked, field, timezone.now())
             locked.save(update_fields=[field])
-            url = settings.SITE_URL + reverse("grants:report", kwargs={"pk": app.pk})
-            subject = (
-                _("Påminnelse: återrapporten för %(ref)s är försenad")
-                if kind == "overdue"
-                else _("Dags att återrapportera %(ref)s")
-            ) % {"ref": app.reference}
-            body = _("Återrapporten för ”%(title)s” ska vara inne senast %(due)s.\n\nLämna den här: %(url)s") % {
-                "title": app.title,
-                "due": due.isoformat(),
-                "url": url,
-            }
             emails = Representation.objects.filter(actor=app.lead_actor).values_list("user__email", flat=True)
-            outbox_queue(recipients=emails, subject=subject, body=body)
+            mail_queue(
+                to=emails,
+                template="grants/email/report_reminder",
+                context={
+                    "overdue": kind == "overdue",
+                    "ref": app.reference,
+                    "title": app.title,
+                    "due": due.isoformat(),
+                    "url": settings.SITE_URL + reverse("grants:report", kwargs={"pk": app.pk}),
+                },
+                kind="grants.report_reminder",
+            )
             sent += 1
     return sent
 

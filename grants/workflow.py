@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from grants.formatting import format_kr
-from grants.mail import outbox_queue
 from grants.models import (
     Application,
     ApplicationEvent,
@@ -31,6 +30,7 @@ from grants.models import (
 from grants.models.pots import GRANTED_STATUSES
 from members.models import Actor, Representation
 from members.roles import is_steering_group
+from natverk.mail import mail_queue
 
 S = Application.Status
 APPLICANT = "applicant"
@@ -134,38 +134,22 @@ def _recipients(application: Application) -> list[str]:
     return list(Representation.objects.filter(actor_id__in=actor_ids).values_list("user__email", flat=True).distinct())
 
 
-MAIL_SUBJECTS = {
-    S.SUBMITTED: gettext_lazy("Kvitto: din ansökan %(ref)s har kommit in"),
-    S.IN_REVIEW: gettext_lazy("Ansökan %(ref)s granskas nu"),
-    S.NEEDS_COMPLETION: gettext_lazy("Ansökan %(ref)s behöver kompletteras"),
-    S.APPROVED: gettext_lazy("Ansökan %(ref)s är beviljad"),
-    S.REJECTED: gettext_lazy("Ansökan %(ref)s är avslagen"),
-    S.WITHDRAWN: gettext_lazy("Ansökan %(ref)s är återkallad"),
-    S.PAID: gettext_lazy("Bidraget för %(ref)s är utbetalt"),
-    S.REPORTED: gettext_lazy("Återrapporten för %(ref)s har kommit in"),
-    S.CLOSED: gettext_lazy("Ansökan %(ref)s är avslutad"),
-}
-
-
 def _queue_mail(application: Application, note: str) -> None:
-    subject = MAIL_SUBJECTS[application.status] % {"ref": application.reference or application.title}
-    lines = [
-        _("Ansökan: %(title)s (%(ref)s)") % {"title": application.title, "ref": application.reference},
-        _("Sökande: %(actor)s") % {"actor": application.lead_actor.name},
-        _("Ny status: %(status)s") % {"status": application.get_status_display()},
-    ]
-    if application.status == S.APPROVED:
-        lines.append(
-            _("Beviljat belopp: %(granted)s (sökt %(asked)s)")
-            % {"granted": format_kr(application.amount_granted), "asked": format_kr(application.amount_requested)}
-        )
-    if note:
-        lines += ["", note]
-    lines += [
-        "",
-        _("Följ ansökan på Mina sidor: %(url)s") % {"url": settings.SITE_URL + application.get_absolute_url()},
-    ]
-    outbox_queue(recipients=_recipients(application), subject=subject, body="\n".join(lines))
+    approved = application.status == S.APPROVED
+    mail_queue(
+        to=_recipients(application),
+        template="grants/email/status",
+        context={
+            "application": application,
+            "status": application.status,
+            "ref": application.reference or application.title,
+            "granted": format_kr(application.amount_granted) if approved else "",
+            "asked": format_kr(application.amount_requested) if approved else "",
+            "note": note,
+            "url": settings.SITE_URL + application.get_absolute_url(),
+        },
+        kind="grants.status",
+    )
 
 
 def application_transition(

@@ -8,15 +8,14 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.mail import EmailMessage, send_mass_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meetings.ics import calendar_bytes
 from meetings.models import Meeting, Registration
 from members.models import Actor, Membership, Representation, User
+from natverk.mail import mail_queue
 
 REMINDER_DAYS_BEFORE = 2
 
@@ -32,22 +31,19 @@ def _mail_context(meeting: Meeting, **extra) -> dict:
     return {"meeting": meeting, "meeting_url": settings.SITE_URL + meeting.get_absolute_url(), **extra}
 
 
-def _send_registration_mail(registration_id: int, template: str) -> None:
-    registration = Registration.objects.select_related("meeting__network", "user", "actor").get(pk=registration_id)
-    meeting = registration.meeting
-    # Mail goes out in Swedish, the site's first language, whatever page triggered it.
-    with translation.override(settings.LANGUAGE_CODE):
-        context = _mail_context(meeting, registration=registration)
-        subject = render_to_string(f"meetings/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"meetings/email/{template}.txt", context)
-        message = EmailMessage(subject, body, to=[registration.user.email])
-        if registration.status == Registration.Status.CONFIRMED:
-            message.attach("mote.ics", calendar_bytes([meeting], name=meeting.title), "text/calendar")
-        message.send()
-
-
 def _mail_after_commit(registration: Registration, template: str) -> None:
-    transaction.on_commit(lambda: _send_registration_mail(registration.pk, template))
+    """Queue the registration's mail in the current transaction (the outbox sends it after commit)."""
+    meeting = registration.meeting
+    attachments = []
+    if registration.status == Registration.Status.CONFIRMED:
+        attachments.append(("mote.ics", calendar_bytes([meeting], name=meeting.title), "text/calendar"))
+    mail_queue(
+        to=[registration.user.email],
+        template=f"meetings/email/{template}",
+        context=_mail_context(meeting, registration=registration),
+        attachments=attachments,
+        kind=f"meetings.{template}",
+    )
 
 
 # ---- registration ----
@@ -149,19 +145,22 @@ def meeting_send_reminders(*, now: datetime | None = None) -> int:
         .select_related("meeting__network", "user", "actor")
     )
     sent = 0
-    for registration in due:
-        # Claim the row first, so that two runs at once (or a run after a crash) never mail twice.
-        claimed = Registration.objects.filter(pk=registration.pk, reminder_sent_at__isnull=True).update(
-            reminder_sent_at=now
-        )
-        if not claimed:
-            continue
-        with translation.override(settings.LANGUAGE_CODE):
-            context = _mail_context(registration.meeting, registration=registration)
-            subject = render_to_string("meetings/email/reminder_subject.txt", context).strip()
-            body = render_to_string("meetings/email/reminder.txt", context)
-        EmailMessage(subject, body, to=[registration.user.email]).send()
-        sent += 1
+    # Marking and queueing commit together: a reminder is marked sent only once it is in the
+    # outbox, and the conditional update lets two runs at once queue it only once.
+    with transaction.atomic():
+        for registration in due:
+            claimed = Registration.objects.filter(pk=registration.pk, reminder_sent_at__isnull=True).update(
+                reminder_sent_at=now
+            )
+            if not claimed:
+                continue
+            mail_queue(
+                to=[registration.user.email],
+                template="meetings/email/reminder",
+                context=_mail_context(registration.meeting, registration=registration),
+                kind="meetings.reminder",
+            )
+            sent += 1
     return sent
 
 
@@ -184,12 +183,9 @@ def meeting_publish_minutes(*, meeting: Meeting) -> int:
                 )
             )
         )
-        with translation.override(settings.LANGUAGE_CODE):
-            context = _mail_context(meeting)
-            subject = render_to_string("meetings/email/minutes_subject.txt", context).strip()
-            body = render_to_string("meetings/email/minutes.txt", context)
-        messages = [(subject, body, None, [email]) for email in emails]
-        transaction.on_commit(lambda: send_mass_mail(messages))
+        mail_queue(
+            to=emails, template="meetings/email/minutes", context=_mail_context(meeting), kind="meetings.minutes"
+        )
     return len(emails)
 
 
@@ -198,19 +194,13 @@ def meeting_notify_cancelled(*, meeting: Meeting) -> int:
     emails = sorted(set(Registration.objects.active().filter(meeting=meeting).values_list("user__email", flat=True)))
     if not emails:
         return 0
-    with translation.override(settings.LANGUAGE_CODE):
-        context = _mail_context(meeting)
-        subject = render_to_string("meetings/email/cancelled_subject.txt", context).strip()
-        body = render_to_string("meetings/email/cancelled.txt", context)
-    ics = calendar_bytes([meeting], name=meeting.title)
-
-    def send() -> None:
-        for email in emails:
-            message = EmailMessage(subject, body, to=[email])
-            message.attach("mote.ics", ics, "text/calendar")
-            message.send()
-
-    transaction.on_commit(send)
+    mail_queue(
+        to=emails,
+        template="meetings/email/cancelled",
+        context=_mail_context(meeting),
+        attachments=[("mote.ics", calendar_bytes([meeting], name=meeting.title), "text/calendar")],
+        kind="meetings.cancelled",
+    )
     return len(emails)
 
 

@@ -9,10 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, send_mail
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -21,6 +19,7 @@ from django.utils.translation import gettext as _
 from members.gdpr import gdpr_delete, gdpr_export
 from members.models import Actor, ActorMessage, Invitation, Membership, Representation, User
 from natverk.cache import bump_content_version
+from natverk.mail import mail_queue
 
 # Path segments under /mina-sidor/aktorer/ that are pages, not actors.
 RESERVED_SLUGS = {"ny"}
@@ -95,20 +94,20 @@ def membership_request(*, actor: Actor, networks: list, message: str = "") -> li
             )
     coordinator_emails = sorted({email for n in networks for email in n.coordinators.values_list("email", flat=True)})
     if coordinator_emails:
-        body = render_to_string(
-            "members/email/membership_requested.txt",
-            {
+        mail_queue(
+            to=coordinator_emails,
+            template="members/email/membership_requested",
+            context={
                 "actor": actor,
                 "networks": networks,
                 "admin_url": _site_url(reverse("admin:members_membership_changelist")),
             },
+            kind="members.membership_requested",
         )
-        subject = _("Ny medlemsansökan: %(actor)s") % {"actor": actor.name}
-        transaction.on_commit(lambda: send_mail(subject, body, None, coordinator_emails))
     return created
 
 
-def _membership_decide(*, membership: Membership, by: User, status: str, template: str, subject: str) -> Membership:
+def _membership_decide(*, membership: Membership, by: User, status: str, template: str) -> Membership:
     locked = Membership.objects.select_for_update().select_related("actor", "network").get(pk=membership.pk)
     if locked.status != Membership.Status.PENDING:
         raise ValidationError(_("Ansökan är redan beslutad."))
@@ -118,11 +117,12 @@ def _membership_decide(*, membership: Membership, by: User, status: str, templat
     locked.save(update_fields=["status", "decided_at", "decided_by"])
     recipients = _representative_emails(locked.actor)
     if recipients:
-        body = render_to_string(
-            template,
-            {"membership": locked, "network_url": _site_url(locked.network.get_absolute_url())},
+        mail_queue(
+            to=recipients,
+            template=f"members/email/{template}",
+            context={"membership": locked, "network_url": _site_url(locked.network.get_absolute_url())},
+            kind=f"members.{template}",
         )
-        transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
     return locked
 
 
@@ -132,8 +132,7 @@ def membership_approve(*, membership: Membership, by: User) -> Membership:
         membership=membership,
         by=by,
         status=Membership.Status.ACTIVE,
-        template="members/email/membership_approved.txt",
-        subject=_("Välkommen i %(network)s") % {"network": membership.network.display_name},
+        template="membership_approved",
     )
 
 
@@ -143,8 +142,7 @@ def membership_decline(*, membership: Membership, by: User) -> Membership:
         membership=membership,
         by=by,
         status=Membership.Status.DECLINED,
-        template="members/email/membership_declined.txt",
-        subject=_("Svar på ansökan till %(network)s") % {"network": membership.network.display_name},
+        template="membership_declined",
     )
 
 
@@ -159,15 +157,15 @@ def invitation_create(*, actor: Actor, email: str, role: str, invited_by: User) 
         token=secrets.token_urlsafe(32),
         expires_at=timezone.now() + timedelta(days=settings.MEMBERS_INVITATION_DAYS),
     )
-    body = render_to_string(
-        "members/email/invitation.txt",
-        {
+    mail_queue(
+        to=[invitation.email],
+        template="members/email/invitation",
+        context={
             "invitation": invitation,
             "url": _site_url(reverse("members:invitation-accept", kwargs={"token": invitation.token})),
         },
+        kind="members.invitation",
     )
-    subject = _("Inbjudan att företräda %(actor)s") % {"actor": actor.name}
-    transaction.on_commit(lambda: send_mail(subject, body, None, [invitation.email]))
     return invitation
 
 
@@ -211,17 +209,13 @@ def actor_message_send(*, sender: User, actor: Actor, subject: str, body: str) -
     if not recipients:
         raise ValidationError(_("Aktören kan inte ta emot meddelanden just nu."), code="no_recipient")
     logged = ActorMessage.objects.create(sender=sender, actor=actor)
-    text = render_to_string(
-        "members/email/actor_message.txt",
-        {"sender": sender, "actor": actor, "subject": subject, "body": body},
-    )
-    mail = EmailMessage(
-        subject=_("Meddelande via Stadsdelsnätverken: %(subject)s") % {"subject": subject},
-        body=text,
+    mail_queue(
         to=recipients,
-        reply_to=[sender.email],
+        template="members/email/actor_message",
+        context={"sender": sender, "actor": actor, "subject": subject, "body": body},
+        reply_to=sender.email,
+        kind="members.actor_message",
     )
-    transaction.on_commit(mail.send)
     return logged
 
 

@@ -135,6 +135,9 @@ INSTALLED_APPS = [
     "networks",
     "meetings",
     "grants",
+    # Before natverk.cache's config below, whose module shares this folder: so that
+    # `manage.py send_outbox` is found in natverk/management/.
+    "natverk.apps.NatverkConfig",
 ]
 
 MIDDLEWARE = [
@@ -252,6 +255,11 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+# Seconds the one try right after a save may wait for the mail server (natverk/mail.py);
+# send_outbox uses EMAIL_TIMEOUT.
+EMAIL_REQUEST_TIMEOUT = env_int("EMAIL_REQUEST_TIMEOUT", 2)
+# send_outbox gives a mail up (visible in the admin) after this many failed attempts.
+MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Stadsdelsnätverken i Gävle <noreply@example.se>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
@@ -316,6 +324,8 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "networks:home"
 ACCOUNT_FORMS = {"signup": "members.account_forms.SignupForm"}
+# allauth's mail (verification, login codes, password reset) goes through the site's outbox.
+ACCOUNT_ADAPTER = "members.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Stadsdelsnätverken] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG or TESTING else "https"
 # allauth's default rate limits (ACCOUNT_RATE_LIMITS) stay on; they use the cache above.

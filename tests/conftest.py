@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group
 
 from members.models import Actor, Membership, Representation, User
 from members.roles import COORDINATORS_GROUP, STEERING_GROUP
+from natverk.mail import BREAKER
 from networks.models import Network
 from networks.seed import seed_networks
 
@@ -97,3 +98,9 @@ def _fast_password_hasher(settings) -> None:
 def _staff_mfa_off(settings) -> None:
     """Staff need TOTP for the admin in production; the tests of that turn it on themselves."""
     settings.REQUIRE_STAFF_MFA = False
+
+
+@pytest.fixture(autouse=True)
+def _mail_breaker_closed() -> None:
+    """A mail failure in one test must not make the next test skip its send after commit."""
+    BREAKER.reset()

@@ -13,7 +13,6 @@ from grants.models.applications import (
     Payment,
     ReferenceCounter,
 )
-from grants.models.outbox import Outbox
 from grants.models.pots import Funding, Pot, PotQuerySet
 
 __all__ = [
@@ -27,7 +26,6 @@ __all__ = [
     "FollowUpPhoto",
     "FollowUpReport",
     "Funding",
-    "Outbox",
     "Payment",
     "Pot",
     "PotQuerySet",

@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from grants.models import Application, ApplicationEvent, Decision, Outbox
+from grants.models import Application, ApplicationEvent, Decision
 from grants.workflow import (
     APPLICANT,
     MOVES,
@@ -20,6 +20,7 @@ from grants.workflow import (
     application_transition,
 )
 from members.models import Representation
+from natverk.models import Outbox
 from tests.grants.conftest import make_application, make_report
 
 S = Application.Status

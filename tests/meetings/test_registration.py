@@ -16,6 +16,7 @@ from meetings.services import (
     registration_create,
 )
 from members.models import User
+from natverk.models import Outbox
 
 from .conftest import make_meeting
 
@@ -80,7 +81,7 @@ def test_cannot_cancel_someone_elses(meeting, resident, rep_a):
     assert registration.status == Registration.Status.CONFIRMED
 
 
-def test_reminders_go_out_two_days_before_and_only_once(networks, resident, rep_a):
+def test_reminders_go_out_two_days_before_and_only_once(networks, resident, rep_a, django_capture_on_commit_callbacks):
     soon = make_meeting(
         networks["andersberg"],
         starts_at=timezone.now() + timedelta(days=1, hours=3),
@@ -95,15 +96,18 @@ def test_reminders_go_out_two_days_before_and_only_once(networks, resident, rep_
     registration_create(meeting=soon, user=rep_a)  # waitlisted: no reminder
     registration_create(meeting=later, user=resident)
     mail.outbox.clear()
-    assert meeting_send_reminders() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert meeting_send_reminders() == 1
     assert mail.outbox[0].to == [resident.email]
     assert "Folkets hus" in mail.outbox[0].body
     assert " kl. " in mail.outbox[0].body
-    assert meeting_send_reminders() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert meeting_send_reminders() == 0
     assert len(mail.outbox) == 1
+    assert Outbox.objects.filter(kind="meetings.reminder").count() == 1
 
 
-def test_reminder_command(networks, resident, capsys):
+def test_reminder_command(networks, resident, capsys, django_capture_on_commit_callbacks):
     from django.core.management import call_command
 
     soon = make_meeting(
@@ -111,8 +115,9 @@ def test_reminder_command(networks, resident, capsys):
     )
     registration_create(meeting=soon, user=resident)
     mail.outbox.clear()
-    call_command("send_meeting_reminders")
-    call_command("send_meeting_reminders")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_meeting_reminders")
+        call_command("send_meeting_reminders")
     assert len(mail.outbox) == 1
 
 

@@ -24,10 +24,11 @@ def _clear_rate_limits():
     cache.clear()
 
 
-def test_signup_requires_verification(client) -> None:
-    response = client.post(
-        reverse("account_signup"), {"email": "ny@example.se", "password1": PASSWORD, "password2": PASSWORD}
-    )
+def test_signup_requires_verification(client, django_capture_on_commit_callbacks) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_signup"), {"email": "ny@example.se", "password1": PASSWORD, "password2": PASSWORD}
+        )
     assert response.status_code == 302
     user = User.objects.get(email="ny@example.se")
     assert not EmailAddress.objects.get(user=user).verified
@@ -65,9 +66,10 @@ def test_login_with_password(client, rep_a) -> None:
     assert client.get("/mina-sidor/").status_code == 200
 
 
-def test_login_by_code(client, rep_a) -> None:
+def test_login_by_code(client, rep_a, django_capture_on_commit_callbacks) -> None:
     EmailAddress.objects.create(user=rep_a, email=rep_a.email, verified=True, primary=True)
-    response = client.post(reverse("account_request_login_code"), {"email": rep_a.email})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_request_login_code"), {"email": rep_a.email})
     assert response.status_code == 302
     code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", mail.outbox[0].body, re.M).group(1)
     response = client.post(reverse("account_confirm_login_code"), {"code": code})

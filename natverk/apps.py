@@ -1,0 +1,11 @@
+"""The project package as an app, for the site-wide models (the mail outbox)."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NatverkConfig(AppConfig):
+    name = "natverk"
+    label = "natverk"
+    verbose_name = _("Webbplatsen")
+    default_auto_field = "django.db.models.BigAutoField"

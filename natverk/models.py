@@ -1,0 +1,46 @@
+"""Site-wide models: the one outbox for every e-mail the site sends (natverk/mail.py)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+SUBJECT_MAX_LENGTH = 200
+
+
+class Outbox(models.Model):
+    """One plain-text e-mail to one recipient, written with the change it reports."""
+
+    to = models.EmailField(_("till"))
+    subject = models.CharField(_("ämne"), max_length=SUBJECT_MAX_LENGTH)
+    body = models.TextField(_("text"))
+    reply_to = models.EmailField(_("svar till"), blank=True)
+    # [{"filename": ..., "content": base64, "mimetype": ...}]: small .ics files only.
+    attachments = models.JSONField(_("bilagor"), default=list, blank=True)
+    kind = models.CharField(_("sort"), max_length=50, db_index=True)
+    created_at = models.DateTimeField(_("skapad"), default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(_("försök"), default=0)
+    next_attempt_at = models.DateTimeField(_("nästa försök"), default=timezone.now)
+    # Set while one sender works on the row, so that no other sender takes it at the same time.
+    claimed_until = models.DateTimeField(_("upptagen till"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("skickad"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("gav upp"), null=True, blank=True)
+    last_error = models.TextField(_("senaste fel"), blank=True)
+
+    class Meta:
+        verbose_name = _("utgående e-post")
+        verbose_name_plural = _("utgående e-post")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # send_outbox's query: the queued rows that are due, oldest first.
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(sent_at__isnull=True, failed_at__isnull=True),
+                name="natverk_outbox_due_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.subject}"
