@@ -298,9 +298,9 @@ def _steering_member() -> User:
 def test_private_changes_keep_the_version(networks, actor_a, rep_a, change, django_capture_on_commit_callbacks):
     from django.contrib.sessions.backends.db import SessionStore
 
-    from grants.models import Outbox
     from members.models import ActorMessage, Invitation, Representation
     from members.services import invitation_create
+    from natverk.models import Outbox
     from tests.grants.conftest import make_application
 
     pot = _pot()
