@@ -1,7 +1,13 @@
 from django.apps import AppConfig
 
+from natverk.text import guard_model_fields
+
 
 class MeetingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "meetings"
     verbose_name = "Möten"
+
+    def ready(self) -> None:
+        # Typed text refuses control characters, typed dates far-off years (natverk.text).
+        guard_model_fields(self.get_models())

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from members import services
 from members.images import process_logo
 from members.models import Actor, ActorMessage, Invitation, Membership, Representation, User
+from natverk.text import TextGuardMixin
 from networks.scoping import NetworkScopedAdminMixin
 
 
@@ -50,7 +51,7 @@ class RepresentationInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
-class ActorAdminForm(forms.ModelForm):
+class ActorAdminForm(TextGuardMixin, forms.ModelForm):
     """Logos uploaded in the admin go through the same checks as on the site."""
 
     class Meta:
