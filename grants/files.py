@@ -10,7 +10,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import ImageOps, UnidentifiedImageError
+
+from natverk.images import open_image
 
 SIGNATURES = {
     b"%PDF-": ("application/pdf", "pdf"),
@@ -50,7 +52,7 @@ def check_attachment(upload: UploadedFile) -> tuple[str, str]:
     content_type, extension = found
     if content_type.startswith("image/"):
         try:
-            with Image.open(upload) as image:
+            with open_image(upload) as image:
                 image.verify()
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
             raise ValidationError(
@@ -77,14 +79,14 @@ def reencode_photo(upload: UploadedFile) -> ContentFile:
     _check_size(upload)
     try:
         upload.seek(0)
-        with Image.open(upload) as image:
+        with open_image(upload) as image:
             image.load()
             image = ImageOps.exif_transpose(image)
             image = image.convert("RGB")
             image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
             out = io.BytesIO()
             image.save(out, format="JPEG", quality=85)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ValidationError(
             _("Bilden går inte att läsa. Använd en JPEG- eller PNG-bild."), code="bad_image"
         ) from None
