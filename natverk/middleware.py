@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 
 from natverk.text import CONTROL_CHARACTERS, strip_control_characters
 
 
 class ControlCharacterMiddleware:
     """Drop NUL and other control characters from query-string keys and values.
+
+    An address whose path holds one answers 404.
 
     Searches and filters (the actor directory, the admin's search box and list filters)
     then simply run without them: PostgreSQL would refuse a NUL with a server error.
@@ -21,6 +23,9 @@ class ControlCharacterMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if CONTROL_CHARACTERS.search(request.path_info):
+            # No address of the site holds one; a view would pass it on to the database.
+            raise Http404
         if _has_control_characters(request.GET):
             cleaned = QueryDict(mutable=True)
             for key, values in request.GET.lists():
