@@ -74,6 +74,21 @@ def stored_name(extension: str) -> str:
     return f"{uuid.uuid4().hex}.{extension}"
 
 
+def check_photo(upload: UploadedFile) -> None:
+    """Refuse a report photo in the form already: too large, too many pixels, or no image."""
+    _check_size(upload)
+    try:
+        upload.seek(0)
+        with open_image(upload) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise ValidationError(
+            _("Bilden går inte att läsa. Använd en JPEG- eller PNG-bild."), code="bad_image"
+        ) from None
+    finally:
+        upload.seek(0)
+
+
 def reencode_photo(upload: UploadedFile) -> ContentFile:
     """Verify a photo, drop its metadata (GPS and all) and save it as a new JPEG."""
     _check_size(upload)

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from grants.files import check_attachment, max_bytes
+from grants.files import check_attachment, check_photo, max_bytes
 from grants.models import Application, BudgetLine, Pot
 from grants.services import actor_problems, amount_problem, start_date_problem
 from members.models import Actor, Membership
@@ -266,6 +266,18 @@ class ReportForm(TextGuardMixin, forms.Form):
         required=False,
         help_text=_("JPEG eller PNG. Visa bara personer som har sagt ja till att synas."),
     )
+
+    def clean_photos(self) -> list:
+        photos = self.cleaned_data.get("photos") or []
+        errors = []
+        for photo in photos:
+            try:
+                check_photo(photo)
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return photos
 
 
 class WithdrawForm(TextGuardMixin, forms.Form):
