@@ -42,6 +42,12 @@ class NetworkAdmin(admin.ModelAdmin):
             return []
         return ["slug", "coordinators", "sort_order"]
 
+    def get_prepopulated_fields(self, request: HttpRequest, obj=None) -> dict[str, list[str]]:
+        # A read-only slug is not in the form; prepopulating it made the page a server error.
+        if "slug" in self.get_readonly_fields(request, obj):
+            return {}
+        return super().get_prepopulated_fields(request, obj)
+
 
 @admin.register(WorkingGroup)
 class WorkingGroupAdmin(NetworkScopedAdminMixin, admin.ModelAdmin):
