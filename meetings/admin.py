@@ -26,6 +26,7 @@ from meetings.services import (
     registration_fill_seats,
 )
 from members.roles import coordinated_network_ids, is_steering_group
+from natverk.adminlist import DateSafeChangeListMixin
 from natverk.csvexport import csv_response
 from networks.models import Network, WorkingGroup
 from networks.scoping import NetworkScopedAdminMixin, sees_all_networks
@@ -57,7 +58,7 @@ class RegistrationInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(NetworkScopedAdminMixin, admin.ModelAdmin):
+class MeetingAdmin(DateSafeChangeListMixin, NetworkScopedAdminMixin, admin.ModelAdmin):
     list_display = ["title", "starts_at", "network", "kind", "status", "registration_summary", "is_demo"]
     list_filter = ["network", "kind", "status", "registration_enabled", "is_demo"]
     search_fields = ["title", "place", "agenda"]

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from members import services
 from members.images import process_logo
 from members.models import Actor, ActorMessage, Invitation, Membership, Representation, User
+from natverk.adminlist import DateSafeChangeListMixin
 from natverk.text import TextGuardMixin
 from networks.scoping import NetworkScopedAdminMixin
 
@@ -140,7 +141,7 @@ class InvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ActorMessage)
-class ActorMessageAdmin(admin.ModelAdmin):
+class ActorMessageAdmin(DateSafeChangeListMixin, admin.ModelAdmin):
     list_display = ["sent_at", "sender", "actor"]
     search_fields = ["sender__email", "actor__name"]
     list_select_related = ["sender", "actor"]

@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from members.roles import coordinated_network_ids, is_steering_group
+from natverk.adminlist import DateSafeChangeListMixin
 from networks.models import Network, Post, WorkingGroup
 from networks.scoping import NetworkScopedAdminMixin, sees_all_networks
 
@@ -58,7 +59,7 @@ class WorkingGroupAdmin(NetworkScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Post)
-class PostAdmin(NetworkScopedAdminMixin, admin.ModelAdmin):
+class PostAdmin(DateSafeChangeListMixin, NetworkScopedAdminMixin, admin.ModelAdmin):
     list_display = ["title", "network", "published_at", "is_published", "is_demo"]
     list_filter = ["network", "is_published", "is_demo"]
     search_fields = ["title", "title_en", "summary", "body"]

@@ -13,9 +13,12 @@ one-line column a line break. Run on SQLite and on PostgreSQL (which refuses NUL
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from html import unescape
 from html.parser import HTMLParser
+from urllib.parse import parse_qsl
 
 import pytest
 from django.apps import apps
@@ -69,8 +72,9 @@ class PostForm:
 
 
 class _FormReader(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, method: str = "post") -> None:
         super().__init__(convert_charrefs=True)
+        self.method = method
         self.forms: list[PostForm] = []
         self.current: PostForm | None = None
         self.textarea: FormField | None = None
@@ -80,7 +84,7 @@ class _FormReader(HTMLParser):
     def handle_starttag(self, tag: str, attr_list: list[tuple[str, str | None]]) -> None:
         attrs = {key: value or "" for key, value in attr_list}
         if tag == "form":
-            if attrs.get("method", "get").lower() == "post":
+            if attrs.get("method", "get").lower() == self.method:
                 self.current = PostForm(action=attrs.get("action") or None)
             return
         form, name = self.current, attrs.get("name")
@@ -444,3 +448,46 @@ def test_the_fuzzer_finds_fields_and_refusals(world: World, rep_a, client: Clien
     data = baseline(form) | {"ends_on": ["9999-12-31"], "place": ["Torget\x00"]}
     response = client.post(path, data)
     assert fields_with_errors(response) >= {"ends_on", "place"}
+
+
+# ---- Searches and filters (GET): control characters are dropped, never a server error ----
+
+SITE_SEARCHES = ["/aktorer/", "/moten/", "/moten/arkiv/", "/bidrag/beviljade/", "/nyheter/"]
+
+
+def _query_names(html: str) -> set[str]:
+    """Every name a GET form on the page sends, and every key of the page's ?links."""
+    reader = _FormReader(method="get")
+    reader.feed(html)
+    names = {item.name for form in reader.forms for item in form.fields}
+    for query in re.findall(r'href="\?([^"#]*)"', html):
+        names.update(key for key, _value in parse_qsl(unescape(query), keep_blank_values=True))
+    return names
+
+
+def _fuzz_queries(client: Client, path: str) -> list[str]:
+    problems = []
+    page = client.get(path)
+    assert page.status_code == 200, path
+    names = _query_names(page.content.decode()) | {"q", "sida", "p", "o"}
+    for value in [*TEXT_VALUES.values(), *DATE_VALUES, "-1", "99999999999999999999"]:
+        response = client.get(path, dict.fromkeys(names, value))
+        if response.status_code >= 500:
+            problems.append(f"{path} {sorted(names)} = {value[:20]!r}: {response.status_code}")
+    return problems
+
+
+def test_site_searches_and_filters(world: World, resident, client: Client) -> None:
+    client.force_login(resident)
+    problems = [problem for path in SITE_SEARCHES for problem in _fuzz_queries(client, path)]
+    assert not problems, problems
+
+
+@pytest.mark.parametrize("who", ["coord_andersberg", "steering"])
+def test_admin_searches_and_filters(who: str, world: World, request: pytest.FixtureRequest, client: Client) -> None:
+    client.force_login(request.getfixturevalue(who))
+    index = client.get("/admin/")
+    changelists = [model["admin_url"] for app in index.context["app_list"] for model in app["models"]]
+    assert changelists
+    problems = [problem for path in changelists for problem in _fuzz_queries(client, path)]
+    assert not problems, problems

@@ -72,7 +72,17 @@ def test_directory_search_with_nul_searches_without_it(client, actor_a) -> None:
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "query",
-    ["?q=%00", "?q=a%00b", "?status=%00", "?status__exact=%00", "?%00=1", "?network__id__exact=%00", "?o=%00"],
+    [
+        "?q=%00",
+        "?q=a%00b",
+        "?status=%00",
+        "?status__exact=%00",
+        "?%00=1",
+        "?network__id__exact=%00",
+        "?o=%00",
+        "?starts_at__year=9999",
+        "?starts_at__year=99999999999999999999",
+    ],
 )
 def test_admin_search_and_filters_with_nul_answer(client, steering, actor_a, query: str) -> None:
     client.force_login(steering)
