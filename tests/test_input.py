@@ -162,6 +162,15 @@ def test_admin_forms_refuse_control_characters(client, coord_andersberg, network
     assert not Meeting.objects.exists()
 
 
+@pytest.mark.django_db
+def test_feed_survives_a_stored_control_character(client, networks) -> None:
+    """A row from before the validators: the feed drops the character instead of failing."""
+    Post.objects.create(title="Vår\x0bfest", slug="varfest", summary="Kom\x01 hit", body="Text")
+    response = client.get("/nyheter/feed/")
+    assert response.status_code == 200
+    assert "<title>Vårfest</title>" in response.content.decode()
+
+
 # ---- Dates: ten years either way in forms, fixed bounds in the database ----
 
 
