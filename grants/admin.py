@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -31,6 +29,7 @@ from grants.models import (
     Pot,
 )
 from grants.workflow import TransitionError, application_transition
+from natverk.csvexport import csv_response
 
 S = Application.Status
 
@@ -294,39 +293,32 @@ class ApplicationAdmin(admin.ModelAdmin):
             raise PermissionError
         changelist = self.get_changelist_instance(request)
         queryset = changelist.get_queryset(request).prefetch_related("coapplicant_links__actor")
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        stamp = timezone.localdate().isoformat()
-        response["Content-Disposition"] = f'attachment; filename="ansokningar-{stamp}.csv"'
-        response.write("\ufeff")
-        writer = csv.writer(response, delimiter=";")
-        writer.writerow(
+        header = [
+            _("Diarienummer"),
+            _("Aktivitet"),
+            _("Status"),
+            _("Nätverk"),
+            _("Sökande"),
+            _("Medsökande"),
+            _("Sökt (kr)"),
+            _("Beviljat (kr)"),
+            _("Inskickad"),
+        ]
+        rows = (
             [
-                _("Diarienummer"),
-                _("Aktivitet"),
-                _("Status"),
-                _("Nätverk"),
-                _("Sökande"),
-                _("Medsökande"),
-                _("Sökt (kr)"),
-                _("Beviljat (kr)"),
-                _("Inskickad"),
+                app.reference,
+                app.title,
+                app.get_status_display(),
+                ", ".join(n.name for n in app.networks.all()),
+                app.lead_actor.name,
+                ", ".join(c.actor.name for c in app.coapplicant_links.all()),
+                app.amount_requested or "",
+                app.amount_granted or "",
+                timezone.localtime(app.submitted_at).strftime("%Y-%m-%d") if app.submitted_at else "",
             ]
+            for app in queryset
         )
-        for app in queryset:
-            writer.writerow(
-                [
-                    app.reference,
-                    app.title,
-                    app.get_status_display(),
-                    ", ".join(n.name for n in app.networks.all()),
-                    app.lead_actor.name,
-                    ", ".join(c.actor.name for c in app.coapplicant_links.all()),
-                    app.amount_requested or "",
-                    app.amount_granted or "",
-                    timezone.localtime(app.submitted_at).strftime("%Y-%m-%d") if app.submitted_at else "",
-                ]
-            )
-        return response
+        return csv_response(f"ansokningar-{timezone.localdate().isoformat()}.csv", header, rows)
 
     # Actions: every one calls grants.workflow.application_transition.
 

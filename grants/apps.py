@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from natverk.text import guard_model_fields
+
 
 class GrantsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
@@ -8,6 +10,9 @@ class GrantsConfig(AppConfig):
     verbose_name = _("Bidrag")
 
     def ready(self) -> None:
+        # Typed text refuses control characters, typed dates far-off years (natverk.text).
+        guard_model_fields(self.get_models())
+
         from grants.services import applications_user_delete, applications_user_export
         from members.gdpr import gdpr_register
 

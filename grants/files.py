@@ -10,7 +10,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import ImageOps, UnidentifiedImageError
+
+from natverk.images import open_image
 
 SIGNATURES = {
     b"%PDF-": ("application/pdf", "pdf"),
@@ -50,7 +52,7 @@ def check_attachment(upload: UploadedFile) -> tuple[str, str]:
     content_type, extension = found
     if content_type.startswith("image/"):
         try:
-            with Image.open(upload) as image:
+            with open_image(upload) as image:
                 image.verify()
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
             raise ValidationError(
@@ -72,19 +74,34 @@ def stored_name(extension: str) -> str:
     return f"{uuid.uuid4().hex}.{extension}"
 
 
+def check_photo(upload: UploadedFile) -> None:
+    """Refuse a report photo in the form already: too large, too many pixels, or no image."""
+    _check_size(upload)
+    try:
+        upload.seek(0)
+        with open_image(upload) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise ValidationError(
+            _("Bilden går inte att läsa. Använd en JPEG- eller PNG-bild."), code="bad_image"
+        ) from None
+    finally:
+        upload.seek(0)
+
+
 def reencode_photo(upload: UploadedFile) -> ContentFile:
     """Verify a photo, drop its metadata (GPS and all) and save it as a new JPEG."""
     _check_size(upload)
     try:
         upload.seek(0)
-        with Image.open(upload) as image:
+        with open_image(upload) as image:
             image.load()
             image = ImageOps.exif_transpose(image)
             image = image.convert("RGB")
             image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
             out = io.BytesIO()
             image.save(out, format="JPEG", quality=85)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ValidationError(
             _("Bilden går inte att läsa. Använd en JPEG- eller PNG-bild."), code="bad_image"
         ) from None

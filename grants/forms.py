@@ -9,10 +9,11 @@ from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from grants.files import check_attachment, max_bytes
+from grants.files import check_attachment, check_photo, max_bytes
 from grants.models import Application, BudgetLine, Pot
 from grants.services import actor_problems, amount_problem, start_date_problem
 from members.models import Actor, Membership
+from natverk.text import TextGuardMixin
 from networks.models import Network
 
 ABSURD_AMOUNT = 10_000_000
@@ -55,7 +56,7 @@ class KronorField(forms.CharField):
         return amount
 
 
-class PartiesForm(forms.Form):
+class PartiesForm(TextGuardMixin, forms.Form):
     """Step 1: who applies, together with whom, in which networks, for what."""
 
     lead_actor = forms.ModelChoiceField(
@@ -101,7 +102,7 @@ class PartiesForm(forms.Form):
         return data
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(TextGuardMixin, forms.ModelForm):
     """Step 2: the activity."""
 
     expected_participants = forms.IntegerField(
@@ -150,7 +151,7 @@ class ActivityForm(forms.ModelForm):
         return data
 
 
-class BudgetForm(forms.ModelForm):
+class BudgetForm(TextGuardMixin, forms.ModelForm):
     """Step 3: own contribution, other funding and the amount asked for."""
 
     own_contribution = KronorField(
@@ -189,7 +190,7 @@ class BudgetForm(forms.ModelForm):
         return amount
 
 
-class BudgetLineForm(forms.ModelForm):
+class BudgetLineForm(TextGuardMixin, forms.ModelForm):
     amount = KronorField(label=_("Belopp (kr)"))
 
     class Meta:
@@ -203,7 +204,7 @@ BudgetLineFormSet = inlineformset_factory(
 )
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(TextGuardMixin, forms.ModelForm):
     """Step 4: the contact person and attachments."""
 
     attachment = forms.FileField(
@@ -254,7 +255,7 @@ class MultiplePhotoField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class ReportForm(forms.Form):
+class ReportForm(TextGuardMixin, forms.Form):
     """The follow-up report after the activity."""
 
     what_happened = forms.CharField(label=_("Vad hände?"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
@@ -266,14 +267,37 @@ class ReportForm(forms.Form):
         help_text=_("JPEG eller PNG. Visa bara personer som har sagt ja till att synas."),
     )
 
+    def clean_photos(self) -> list:
+        photos = self.cleaned_data.get("photos") or []
+        errors = []
+        for photo in photos:
+            try:
+                check_photo(photo)
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return photos
 
-class DecisionNoteForm(forms.Form):
+
+class WithdrawForm(TextGuardMixin, forms.Form):
+    """Why the applicant withdraws: optional, kept in the application's history."""
+
+    note = forms.CharField(
+        label=_("Varför återkallar ni?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class DecisionNoteForm(TextGuardMixin, forms.Form):
     """A reason or what is missing, for the steering group's actions."""
 
     note = forms.CharField(label=_("Motivering"), widget=forms.Textarea(attrs={"rows": 4}), max_length=3000)
 
 
-class ApproveForm(forms.Form):
+class ApproveForm(TextGuardMixin, forms.Form):
     amount = KronorField(label=_("Beviljat belopp (kr)"))
     motivation = forms.CharField(
         label=_("Motivering"), widget=forms.Textarea(attrs={"rows": 3}), max_length=3000, required=False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -35,6 +36,8 @@ from networks.models import Network
 STEP_PARTIES, STEP_ACTIVITY, STEP_BUDGET, STEP_CONTACT = 1, 2, 3, 4
 # The first reminder goes out this long before the report is due.
 REMIND_BEFORE = datetime.timedelta(days=7)
+
+logger = logging.getLogger(__name__)
 
 
 def actor_problems(*, pot: Pot, actor: Actor) -> list[str]:
@@ -237,36 +240,46 @@ def report_reminders_send(*, today: datetime.date | None = None) -> int:
         "lead_actor"
     )
     for app in waiting:
-        due = app.report_due_on
-        kind = None
-        if due < today and app.report_overdue_reminded_at is None:
-            kind = "overdue"
-        elif due - REMIND_BEFORE <= today <= due and app.report_due_reminded_at is None:
-            kind = "due"
-        if kind is None:
-            continue
-        with transaction.atomic():
-            locked = Application.objects.select_for_update().get(pk=app.pk)
-            field = "report_overdue_reminded_at" if kind == "overdue" else "report_due_reminded_at"
-            if getattr(locked, field) is not None:
-                continue
-            setattr(locked, field, timezone.now())
-            locked.save(update_fields=[field])
-            emails = Representation.objects.filter(actor=app.lead_actor).values_list("user__email", flat=True)
-            mail_queue(
-                to=emails,
-                template="grants/email/report_reminder",
-                context={
-                    "overdue": kind == "overdue",
-                    "ref": app.reference,
-                    "title": app.title,
-                    "due": due.isoformat(),
-                    "url": settings.SITE_URL + reverse("grants:report", kwargs={"pk": app.pk}),
-                },
-                kind="grants.report_reminder",
-            )
-            sent += 1
+        try:
+            sent += _report_reminder_send(application=app, today=today)
+        except Exception:
+            # One bad row must not stop everybody else's reminders: log it and go on.
+            logger.exception("Report reminder for application %s failed", app.pk)
     return sent
+
+
+def _report_reminder_send(*, application: Application, today: datetime.date) -> int:
+    """Queue the reminder `application` is due for, if any; 1 if one was queued."""
+    app = application
+    due = app.report_due_on
+    kind = None
+    if due < today and app.report_overdue_reminded_at is None:
+        kind = "overdue"
+    elif due - REMIND_BEFORE <= today <= due and app.report_due_reminded_at is None:
+        kind = "due"
+    if kind is None:
+        return 0
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=app.pk)
+        field = "report_overdue_reminded_at" if kind == "overdue" else "report_due_reminded_at"
+        if getattr(locked, field) is not None:
+            return 0
+        setattr(locked, field, timezone.now())
+        locked.save(update_fields=[field])
+        emails = Representation.objects.filter(actor=app.lead_actor).values_list("user__email", flat=True)
+        mail_queue(
+            to=emails,
+            template="grants/email/report_reminder",
+            context={
+                "overdue": kind == "overdue",
+                "ref": app.reference,
+                "title": app.title,
+                "due": due.isoformat(),
+                "url": settings.SITE_URL + reverse("grants:report", kwargs={"pk": app.pk}),
+            },
+            kind="grants.report_reminder",
+        )
+    return 1
 
 
 # ---- "Mina uppgifter": export and account deletion (hooks in members.services) ----

@@ -16,7 +16,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from grants.forms import ActivityForm, BudgetForm, BudgetLineFormSet, ContactForm, PartiesForm, ReportForm
+from grants.forms import (
+    ActivityForm,
+    BudgetForm,
+    BudgetLineFormSet,
+    ContactForm,
+    PartiesForm,
+    ReportForm,
+    WithdrawForm,
+)
 from grants.models import Application, Attachment, CoApplicant, FollowUpReport, Pot
 from grants.models.pots import GRANTED_STATUSES
 from grants.services import (
@@ -278,20 +286,21 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     if (app.status, S.WITHDRAWN) not in MOVES:
         messages.error(request, _("Ansökan kan inte återkallas efter beslut."))
         return redirect(app)
-    if request.method == "POST":
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
         try:
             application_transition(
                 application=app,
                 to_status=S.WITHDRAWN,
                 actor_user=request.user,
-                note=request.POST.get("note", "")[:2000],
+                note=form.cleaned_data["note"],
             )
         except TransitionError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("Ansökan %(ref)s är återkallad.") % {"ref": app.reference})
         return redirect(app)
-    return render(request, "grants/withdraw.html", {"application": app})
+    return render(request, "grants/withdraw.html", {"application": app, "form": form})
 
 
 @login_required

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
@@ -28,6 +26,8 @@ from meetings.services import (
     registration_fill_seats,
 )
 from members.roles import coordinated_network_ids, is_steering_group
+from natverk.adminlist import DateSafeChangeListMixin
+from natverk.csvexport import csv_response
 from networks.models import Network, WorkingGroup
 from networks.scoping import NetworkScopedAdminMixin, sees_all_networks
 
@@ -57,14 +57,8 @@ class RegistrationInline(admin.TabularInline):
         return False
 
 
-def _csv_cell(value) -> str:
-    # A cell starting with = + - @ is a formula in spreadsheet programs; defuse it.
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
-
-
 @admin.register(Meeting)
-class MeetingAdmin(NetworkScopedAdminMixin, admin.ModelAdmin):
+class MeetingAdmin(DateSafeChangeListMixin, NetworkScopedAdminMixin, admin.ModelAdmin):
     list_display = ["title", "starts_at", "network", "kind", "status", "registration_summary", "is_demo"]
     list_filter = ["network", "kind", "status", "registration_enabled", "is_demo"]
     search_fields = ["title", "place", "agenda"]
@@ -192,22 +186,21 @@ class MeetingAdmin(NetworkScopedAdminMixin, admin.ModelAdmin):
         if not self.has_view_permission(request, meeting):
             raise PermissionDenied
         registrations = meeting.registrations.select_related("user", "actor").order_by("status", "created_at")
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="anmalningar-mote-{meeting.pk}.csv"'
-        response.write("\ufeff")  # so that Excel reads the file as UTF-8
-        writer = csv.writer(response, delimiter=";")
-        writer.writerow([_("Namn"), _("E-post"), _("Aktör"), _("Status"), _("Anmäld")])
-        for registration in registrations:
-            writer.writerow(
-                [
-                    _csv_cell(registration.user.name),
-                    _csv_cell(registration.user.email),
-                    _csv_cell(registration.actor.name if registration.actor else ""),
-                    registration.get_status_display(),
-                    timezone.localtime(registration.created_at).strftime("%Y-%m-%d %H:%M"),
-                ]
-            )
-        return response
+        rows = (
+            [
+                registration.user.name,
+                registration.user.email,
+                registration.actor.name if registration.actor else "",
+                registration.get_status_display(),
+                timezone.localtime(registration.created_at).strftime("%Y-%m-%d %H:%M"),
+            ]
+            for registration in registrations
+        )
+        return csv_response(
+            f"anmalningar-mote-{meeting.pk}.csv",
+            [_("Namn"), _("E-post"), _("Aktör"), _("Status"), _("Anmäld")],
+            rows,
+        )
 
     def plan_series_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_add_permission(request):

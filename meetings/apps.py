@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from natverk.text import guard_model_fields
+
 
 class MeetingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
@@ -7,6 +9,9 @@ class MeetingsConfig(AppConfig):
     verbose_name = "Möten"
 
     def ready(self) -> None:
+        # Typed text refuses control characters, typed dates far-off years (natverk.text).
+        guard_model_fields(self.get_models())
+
         from meetings.services import registrations_user_delete, registrations_user_export
         from members.gdpr import gdpr_register
 

@@ -7,12 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Meeting
 from meetings.series import LAST, MAX_MEETINGS
+from natverk.text import TextGuardMixin
 from networks.models import Network
 
 SELF = "self"
 
 
-class MeetingFilterForm(forms.Form):
+class MeetingFilterForm(TextGuardMixin, forms.Form):
     """The GET form above the meeting list; works without JavaScript."""
 
     natverk = forms.ModelChoiceField(
@@ -38,7 +39,7 @@ class MeetingFilterForm(forms.Form):
         return queryset
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(TextGuardMixin, forms.Form):
     """Sign up oneself or an actor one represents."""
 
     attendee = forms.ChoiceField(label=_("Vem anmäler du?"), widget=forms.RadioSelect)
@@ -70,7 +71,7 @@ NTH = [(1, _("första")), (2, _("andra")), (3, _("tredje")), (4, _("fjärde")), 
 INTERVALS = [(1, _("varje månad")), (2, _("varannan månad")), (3, _("var tredje månad")), (6, _("var sjätte månad"))]
 
 
-class PlanSeriesForm(forms.Form):
+class PlanSeriesForm(TextGuardMixin, forms.Form):
     """Step one of "Plan a series": the rule, the number of meetings, time and place."""
 
     network = forms.ModelChoiceField(label=_("Nätverk"), queryset=Network.objects.none())

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from natverk.dates import date_bounds_constraint
+
 
 class MeetingQuerySet(models.QuerySet):
     def upcoming(self) -> MeetingQuerySet:
@@ -112,6 +114,8 @@ class Meeting(models.Model):
                 name="meeting_ends_after_start",
                 violation_error_message=_("Mötet måste sluta efter att det har börjat."),
             ),
+            date_bounds_constraint("meeting", "starts_at", with_time=True),
+            date_bounds_constraint("meeting", "ends_at", with_time=True),
             models.CheckConstraint(
                 condition=Q(status__in=["planned", "cancelled"]),
                 name="meeting_status_valid",

@@ -5,8 +5,10 @@ from __future__ import annotations
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django.utils.translation import gettext_lazy as _
 
+from natverk.text import TextGuardMixin
 
-class SignupForm(AllauthSignupForm):
+
+class SignupForm(TextGuardMixin, AllauthSignupForm):
     """Sign-up with a plain-text password hint.
 
     Django's hint is an HTML list, which does not fit in the field's hint paragraph.

@@ -14,6 +14,8 @@ from django.utils.translation import ngettext
 from members import services
 from members.images import process_logo
 from members.models import Actor, ActorMessage, Invitation, Membership, Representation, User
+from natverk.adminlist import DateSafeChangeListMixin
+from natverk.text import TextGuardMixin
 from networks.scoping import NetworkScopedAdminMixin
 
 
@@ -50,7 +52,7 @@ class RepresentationInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
-class ActorAdminForm(forms.ModelForm):
+class ActorAdminForm(TextGuardMixin, forms.ModelForm):
     """Logos uploaded in the admin go through the same checks as on the site."""
 
     class Meta:
@@ -139,7 +141,7 @@ class InvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ActorMessage)
-class ActorMessageAdmin(admin.ModelAdmin):
+class ActorMessageAdmin(DateSafeChangeListMixin, admin.ModelAdmin):
     list_display = ["sent_at", "sender", "actor"]
     search_fields = ["sender__email", "actor__name"]
     list_select_related = ["sender", "actor"]

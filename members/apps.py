@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
+from natverk.text import guard_model_fields
+
 
 def _sync_role_groups(**kwargs) -> None:
     from members.roles import sync_role_groups
@@ -14,5 +16,7 @@ class MembersConfig(AppConfig):
     verbose_name = "Medlemmar och aktörer"
 
     def ready(self) -> None:
+        # Typed text refuses control characters, typed dates far-off years (natverk.text).
+        guard_model_fields(self.get_models())
         # Role groups need the permissions of every app, which exist only after migrate.
         post_migrate.connect(_sync_role_groups, dispatch_uid="members_sync_role_groups")

@@ -10,6 +10,7 @@ from localflavor.se.forms import SEOrganisationNumberField
 
 from members.images import process_logo
 from members.models import Actor, Membership, Representation
+from natverk.text import TextGuardMixin
 from networks.models import Network
 
 CONSENT_TEXT = _(
@@ -19,7 +20,7 @@ CONSENT_TEXT = _(
 KINDS_WITH_ORG_NUMBER = {Actor.Kind.ASSOCIATION, Actor.Kind.COMPANY}
 
 
-class ActorForm(forms.ModelForm):
+class ActorForm(TextGuardMixin, forms.ModelForm):
     # A plain file field: members.images does all the checking, with its own messages.
     logo = forms.FileField(
         label=capfirst(Actor._meta.get_field("logo").verbose_name),
@@ -93,7 +94,7 @@ class ActorForm(forms.ModelForm):
         return cleaned
 
 
-class JoinForm(forms.Form):
+class JoinForm(TextGuardMixin, forms.Form):
     networks = forms.ModelMultipleChoiceField(
         label=_("Vilka nätverk vill aktören gå med i?"),
         queryset=Network.objects.all(),
@@ -130,7 +131,7 @@ class JoinForm(forms.Form):
         return list(networks)
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(TextGuardMixin, forms.Form):
     email = forms.EmailField(label=_("E-postadress till den du vill bjuda in"))
     role = forms.ChoiceField(
         label=_("Roll"),
@@ -152,12 +153,12 @@ class InvitationForm(forms.Form):
         return email
 
 
-class MessageForm(forms.Form):
+class MessageForm(TextGuardMixin, forms.Form):
     subject = forms.CharField(label=_("Ämne"), max_length=150)
     body = forms.CharField(label=_("Meddelande"), max_length=5000, widget=forms.Textarea(attrs={"rows": 8}))
 
 
-class DeleteAccountForm(forms.Form):
+class DeleteAccountForm(TextGuardMixin, forms.Form):
     confirm = forms.BooleanField(
         label=_("Jag förstår vad som tas bort och vill radera mitt konto."),
         error_messages={"required": _("Kryssa i rutan för att bekräfta att kontot ska raderas.")},

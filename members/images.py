@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import warnings
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -11,10 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
+from natverk.images import open_image
+
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_SIDE = 800
-# Anything above this many pixels is refused before it is decoded (decompression bombs).
-MAX_PIXELS = 40_000_000
 ALLOWED_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
 
 
@@ -28,30 +27,19 @@ def process_logo(upload: UploadedFile) -> SimpleUploadedFile:
     not_image = ValidationError(
         _("Filen är inte en bild som vi kan läsa. Välj en PNG-, JPEG-, GIF- eller WebP-bild."), code="not_image"
     )
-    bomb = ValidationError(
-        _("Bilden har för många bildpunkter. Välj en mindre bild (högst 40 miljoner bildpunkter)."),
-        code="too_many_pixels",
-    )
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as probe:
-                if probe.format not in ALLOWED_FORMATS:
-                    raise not_image
-                width, height = probe.size
-                if width * height > MAX_PIXELS:
-                    raise bomb
-                probe.verify()
-            # verify() leaves the image unusable; open it again to decode it.
-            with Image.open(io.BytesIO(data)) as image:
-                # JPEG can decode at a reduced scale: less memory for large photos.
-                image.draft("RGB", (MAX_SIDE, MAX_SIDE))
-                image.load()
-                image = _flatten(image)
+        with open_image(io.BytesIO(data)) as probe:
+            if probe.format not in ALLOWED_FORMATS:
+                raise not_image
+            probe.verify()
+        # verify() leaves the image unusable; open it again to decode it.
+        with open_image(io.BytesIO(data)) as image:
+            # JPEG can decode at a reduced scale: less memory for large photos.
+            image.draft("RGB", (MAX_SIDE, MAX_SIDE))
+            image.load()
+            image = _flatten(image)
     except ValidationError:
         raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise bomb from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
         raise not_image from None
 

@@ -143,6 +143,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "natverk.querycount.QueryCountMiddleware",  # Only when QUERY_COUNT_HEADER is true.
     "django.middleware.security.SecurityMiddleware",
+    "natverk.middleware.ControlCharacterMiddleware",  # Before the page cache: it keys on the query.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "natverk.cache.AnonymousPageCacheMiddleware",  # Before sessions: sees every cookie set.
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from members.roles import coordinated_network_ids, is_steering_group
+from natverk.adminlist import DateSafeChangeListMixin
 from networks.models import Network, Post, WorkingGroup
 from networks.scoping import NetworkScopedAdminMixin, sees_all_networks
 
@@ -42,6 +43,12 @@ class NetworkAdmin(admin.ModelAdmin):
             return []
         return ["slug", "coordinators", "sort_order"]
 
+    def get_prepopulated_fields(self, request: HttpRequest, obj=None) -> dict[str, list[str]]:
+        # A read-only slug is not in the form; prepopulating it made the page a server error.
+        if "slug" in self.get_readonly_fields(request, obj):
+            return {}
+        return super().get_prepopulated_fields(request, obj)
+
 
 @admin.register(WorkingGroup)
 class WorkingGroupAdmin(NetworkScopedAdminMixin, admin.ModelAdmin):
@@ -52,7 +59,7 @@ class WorkingGroupAdmin(NetworkScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Post)
-class PostAdmin(NetworkScopedAdminMixin, admin.ModelAdmin):
+class PostAdmin(DateSafeChangeListMixin, NetworkScopedAdminMixin, admin.ModelAdmin):
     list_display = ["title", "network", "published_at", "is_published", "is_demo"]
     list_filter = ["network", "is_published", "is_demo"]
     search_fields = ["title", "title_en", "summary", "body"]

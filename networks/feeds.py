@@ -7,6 +7,7 @@ from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
+from natverk.text import strip_control_characters
 from networks.models import Post
 
 FEED_LENGTH = 20
@@ -21,11 +22,13 @@ class NewsFeed(Feed):
     def items(self):
         return Post.objects.published().select_related("network")[:FEED_LENGTH]
 
+    # Forms refuse control characters, but a row saved before they did would make the
+    # XML writer refuse the whole feed.
     def item_title(self, item: Post) -> str:
-        return item.tr("title")
+        return strip_control_characters(item.tr("title"))
 
     def item_description(self, item: Post) -> str:
-        return item.tr("summary")
+        return strip_control_characters(item.tr("summary"))
 
     def item_pubdate(self, item: Post):
         return item.published_at

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from natverk.dates import date_bounds_constraint
+
 
 class TranslatedMixin:
     """Reads `<field>_en` when the page is in English and that text is filled in."""
@@ -138,6 +140,7 @@ class Post(TranslatedMixin, models.Model):
         verbose_name_plural = _("nyheter")
         ordering = ["-published_at"]
         indexes = [models.Index(fields=["is_published", "-published_at"])]
+        constraints = [date_bounds_constraint("post", "published_at", with_time=True)]
 
     def __str__(self) -> str:
         return self.title

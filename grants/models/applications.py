@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from grants.models.pots import GRANTED_STATUSES, Pot
+from natverk.dates import date_bounds_constraint
 
 
 def private_storage() -> FileSystemStorage:
@@ -116,6 +117,8 @@ class Application(models.Model):
                 condition=Q(ends_on__isnull=True) | Q(starts_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
                 name="application_ends_after_start",
             ),
+            date_bounds_constraint("application", "starts_on"),
+            date_bounds_constraint("application", "ends_on"),
             models.CheckConstraint(
                 condition=Q(
                     status__in=[
@@ -156,7 +159,13 @@ class Application(models.Model):
 
     @property
     def report_due_on(self) -> datetime.date | None:
-        return self.ends_on + REPORT_DUE_AFTER if self.ends_on else None
+        if not self.ends_on:
+            return None
+        try:
+            return self.ends_on + REPORT_DUE_AFTER
+        except OverflowError:
+            # Only a row from before the date bounds existed can end this late.
+            return datetime.date.max
 
     @property
     def all_confirmed(self) -> bool:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Actor
+from natverk.dates import date_bounds_constraint
 
 # Statuses in which an application's granted amount counts against the pot.
 GRANTED_STATUSES = ("approved", "paid", "reported", "closed")
@@ -83,6 +84,8 @@ class Pot(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(closes_on__gte=models.F("opens_on")), name="pot_closes_after_opens"),
             models.CheckConstraint(condition=Q(max_amount_per_application__gt=0), name="pot_max_amount_positive"),
+            date_bounds_constraint("pot", "opens_on"),
+            date_bounds_constraint("pot", "closes_on"),
         ]
 
     def __str__(self) -> str:
