@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -15,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from grants.access import applications_reviewed_by
 from grants.chart import BAR_AREA, LABEL_WIDTH, chart_bars, granted_per_network_and_month
 from grants.formatting import format_kr
 from grants.forms import ApproveForm, DecisionNoteForm
@@ -134,7 +136,7 @@ class PotAdmin(admin.ModelAdmin):
 
     def chart_view(self, request: HttpRequest, pk: int) -> TemplateResponse:
         if not self.has_view_permission(request):
-            raise PermissionError
+            raise PermissionDenied
         pot = get_object_or_404(Pot.objects.with_totals(), pk=pk)
         rows = granted_per_network_and_month(pot)
         bars, width, height = chart_bars(rows)
@@ -194,10 +196,6 @@ class EventInline(ReadOnlyInline):
     verbose_name_plural = gettext_lazy("Händelser")
 
 
-class NetworkFilter(admin.RelatedFieldListFilter):
-    pass
-
-
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
     list_display = [
@@ -247,7 +245,7 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # Drafts are the applicant's own work until they are sent in.
-        return super().get_queryset(request).exclude(status=S.DRAFT).prefetch_related("networks")
+        return applications_reviewed_by(request.user, super().get_queryset(request)).prefetch_related("networks")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -292,7 +290,7 @@ class ApplicationAdmin(admin.ModelAdmin):
     def export_csv(self, request: HttpRequest) -> HttpResponse:
         """The filtered list as CSV (semicolons, UTF-8 with BOM, so Excel opens it)."""
         if not self.has_view_permission(request):
-            raise PermissionError
+            raise PermissionDenied
         changelist = self.get_changelist_instance(request)
         queryset = changelist.get_queryset(request).prefetch_related("coapplicant_links__actor")
         response = HttpResponse(content_type="text/csv; charset=utf-8")

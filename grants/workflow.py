@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from grants.access import represents_lead
 from grants.formatting import format_kr
 from grants.mail import outbox_queue
 from grants.models import (
@@ -79,16 +80,6 @@ class RecusalRequired(TransitionError):
 
 class Overspend(TransitionError):
     pass
-
-
-def allowed_moves_from(status: str) -> list[str]:
-    return [to for (frm, to) in MOVES if frm == status]
-
-
-def represents_lead(user, application: Application) -> bool:
-    if not user.is_authenticated:
-        return False
-    return Representation.objects.filter(user=user, actor_id=application.lead_actor_id).exists()
 
 
 def conflicting_actors(user, application: Application) -> list[Actor]:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from members import services
+from members.access import actors_visible_to
 from members.images import process_logo
 from members.models import Actor, ActorMessage, Invitation, Membership, Representation, User
 from networks.scoping import NetworkScopedAdminMixin
@@ -69,10 +70,24 @@ class ActorAdmin(admin.ModelAdmin):
     form = ActorAdminForm
     list_display = ["name", "kind", "org_number", "is_public", "is_demo", "created_at"]
     list_filter = ["kind", "is_public", "is_demo"]
-    search_fields = ["name", "org_number", "contact_email"]
+    # Never the contact details: the autocomplete searches these fields too, and they are
+    # not public without the actor's consent.
+    search_fields = ["name", "org_number"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["contact_consent_at", "contact_consent_text"]
     inlines = [RepresentationInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # The list, the change page and the autocomplete all read through this.
+        return super().get_queryset(request).filter(pk__in=actors_visible_to(request.user).values("pk"))
+
+    def has_view_permission(self, request: HttpRequest, obj: Actor | None = None) -> bool:
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (obj is None or self.get_queryset(request).filter(pk=obj.pk).exists())
+
+    def has_change_permission(self, request: HttpRequest, obj: Actor | None = None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or self.get_queryset(request).filter(pk=obj.pk).exists())
 
 
 @admin.register(Membership)

@@ -1,15 +1,14 @@
-"""Admin rules that keep a coordinator to the rows of their own networks."""
+"""The admin mixin that keeps a coordinator to the rows of their own networks.
+
+It decides nothing itself: every rule is a helper in networks/access.py.
+"""
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from members.roles import coordinated_network_ids
-
-
-def sees_all_networks(user) -> bool:
-    return user.is_superuser
+from networks.access import networks_coordinated_by, scope_to_coordinated
 
 
 class NetworkScopedAdminMixin:
@@ -22,13 +21,10 @@ class NetworkScopedAdminMixin:
     network_field: str = "network"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        qs = super().get_queryset(request)
-        if sees_all_networks(request.user):
-            return qs
-        return qs.filter(Q(**{f"{self.network_field}__in": coordinated_network_ids(request.user)})).distinct()
+        return scope_to_coordinated(super().get_queryset(request), request.user, self.network_field)
 
     def _in_scope(self, request: HttpRequest, obj) -> bool:
-        if obj is None or sees_all_networks(request.user):
+        if obj is None:
             return True
         return self.get_queryset(request).filter(pk=obj.pk).exists()
 
@@ -42,8 +38,6 @@ class NetworkScopedAdminMixin:
         return super().has_delete_permission(request, obj) and self._in_scope(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
-        if db_field.name == "network" and not sees_all_networks(request.user):
-            from networks.models import Network
-
-            kwargs["queryset"] = Network.objects.filter(id__in=coordinated_network_ids(request.user))
+        if db_field.name == "network":
+            kwargs["queryset"] = networks_coordinated_by(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
