@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -33,6 +34,7 @@ from grants.models import (
     Payment,
     Pot,
 )
+from grants.services import pot_funding_problem, pot_fundings_save
 from grants.workflow import TransitionError, application_transition
 
 S = Application.Status
@@ -57,8 +59,28 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
+class FundingFormSet(BaseInlineFormSet):
+    """A pot's funding may grow, or shrink to what it has granted, never below."""
+
+    def clean(self) -> None:
+        super().clean()
+        pot = self.instance
+        if pot.pk is None or any(self.errors):
+            return
+        funded = sum(
+            form.cleaned_data.get("amount") or 0
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        )
+        # Locks the pot row until the admin's transaction ends, so the save below is checked too.
+        problem = pot_funding_problem(pot=pot, funded=funded)
+        if problem:
+            raise ValidationError(problem, code="below_granted")
+
+
 class FundingInline(admin.TabularInline):
     model = Funding
+    formset = FundingFormSet
     extra = 1
     can_delete = False
 
@@ -98,6 +120,12 @@ class PotAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).with_totals()
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        if formset.model is Funding:
+            pot_fundings_save(pot=form.instance, fundings=formset.save(commit=False))
+            return
+        super().save_formset(request, form, formset, change)
 
     def _pot(self, obj: Pot) -> Pot:
         # The change form gets its object without annotations; read it once with totals.

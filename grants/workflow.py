@@ -273,9 +273,12 @@ def _check_amount(app: Application, granted) -> None:
     already = Application.objects.filter(pot=pot, status__in=GRANTED_STATUSES).aggregate(
         s=Coalesce(Sum("amount_granted"), 0)
     )["s"]
-    remaining = pot.total - already
+    funded = pot.total
+    remaining = funded - already
     if granted > remaining:
         raise Overspend(
             _("Potten räcker inte: %(remaining)s återstår i %(pot)s, men %(amount)s skulle beviljas.")
             % {"remaining": format_kr(max(remaining, 0)), "pot": pot.name, "amount": format_kr(granted)}
         )
+    # The database checks these too (pot_granted_within_funded).
+    pot.save_totals(funded=funded, granted=already + granted)
