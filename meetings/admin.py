@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from meetings.access import may_change_meeting, meetings_visible_to, working_groups_for
+from meetings.access import working_groups_for
 from meetings.forms import PlanSeriesForm
 from meetings.models import Meeting, Registration
 from meetings.series import plan_series_with_skipped
@@ -85,18 +85,14 @@ class MeetingAdmin(NetworkScopedAdminMixin, admin.ModelAdmin):
     # ---- scoping ----
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        # The steering group reads every network's meetings; its permissions stop at viewing.
-        qs = meetings_visible_to(request.user, super(NetworkScopedAdminMixin, self).get_queryset(request))
-        return qs.annotate(
-            confirmed_count=Count("registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED)),
-            waitlisted_count=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)),
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                confirmed_count=Count("registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED)),
+                waitlisted_count=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)),
+            )
         )
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return super().has_change_permission(request, obj) and may_change_meeting(request.user, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return super().has_delete_permission(request, obj) and may_change_meeting(request.user, obj)
 
     def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
         if db_field.name == "working_group":

@@ -7,6 +7,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -20,10 +21,12 @@ from networks.scoping import NetworkScopedAdminMixin
 
 def admin_login(request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
     """The admin's login goes through allauth, so that e-mail verification and two-factor apply."""
+    next_url = request.GET.get("next") or reverse("admin:index")
     if request.user.is_authenticated:
+        if admin.site.has_permission(request):
+            return redirect("admin:index")
         # Logged in but without staff rights: allauth would send them straight back here.
         raise PermissionDenied
-    next_url = request.GET.get("next") or reverse("admin:index")
     return redirect_to_login(next_url, reverse("account_login"))
 
 

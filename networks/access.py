@@ -34,6 +34,13 @@ def scope_to_coordinated(queryset: QuerySet, user, network_field: str = "network
     return queryset.filter(**{f"{network_field}__in": coordinated_network_ids(user)}).distinct()
 
 
+def scope_to_visible(queryset: QuerySet, user, network_field: str = "network") -> QuerySet:
+    """Rows the user may read in the admin: the steering group reads every network's rows."""
+    if is_superuser(user) or is_steering_group(user):
+        return queryset
+    return scope_to_coordinated(queryset, user, network_field)
+
+
 def may_change_in_network(user, network_id: int | None) -> bool:
     """Whether the user may change a row of this network (None: a site-wide row)."""
     return is_superuser(user) or coordinates(user, network_id)

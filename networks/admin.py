@@ -38,6 +38,10 @@ class NetworkAdmin(admin.ModelAdmin):
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or may_change_in_network(request.user, obj.pk))
 
+    def get_prepopulated_fields(self, request: HttpRequest, obj=None) -> dict[str, list[str]]:
+        # The slug is read-only for coordinators, and a read-only field cannot be prepopulated.
+        return self.prepopulated_fields if is_superuser(request.user) else {}
+
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
         # Only administrators decide who coordinates a network and what its address is.
         if is_superuser(request.user):

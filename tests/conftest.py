@@ -91,3 +91,8 @@ def steering(db) -> User:
 def _staff_mfa_off(settings) -> None:
     """Staff need TOTP for the admin in production; the tests of that turn it on themselves."""
     settings.REQUIRE_STAFF_MFA = False
+
+
+@pytest.fixture
+def superuser(db) -> User:
+    return User.objects.create_superuser(email="admin@example.se", password=PASSWORD, name="Admin")
