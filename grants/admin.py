@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -13,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from grants.access import applications_reviewed_by
 from grants.chart import BAR_AREA, LABEL_WIDTH, chart_bars, granted_per_network_and_month
 from grants.formatting import format_kr
 from grants.forms import ApproveForm, DecisionNoteForm
@@ -28,6 +31,7 @@ from grants.models import (
     Payment,
     Pot,
 )
+from grants.services import pot_funding_problem, pot_fundings_save
 from grants.workflow import TransitionError, application_transition
 from natverk.csvexport import csv_response
 
@@ -53,8 +57,28 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
+class FundingFormSet(BaseInlineFormSet):
+    """A pot's funding may grow, or shrink to what it has granted, never below."""
+
+    def clean(self) -> None:
+        super().clean()
+        pot = self.instance
+        if pot.pk is None or any(self.errors):
+            return
+        funded = sum(
+            form.cleaned_data.get("amount") or 0
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        )
+        # Locks the pot row until the admin's transaction ends, so the save below is checked too.
+        problem = pot_funding_problem(pot=pot, funded=funded)
+        if problem:
+            raise ValidationError(problem, code="below_granted")
+
+
 class FundingInline(admin.TabularInline):
     model = Funding
+    formset = FundingFormSet
     extra = 1
     can_delete = False
 
@@ -95,6 +119,12 @@ class PotAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).with_totals()
 
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        if formset.model is Funding:
+            pot_fundings_save(pot=form.instance, fundings=formset.save(commit=False))
+            return
+        super().save_formset(request, form, formset, change)
+
     def _pot(self, obj: Pot) -> Pot:
         # The change form gets its object without annotations; read it once with totals.
         if obj.pk and not hasattr(obj, "total_amount"):
@@ -132,7 +162,7 @@ class PotAdmin(admin.ModelAdmin):
 
     def chart_view(self, request: HttpRequest, pk: int) -> TemplateResponse:
         if not self.has_view_permission(request):
-            raise PermissionError
+            raise PermissionDenied
         pot = get_object_or_404(Pot.objects.with_totals(), pk=pk)
         rows = granted_per_network_and_month(pot)
         bars, width, height = chart_bars(rows)
@@ -192,10 +222,6 @@ class EventInline(ReadOnlyInline):
     verbose_name_plural = gettext_lazy("Händelser")
 
 
-class NetworkFilter(admin.RelatedFieldListFilter):
-    pass
-
-
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
     list_display = [
@@ -245,7 +271,7 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # Drafts are the applicant's own work until they are sent in.
-        return super().get_queryset(request).exclude(status=S.DRAFT).prefetch_related("networks")
+        return applications_reviewed_by(request.user, super().get_queryset(request)).prefetch_related("networks")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -290,7 +316,7 @@ class ApplicationAdmin(admin.ModelAdmin):
     def export_csv(self, request: HttpRequest) -> HttpResponse:
         """The filtered list as CSV (semicolons, UTF-8 with BOM, so Excel opens it)."""
         if not self.has_view_permission(request):
-            raise PermissionError
+            raise PermissionDenied
         changelist = self.get_changelist_instance(request)
         queryset = changelist.get_queryset(request).prefetch_related("coapplicant_links__actor")
         header = [

@@ -7,9 +7,11 @@ import logging
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,9 +26,11 @@ from grants.models import (
     Decision,
     FollowUpPhoto,
     FollowUpReport,
+    Funding,
     Payment,
     Pot,
 )
+from grants.models.pots import GRANTED_STATUSES
 from grants.workflow import application_transition
 from members.models import Actor, Membership, Representation
 from natverk.mail import mail_queue
@@ -396,3 +400,41 @@ def applications_user_delete(*, user) -> None:
         for storage, name in files:
             # Only once the rows are surely gone; a rolled-back deletion keeps its files.
             transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+
+
+# ---- Pots and fundings ----
+
+
+def _pot_granted(pot: Pot) -> int:
+    return pot.applications.filter(status__in=GRANTED_STATUSES).aggregate(s=Coalesce(Sum("amount_granted"), 0))["s"]
+
+
+def pot_funding_problem(*, pot: Pot, funded: int) -> str | None:
+    """Why the pot's fundings cannot add up to `funded`, or None.
+
+    Locks the pot row until the end of the caller's transaction, so that no approval
+    slips in between this check and the save.
+    """
+    locked = Pot.objects.select_for_update().get(pk=pot.pk)
+    granted = _pot_granted(locked)
+    if funded < granted:
+        return _(
+            "Potten har redan beviljat %(granted)s. Finansieringen kan inte sänkas till %(funded)s; "
+            "den måste vara minst det beviljade beloppet."
+        ) % {"granted": format_kr(granted), "funded": format_kr(funded)}
+    return None
+
+
+@transaction.atomic
+def pot_fundings_save(*, pot: Pot, fundings: Iterable[Funding]) -> Pot:
+    """Save new and changed fundings of `pot`: its funding never goes below what is granted."""
+    locked = Pot.objects.select_for_update().get(pk=pot.pk)
+    for funding in fundings:
+        funding.pot = locked
+        funding.save()
+    funded = locked.fundings.aggregate(s=Coalesce(Sum("amount"), 0))["s"]
+    problem = pot_funding_problem(pot=locked, funded=funded)
+    if problem:
+        raise ValidationError(problem, code="below_granted")
+    locked.save_totals(funded=funded, granted=_pot_granted(locked))
+    return locked

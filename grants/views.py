@@ -11,11 +11,19 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q, Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from grants.access import (
+    get_application_for_user,
+    get_application_for_user_rw,
+    get_attachment_for_user,
+    get_attachment_for_user_rw,
+    get_coapplicant_links_for_user,
+    represents_lead,
+)
 from grants.forms import (
     ActivityForm,
     BudgetForm,
@@ -25,7 +33,7 @@ from grants.forms import (
     ReportForm,
     WithdrawForm,
 )
-from grants.models import Application, Attachment, CoApplicant, FollowUpReport, Pot
+from grants.models import Application, CoApplicant, FollowUpReport, Pot
 from grants.models.pots import GRANTED_STATUSES
 from grants.services import (
     application_create_draft,
@@ -35,9 +43,8 @@ from grants.services import (
     coapplicant_respond,
     report_submit,
 )
-from grants.workflow import MOVES, TransitionError, application_transition, represents_lead
+from grants.workflow import MOVES, TransitionError, application_transition
 from members.models import Actor
-from members.roles import is_steering_group
 from networks.models import Network
 
 ApplicationNetwork = Application.networks.through
@@ -55,20 +62,6 @@ LATER = "later"
 
 def current_pot() -> Pot | None:
     return Pot.objects.accepting().with_totals().order_by("-year", "closes_on").first()
-
-
-def get_application_for_user(request: HttpRequest, pk: int, *, edit: bool = False) -> Application:
-    """The application if the user may see it: 404 for outsiders, 403 when they may only read."""
-    app = get_object_or_404(Application.objects.select_related("pot", "lead_actor"), pk=pk)
-    user = request.user
-    is_lead = represents_lead(user, app)
-    if not is_lead:
-        is_party = app.coapplicant_links.filter(actor__representations__user=user).exists()
-        if not (is_party or is_steering_group(user)):
-            raise Http404
-        if edit:
-            raise PermissionDenied
-    return app
 
 
 def start(request: HttpRequest) -> HttpResponse:
@@ -116,7 +109,7 @@ def new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
-    app = get_application_for_user(request, pk, edit=True)
+    app = get_application_for_user_rw(request, pk)
     if not app.is_editable:
         messages.info(request, _("Ansökan är inskickad och kan inte ändras."))
         return redirect(app)
@@ -192,8 +185,8 @@ def step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
 @login_required
 @require_POST
 def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
-    app = get_application_for_user(request, pk, edit=True)
-    attachment = get_object_or_404(app.attachments, pk=attachment_pk)
+    attachment = get_attachment_for_user_rw(request, pk, attachment_pk)
+    app = attachment.application
     if not app.is_editable:
         raise PermissionDenied
     name = attachment.original_name
@@ -205,8 +198,7 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> Http
 
 @login_required
 def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
-    app = get_application_for_user(request, pk)
-    item = get_object_or_404(Attachment, pk=attachment_pk, application=app)
+    item = get_attachment_for_user(request, pk, attachment_pk)
     response = FileResponse(
         item.file.open("rb"), as_attachment=True, filename=item.original_name, content_type=item.content_type
     )
@@ -226,7 +218,7 @@ def _application_with_parts(pk: int) -> Application:
 @login_required
 @require_http_methods(["GET", "POST"])
 def review(request: HttpRequest, pk: int) -> HttpResponse:
-    app = get_application_for_user(request, pk, edit=True)
+    app = get_application_for_user_rw(request, pk)
     if request.method == "POST":
         if app.status not in (S.DRAFT, S.NEEDS_COMPLETION):
             # A second click on "Skicka in": the first one already did it.
@@ -282,7 +274,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    app = get_application_for_user(request, pk, edit=True)
+    app = get_application_for_user_rw(request, pk)
     if (app.status, S.WITHDRAWN) not in MOVES:
         messages.error(request, _("Ansökan kan inte återkallas efter beslut."))
         return redirect(app)
@@ -307,13 +299,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """A co-applicant's representative confirms (or declines) taking part."""
-    links = list(
-        CoApplicant.objects.filter(application_id=pk, actor__representations__user=request.user)
-        .select_related("actor", "application__lead_actor", "application__pot")
-        .distinct()
-    )
-    if not links:
-        raise Http404
+    links = get_coapplicant_links_for_user(request, pk)
     app = _application_with_parts(pk)
     if request.method == "POST":
         answer = request.POST.get("answer")
@@ -333,7 +319,7 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest, pk: int) -> HttpResponse:
-    app = get_application_for_user(request, pk, edit=True)
+    app = get_application_for_user_rw(request, pk)
     if app.status != S.PAID:
         messages.info(request, _("Återrapporten kan lämnas när bidraget är utbetalt."))
         return redirect(app)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from grants.access import represents_lead
 from grants.formatting import format_kr
 from grants.models import (
     Application,
@@ -79,16 +80,6 @@ class RecusalRequired(TransitionError):
 
 class Overspend(TransitionError):
     pass
-
-
-def allowed_moves_from(status: str) -> list[str]:
-    return [to for (frm, to) in MOVES if frm == status]
-
-
-def represents_lead(user, application: Application) -> bool:
-    if not user.is_authenticated:
-        return False
-    return Representation.objects.filter(user=user, actor_id=application.lead_actor_id).exists()
 
 
 def conflicting_actors(user, application: Application) -> list[Actor]:
@@ -266,9 +257,12 @@ def _check_amount(app: Application, granted) -> None:
     already = Application.objects.filter(pot=pot, status__in=GRANTED_STATUSES).aggregate(
         s=Coalesce(Sum("amount_granted"), 0)
     )["s"]
-    remaining = pot.total - already
+    funded = pot.total
+    remaining = funded - already
     if granted > remaining:
         raise Overspend(
             _("Potten räcker inte: %(remaining)s återstår i %(pot)s, men %(amount)s skulle beviljas.")
             % {"remaining": format_kr(max(remaining, 0)), "pot": pot.name, "amount": format_kr(granted)}
         )
+    # The database checks these too (pot_granted_within_funded).
+    pot.save_totals(funded=funded, granted=already + granted)

@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from meetings.access import working_groups_for
 from meetings.forms import PlanSeriesForm
 from meetings.models import Meeting, Registration
 from meetings.series import plan_series_with_skipped
@@ -25,11 +26,10 @@ from meetings.services import (
     meeting_touch,
     registration_fill_seats,
 )
-from members.roles import coordinated_network_ids, is_steering_group
 from natverk.adminlist import DateSafeChangeListMixin
 from natverk.csvexport import csv_response
-from networks.models import Network, WorkingGroup
-from networks.scoping import NetworkScopedAdminMixin, sees_all_networks
+from networks.access import networks_coordinated_by
+from networks.scoping import NetworkScopedAdminMixin
 
 
 class RegistrationInline(admin.TabularInline):
@@ -79,30 +79,18 @@ class MeetingAdmin(DateSafeChangeListMixin, NetworkScopedAdminMixin, admin.Model
     # ---- scoping ----
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        qs = super(NetworkScopedAdminMixin, self).get_queryset(request)
-        qs = qs.annotate(
-            confirmed_count=Count("registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED)),
-            waitlisted_count=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)),
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                confirmed_count=Count("registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED)),
+                waitlisted_count=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)),
+            )
         )
-        # The steering group reads every network's meetings; its permissions stop at viewing.
-        if sees_all_networks(request.user) or is_steering_group(request.user):
-            return qs
-        return qs.filter(network__in=coordinated_network_ids(request.user))
-
-    def _may_edit(self, request: HttpRequest, obj: Meeting | None) -> bool:
-        return obj is None or sees_all_networks(request.user) or obj.network_id in coordinated_network_ids(request.user)
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return super().has_change_permission(request, obj) and self._may_edit(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
-        if db_field.name == "working_group" and not sees_all_networks(request.user):
-            kwargs["queryset"] = WorkingGroup.objects.filter(
-                network__in=coordinated_network_ids(request.user)
-            ).select_related("network")
+        if db_field.name == "working_group":
+            kwargs["queryset"] = working_groups_for(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs):
@@ -205,10 +193,7 @@ class MeetingAdmin(DateSafeChangeListMixin, NetworkScopedAdminMixin, admin.Model
     def plan_series_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_add_permission(request):
             raise PermissionDenied
-        networks = Network.objects.all()
-        if not sees_all_networks(request.user):
-            networks = networks.filter(id__in=coordinated_network_ids(request.user))
-        form = PlanSeriesForm(request.POST or None, networks=networks)
+        form = PlanSeriesForm(request.POST or None, networks=networks_coordinated_by(request.user))
         plan = None
         if request.method == "POST" and form.is_valid() and "edit" not in request.POST:
             data = form.cleaned_data

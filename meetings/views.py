@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from meetings.access import get_registration_for_user
 from meetings.forms import MeetingFilterForm, RegistrationForm
 from meetings.ics import calendar_bytes
 from meetings.models import Meeting, Registration
@@ -137,11 +138,6 @@ def meeting_register(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # ---- Mina sidor ----
-
-
-def get_registration_for_user(request: HttpRequest, pk: int) -> Registration:
-    """The user's own registration; 404 for anyone else's."""
-    return get_object_or_404(Registration.objects.select_related("meeting__network", "actor"), pk=pk, user=request.user)
 
 
 @login_required

@@ -1,20 +1,26 @@
-"""Who may see and change which actors: one helper per object type, 404 for outsiders."""
+"""Who may see and change actors, memberships and invitations: 404 for outsiders.
+
+On the site an actor's own pages belong to its representatives: contact persons read
+and edit the profile, only signatories (firmatecknare) invite and apply for membership.
+In the admin, superusers and the steering group read every actor; a coordinator reads
+only actors that are members (in any status, so that pending requests can be decided)
+of a network they coordinate.
+"""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Actor, Invitation, Representation
+from members.models import Actor, Invitation, Membership, Representation, User
+from members.roles import coordinated_network_ids, is_steering_group, is_superuser
+
+WRONG_ADDRESS_MESSAGE = _("Inbjudan gäller en annan e-postadress. Logga in med den adress som inbjudan skickades till.")
 
 
-def get_actor_for_user(request: HttpRequest, slug: str, *, signatory: bool = False) -> Actor:
-    """The actor with `slug` if the user represents it; 404 otherwise.
-
-    With `signatory=True`, a contact person (who may only read and edit the profile)
-    gets 403 instead.
-    """
+def _representation(request: HttpRequest, slug: str) -> Representation:
     representation = (
         Representation.objects.select_related("actor").filter(user=request.user, actor__slug=slug).first()
         if request.user.is_authenticated
@@ -22,10 +28,22 @@ def get_actor_for_user(request: HttpRequest, slug: str, *, signatory: bool = Fal
     )
     if representation is None:
         raise Http404(_("Aktören finns inte."))
-    if signatory and representation.role != Representation.Role.SIGNATORY:
-        raise PermissionDenied(_("Bara aktörens firmatecknare får göra detta."))
+    return representation
+
+
+def get_actor_for_user(request: HttpRequest, slug: str) -> Actor:
+    """The actor with `slug` if the user represents it (contact or signatory); 404 otherwise."""
+    representation = _representation(request, slug)
     actor = representation.actor
     actor.my_role = representation.role
+    return actor
+
+
+def get_actor_for_user_rw(request: HttpRequest, slug: str) -> Actor:
+    """As get_actor_for_user, for what only a signatory may do: a contact person gets 403."""
+    actor = get_actor_for_user(request, slug)
+    if actor.my_role != Representation.Role.SIGNATORY:
+        raise PermissionDenied(_("Bara aktörens firmatecknare får göra detta."))
     return actor
 
 
@@ -37,6 +55,27 @@ def get_public_actor(request: HttpRequest, slug: str) -> Actor:
     if not actor.is_public and not Actor.objects.represented_by(request.user).filter(pk=actor.pk).exists():
         raise Http404(_("Aktören finns inte."))
     return actor
+
+
+def actors_visible_to(user) -> QuerySet[Actor]:
+    """Actors in the admin (list, change page and autocomplete)."""
+    if is_superuser(user) or is_steering_group(user):
+        return Actor.objects.all()
+    member_ids = Membership.objects.filter(network__in=coordinated_network_ids(user)).values("actor_id")
+    return Actor.objects.filter(pk__in=member_ids)
+
+
+def user_addresses(user: User) -> set[str]:
+    """The user's address and every verified address allauth knows, lower case."""
+    from allauth.account.models import EmailAddress
+
+    verified = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    return {address.lower() for address in [user.email, *verified] if address}
+
+
+def invitation_is_for(invitation: Invitation, user: User) -> bool:
+    """An invitation binds to the address it was sent to, whatever the case."""
+    return user.is_authenticated and invitation.email.lower() in user_addresses(user)
 
 
 def get_invitation(token: str) -> Invitation:

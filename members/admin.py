@@ -7,11 +7,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from members import services
+from members.access import actors_visible_to
 from members.images import process_logo
 from members.models import Actor, ActorMessage, Invitation, Membership, Representation, User
 from natverk.adminlist import DateSafeChangeListMixin
@@ -21,10 +23,12 @@ from networks.scoping import NetworkScopedAdminMixin
 
 def admin_login(request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
     """The admin's login goes through allauth, so that e-mail verification and two-factor apply."""
+    next_url = request.GET.get("next") or reverse("admin:index")
     if request.user.is_authenticated:
+        if admin.site.has_permission(request):
+            return redirect("admin:index")
         # Logged in but without staff rights: allauth would send them straight back here.
         raise PermissionDenied
-    next_url = request.GET.get("next") or reverse("admin:index")
     return redirect_to_login(next_url, reverse("account_login"))
 
 
@@ -71,10 +75,24 @@ class ActorAdmin(admin.ModelAdmin):
     form = ActorAdminForm
     list_display = ["name", "kind", "org_number", "is_public", "is_demo", "created_at"]
     list_filter = ["kind", "is_public", "is_demo"]
-    search_fields = ["name", "org_number", "contact_email"]
+    # Never the contact details: the autocomplete searches these fields too, and they are
+    # not public without the actor's consent.
+    search_fields = ["name", "org_number"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["contact_consent_at", "contact_consent_text"]
     inlines = [RepresentationInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # The list, the change page and the autocomplete all read through this.
+        return super().get_queryset(request).filter(pk__in=actors_visible_to(request.user).values("pk"))
+
+    def has_view_permission(self, request: HttpRequest, obj: Actor | None = None) -> bool:
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (obj is None or self.get_queryset(request).filter(pk=obj.pk).exists())
+
+    def has_change_permission(self, request: HttpRequest, obj: Actor | None = None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or self.get_queryset(request).filter(pk=obj.pk).exists())
 
 
 @admin.register(Membership)

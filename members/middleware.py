@@ -4,22 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-
-def staff_needs_mfa(user) -> bool:
-    if not getattr(settings, "REQUIRE_STAFF_MFA", False):
-        return False
-    if not (user.is_authenticated and user.is_staff):
-        return False
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.utils import is_mfa_enabled
-
-    return not is_mfa_enabled(user, [Authenticator.Type.TOTP])
+from members.roles import staff_needs_mfa
 
 
 class StaffMFAMiddleware:

@@ -1,18 +1,20 @@
 """Roles: network coordinators (per network) and the steering group (styrgrupp).
 
-Permissions live in Django groups; which rows a coordinator may touch is decided here,
-in one place, and used by the admin and the views.
+Permissions live in Django groups. The role predicates below are the only place that
+decides which role a user has; which rows each role may see lives in each app's
+`access.py`, built on these predicates.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 
 COORDINATORS_GROUP = "Samordnare"
 STEERING_GROUP = "Styrgrupp"
 
 # Model permissions of each role, as "app_label.codename". Rows are limited further by
-# network for coordinators (see networks.scoping).
+# network for coordinators (see each app's access.py).
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     COORDINATORS_GROUP: [
         "networks.view_network",
@@ -67,6 +69,14 @@ def sync_role_groups() -> None:
         group.permissions.add(*wanted)
 
 
+# ---- Role predicates: the only place that decides which role a user has ----
+
+
+def is_superuser(user) -> bool:
+    """Administrators see and change everything."""
+    return bool(user.is_authenticated and user.is_superuser)
+
+
 def is_steering_group(user) -> bool:
     if not user.is_authenticated:
         return False
@@ -88,8 +98,23 @@ def coordinated_network_ids(user) -> frozenset[int]:
     return cached
 
 
-def is_coordinator(user, network=None) -> bool:
-    ids = coordinated_network_ids(user)
-    if network is None:
-        return bool(ids)
-    return network.pk in ids
+def coordinates(user, network_id: int | None) -> bool:
+    """Whether the user coordinates the network with this id."""
+    return network_id is not None and network_id in coordinated_network_ids(user)
+
+
+def staff_needs_mfa(user) -> bool:
+    """A staff user who must turn on TOTP first (REQUIRE_STAFF_MFA) and has not."""
+    if not getattr(settings, "REQUIRE_STAFF_MFA", False):
+        return False
+    if not (user.is_authenticated and user.is_staff):
+        return False
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.utils import is_mfa_enabled
+
+    return not is_mfa_enabled(user, [Authenticator.Type.TOTP])
+
+
+def staff_mfa_satisfied(user) -> bool:
+    """The two-factor rule the admin uses, for the staff pages outside the admin too."""
+    return not staff_needs_mfa(user)

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from members.access import WRONG_ADDRESS_MESSAGE, invitation_is_for
 from members.gdpr import gdpr_delete, gdpr_export
 from members.models import Actor, ActorMessage, Invitation, Membership, Representation, User
 from natverk.cache import bump_content_version
@@ -49,9 +50,37 @@ def _apply_consent(*, actor: Actor, consent: bool, consent_text: str) -> None:
         actor.contact_consent_text = ""
 
 
+def _lock_user(user: User) -> None:
+    # Two requests of the same user queue here, so that both cannot pass a daily limit.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+
+
+def actors_created_today(*, user: User) -> int:
+    """Actors the user created in the last 24 hours (the creator becomes signatory at once)."""
+    since = timezone.now() - timedelta(hours=24)
+    return Representation.objects.filter(
+        user=user, role=Representation.Role.SIGNATORY, created_at__gte=since, actor__created_at__gte=since
+    ).count()
+
+
+def invitations_sent_today(*, user: User) -> int:
+    return Invitation.objects.filter(invited_by=user, created_at__gte=timezone.now() - timedelta(hours=24)).count()
+
+
 @transaction.atomic
 def actor_create(*, user: User, actor: Actor, consent: bool, consent_text: str) -> Actor:
-    """Save a new actor; its creator becomes its signatory representative."""
+    """Save a new actor; its creator becomes its signatory representative.
+
+    At most MEMBERS_ACTORS_PER_DAY per user, counted in the database so that the limit
+    holds when the cache is down.
+    """
+    _lock_user(user)
+    if actors_created_today(user=user) >= settings.MEMBERS_ACTORS_PER_DAY:
+        raise ValidationError(
+            _("Du har skapat %(count)s aktörer det senaste dygnet, vilket är gränsen. Försök igen i morgon.")
+            % {"count": settings.MEMBERS_ACTORS_PER_DAY},
+            code="rate_limited",
+        )
     actor.slug = _unique_slug(actor.name)
     _apply_consent(actor=actor, consent=consent, consent_text=consent_text)
     actor.save()
@@ -148,7 +177,17 @@ def membership_decline(*, membership: Membership, by: User) -> Membership:
 
 @transaction.atomic
 def invitation_create(*, actor: Actor, email: str, role: str, invited_by: User) -> Invitation:
-    """Invite someone by e-mail to represent `actor`; the link works once, for a limited time."""
+    """Invite someone by e-mail to represent `actor`; the link works once, for a limited time.
+
+    At most MEMBERS_INVITATIONS_PER_DAY per inviting user, counted in the database.
+    """
+    _lock_user(invited_by)
+    if invitations_sent_today(user=invited_by) >= settings.MEMBERS_INVITATIONS_PER_DAY:
+        raise ValidationError(
+            _("Du har skickat %(count)s inbjudningar det senaste dygnet, vilket är gränsen. Försök igen i morgon.")
+            % {"count": settings.MEMBERS_INVITATIONS_PER_DAY},
+            code="rate_limited",
+        )
     invitation = Invitation.objects.create(
         actor=actor,
         email=email.lower(),
@@ -173,6 +212,8 @@ def invitation_create(*, actor: Actor, email: str, role: str, invited_by: User) 
 def invitation_accept(*, invitation: Invitation, user: User) -> Representation:
     """Use an invitation: the user represents the actor from now on. Single use."""
     locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation_is_for(locked, user):
+        raise ValidationError(WRONG_ADDRESS_MESSAGE, code="wrong_address")
     if locked.accepted_at is not None:
         raise ValidationError(_("Inbjudan har redan använts. Be aktörens företrädare om en ny."), code="used")
     if locked.expires_at <= timezone.now():

@@ -19,7 +19,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from members import services
-from members.access import get_actor_for_user, get_invitation, get_public_actor
+from members.access import (
+    WRONG_ADDRESS_MESSAGE,
+    get_actor_for_user,
+    get_actor_for_user_rw,
+    get_invitation,
+    get_public_actor,
+    invitation_is_for,
+)
 from members.forms import CONSENT_TEXT, ActorForm, DeleteAccountForm, InvitationForm, JoinForm, MessageForm
 from members.models import Actor, Invitation, Membership, Representation
 from networks.models import Network
@@ -129,16 +136,21 @@ def my_pages(request: HttpRequest) -> HttpResponse:
 def actor_create(request: HttpRequest) -> HttpResponse:
     form = ActorForm(*_post_data(request))
     if request.method == "POST" and form.is_valid():
-        actor = services.actor_create(
-            user=request.user,
-            actor=form.save(commit=False),
-            consent=form.cleaned_data["contact_consent"],
-            consent_text=str(CONSENT_TEXT),
-        )
-        messages.success(
-            request, _("%(actor)s är skapad. Nu kan du ansöka om medlemskap i ett nätverk.") % {"actor": actor.name}
-        )
-        return redirect("members:actor-join", slug=actor.slug)
+        try:
+            actor = services.actor_create(
+                user=request.user,
+                actor=form.save(commit=False),
+                consent=form.cleaned_data["contact_consent"],
+                consent_text=str(CONSENT_TEXT),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("%(actor)s är skapad. Nu kan du ansöka om medlemskap i ett nätverk.") % {"actor": actor.name},
+            )
+            return redirect("members:actor-join", slug=actor.slug)
     return render(request, "members/actor_form.html", {"form": form, "actor": None})
 
 
@@ -173,7 +185,7 @@ def actor_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def actor_join(request: HttpRequest, slug: str) -> HttpResponse:
-    actor = get_actor_for_user(request, slug, signatory=True)
+    actor = get_actor_for_user_rw(request, slug)
     form = JoinForm(_post(request), actor=actor)
     if request.method == "POST" and form.is_valid():
         try:
@@ -192,18 +204,22 @@ def actor_join(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def actor_invite(request: HttpRequest, slug: str) -> HttpResponse:
-    actor = get_actor_for_user(request, slug, signatory=True)
+    actor = get_actor_for_user_rw(request, slug)
     form = InvitationForm(_post(request), actor=actor)
     if request.method == "POST" and form.is_valid():
-        services.invitation_create(
-            actor=actor, email=form.cleaned_data["email"], role=form.cleaned_data["role"], invited_by=request.user
-        )
-        messages.success(
-            request,
-            _("En inbjudan har skickats till %(email)s. Den gäller i 14 dagar.")
-            % {"email": form.cleaned_data["email"]},
-        )
-        return redirect("members:actor-edit", slug=actor.slug)
+        try:
+            services.invitation_create(
+                actor=actor, email=form.cleaned_data["email"], role=form.cleaned_data["role"], invited_by=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("En inbjudan har skickats till %(email)s. Den gäller i 14 dagar.")
+                % {"email": form.cleaned_data["email"]},
+            )
+            return redirect("members:actor-edit", slug=actor.slug)
     return render(
         request,
         "members/actor_invite.html",
@@ -215,6 +231,14 @@ def actor_invite(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     invitation = get_invitation(token)
+    if not invitation_is_for(invitation, request.user):
+        # Nothing happens: the link works only for the address it was sent to.
+        return render(
+            request,
+            "members/invitation_accept.html",
+            {"invitation": invitation, "problem": WRONG_ADDRESS_MESSAGE},
+            status=403,
+        )
     problem = None
     if invitation.is_used:
         problem = _("Inbjudan har redan använts. Be aktörens företrädare om en ny.")

@@ -332,6 +332,11 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG or TESTING else "https"
 # allauth's default rate limits (ACCOUNT_RATE_LIMITS) stay on; they use the cache above.
 # While it is unreachable they fail open (logging in goes on), except for the forms that
 # mail an address typed into them: those answer 503 (natverk/mail_guard.py).
+
+# Reverse proxies in front of the app that append to X-Forwarded-For: allauth takes the
+# client's address from that header only with this set (1 behind one nginx). 0 ignores the
+# header, so behind a proxy every client would share the proxy's rate limits.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Stadsdelsnätverken i Gävle"
 # Staff must have two-factor (TOTP) before they reach the admin.
@@ -340,6 +345,10 @@ REQUIRE_STAFF_MFA = env_bool("REQUIRE_STAFF_MFA", not DEBUG)
 MEMBERS_INVITATION_DAYS = env_int("MEMBERS_INVITATION_DAYS", 14)
 # Messages a logged-in user may send to actors through the portal per hour.
 MEMBERS_MESSAGES_PER_HOUR = env_int("MEMBERS_MESSAGES_PER_HOUR", 5)
+# Invitations one user may send, and actors one user may create, per 24 hours. Counted
+# in the database, so the limits hold when the cache (Redis) is down.
+MEMBERS_INVITATIONS_PER_DAY = env_int("MEMBERS_INVITATIONS_PER_DAY", 20)
+MEMBERS_ACTORS_PER_DAY = env_int("MEMBERS_ACTORS_PER_DAY", 5)
 
 # ---- Speed and scale: anonymous page cache, query counting (issue 6) ----
 # Whole public pages are cached for visitors without a session (natverk/cache.py), in the

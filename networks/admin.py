@@ -4,10 +4,11 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from members.roles import coordinated_network_ids, is_steering_group
+from members.roles import is_superuser
 from natverk.adminlist import DateSafeChangeListMixin
+from networks.access import may_change_in_network, may_publish_news, networks_visible_to
 from networks.models import Network, Post, WorkingGroup
-from networks.scoping import NetworkScopedAdminMixin, sees_all_networks
+from networks.scoping import NetworkScopedAdminMixin
 
 
 class WorkingGroupInline(admin.TabularInline):
@@ -20,7 +21,7 @@ class WorkingGroupInline(admin.TabularInline):
 class NetworkAdmin(admin.ModelAdmin):
     list_display = ["name", "network_name", "slug", "contact_email", "sort_order"]
     search_fields = ["name", "network_name"]
-    list_filter = ["coordinators"]
+    # No filter on coordinators: its choices would list every user account to every coordinator.
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["coordinators"]
     inlines = [WorkingGroupInline]
@@ -32,14 +33,15 @@ class NetworkAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        qs = super().get_queryset(request)
-        if sees_all_networks(request.user) or is_steering_group(request.user):
-            return qs
-        return qs.filter(id__in=coordinated_network_ids(request.user))
+        return super().get_queryset(request).filter(pk__in=networks_visible_to(request.user).values("pk"))
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or may_change_in_network(request.user, obj.pk))
 
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
         # Only administrators decide who coordinates a network and what its address is.
-        if sees_all_networks(request.user):
+        if is_superuser(request.user):
             return []
         return ["slug", "coordinators", "sort_order"]
 
@@ -73,6 +75,19 @@ class PostAdmin(DateSafeChangeListMixin, NetworkScopedAdminMixin, admin.ModelAdm
         ("English", {"fields": ["title_en", "summary_en", "body_en"]}),
         (None, {"fields": ["author", "updated_at"]}),
     ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return super().has_add_permission(request) and may_publish_news(request.user)
+
+    def get_form(self, request: HttpRequest, obj: Post | None = None, change: bool = False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        # Site-wide news (no network) is the administrators'; a coordinator's news always
+        # belongs to a network they run, so that they can change and delete it later.
+        if not is_superuser(request.user) and "network" in form.base_fields:
+            form.base_fields["network"].required = True
+            form.base_fields["network"].empty_label = None
+            form.base_fields["network"].help_text = ""
+        return form
 
     def save_model(self, request: HttpRequest, obj: Post, form, change: bool) -> None:
         if not change:

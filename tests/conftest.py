@@ -104,3 +104,8 @@ def _staff_mfa_off(settings) -> None:
 def _mail_breaker_closed() -> None:
     """A mail failure in one test must not make the next test skip its send after commit."""
     BREAKER.reset()
+
+
+@pytest.fixture
+def superuser(db) -> User:
+    return User.objects.create_superuser(email="admin@example.se", password=PASSWORD, name="Admin")

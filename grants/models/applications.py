@@ -24,16 +24,9 @@ REPORT_DUE_AFTER = datetime.timedelta(weeks=6)
 
 
 class ApplicationQuerySet(models.QuerySet):
-    def of_user(self, user) -> ApplicationQuerySet:
-        """Applications where the user represents the lead actor."""
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(lead_actor__representations__user=user)
-
-    def granted(self) -> ApplicationQuerySet:
-        from grants.models.pots import GRANTED_STATUSES
-
-        return self.filter(status__in=GRANTED_STATUSES)
+    def sent_in(self) -> ApplicationQuerySet:
+        """Everything but drafts: a draft is the applicant's own work until it is sent in."""
+        return self.exclude(status=Application.Status.DRAFT)
 
 
 class Application(models.Model):

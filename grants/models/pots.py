@@ -74,6 +74,11 @@ class Pot(models.Model):
     must_apply_before_start = models.BooleanField(_("ansökan måste komma in före aktiviteten"), default=True)
     is_demo = models.BooleanField(_("demoinnehåll"), default=False)
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    # Snapshots of the fundings' and the granted applications' sums, written under the pot
+    # row lock by every approval and every change of fundings (grants.services.pot_totals_save),
+    # so that the database itself refuses a pot that has granted more than it holds.
+    funded_total = models.PositiveBigIntegerField(_("finansierat totalt (kr)"), default=0, editable=False)
+    granted_total = models.PositiveBigIntegerField(_("beviljat totalt (kr)"), default=0, editable=False)
 
     objects = PotQuerySet.as_manager()
 
@@ -86,6 +91,9 @@ class Pot(models.Model):
             models.CheckConstraint(condition=Q(max_amount_per_application__gt=0), name="pot_max_amount_positive"),
             date_bounds_constraint("pot", "opens_on"),
             date_bounds_constraint("pot", "closes_on"),
+            models.CheckConstraint(
+                condition=Q(granted_total__lte=models.F("funded_total")), name="pot_granted_within_funded"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -137,6 +145,11 @@ class Pot(models.Model):
     @property
     def remaining(self) -> int:
         return self.total - self.granted
+
+    def save_totals(self, *, funded: int, granted: int) -> None:
+        """Write the sums' snapshots; the caller holds the pot row lock (select_for_update)."""
+        self.funded_total, self.granted_total = funded, granted
+        self.save(update_fields=["funded_total", "granted_total"])
 
 
 class Funding(models.Model):

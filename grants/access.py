@@ -1,0 +1,98 @@
+"""Who may see and change grant applications, in the style of healthchecks' _get_check_for_user.
+
+- The lead actor's representatives read and change their application (drafts too).
+- Co-applicants' representatives read it; changing it is the lead's (403).
+- The steering group (and superusers) read applications that have been sent in, never
+  drafts, and only with the two-factor check the admin uses (REQUIRE_STAFF_MFA): without
+  it, they are outsiders here as well.
+- Everyone else gets 404, so that nobody learns which applications exist.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+
+from grants.models import Application, Attachment, CoApplicant
+from members.models import Representation
+from members.roles import is_steering_group, is_superuser, staff_mfa_satisfied
+
+
+def represents_lead(user, application: Application) -> bool:
+    if not user.is_authenticated:
+        return False
+    return Representation.objects.filter(user=user, actor_id=application.lead_actor_id).exists()
+
+
+def represents_party(user, application: Application) -> bool:
+    """Represents the lead actor or one of the co-applicants."""
+    if not user.is_authenticated:
+        return False
+    return Application.objects.filter(
+        Q(lead_actor__representations__user=user) | Q(coapplicant_links__actor__representations__user=user),
+        pk=application.pk,
+    ).exists()
+
+
+def reviews_applications(user) -> bool:
+    """The steering group and superusers, once past the staff two-factor check."""
+    return (is_steering_group(user) or is_superuser(user)) and staff_mfa_satisfied(user)
+
+
+def applications_reviewed_by(user, queryset: QuerySet[Application] | None = None) -> QuerySet[Application]:
+    """What the back office shows: applications sent in, to those who review them."""
+    queryset = Application.objects.all() if queryset is None else queryset
+    if is_steering_group(user) or is_superuser(user):
+        return queryset.sent_in()
+    return queryset.none()
+
+
+def get_application_for_user(request: HttpRequest, pk: int) -> Application:
+    """The application if the user may read it; 404 otherwise."""
+    app = Application.objects.select_related("pot", "lead_actor").filter(pk=pk).first()
+    user = request.user
+    if app is None:
+        raise Http404
+    if represents_party(user, app):
+        return app
+    if app.status != Application.Status.DRAFT and reviews_applications(user):
+        return app
+    raise Http404
+
+
+def get_application_for_user_rw(request: HttpRequest, pk: int) -> Application:
+    """The application if the user may change it: 404 for outsiders, 403 for readers."""
+    app = get_application_for_user(request, pk)
+    if not represents_lead(request.user, app):
+        raise PermissionDenied
+    return app
+
+
+def get_attachment_for_user(request: HttpRequest, pk: int, attachment_pk: int) -> Attachment:
+    app = get_application_for_user(request, pk)
+    attachment = Attachment.objects.filter(pk=attachment_pk, application=app).first()
+    if attachment is None:
+        raise Http404
+    return attachment
+
+
+def get_attachment_for_user_rw(request: HttpRequest, pk: int, attachment_pk: int) -> Attachment:
+    app = get_application_for_user_rw(request, pk)
+    attachment = Attachment.objects.filter(pk=attachment_pk, application=app).first()
+    if attachment is None:
+        raise Http404
+    attachment.application = app
+    return attachment
+
+
+def get_coapplicant_links_for_user(request: HttpRequest, pk: int) -> list[CoApplicant]:
+    """The user's co-applicant places in application `pk` (to confirm or decline); 404 if none."""
+    links = list(
+        CoApplicant.objects.filter(application_id=pk, actor__representations__user=request.user)
+        .select_related("actor", "application__lead_actor", "application__pot")
+        .distinct()
+    )
+    if not links:
+        raise Http404
+    return links

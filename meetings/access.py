@@ -1,0 +1,27 @@
+"""Who may see and change meetings and registrations.
+
+Meetings themselves are public on the site. In the admin, superusers and the steering
+group read every network's meetings; coordinators read and change those of the networks
+they run (networks.scoping.NetworkScopedAdminMixin over networks.access). A
+registration is its own user's: anyone else gets 404.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+
+from meetings.models import Registration
+from networks.access import networks_coordinated_by
+from networks.models import WorkingGroup
+
+
+def working_groups_for(user) -> QuerySet[WorkingGroup]:
+    """Working groups a meeting of the user's may belong to."""
+    return WorkingGroup.objects.filter(network__in=networks_coordinated_by(user)).select_related("network")
+
+
+def get_registration_for_user(request: HttpRequest, pk: int) -> Registration:
+    """The user's own registration; 404 for anyone else's."""
+    return get_object_or_404(Registration.objects.select_related("meeting__network", "actor"), pk=pk, user=request.user)

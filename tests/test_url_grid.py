@@ -1,0 +1,550 @@
+"""Every URL pattern of the project × every role, with the status each role must get.
+
+In the manner of pretix's control/test_permissions.py: one table, one concrete URL per
+pattern (admin pages, admin extras and allauth's pages under /konto/ included; a path
+under /en/ is the same pattern), and the expected status for each role. A pattern
+missing from the table fails `test_every_url_pattern_is_in_the_grid`, so a new view
+cannot skip it. Nothing may answer 5xx.
+
+The rules behind the table are in the README ("Who may see what"). In short: public
+pages 200 for everyone; pages behind login 302 (to the login page) for anonymous
+visitors; an object of someone else 404; something one may read but not change 403.
+The admin sends anyone who is not staff, and staff without two-factor, away with 302;
+a row outside a coordinator's networks is answered like a row that does not exist
+(Django's admin: 302 to the admin index with "finns inte").
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+from dataclasses import dataclass
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from grants.models import Application, ApplicationEvent, Attachment, Funding, Payment, Pot
+from meetings.models import Meeting, Registration
+from members.models import ActorMessage, Invitation, Membership, Representation
+from members.roles import STEERING_GROUP
+from natverk.models import Outbox
+from networks.models import Post, WorkingGroup
+from tests.grants.conftest import make_application
+
+ROLES = [
+    "anonymous",
+    "resident",
+    "rep_a",
+    "rep_b",
+    "coord_x",
+    "coord_y",
+    "steering_no_mfa",
+    "steering",
+    "superuser",
+]
+TODAY = timezone.localdate()
+
+
+@dataclass(frozen=True)
+class Row:
+    route: str
+    url: str
+    expected: dict[str, int]
+    method: str = "get"
+
+
+def grid(default: int, **per_role: int) -> dict[str, int]:
+    """Every role gets `default` unless named; `logged_in=` sets all but the anonymous visitor."""
+    logged_in = per_role.pop("logged_in", default)
+    staff = per_role.pop("staff", None)
+    table = dict.fromkeys(ROLES, logged_in)
+    table["anonymous"] = default
+    if staff is not None:
+        for role in ("coord_x", "coord_y", "steering", "superuser"):
+            table[role] = staff
+    unknown = set(per_role) - set(ROLES)
+    assert not unknown, unknown
+    table.update(per_role)
+    return table
+
+
+PUBLIC = grid(200)
+
+
+def login(code: int = 200, **per_role: int) -> dict[str, int]:
+    """A page behind login: the anonymous visitor is sent to the login page."""
+    return grid(302, logged_in=code, **per_role)
+
+
+def admin(**per_role: int) -> dict[str, int]:
+    """An admin page: everyone who is not staff with two-factor is sent away (302)."""
+    return grid(302, **per_role)
+
+
+def staff(coord_x: int, coord_y: int, steering: int, superuser: int) -> dict[str, int]:
+    """An admin page as the staff with two-factor see it; everyone else is sent away."""
+    return admin(coord_x=coord_x, coord_y=coord_y, steering=steering, superuser=superuser)
+
+
+# ---- the cast and their objects ----
+
+
+@pytest.fixture(autouse=True)
+def _grid_settings(settings, tmp_path) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.REQUIRE_STAFF_MFA = True
+
+
+def _with_totp(user):
+    TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+@pytest.fixture
+def cast(resident, rep_a, rep_b, coord_andersberg, coord_satra, superuser, db) -> dict:
+    from tests.conftest import _user
+
+    steering_group = Group.objects.get(name=STEERING_GROUP)
+    steering_no_mfa = _user("styrgrupp.utan@example.se", is_staff=True)
+    steering_no_mfa.groups.add(steering_group)
+    steering = _user("styrgrupp.med@example.se", is_staff=True)
+    steering.groups.add(steering_group)
+    for user in (coord_andersberg, coord_satra, steering, superuser):
+        _with_totp(user)
+    return {
+        "anonymous": None,
+        "resident": resident,
+        "rep_a": rep_a,
+        "rep_b": rep_b,
+        "coord_x": coord_andersberg,
+        "coord_y": coord_satra,
+        "steering_no_mfa": steering_no_mfa,
+        "steering": steering,
+        "superuser": superuser,
+    }
+
+
+@pytest.fixture
+def world(cast, actor_a, actor_b, networks) -> dict:
+    """The objects the concrete URLs point at; X is Andersberg, Y is Sätra."""
+    x = networks["andersberg"]
+    pot = Pot.objects.create(
+        year=TODAY.year,
+        name=f"Aktivitetspotten {TODAY.year}",
+        opens_on=TODAY - datetime.timedelta(days=30),
+        closes_on=TODAY + datetime.timedelta(days=60),
+        max_amount_per_application=20_000,
+    )
+    Funding.objects.create(pot=pot, funder="Gävle kommun", amount=100_000)
+    draft = make_application(pot=pot, lead=actor_a)
+    # Actor B co-applies: its representative reads the application but may not change it.
+    submitted = make_application(pot=pot, lead=actor_a, co=[actor_b], status=Application.Status.SUBMITTED)
+    attachment = Attachment.objects.create(
+        application=submitted,
+        file=ContentFile(b"%PDF-1.4 test", name="budget.pdf"),
+        original_name="budget.pdf",
+        uploaded_by=cast["rep_a"],
+        content_type="application/pdf",
+        size=13,
+    )
+    draft_attachment = Attachment.objects.create(
+        application=draft,
+        file=ContentFile(b"%PDF-1.4 test", name="utkast.pdf"),
+        original_name="utkast.pdf",
+        uploaded_by=cast["rep_a"],
+        content_type="application/pdf",
+        size=13,
+    )
+    meeting = Meeting.objects.create(
+        network=x,
+        title="Nätverksmöte",
+        starts_at=timezone.now() + datetime.timedelta(days=10),
+        ends_at=timezone.now() + datetime.timedelta(days=10, hours=2),
+        place="Andersbergs träffpunkt",
+        registration_enabled=True,
+        capacity=20,
+    )
+    registration = Registration.objects.create(meeting=meeting, user=cast["rep_a"])
+    invitation = Invitation.objects.create(
+        actor=actor_a,
+        email=cast["rep_b"].email,
+        role=Representation.Role.CONTACT,
+        invited_by=cast["rep_a"],
+        token="inbjudan-till-beta",
+        expires_at=timezone.now() + datetime.timedelta(days=14),
+    )
+    post = Post.objects.create(network=x, title="Andersbergsnytt", slug="andersbergsnytt", summary="s", body="b")
+    email = EmailAddress.objects.create(user=cast["rep_a"], email=cast["rep_a"].email, verified=True, primary=True)
+    event = ApplicationEvent.objects.create(
+        application=submitted, from_status="draft", to_status="submitted", actor_user=cast["rep_a"]
+    )
+    payment = Payment.objects.create(
+        application=submitted, amount=1, paid_at=timezone.now(), registered_by=cast["superuser"]
+    )
+    return {
+        "actor_a": actor_a.pk,
+        "actor_a_slug": actor_a.slug,
+        "network_x": x.pk,
+        "membership": Membership.objects.get(actor=actor_a, network=x).pk,
+        "working_group": WorkingGroup.objects.create(network=x, name="Trygghet").pk,
+        "post": post.pk,
+        "post_slug": post.slug,
+        "meeting": meeting.pk,
+        "registration": registration.pk,
+        "pot": pot.pk,
+        "draft": draft.pk,
+        "submitted": submitted.pk,
+        "attachment": attachment.pk,
+        "draft_attachment": draft_attachment.pk,
+        "event": event.pk,
+        "payment": payment.pk,
+        "outbox": Outbox.objects.create(to="a@example.se", subject="s", body="b").pk,
+        "invitation": invitation.pk,
+        "token": invitation.token,
+        "actor_message": ActorMessage.objects.create(sender=cast["resident"], actor=actor_a).pk,
+        "user": cast["rep_a"].pk,
+        "group": Group.objects.get(name=STEERING_GROUP).pk,
+        "emailaddress": email.pk,
+        "authenticator": Authenticator.objects.get(user=cast["superuser"]).pk,
+        "post_ct": ContentType.objects.get_for_model(Post).pk,
+    }
+
+
+ADMIN_PAGES = [
+    ("changelist", "", ""),
+    ("add", "add/", "add/"),
+    ("history", "<path:object_id>/history/", "{pk}/history/"),
+    ("delete", "<path:object_id>/delete/", "{pk}/delete/"),
+    ("change", "<path:object_id>/change/", "{pk}/change/"),
+    ("redirect", "<path:object_id>/", "{pk}/"),
+]
+
+
+def model_admin(model: str, pk: str, **pages: dict[str, int]) -> list[Row]:
+    """The six pages Django's admin makes for `model` ("app/model"), the object `pk` of the world."""
+    default = pages.pop("default")
+    return [
+        Row(
+            f"admin/{model}/{route}", f"/admin/{model}/" + url.replace("{pk}", "{" + pk + "}"), pages.get(page, default)
+        )
+        for page, route, url in ADMIN_PAGES
+    ]
+
+
+ROWS: list[Row] = [
+    # ---- natverk ----
+    Row("healthz", "/healthz", PUBLIC),
+    Row("robots.txt", "/robots.txt", PUBLIC),
+    Row("sitemap.xml", "/sitemap.xml", PUBLIC),
+    # ---- networks ----
+    Row("", "/", PUBLIC),
+    Row("om/", "/om/", PUBLIC),
+    Row("tillganglighet/", "/tillganglighet/", PUBLIC),
+    Row("personuppgifter/", "/personuppgifter/", PUBLIC),
+    Row("natverk/", "/natverk/", PUBLIC),
+    Row("natverk/<slug:slug>/", "/natverk/andersberg/", PUBLIC),
+    Row("nyheter/", "/nyheter/", PUBLIC),
+    Row("nyheter/feed/", "/nyheter/feed/", PUBLIC),
+    Row("nyheter/<slug:slug>/", "/nyheter/{post_slug}/", PUBLIC),
+    # ---- meetings ----
+    Row("moten/", "/moten/", PUBLIC),
+    Row("moten/arkiv/", "/moten/arkiv/", PUBLIC),
+    Row("moten/kalender.ics", "/moten/kalender.ics", PUBLIC),
+    Row("moten/<int:pk>/", "/moten/{meeting}/", PUBLIC),
+    Row("moten/<int:pk>/anmalan/", "/moten/{meeting}/anmalan/", login(200), "post"),
+    Row("moten/<int:pk>/kalender.ics", "/moten/{meeting}/kalender.ics", PUBLIC),
+    Row("natverk/<slug:slug>/moten/", "/natverk/andersberg/moten/", PUBLIC),
+    Row("natverk/<slug:slug>/kalender.ics", "/natverk/andersberg/kalender.ics", PUBLIC),
+    Row("mina-sidor/moten/", "/mina-sidor/moten/", login()),
+    Row("mina-sidor/moten/<int:pk>/avboka/", "/mina-sidor/moten/{registration}/avboka/", login(404, rep_a=302), "post"),
+    # ---- members ----
+    Row("aktorer/", "/aktorer/", PUBLIC),
+    Row("aktorer/<slug:slug>/", "/aktorer/{actor_a_slug}/", PUBLIC),
+    Row("aktorer/<slug:slug>/meddelande/", "/aktorer/{actor_a_slug}/meddelande/", login()),
+    Row("mina-sidor/", "/mina-sidor/", login()),
+    Row("mina-sidor/aktorer/ny/", "/mina-sidor/aktorer/ny/", login()),
+    Row("mina-sidor/aktorer/<slug:slug>/", "/mina-sidor/aktorer/{actor_a_slug}/", login(404, rep_a=200)),
+    Row("mina-sidor/aktorer/<slug:slug>/ga-med/", "/mina-sidor/aktorer/{actor_a_slug}/ga-med/", login(404, rep_a=200)),
+    Row(
+        "mina-sidor/aktorer/<slug:slug>/bjud-in/", "/mina-sidor/aktorer/{actor_a_slug}/bjud-in/", login(404, rep_a=200)
+    ),
+    # The invitation was sent to rep_b's address: only rep_b may use it.
+    Row("mina-sidor/inbjudan/<str:token>/", "/mina-sidor/inbjudan/{token}/", login(403, rep_b=200)),
+    Row("mina-sidor/mina-uppgifter/", "/mina-sidor/mina-uppgifter/", login()),
+    Row("mina-sidor/mina-uppgifter/export/", "/mina-sidor/mina-uppgifter/export/", login()),
+    Row("mina-sidor/mina-uppgifter/radera/", "/mina-sidor/mina-uppgifter/radera/", login()),
+    # ---- grants ----
+    Row("bidrag/", "/bidrag/", PUBLIC),
+    Row("bidrag/beviljade/", "/bidrag/beviljade/", PUBLIC),
+    Row("bidrag/ansok/", "/bidrag/ansok/", login()),
+    Row("mina-sidor/ansokningar/", "/mina-sidor/ansokningar/", login()),
+    # The submitted application: A leads, B co-applies, the steering group reads it with two-factor.
+    Row(
+        "bidrag/ansokningar/<int:pk>/",
+        "/bidrag/ansokningar/{submitted}/",
+        login(404, rep_a=200, rep_b=200, steering=200, superuser=200),
+    ),
+    Row(
+        "bidrag/ansokningar/<int:pk>/kvitto/",
+        "/bidrag/ansokningar/{submitted}/kvitto/",
+        login(404, rep_a=200, rep_b=200, steering=200, superuser=200),
+    ),
+    Row(
+        "bidrag/ansokningar/<int:pk>/bilagor/<int:attachment_pk>/",
+        "/bidrag/ansokningar/{submitted}/bilagor/{attachment}/",
+        login(404, rep_a=200, rep_b=200, steering=200, superuser=200),
+    ),
+    Row(
+        "bidrag/ansokningar/<int:pk>/aterkalla/",
+        "/bidrag/ansokningar/{submitted}/aterkalla/",
+        login(404, rep_a=200, rep_b=403, steering=403, superuser=403),
+    ),
+    Row("bidrag/ansokningar/<int:pk>/bekrafta/", "/bidrag/ansokningar/{submitted}/bekrafta/", login(404, rep_b=200)),
+    # Not paid yet: the lead is sent back to the application.
+    Row(
+        "bidrag/ansokningar/<int:pk>/aterrapport/",
+        "/bidrag/ansokningar/{submitted}/aterrapport/",
+        login(404, rep_a=302, rep_b=403, steering=403, superuser=403),
+    ),
+    # The draft: the lead's own until it is sent in.
+    Row("bidrag/ansokningar/<int:pk>/steg/<int:step>/", "/bidrag/ansokningar/{draft}/steg/1/", login(404, rep_a=200)),
+    Row("bidrag/ansokningar/<int:pk>/granska/", "/bidrag/ansokningar/{draft}/granska/", login(404, rep_a=200)),
+    Row(
+        "bidrag/ansokningar/<int:pk>/bilagor/<int:attachment_pk>/ta-bort/",
+        "/bidrag/ansokningar/{draft}/bilagor/{draft_attachment}/ta-bort/",
+        login(404, rep_a=302),
+        "post",
+    ),
+    # ---- allauth, under /konto/ ----
+    Row("konto/login/", "/konto/login/", grid(302, anonymous=200)),
+    Row("konto/logout/", "/konto/logout/", login()),
+    Row("konto/inactive/", "/konto/inactive/", grid(200)),
+    Row("konto/signup/", "/konto/signup/", grid(302, anonymous=200)),
+    Row("konto/reauthenticate/", "/konto/reauthenticate/", login()),
+    Row("konto/reauthenticate/code/", "/konto/reauthenticate/code/", login(302, rep_a=200)),
+    Row("konto/reauthenticate/code/confirm/", "/konto/reauthenticate/code/confirm/", login(302)),
+    Row("konto/email/", "/konto/email/", login()),
+    Row("konto/confirm-email/", "/konto/confirm-email/", grid(200)),
+    Row("konto/password/change/", "/konto/password/change/", login()),
+    Row("konto/password/set/", "/konto/password/set/", login(302)),
+    Row("konto/password/reset/", "/konto/password/reset/", grid(200)),
+    Row("konto/login/code/confirm/", "/konto/login/code/confirm/", login(302)),
+    Row("konto/^confirm-email/(?P<key>[-:\\w]+)/$", "/konto/confirm-email/ogiltig-nyckel/", grid(200)),
+    Row("konto/password/reset/key/done/", "/konto/password/reset/key/done/", grid(200)),
+    Row(
+        "konto/^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$",
+        "/konto/password/reset/key/1-ogiltig/",
+        grid(200),
+    ),
+    Row("konto/password/reset/done/", "/konto/password/reset/done/", grid(200)),
+    Row("konto/login/code/", "/konto/login/code/", grid(302, anonymous=200)),
+    Row("konto/2fa/", "/konto/2fa/", login()),
+    Row("konto/2fa/authenticate/", "/konto/2fa/authenticate/", login(302)),
+    Row(
+        "konto/2fa/reauthenticate/",
+        "/konto/2fa/reauthenticate/",
+        login(302, coord_x=200, coord_y=200, steering=200, superuser=200),
+    ),
+    Row("konto/2fa/totp/activate/", "/konto/2fa/totp/activate/", login(302)),
+    Row(
+        "konto/2fa/totp/deactivate/",
+        "/konto/2fa/totp/deactivate/",
+        login(404, coord_x=302, coord_y=302, steering=302, superuser=302),
+    ),
+    Row("konto/2fa/recovery-codes/", "/konto/2fa/recovery-codes/", login(404)),
+    Row("konto/2fa/recovery-codes/generate/", "/konto/2fa/recovery-codes/generate/", login(302)),
+    Row("konto/2fa/recovery-codes/download/", "/konto/2fa/recovery-codes/download/", login(404)),
+    # ---- the admin ----
+    Row("admin/", "/admin/", staff(200, 200, 200, 200)),
+    Row("admin/login/", "/admin/login/", grid(302, resident=403, rep_a=403, rep_b=403)),
+    Row("admin/logout/", "/admin/logout/", staff(200, 200, 200, 200), "post"),
+    Row("admin/password_change/", "/admin/password_change/", staff(200, 200, 200, 200)),
+    Row("admin/password_change/done/", "/admin/password_change/done/", staff(200, 200, 200, 200)),
+    Row(
+        "admin/autocomplete/",
+        "/admin/autocomplete/?app_label=members&model_name=membership&field_name=actor&term=F",
+        staff(200, 200, 200, 200),
+    ),
+    Row("admin/jsi18n/", "/admin/jsi18n/", staff(200, 200, 200, 200)),
+    Row("admin/r/<path:content_type_id>/<path:object_id>/", "/admin/r/{post_ct}/{post}/", admin()),
+    Row(
+        # The admin's app index matches the labels of the apps with registered models.
+        "admin/^(?P<app_label>auth|account|mfa|members|networks|meetings|grants|natverk)/$",
+        "/admin/members/",
+        staff(200, 200, 200, 200),
+    ),
+    Row("admin/(?P<url>.*)$", "/admin/finns-inte/", staff(404, 404, 404, 404)),
+    Row("admin/members/user/<id>/password/", "/admin/members/user/{user}/password/", staff(403, 403, 403, 200)),
+    Row("admin/meetings/meeting/planera-serie/", "/admin/meetings/meeting/planera-serie/", staff(200, 200, 403, 200)),
+    Row(
+        "admin/meetings/meeting/<int:pk>/anmalningar.csv",
+        "/admin/meetings/meeting/{meeting}/anmalningar.csv",
+        staff(200, 404, 200, 200),
+    ),
+    Row("admin/grants/pot/<int:pk>/diagram/", "/admin/grants/pot/{pot}/diagram/", staff(403, 403, 200, 200)),
+    Row("admin/grants/application/export/", "/admin/grants/application/export/", staff(403, 403, 200, 200)),
+    *model_admin("auth/group", "group", default=staff(403, 403, 403, 200), redirect=admin()),
+    *model_admin("account/emailaddress", "emailaddress", default=staff(403, 403, 403, 200), redirect=admin()),
+    *model_admin("mfa/authenticator", "authenticator", default=staff(403, 403, 403, 200), redirect=admin()),
+    *model_admin("members/user", "user", default=staff(403, 403, 403, 200), redirect=admin()),
+    *model_admin(
+        "members/actor",
+        "actor_a",
+        default=staff(403, 403, 403, 200),
+        changelist=staff(200, 200, 200, 200),
+        history=staff(200, 302, 200, 200),
+        change=staff(200, 302, 200, 200),
+        redirect=admin(),
+    ),
+    *model_admin(
+        "members/membership",
+        "membership",
+        default=staff(403, 403, 403, 200),
+        changelist=staff(200, 200, 200, 200),
+        history=staff(200, 302, 200, 200),
+        change=staff(200, 302, 200, 200),
+        redirect=admin(),
+    ),
+    *model_admin(
+        "members/invitation",
+        "invitation",
+        default=staff(403, 403, 403, 200),
+        add=staff(403, 403, 403, 403),
+        redirect=admin(),
+    ),
+    *model_admin(
+        "members/actormessage",
+        "actor_message",
+        default=staff(403, 403, 403, 200),
+        add=staff(403, 403, 403, 403),
+        redirect=admin(),
+    ),
+    *model_admin(
+        "networks/network",
+        "network_x",
+        default=staff(403, 403, 403, 200),
+        changelist=staff(200, 200, 200, 200),
+        history=staff(200, 302, 200, 200),
+        change=staff(200, 302, 200, 200),
+        redirect=admin(),
+    ),
+    *model_admin(
+        "networks/workinggroup",
+        "working_group",
+        default=staff(200, 302, 403, 200),
+        changelist=staff(200, 200, 403, 200),
+        add=staff(200, 200, 403, 200),
+        redirect=admin(),
+    ),
+    *model_admin(
+        "networks/post",
+        "post",
+        default=staff(200, 302, 403, 200),
+        changelist=staff(200, 200, 403, 200),
+        add=staff(200, 200, 403, 200),
+        redirect=admin(),
+    ),
+    *model_admin(
+        "meetings/meeting",
+        "meeting",
+        default=staff(200, 302, 200, 200),
+        changelist=staff(200, 200, 200, 200),
+        add=staff(200, 200, 403, 200),
+        delete=staff(200, 302, 403, 200),
+        redirect=admin(),
+    ),
+    *model_admin(
+        "grants/pot", "pot", default=staff(403, 403, 200, 200), delete=staff(403, 403, 403, 200), redirect=admin()
+    ),
+    *model_admin(
+        "grants/application",
+        "submitted",
+        default=staff(403, 403, 200, 200),
+        add=staff(403, 403, 403, 403),
+        history=staff(302, 302, 200, 200),
+        delete=staff(403, 403, 403, 403),
+        redirect=admin(),
+    ),
+    *model_admin(
+        "grants/applicationevent",
+        "event",
+        default=staff(403, 403, 200, 200),
+        add=staff(403, 403, 403, 403),
+        delete=staff(403, 403, 403, 403),
+        redirect=admin(),
+    ),
+    *model_admin(
+        "grants/payment",
+        "payment",
+        default=staff(403, 403, 200, 200),
+        add=staff(403, 403, 403, 403),
+        delete=staff(403, 403, 403, 403),
+        redirect=admin(),
+    ),
+    *model_admin(
+        "natverk/outbox",
+        "outbox",
+        default=staff(403, 403, 403, 200),
+        add=staff(403, 403, 403, 403),
+        delete=staff(403, 403, 403, 403),
+        redirect=admin(),
+    ),
+]
+
+
+def _routes(patterns, prefix: str = "") -> set[str]:
+    found = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            found |= _routes(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            found.add(prefix + str(pattern.pattern))
+    return found
+
+
+def test_every_url_pattern_is_in_the_grid() -> None:
+    # The /en/ prefix (i18n_patterns) prints as "", so Swedish and English share a route.
+    in_grid = [row.route for row in ROWS]
+    assert len(in_grid) == len(set(in_grid)), "a route is in the grid twice"
+    assert _routes(get_resolver().url_patterns) - set(in_grid) == set()
+    assert set(in_grid) - _routes(get_resolver().url_patterns) == set()
+
+
+def _request(client, row: Row, world: dict):
+    url = row.url.format(**world)
+    # Each request in a savepoint that is rolled back, so that a POST (a cancelled
+    # registration, a deleted file) does not change what the next row sees.
+    # The cookies are kept too: the admin's logout would end the session for the rows after it.
+    cookies = copy.deepcopy(client.cookies)
+    with transaction.atomic():
+        response = getattr(client, row.method)(url)
+        transaction.set_rollback(True)
+    client.cookies = cookies
+    return url, response.status_code
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_url_grid(client, cast, world, role) -> None:
+    if cast[role] is not None:
+        client.force_login(cast[role])
+    # A server error is a status to report with its URL and role, not an exception.
+    client.raise_request_exception = False
+    wrong = []
+    for row in ROWS:
+        url, status = _request(client, row, world)
+        expected = row.expected.get(role)
+        if status >= 500 or status != expected:
+            wrong.append(f"{row.method.upper()} {url} as {role}: {status}, expected {expected}")
+    assert wrong == []
