@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from members.access import WRONG_ADDRESS_MESSAGE, invitation_is_for
 from members.gdpr import gdpr_delete, gdpr_export
@@ -77,7 +78,11 @@ def actor_create(*, user: User, actor: Actor, consent: bool, consent_text: str) 
     _lock_user(user)
     if actors_created_today(user=user) >= settings.MEMBERS_ACTORS_PER_DAY:
         raise ValidationError(
-            _("Du har skapat %(count)s aktörer det senaste dygnet, vilket är gränsen. Försök igen i morgon.")
+            ngettext(
+                "Du har skapat %(count)s aktör det senaste dygnet, vilket är gränsen. Försök igen i morgon.",
+                "Du har skapat %(count)s aktörer det senaste dygnet, vilket är gränsen. Försök igen i morgon.",
+                settings.MEMBERS_ACTORS_PER_DAY,
+            )
             % {"count": settings.MEMBERS_ACTORS_PER_DAY},
             code="rate_limited",
         )
@@ -184,7 +189,11 @@ def invitation_create(*, actor: Actor, email: str, role: str, invited_by: User) 
     _lock_user(invited_by)
     if invitations_sent_today(user=invited_by) >= settings.MEMBERS_INVITATIONS_PER_DAY:
         raise ValidationError(
-            _("Du har skickat %(count)s inbjudningar det senaste dygnet, vilket är gränsen. Försök igen i morgon.")
+            ngettext(
+                "Du har skickat %(count)s inbjudan det senaste dygnet, vilket är gränsen. Försök igen i morgon.",
+                "Du har skickat %(count)s inbjudningar det senaste dygnet, vilket är gränsen. Försök igen i morgon.",
+                settings.MEMBERS_INVITATIONS_PER_DAY,
+            )
             % {"count": settings.MEMBERS_INVITATIONS_PER_DAY},
             code="rate_limited",
         )

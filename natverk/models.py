@@ -19,7 +19,7 @@ class Outbox(models.Model):
     reply_to = models.EmailField(_("svar till"), blank=True)
     # [{"filename": ..., "content": base64, "mimetype": ...}]: small .ics files only.
     attachments = models.JSONField(_("bilagor"), default=list, blank=True)
-    kind = models.CharField(_("sort"), max_length=50, db_index=True)
+    kind = models.CharField(_("typ"), max_length=50, db_index=True)
     created_at = models.DateTimeField(_("skapad"), default=timezone.now)
     attempts = models.PositiveSmallIntegerField(_("försök"), default=0)
     next_attempt_at = models.DateTimeField(_("nästa försök"), default=timezone.now)

@@ -46,7 +46,7 @@ class Migration(migrations.Migration):
                 ('body', models.TextField(verbose_name='text')),
                 ('reply_to', models.EmailField(blank=True, max_length=254, verbose_name='svar till')),
                 ('attachments', models.JSONField(blank=True, default=list, verbose_name='bilagor')),
-                ('kind', models.CharField(db_index=True, max_length=50, verbose_name='sort')),
+                ('kind', models.CharField(db_index=True, max_length=50, verbose_name='typ')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='skapad')),
                 ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='försök')),
                 ('next_attempt_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='nästa försök')),
