@@ -127,7 +127,6 @@ def redis_cache(redis: RedisProcess, settings, monkeypatch) -> RedisProcess:
     }
     settings.ANON_CACHE_SECONDS = 300
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Each test starts in a process that has seen no outage.
     monkeypatch.setattr(natverk.cache_backend, "_circuits", {})
     monkeypatch.setattr(natverk.cache, "_last_version", None)

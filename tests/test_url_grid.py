@@ -99,7 +99,6 @@ def staff(coord_x: int, coord_y: int, steering: int, superuser: int) -> dict[str
 
 @pytest.fixture(autouse=True)
 def _grid_settings(settings, tmp_path) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -237,7 +237,8 @@ def test_new_actors_are_limited_per_user_and_day(client, resident, settings) -> 
     assert client.post("/mina-sidor/aktorer/ny/", actor_data(name="Första föreningen")).status_code == 302
     response = client.post("/mina-sidor/aktorer/ny/", actor_data(name="Andra föreningen"))
     assert response.status_code == 200
-    assert "aktörer det senaste dygnet" in response.content.decode()
+    # One is the limit here, so the message speaks of one actor (ngettext).
+    assert "Du har skapat 1 aktör det senaste dygnet" in response.content.decode()
     assert not Actor.objects.filter(name="Andra föreningen").exists()
 
 
