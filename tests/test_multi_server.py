@@ -239,6 +239,17 @@ def servers(django_db_setup, tmp_path_factory):
             process.stderr.close()
 
 
+@pytest.fixture(autouse=True)
+def _production_password_hasher(settings) -> None:
+    """Users made here log in through gunicorn, which hashes like production does.
+
+    Overrides the root conftest's fast hasher, which the servers do not know.
+    """
+    from django.conf import global_settings
+
+    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
+
+
 def _admin_login(browser: Browser, port: int, user: User) -> None:
     # The admin's login goes through allauth (members.admin), which wants a verified address.
     EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
