@@ -32,6 +32,40 @@ from networks.access import networks_coordinated_by
 from networks.scoping import NetworkScopedAdminMixin
 
 
+class WhenFilter(admin.SimpleListFilter):
+    """Coming or past meetings: the admin index's to-do list links to "kommande"."""
+
+    title = gettext_lazy("när")
+    parameter_name = "nar"
+
+    def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
+        return [("kommande", gettext_lazy("Kommande")), ("tidigare", gettext_lazy("Har varit"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "kommande":
+            return queryset.filter(ends_at__gte=timezone.now())
+        if self.value() == "tidigare":
+            return queryset.filter(ends_at__lt=timezone.now())
+        return queryset
+
+
+class MinutesFilter(admin.SimpleListFilter):
+    """Held meetings still without minutes: a coordinator's to-do after every meeting."""
+
+    title = gettext_lazy("protokoll")
+    parameter_name = "protokoll"
+
+    def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
+        return [("saknas", gettext_lazy("Saknar protokoll")), ("publicerat", gettext_lazy("Protokoll publicerat"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "saknas":
+            return queryset.without_minutes()
+        if self.value() == "publicerat":
+            return queryset.exclude(minutes="").filter(minutes_published_at__isnull=False)
+        return queryset
+
+
 class RegistrationInline(admin.TabularInline):
     """The list of who has signed up; read-only, because people cancel themselves."""
 
@@ -60,7 +94,7 @@ class RegistrationInline(admin.TabularInline):
 @admin.register(Meeting)
 class MeetingAdmin(DateSafeChangeListMixin, NetworkScopedAdminMixin, admin.ModelAdmin):
     list_display = ["title", "starts_at", "network", "kind", "status", "registration_summary", "is_demo"]
-    list_filter = ["network", "kind", "status", "registration_enabled", "is_demo"]
+    list_filter = ["network", WhenFilter, MinutesFilter, "kind", "status", "registration_enabled", "is_demo"]
     search_fields = ["title", "place", "agenda"]
     list_select_related = ["network"]
     date_hierarchy = "starts_at"
