@@ -30,6 +30,10 @@ class MeetingQuerySet(models.QuerySet):
     def without_minutes(self) -> MeetingQuerySet:
         return self.filter(without_minutes_q())
 
+    def on_local_dates(self, dates) -> MeetingQuerySet:
+        """Meetings that start on one of `dates`, as dates fall in the site's time zone."""
+        return self.filter(starts_at__date__in=list(dates)).order_by("starts_at", "pk")
+
     def for_network(self, network) -> MeetingQuerySet:
         return self.filter(network=network)
 
