@@ -119,6 +119,17 @@ class MembershipAdmin(NetworkScopedAdminMixin, admin.ModelAdmin):
             return [*self.readonly_fields, "actor", "network", "message"]
         return self.readonly_fields
 
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None):
+        # Nothing on a request's page is editable (decisions have their own buttons), so a
+        # "Spara" button would only confuse; superusers keep it for the add page alone.
+        extra_context = {
+            **(extra_context or {}),
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
     # ---- one request: approve and decline pages of their own ----
 
     def get_urls(self) -> list:

@@ -28,6 +28,8 @@ def test_pending_request_page_has_both_buttons_and_the_message_is_read_only(clie
     assert f'href="/admin/members/membership/{pending.pk}/avboj/"' in html
     assert "Vi ordnar läxhjälp i Sätra och vill vara med." in html
     assert 'name="message"' not in html
+    # Nothing on the page is editable, so there is no save button to wonder about.
+    assert 'name="_save"' not in html and 'name="_continue"' not in html
 
 
 def test_a_decided_request_has_no_buttons(client, coord_andersberg, actor_a, networks):
