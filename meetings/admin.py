@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
@@ -12,7 +15,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from meetings.access import working_groups_for
 from meetings.forms import PlanSeriesForm
@@ -30,6 +33,40 @@ from natverk.adminlist import DateSafeChangeListMixin
 from natverk.csvexport import csv_response
 from networks.access import networks_coordinated_by
 from networks.scoping import NetworkScopedAdminMixin
+
+
+class WhenFilter(admin.SimpleListFilter):
+    """Coming or past meetings: the admin index's to-do list links to "kommande"."""
+
+    title = gettext_lazy("när")
+    parameter_name = "nar"
+
+    def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
+        return [("kommande", gettext_lazy("Kommande")), ("tidigare", gettext_lazy("Har varit"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "kommande":
+            return queryset.filter(ends_at__gte=timezone.now())
+        if self.value() == "tidigare":
+            return queryset.filter(ends_at__lt=timezone.now())
+        return queryset
+
+
+class MinutesFilter(admin.SimpleListFilter):
+    """Held meetings still without minutes: a coordinator's to-do after every meeting."""
+
+    title = gettext_lazy("protokoll")
+    parameter_name = "protokoll"
+
+    def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
+        return [("saknas", gettext_lazy("Saknar protokoll")), ("publicerat", gettext_lazy("Protokoll publicerat"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "saknas":
+            return queryset.without_minutes()
+        if self.value() == "publicerat":
+            return queryset.exclude(minutes="").filter(minutes_published_at__isnull=False)
+        return queryset
 
 
 class RegistrationInline(admin.TabularInline):
@@ -57,22 +94,38 @@ class RegistrationInline(admin.TabularInline):
         return False
 
 
+@dataclass(frozen=True)
+class PlannedDate:
+    day: date
+    clashes: list[Meeting]
+
+
+def _with_clashes(dates: list[date], network) -> list[PlannedDate]:
+    """Each planned date with the network's planned meetings already on that day (one query)."""
+    existing: dict[date, list[Meeting]] = {}
+    for meeting in Meeting.objects.for_network(network).filter(status=Meeting.Status.PLANNED).on_local_dates(dates):
+        existing.setdefault(timezone.localdate(meeting.starts_at), []).append(meeting)
+    return [PlannedDate(day=day, clashes=existing.get(day, [])) for day in dates]
+
+
 @admin.register(Meeting)
 class MeetingAdmin(DateSafeChangeListMixin, NetworkScopedAdminMixin, admin.ModelAdmin):
     list_display = ["title", "starts_at", "network", "kind", "status", "registration_summary", "is_demo"]
-    list_filter = ["network", "kind", "status", "registration_enabled", "is_demo"]
+    list_filter = ["network", WhenFilter, MinutesFilter, "kind", "status", "registration_enabled", "is_demo"]
     search_fields = ["title", "place", "agenda"]
     list_select_related = ["network"]
     date_hierarchy = "starts_at"
     inlines = [RegistrationInline]
-    readonly_fields = ["sequence", "series", "minutes_published_at", "created_at", "updated_at", "csv_link"]
+    # The calendar's SEQUENCE and the series id are the program's bookkeeping, not the coordinator's:
+    # they stay in the model and off the form.
+    readonly_fields = ["minutes_published_at", "created_at", "updated_at", "csv_link"]
     fieldsets = [
         (None, {"fields": ["network", "kind", "working_group", "title", "is_demo"]}),
         (gettext_lazy("Tid och plats"), {"fields": ["starts_at", "ends_at", "place", "address", "accessibility"]}),
         (gettext_lazy("Innehåll"), {"fields": ["agenda", "minutes", "minutes_published_at"]}),
         (gettext_lazy("Status"), {"fields": ["status", "cancel_reason"]}),
         (gettext_lazy("Anmälan"), {"fields": ["registration_enabled", "capacity", "csv_link"]}),
-        (gettext_lazy("Kalender"), {"fields": ["sequence", "series", "created_at", "updated_at"]}),
+        (gettext_lazy("Ändringar"), {"fields": ["created_at", "updated_at"]}),
     ]
     change_list_template = "admin/meetings/meeting/change_list.html"
 
@@ -110,7 +163,9 @@ class MeetingAdmin(DateSafeChangeListMixin, NetworkScopedAdminMixin, admin.Model
             return "–"
         text = f"{obj.confirmed_count} / {obj.capacity}"
         if obj.waitlisted_count:
-            text += " " + _("(%(count)s på väntelistan)") % {"count": obj.waitlisted_count}
+            text += " " + ngettext("(%(count)s på väntelistan)", "(%(count)s på väntelistan)", obj.waitlisted_count) % {
+                "count": obj.waitlisted_count
+            }
         return text
 
     @admin.display(description=gettext_lazy("lista över anmälda"))
@@ -134,7 +189,11 @@ class MeetingAdmin(DateSafeChangeListMixin, NetworkScopedAdminMixin, admin.Model
             if promoted:
                 self.message_user(
                     request,
-                    _("%(count)s personer har flyttats från väntelistan och fått e-post om det.")
+                    ngettext(
+                        "%(count)s person har flyttats från väntelistan och fått e-post om det.",
+                        "%(count)s personer har flyttats från väntelistan och fått e-post om det.",
+                        len(promoted),
+                    )
                     % {"count": len(promoted)},
                     messages.SUCCESS,
                 )
@@ -143,14 +202,24 @@ class MeetingAdmin(DateSafeChangeListMixin, NetworkScopedAdminMixin, admin.Model
             if told:
                 self.message_user(
                     request,
-                    _("%(count)s anmälda har fått e-post om att mötet är inställt.") % {"count": told},
+                    ngettext(
+                        "%(count)s anmäld har fått e-post om att mötet är inställt.",
+                        "%(count)s anmälda har fått e-post om att mötet är inställt.",
+                        told,
+                    )
+                    % {"count": told},
                     messages.SUCCESS,
                 )
         if obj.minutes.strip() and obj.minutes_published_at is None:
             told = meeting_publish_minutes(meeting=obj)
             self.message_user(
                 request,
-                _("Protokollet är publicerat och %(count)s medlemmar har fått e-post om det.") % {"count": told},
+                ngettext(
+                    "Protokollet är publicerat och %(count)s medlem har fått e-post om det.",
+                    "Protokollet är publicerat och %(count)s medlemmar har fått e-post om det.",
+                    told,
+                )
+                % {"count": told},
                 messages.SUCCESS,
             )
 
@@ -222,17 +291,24 @@ class MeetingAdmin(DateSafeChangeListMixin, NetworkScopedAdminMixin, admin.Model
                 )
                 self.message_user(
                     request,
-                    _("%(count)s möten är inlagda för %(network)s.")
+                    ngettext(
+                        "%(count)s möte är inlagt för %(network)s.",
+                        "%(count)s möten är inlagda för %(network)s.",
+                        len(meetings),
+                    )
                     % {"count": len(meetings), "network": data["network"]},
                     messages.SUCCESS,
                 )
                 return redirect("admin:meetings_meeting_changelist")
+        rows = _with_clashes(plan.dates, form.cleaned_data["network"]) if plan else []
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": _("Planera en serie möten"),
             "form": form,
             "plan": plan,
+            "rows": rows,
+            "clash_count": sum(1 for row in rows if row.clashes),
             "start_time": form.cleaned_data.get("start_time") if plan else None,
             "end_time": form.cleaned_data.get("end_time") if plan else None,
         }

@@ -115,7 +115,9 @@ class PlanSeriesForm(TextGuardMixin, forms.Form):
         self.fields["network"].queryset = networks if networks is not None else Network.objects.all()
         only = list(self.fields["network"].queryset[:2])
         if len(only) == 1:
+            # A coordinator of one network has nothing to choose: one option, already chosen.
             self.fields["network"].initial = only[0].pk
+            self.fields["network"].empty_label = None
         for name in ("start_time", "end_time"):
             self.fields[name].input_formats = ["%H:%M", "%H.%M", "%H:%M:%S"]
 

@@ -13,6 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from natverk.dates import date_bounds_constraint
 
 
+def without_minutes_q() -> Q:
+    """Planned meetings that have ended and have no minutes yet (cancelled ones need none)."""
+    return Q(ends_at__lt=timezone.now(), status=Meeting.Status.PLANNED, minutes="")
+
+
 class MeetingQuerySet(models.QuerySet):
     def upcoming(self) -> MeetingQuerySet:
         """Meetings that have not ended yet, the next one first."""
@@ -21,6 +26,13 @@ class MeetingQuerySet(models.QuerySet):
     def past(self) -> MeetingQuerySet:
         """Meetings that have ended, the latest first."""
         return self.filter(ends_at__lt=timezone.now()).order_by("-starts_at", "-pk")
+
+    def without_minutes(self) -> MeetingQuerySet:
+        return self.filter(without_minutes_q())
+
+    def on_local_dates(self, dates) -> MeetingQuerySet:
+        """Meetings that start on one of `dates`, as dates fall in the site's time zone."""
+        return self.filter(starts_at__date__in=list(dates)).order_by("starts_at", "pk")
 
     def for_network(self, network) -> MeetingQuerySet:
         return self.filter(network=network)

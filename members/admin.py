@@ -6,14 +6,16 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
-from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from members import services
 from members.access import actors_visible_to
+from members.forms import MembershipDeclineForm
 from members.images import process_logo
 from members.models import Actor, ActorMessage, Invitation, Membership, Representation, User
 from natverk.adminlist import DateSafeChangeListMixin
@@ -43,9 +45,12 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["email", "name"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        ("Personuppgifter", {"fields": ["name"]}),
-        ("Behörigheter", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
-        ("Datum", {"fields": ["last_login", "date_joined"]}),
+        (gettext_lazy("Personuppgifter"), {"fields": ["name"]}),
+        (
+            gettext_lazy("Behörigheter"),
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        (gettext_lazy("Datum"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "name", "password1", "password2"]})]
 
@@ -105,26 +110,129 @@ class MembershipAdmin(NetworkScopedAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ["actor"]
     readonly_fields = ["status", "requested_at", "decided_at", "decided_by"]
     actions = ["approve", "decline"]
+    change_form_template = "admin/members/membership/change_form.html"
 
     def get_readonly_fields(self, request: HttpRequest, obj: Membership | None = None) -> list[str]:
-        # Status changes go through the actions, which mail the actor's representatives.
+        # Status changes go through the decide pages and actions, which mail the actor's
+        # representatives; the message is the applicant's own words.
         if obj is not None:
-            return [*self.readonly_fields, "actor", "network"]
+            return [*self.readonly_fields, "actor", "network", "message"]
         return self.readonly_fields
 
-    def _decide(self, request: HttpRequest, queryset: QuerySet, decide, done_text: str) -> None:
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None):
+        # Nothing on a request's page is editable (decisions have their own buttons), so a
+        # "Spara" button would only confuse; superusers keep it for the add page alone.
+        extra_context = {
+            **(extra_context or {}),
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    # ---- one request: approve and decline pages of their own ----
+
+    def get_urls(self) -> list:
+        return [
+            path(
+                "<int:pk>/godkann/",
+                self.admin_site.admin_view(self.approve_view),
+                name="members_membership_approve",
+            ),
+            path(
+                "<int:pk>/avboj/",
+                self.admin_site.admin_view(self.decline_view),
+                name="members_membership_decline",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _pending_for_decision(self, request: HttpRequest, pk: int) -> Membership | HttpResponse:
+        """The request if the user may decide it; a redirect with a message if it is decided."""
+        if request.method not in ("GET", "POST"):
+            return HttpResponseNotAllowed(["GET", "POST"])
+        membership = self.get_queryset(request).select_related("actor", "network").filter(pk=pk).first()
+        if membership is None:
+            raise Http404
+        if not self.has_change_permission(request, membership):
+            raise PermissionDenied
+        if membership.status != Membership.Status.PENDING:
+            self.message_user(request, _("Ansökan är redan beslutad."), messages.WARNING)
+            return redirect("admin:members_membership_change", membership.pk)
+        return membership
+
+    def _decide_page(self, request: HttpRequest, membership: Membership, *, decision: str, form) -> TemplateResponse:
+        titles = {
+            "approve": _("Godkänn ansökan om medlemskap"),
+            "decline": _("Avböj ansökan om medlemskap"),
+        }
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": titles[decision],
+            "decision": decision,
+            "memberships": [membership],
+            "original": membership,
+            "form": form,
+            "cancel_url": reverse("admin:members_membership_change", args=[membership.pk]),
+        }
+        return TemplateResponse(request, "admin/members/membership/decide.html", context)
+
+    def _decide_one(self, request: HttpRequest, membership: Membership, decide, done: str, **kwargs) -> HttpResponse:
+        try:
+            decide(membership=membership, by=request.user, **kwargs)
+        except ValidationError as error:
+            self.message_user(request, error.messages[0], messages.WARNING)
+            return redirect("admin:members_membership_change", membership.pk)
+        self.message_user(request, done % {"actor": membership.actor.name}, messages.SUCCESS)
+        return redirect(self._pending_changelist_url())
+
+    def _pending_changelist_url(self) -> str:
+        return reverse("admin:members_membership_changelist") + f"?status__exact={Membership.Status.PENDING}"
+
+    def approve_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        membership = self._pending_for_decision(request, pk)
+        if isinstance(membership, HttpResponse):
+            return membership
+        if request.method == "POST":
+            return self._decide_one(
+                request,
+                membership,
+                services.membership_approve,
+                _("%(actor)s är nu medlem. Aktörens företrädare får e-post om beslutet."),
+            )
+        return self._decide_page(request, membership, decision="approve", form=None)
+
+    def decline_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        membership = self._pending_for_decision(request, pk)
+        if isinstance(membership, HttpResponse):
+            return membership
+        form = MembershipDeclineForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            return self._decide_one(
+                request,
+                membership,
+                services.membership_decline,
+                _("Ansökan från %(actor)s är avböjd. Aktörens företrädare får e-post om beslutet."),
+                message=form.cleaned_data["message"],
+            )
+        return self._decide_page(request, membership, decision="decline", form=form)
+
+    # ---- many requests: the actions, with the same confirm step ----
+
+    def _decide(self, request: HttpRequest, queryset: QuerySet, decide, done_text, **kwargs) -> None:
         done = 0
         for membership in queryset.select_related("actor", "network"):
             if membership.status != Membership.Status.PENDING:
                 continue
             try:
-                decide(membership=membership, by=request.user)
+                decide(membership=membership, by=request.user, **kwargs)
             except ValidationError as error:
                 self.message_user(request, f"{membership}: {error.messages[0]}", messages.WARNING)
             else:
                 done += 1
         skipped = queryset.count() - done
-        self.message_user(request, done_text % {"count": done}, messages.SUCCESS if done else messages.WARNING)
+        self.message_user(request, done_text(done) % {"count": done}, messages.SUCCESS if done else messages.WARNING)
         if skipped:
             self.message_user(
                 request,
@@ -137,13 +245,50 @@ class MembershipAdmin(NetworkScopedAdminMixin, admin.ModelAdmin):
                 messages.WARNING,
             )
 
-    @admin.action(description=_("Godkänn valda ansökningar"), permissions=["change"])
-    def approve(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._decide(request, queryset, services.membership_approve, str(_("%(count)d ansökningar godkända.")))
+    def _confirm_many(self, request: HttpRequest, queryset: QuerySet, *, decision: str, form) -> TemplateResponse:
+        count = queryset.count()
+        titles = {
+            "approve": ngettext("Godkänn %(count)d ansökan", "Godkänn %(count)d ansökningar", count),
+            "decline": ngettext("Avböj %(count)d ansökan", "Avböj %(count)d ansökningar", count),
+        }
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": titles[decision] % {"count": count},
+            "decision": decision,
+            "memberships": queryset.select_related("actor", "network"),
+            "form": form,
+            "action": decision,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "cancel_url": reverse("admin:members_membership_changelist"),
+        }
+        return TemplateResponse(request, "admin/members/membership/decide.html", context)
 
-    @admin.action(description=_("Avböj valda ansökningar"), permissions=["change"])
-    def decline(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._decide(request, queryset, services.membership_decline, str(_("%(count)d ansökningar avböjda.")))
+    @admin.action(description=gettext_lazy("Godkänn valda ansökningar"), permissions=["change"])
+    def approve(self, request: HttpRequest, queryset: QuerySet):
+        if "confirm" not in request.POST:
+            return self._confirm_many(request, queryset, decision="approve", form=None)
+        self._decide(
+            request,
+            queryset,
+            services.membership_approve,
+            lambda n: ngettext("%(count)d ansökan godkänd.", "%(count)d ansökningar godkända.", n),
+        )
+        return None
+
+    @admin.action(description=gettext_lazy("Avböj valda ansökningar"), permissions=["change"])
+    def decline(self, request: HttpRequest, queryset: QuerySet):
+        form = MembershipDeclineForm(request.POST if "confirm" in request.POST else None)
+        if not form.is_bound or not form.is_valid():
+            return self._confirm_many(request, queryset, decision="decline", form=form)
+        self._decide(
+            request,
+            queryset,
+            services.membership_decline,
+            lambda n: ngettext("%(count)d ansökan avböjd.", "%(count)d ansökningar avböjda.", n),
+            message=form.cleaned_data["message"],
+        )
+        return None
 
 
 @admin.register(Invitation)

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 from natverk.text import guard_model_fields
 
@@ -13,7 +14,7 @@ def _sync_role_groups(**kwargs) -> None:
 class MembersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "members"
-    verbose_name = "Medlemmar och aktörer"
+    verbose_name = _("Medlemmar och aktörer")
 
     def ready(self) -> None:
         # Typed text refuses control characters, typed dates far-off years (natverk.text).

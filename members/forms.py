@@ -163,3 +163,15 @@ class DeleteAccountForm(TextGuardMixin, forms.Form):
         label=_("Jag förstår vad som tas bort och vill radera mitt konto."),
         error_messages={"required": _("Kryssa i rutan för att bekräfta att kontot ska raderas.")},
     )
+
+
+class MembershipDeclineForm(TextGuardMixin, forms.Form):
+    """The coordinator's optional words to the actor, sent with the decline."""
+
+    message = forms.CharField(
+        label=_("Meddelande till aktören"),
+        help_text=_("Skickas med i e-postmeddelandet om beslutet, till exempel varför eller vad som behövs."),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )

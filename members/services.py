@@ -141,7 +141,9 @@ def membership_request(*, actor: Actor, networks: list, message: str = "") -> li
     return created
 
 
-def _membership_decide(*, membership: Membership, by: User, status: str, template: str) -> Membership:
+def _membership_decide(
+    *, membership: Membership, by: User, status: str, template: str, message: str = ""
+) -> Membership:
     locked = Membership.objects.select_for_update().select_related("actor", "network").get(pk=membership.pk)
     if locked.status != Membership.Status.PENDING:
         raise ValidationError(_("Ansökan är redan beslutad."))
@@ -154,7 +156,12 @@ def _membership_decide(*, membership: Membership, by: User, status: str, templat
         mail_queue(
             to=recipients,
             template=f"members/email/{template}",
-            context={"membership": locked, "network_url": _site_url(locked.network.get_absolute_url())},
+            context={
+                "membership": locked,
+                "network_url": _site_url(locked.network.get_absolute_url()),
+                "message": message.strip(),
+                "decided_by": by,
+            },
             kind=f"members.{template}",
         )
     return locked
@@ -171,12 +178,14 @@ def membership_approve(*, membership: Membership, by: User) -> Membership:
 
 
 @transaction.atomic
-def membership_decline(*, membership: Membership, by: User) -> Membership:
+def membership_decline(*, membership: Membership, by: User, message: str = "") -> Membership:
+    """Decline a pending request; `message` from the coordinator goes into the mail to the actor."""
     return _membership_decide(
         membership=membership,
         by=by,
         status=Membership.Status.DECLINED,
         template="membership_declined",
+        message=message,
     )
 
 

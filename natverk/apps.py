@@ -1,5 +1,6 @@
 """The project package as an app, for the site-wide models (the mail outbox)."""
 
+from allauth.mfa.apps import MFAConfig
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -9,3 +10,9 @@ class NatverkConfig(AppConfig):
     label = "natverk"
     verbose_name = _("Webbplatsen")
     default_auto_field = "django.db.models.BigAutoField"
+
+
+class MfaConfig(MFAConfig):
+    """allauth's two-factor app under a Swedish section name in the admin (its own is "MFA")."""
+
+    verbose_name = _("Tvåstegsverifiering")

@@ -130,7 +130,7 @@ INSTALLED_APPS = [
     "csp",
     "allauth",
     "allauth.account",
-    "allauth.mfa",
+    "natverk.apps.MfaConfig",  # allauth.mfa with a Swedish name in the admin.
     "members",
     "networks",
     "meetings",

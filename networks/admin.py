@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from members.roles import is_superuser
 from natverk.adminlist import DateSafeChangeListMixin
@@ -27,9 +28,9 @@ class NetworkAdmin(admin.ModelAdmin):
     inlines = [WorkingGroupInline]
     fieldsets = [
         (None, {"fields": ["name", "network_name", "slug", "sort_order"]}),
-        ("Svenska", {"fields": ["summary", "description", "how_to_join", "meeting_rhythm"]}),
-        ("English", {"fields": ["summary_en", "description_en", "how_to_join_en", "meeting_rhythm_en"]}),
-        ("Kontakt", {"fields": ["contact_email", "contact_phone", "coordinators"]}),
+        (_("Svenska"), {"fields": ["summary", "description", "how_to_join", "meeting_rhythm"]}),
+        (_("Engelska"), {"fields": ["summary_en", "description_en", "how_to_join_en", "meeting_rhythm_en"]}),
+        (_("Kontakt"), {"fields": ["contact_email", "contact_phone", "coordinators"]}),
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -71,8 +72,8 @@ class PostAdmin(DateSafeChangeListMixin, NetworkScopedAdminMixin, admin.ModelAdm
     readonly_fields = ["author", "updated_at"]
     fieldsets = [
         (None, {"fields": ["network", "slug", "published_at", "is_published", "is_demo"]}),
-        ("Svenska", {"fields": ["title", "summary", "body"]}),
-        ("English", {"fields": ["title_en", "summary_en", "body_en"]}),
+        (_("Svenska"), {"fields": ["title", "summary", "body"]}),
+        (_("Engelska"), {"fields": ["title_en", "summary_en", "body_en"]}),
         (None, {"fields": ["author", "updated_at"]}),
     ]
 

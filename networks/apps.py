@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 from natverk.text import guard_model_fields
 
@@ -6,6 +7,7 @@ from natverk.text import guard_model_fields
 class NetworksConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "networks"
+    verbose_name = _("Nätverk")
 
     def ready(self) -> None:
         # Typed text refuses control characters, typed dates far-off years (natverk.text).

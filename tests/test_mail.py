@@ -319,9 +319,8 @@ def _membership_approve(client, rep_a, coord_satra, **_) -> Callable[[], object]
         actor=Actor.objects.get(slug="foreningen-alfa"), network=Network.objects.get(slug="satra")
     )
     client.force_login(coord_satra)
-    return lambda: client.post(
-        reverse("admin:members_membership_changelist"), {"action": "approve", ACTION_CHECKBOX_NAME: [pending.pk]}
-    )
+    # The request's own approve page, confirmed.
+    return lambda: client.post(reverse("admin:members_membership_approve", args=[pending.pk]))
 
 
 def _invitation(client, rep_a, **_) -> Callable[[], object]:

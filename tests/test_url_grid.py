@@ -385,6 +385,17 @@ ROWS: list[Row] = [
     ),
     Row("admin/(?P<url>.*)$", "/admin/finns-inte/", staff(404, 404, 404, 404)),
     Row("admin/members/user/<id>/password/", "/admin/members/user/{user}/password/", staff(403, 403, 403, 200)),
+    # The world's membership is decided already: those who may decide are sent back to it.
+    Row(
+        "admin/members/membership/<int:pk>/godkann/",
+        "/admin/members/membership/{membership}/godkann/",
+        staff(302, 404, 403, 302),
+    ),
+    Row(
+        "admin/members/membership/<int:pk>/avboj/",
+        "/admin/members/membership/{membership}/avboj/",
+        staff(302, 404, 403, 302),
+    ),
     Row("admin/meetings/meeting/planera-serie/", "/admin/meetings/meeting/planera-serie/", staff(200, 200, 403, 200)),
     Row(
         "admin/meetings/meeting/<int:pk>/anmalningar.csv",

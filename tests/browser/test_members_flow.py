@@ -98,7 +98,12 @@ def test_sign_up_create_actor_join_and_get_approved(transactional_db, networks, 
     pw.select_option("select[name=action]", "approve")
     pw.locator("button[name=index]").click()
     pw.wait_for_load_state()
+    page.check()  # the action asks first
+    assert Membership.objects.get(actor=actor).status == Membership.Status.PENDING
+    pw.get_by_role("button", name="Ja, godkänn").click()
+    pw.wait_for_load_state()
     page.check()
+    assert "1 ansökan godkänd." in pw.locator(".messagelist").inner_text()
     assert Membership.objects.get(actor=actor).status == Membership.Status.ACTIVE
 
     # The actor shows on Brynäs's page and in the directory.

@@ -64,9 +64,17 @@ def test_coordinator_approves_and_representatives_get_mail(
     client, coord_satra, rep_a, pending_satra, django_capture_on_commit_callbacks
 ) -> None:
     client.force_login(coord_satra)
+    # The action asks first, and changes nothing until confirmed.
+    confirm = client.post(CHANGELIST, {"action": "approve", "_selected_action": [pending_satra.pk]})
+    assert confirm.status_code == 200
+    assert "Godkänn 1 ansökan" in confirm.content.decode()
+    pending_satra.refresh_from_db()
+    assert pending_satra.status == Membership.Status.PENDING
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(CHANGELIST, {"action": "approve", "_selected_action": [pending_satra.pk]})
-    assert response.status_code == 302
+        response = client.post(
+            CHANGELIST, {"action": "approve", "_selected_action": [pending_satra.pk], "confirm": "1"}, follow=True
+        )
+    assert "1 ansökan godkänd." in response.content.decode()
     pending_satra.refresh_from_db()
     assert pending_satra.status == Membership.Status.ACTIVE
     assert pending_satra.decided_by == coord_satra
@@ -79,7 +87,7 @@ def test_coordinator_approves_and_representatives_get_mail(
 def test_coordinator_declines(client, coord_satra, rep_a, pending_satra, django_capture_on_commit_callbacks) -> None:
     client.force_login(coord_satra)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(CHANGELIST, {"action": "decline", "_selected_action": [pending_satra.pk]})
+        client.post(CHANGELIST, {"action": "decline", "_selected_action": [pending_satra.pk], "confirm": "1"})
     pending_satra.refresh_from_db()
     assert pending_satra.status == Membership.Status.DECLINED
     assert mail.outbox[-1].to == [rep_a.email]
@@ -88,14 +96,14 @@ def test_coordinator_declines(client, coord_satra, rep_a, pending_satra, django_
 
 def test_coordinator_cannot_decide_other_networks_requests(client, coord_satra, pending_andersberg) -> None:
     client.force_login(coord_satra)
-    client.post(CHANGELIST, {"action": "approve", "_selected_action": [pending_andersberg.pk]})
+    client.post(CHANGELIST, {"action": "approve", "_selected_action": [pending_andersberg.pk], "confirm": "1"})
     pending_andersberg.refresh_from_db()
     assert pending_andersberg.status == Membership.Status.PENDING
 
 
 def test_steering_group_cannot_approve(client, steering, pending_satra) -> None:
     client.force_login(steering)
-    client.post(CHANGELIST, {"action": "approve", "_selected_action": [pending_satra.pk]})
+    client.post(CHANGELIST, {"action": "approve", "_selected_action": [pending_satra.pk], "confirm": "1"})
     pending_satra.refresh_from_db()
     assert pending_satra.status == Membership.Status.PENDING
 
@@ -103,7 +111,9 @@ def test_steering_group_cannot_approve(client, steering, pending_satra) -> None:
 def test_already_decided_is_not_changed_again(client, coord_andersberg, actor_a, networks) -> None:
     active = Membership.objects.get(actor=actor_a, network=networks["andersberg"])
     client.force_login(coord_andersberg)
-    response = client.post(CHANGELIST, {"action": "decline", "_selected_action": [active.pk]}, follow=True)
+    response = client.post(
+        CHANGELIST, {"action": "decline", "_selected_action": [active.pk], "confirm": "1"}, follow=True
+    )
     active.refresh_from_db()
     assert active.status == Membership.Status.ACTIVE
     assert "redan beslutad" in response.content.decode()
