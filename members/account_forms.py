@@ -46,24 +46,3 @@ class SignupForm(TextGuardMixin, AllauthSignupForm):
             raise forms.ValidationError(_("Skriv ditt namn."), code="required")
         return name
 
-
-class NameForm(TextGuardMixin, forms.ModelForm):
-    """Mina sidor asks users who signed up before names were asked for."""
-
-    class Meta:
-        model = User
-        fields = ["name"]
-        labels = {"name": _("Ditt namn")}
-        help_texts = {"name": _("Förnamn och efternamn. Det används när vi skriver till dig.")}
-        widgets = {"name": forms.TextInput(attrs={"autocomplete": "name"})}
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["name"].required = True
-        self.fields["name"].error_messages["required"] = _("Skriv ditt namn.")
-
-    def clean_name(self) -> str:
-        name = " ".join(self.cleaned_data["name"].split())
-        if not name:
-            raise forms.ValidationError(_("Skriv ditt namn."), code="required")
-        return name
