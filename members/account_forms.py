@@ -45,4 +45,3 @@ class SignupForm(TextGuardMixin, AllauthSignupForm):
         if not name:
             raise forms.ValidationError(_("Skriv ditt namn."), code="required")
         return name
-
