@@ -32,8 +32,8 @@ from grants.models import (
 )
 from grants.models.pots import GRANTED_STATUSES
 from grants.workflow import application_transition
-from members.models import Actor, Membership, Representation
-from natverk.mail import mail_queue
+from members.models import Actor, Membership, Representation, User
+from natverk.mail import mail_queue_each
 from networks.models import Network
 
 # Which step of the form each problem belongs to, for the "change" links.
@@ -81,11 +81,8 @@ def application_submit_problems(application: Application, *, resubmission: bool 
     problems += [(STEP_PARTIES, p) for p in actor_problems(pot=pot, actor=app.lead_actor)]
     if not app.networks.exists():
         problems.append((STEP_PARTIES, _("Välj minst ett nätverk där aktiviteten sker.")))
-    pending = [c.actor.name for c in app.coapplicant_links.select_related("actor") if c.status != c.Status.CONFIRMED]
-    if pending:
-        problems.append(
-            (STEP_PARTIES, _("Alla medsökande har inte bekräftat ännu: %(actors)s.") % {"actors": ", ".join(pending)})
-        )
+    # Co-applicants are asked to confirm when the application is submitted (they then see a
+    # whole application); the steering group's approval waits for them (grants.workflow).
     required = [
         (STEP_ACTIVITY, "title", _("Aktivitetens namn saknas.")),
         (STEP_ACTIVITY, "description", _("Beskrivningen saknas.")),
@@ -111,21 +108,39 @@ def application_submit_problems(application: Application, *, resubmission: bool 
     return problems
 
 
-def _request_confirmations(application: Application, links: Iterable[CoApplicant]) -> None:
+def _representatives(actor: Actor) -> list[User]:
+    return list(User.objects.filter(representations__actor=actor).order_by("email"))
+
+
+def coapplicant_requests_send(*, application: Application) -> int:
+    """Ask every co-applicant that has not answered yet to confirm; one mail per representative.
+
+    Called by the submit transition (grants.workflow), so the request describes a whole
+    application; a resubmission asks those who have still not answered once more.
+    """
     url = settings.SITE_URL + reverse("grants:confirm", kwargs={"pk": application.pk})
+    contact = application.contact_email or settings.CONTACT_EMAIL
+    sent = 0
+    links = application.coapplicant_links.filter(status=CoApplicant.Status.PENDING).select_related("actor")
     for link in links:
-        emails = Representation.objects.filter(actor=link.actor).values_list("user__email", flat=True)
-        mail_queue(
-            to=emails,
-            template="grants/email/coapplicant_request",
-            context={
-                "lead": application.lead_actor.name,
-                "actor": link.actor.name,
-                "title": application.title,
-                "url": url,
-            },
-            kind="grants.coapplicant",
+        sent += len(
+            mail_queue_each(
+                users=_representatives(link.actor),
+                template="grants/email/coapplicant_request",
+                context={
+                    "lead": application.lead_actor.name,
+                    "actor": link.actor.name,
+                    "title": application.title,
+                    "ref": application.reference,
+                    "amount": format_kr(application.amount_requested) if application.amount_requested else "",
+                    "contact_name": application.contact_name,
+                    "contact_email": contact,
+                    "url": url,
+                },
+                kind="grants.coapplicant",
+            )
         )
+    return sent
 
 
 def application_set_parties(
@@ -135,20 +150,17 @@ def application_set_parties(
     co_applicants: Iterable[Actor],
     networks: Iterable[Network],
 ) -> Application:
-    """Save step 1 (who applies, with whom, where); new co-applicants are asked to confirm."""
+    """Save step 1 (who applies, with whom, where); co-applicants are asked when it is submitted."""
     with transaction.atomic():
         application.lead_actor = lead_actor
         application.save()
         wanted = {a.pk: a for a in co_applicants if a.pk != lead_actor.pk}
         application.coapplicant_links.exclude(actor_id__in=wanted).delete()
         existing = set(application.coapplicant_links.values_list("actor_id", flat=True))
-        new_links = [
-            CoApplicant.objects.create(application=application, actor=a)
-            for pk, a in wanted.items()
-            if pk not in existing
-        ]
+        for pk, a in wanted.items():
+            if pk not in existing:
+                CoApplicant.objects.create(application=application, actor=a)
         application.networks.set(list(networks))
-        _request_confirmations(application, new_links)
     return application
 
 
@@ -181,14 +193,15 @@ def coapplicant_respond(*, link: CoApplicant, user, confirm: bool) -> CoApplican
         link.confirmed_at = timezone.now()
         link.save()
         app = link.application
-        lead_emails = Representation.objects.filter(actor=app.lead_actor).values_list("user__email", flat=True)
-        mail_queue(
-            to=lead_emails,
+        mail_queue_each(
+            users=_representatives(app.lead_actor),
             template="grants/email/coapplicant_answer",
             context={
                 "confirmed": confirm,
                 "actor": link.actor.name,
+                "answered_by": user.get_full_name(),
                 "title": app.title,
+                "ref": app.reference,
                 "url": settings.SITE_URL + app.get_absolute_url(),
             },
             kind="grants.coapplicant",
@@ -270,15 +283,14 @@ def _report_reminder_send(*, application: Application, today: datetime.date) -> 
             return 0
         setattr(locked, field, timezone.now())
         locked.save(update_fields=[field])
-        emails = Representation.objects.filter(actor=app.lead_actor).values_list("user__email", flat=True)
-        mail_queue(
-            to=emails,
+        mail_queue_each(
+            users=_representatives(app.lead_actor),
             template="grants/email/report_reminder",
             context={
                 "overdue": kind == "overdue",
                 "ref": app.reference,
                 "title": app.title,
-                "due": due.isoformat(),
+                "due": due,
                 "url": settings.SITE_URL + reverse("grants:report", kwargs={"pk": app.pk}),
             },
             kind="grants.report_reminder",

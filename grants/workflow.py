@@ -29,9 +29,9 @@ from grants.models import (
     ReferenceCounter,
 )
 from grants.models.pots import GRANTED_STATUSES
-from members.models import Actor, Representation
+from members.models import Actor, User
 from members.roles import is_steering_group
-from natverk.mail import mail_queue
+from natverk.mail import mail_queue_each
 
 S = Application.Status
 APPLICANT = "applicant"
@@ -120,15 +120,17 @@ def _next_reference(year: int) -> str:
     return f"SN-{year}-{counter.last_number:04d}"
 
 
-def _recipients(application: Application) -> list[str]:
+def _recipients(application: Application) -> list[User]:
+    """The representatives of the lead actor and of every co-applicant, one account each."""
     actor_ids = [application.lead_actor_id, *application.coapplicant_links.values_list("actor_id", flat=True)]
-    return list(Representation.objects.filter(actor_id__in=actor_ids).values_list("user__email", flat=True).distinct())
+    return list(User.objects.filter(representations__actor_id__in=actor_ids).distinct().order_by("email"))
 
 
 def _queue_mail(application: Application, note: str) -> None:
+    """Tell everyone behind the application what happened and what to do next (one mail each)."""
     approved = application.status == S.APPROVED
-    mail_queue(
-        to=_recipients(application),
+    mail_queue_each(
+        users=_recipients(application),
         template="grants/email/status",
         context={
             "application": application,
@@ -136,6 +138,7 @@ def _queue_mail(application: Application, note: str) -> None:
             "ref": application.reference or application.title,
             "granted": format_kr(application.amount_granted) if approved else "",
             "asked": format_kr(application.amount_requested) if approved else "",
+            "report_due": application.report_due_on,
             "note": note,
             "url": settings.SITE_URL + application.get_absolute_url(),
         },
@@ -199,6 +202,7 @@ def application_transition(
             app.submitted_at = now
             update_fields.append("submitted_at")
         elif to_status == S.APPROVED:
+            _check_coapplicants_confirmed(app)
             granted = app.amount_requested if amount is None else amount
             _check_amount(app, granted)
             app.amount_granted = granted
@@ -238,9 +242,28 @@ def application_transition(
             note=note,
         )
         _queue_mail(app, note)
+        if to_status == S.SUBMITTED:
+            from grants.services import coapplicant_requests_send
+
+            # Asked only now that there is a whole application to confirm, not after step 1.
+            coapplicant_requests_send(application=app)
 
     application.refresh_from_db()
     return application
+
+
+def _check_coapplicants_confirmed(app: Application) -> None:
+    """Approval waits until every co-applicant has said yes (they are asked on submission)."""
+    unconfirmed = [
+        link.actor.name
+        for link in app.coapplicant_links.select_related("actor")
+        if link.status != link.Status.CONFIRMED
+    ]
+    if unconfirmed:
+        raise TransitionError(
+            _("Alla medsökande har inte bekräftat ännu: %(actors)s. Vänta på deras svar, eller begär komplettering.")
+            % {"actors": ", ".join(unconfirmed)}
+        )
 
 
 def _check_amount(app: Application, granted) -> None:

@@ -9,13 +9,14 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meetings.ics import calendar_bytes
 from meetings.models import Meeting, Registration
 from members.models import Actor, Membership, Representation, User
-from natverk.mail import mail_queue
+from natverk.mail import mail_queue_each
 
 REMINDER_DAYS_BEFORE = 2
 
@@ -28,7 +29,14 @@ class RegistrationError(Exception):
 
 
 def _mail_context(meeting: Meeting, **extra) -> dict:
-    return {"meeting": meeting, "meeting_url": settings.SITE_URL + meeting.get_absolute_url(), **extra}
+    return {
+        "meeting": meeting,
+        "meeting_url": settings.SITE_URL + meeting.get_absolute_url(),
+        # Questions about a meeting go to its network, not to the portal's general address.
+        "contact_email": meeting.network.contact_email or settings.CONTACT_EMAIL,
+        "my_registrations_url": settings.SITE_URL + reverse("meetings:my-registrations"),
+        **extra,
+    }
 
 
 def _mail_after_commit(registration: Registration, template: str) -> None:
@@ -37,8 +45,8 @@ def _mail_after_commit(registration: Registration, template: str) -> None:
     attachments = []
     if registration.status == Registration.Status.CONFIRMED:
         attachments.append(("mote.ics", calendar_bytes([meeting], name=meeting.title), "text/calendar"))
-    mail_queue(
-        to=[registration.user.email],
+    mail_queue_each(
+        users=[registration.user],
         template=f"meetings/email/{template}",
         context=_mail_context(meeting, registration=registration),
         attachments=attachments,
@@ -154,8 +162,8 @@ def meeting_send_reminders(*, now: datetime | None = None) -> int:
             )
             if not claimed:
                 continue
-            mail_queue(
-                to=[registration.user.email],
+            mail_queue_each(
+                users=[registration.user],
                 template="meetings/email/reminder",
                 context=_mail_context(registration.meeting, registration=registration),
                 kind="meetings.reminder",
@@ -176,32 +184,31 @@ def meeting_publish_minutes(*, meeting: Meeting) -> int:
             return 0
         meeting.refresh_from_db(fields=["minutes_published_at"])
         active_actor_ids = Membership.objects.active().filter(network=meeting.network_id).values("actor_id")
-        emails = sorted(
-            set(
-                Representation.objects.filter(actor_id__in=active_actor_ids, user__is_active=True).values_list(
-                    "user__email", flat=True
-                )
-            )
+        users = (
+            User.objects.filter(representations__actor_id__in=active_actor_ids, is_active=True)
+            .distinct()
+            .order_by("email")
         )
-        mail_queue(
-            to=emails, template="meetings/email/minutes", context=_mail_context(meeting), kind="meetings.minutes"
+        sent = mail_queue_each(
+            users=users, template="meetings/email/minutes", context=_mail_context(meeting), kind="meetings.minutes"
         )
-    return len(emails)
+    return len(sent)
 
 
 def meeting_notify_cancelled(*, meeting: Meeting) -> int:
     """Tell everyone signed up that the meeting is cancelled; the attached .ics removes it from calendars."""
-    emails = sorted(set(Registration.objects.active().filter(meeting=meeting).values_list("user__email", flat=True)))
-    if not emails:
+    registered = Registration.objects.active().filter(meeting=meeting).values("user_id")
+    users = User.objects.filter(pk__in=registered).order_by("email")
+    if not users:
         return 0
-    mail_queue(
-        to=emails,
+    sent = mail_queue_each(
+        users=users,
         template="meetings/email/cancelled",
         context=_mail_context(meeting),
         attachments=[("mote.ics", calendar_bytes([meeting], name=meeting.title), "text/calendar")],
         kind="meetings.cancelled",
     )
-    return len(emails)
+    return len(sent)
 
 
 def meeting_touch(*, meeting: Meeting) -> None:

@@ -3,19 +3,45 @@
 from __future__ import annotations
 
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from members.models import User
 from natverk.text import TextGuardMixin
+
+NAME_MAX_LENGTH = User._meta.get_field("name").max_length
 
 
 class SignupForm(TextGuardMixin, AllauthSignupForm):
-    """Sign-up with a plain-text password hint.
+    """Sign-up with a name and an e-mail address; no password (a code proves the address).
 
-    Django's hint is an HTML list, which does not fit in the field's hint paragraph.
+    The name is what the site greets the user with, in the header and in every mail, and what
+    a coordinator sees; the adapter stores it on `User.name`.
     """
+
+    name = forms.CharField(
+        label=_("Ditt namn"),
+        max_length=NAME_MAX_LENGTH,
+        help_text=_("Förnamn och efternamn. Det används när vi skriver till dig."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": _("Skriv ditt namn.")},
+    )
+
+    field_order = ["name", "email"]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["password1"].help_text = _(
-            "Minst 10 tecken. Inte bara siffror, inte ett vanligt lösenord och inte likt din e-postadress."
-        )
+        # Listed in ACCOUNT_SIGNUP_FIELDS only to keep password login (see settings).
+        self.fields.pop("password1", None)
+        self.fields.pop("password2", None)
+        email = self.fields["email"]
+        email.label = _("E-postadress")
+        email.help_text = _("Vi skickar en kod hit. Du loggar in med koden, inget lösenord behövs.")
+        email.widget.attrs.pop("placeholder", None)
+        self.order_fields(self.field_order)
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError(_("Skriv ditt namn."), code="required")
+        return name

@@ -63,6 +63,12 @@ class User(AbstractUser):
     def get_short_name(self) -> str:
         return self.name or self.email
 
+    @property
+    def greeting_name(self) -> str:
+        """The first name, for "Hej Anna!" in mail; "" without a name (the mail says "Hej!")."""
+        words = self.name.split()
+        return words[0] if words else ""
+
     def shows_on_public_pages(self) -> bool:
         """Only coordinators are named on public pages (natverk.cache invalidation)."""
         return self.pk is not None and self.coordinated_networks.exists()

@@ -21,7 +21,7 @@ from members.access import WRONG_ADDRESS_MESSAGE, invitation_is_for
 from members.gdpr import gdpr_delete, gdpr_export
 from members.models import Actor, ActorMessage, Invitation, Membership, Representation, User
 from natverk.cache import bump_content_version
-from natverk.mail import mail_queue
+from natverk.mail import mail_queue, mail_queue_each
 
 # Path segments under /mina-sidor/aktorer/ that are pages, not actors.
 RESERVED_SLUGS = {"ny"}
@@ -126,18 +126,18 @@ def membership_request(*, actor: Actor, networks: list, message: str = "") -> li
                 _("%(actor)s har redan ansökt om eller är medlem i %(network)s.")
                 % {"actor": actor.name, "network": network.display_name}
             )
-    coordinator_emails = sorted({email for n in networks for email in n.coordinators.values_list("email", flat=True)})
-    if coordinator_emails:
-        mail_queue(
-            to=coordinator_emails,
-            template="members/email/membership_requested",
-            context={
-                "actor": actor,
-                "networks": networks,
-                "admin_url": _site_url(reverse("admin:members_membership_changelist")),
-            },
-            kind="members.membership_requested",
-        )
+    coordinators = User.objects.filter(coordinated_networks__in=[n.pk for n in networks]).distinct().order_by("email")
+    mail_queue_each(
+        users=coordinators,
+        template="members/email/membership_requested",
+        context={
+            "actor": actor,
+            "networks": networks,
+            "message": message,
+            "admin_url": _site_url(reverse("admin:members_membership_changelist")),
+        },
+        kind="members.membership_requested",
+    )
     return created
 
 
@@ -151,19 +151,18 @@ def _membership_decide(
     locked.decided_at = timezone.now()
     locked.decided_by = by
     locked.save(update_fields=["status", "decided_at", "decided_by"])
-    recipients = _representative_emails(locked.actor)
-    if recipients:
-        mail_queue(
-            to=recipients,
-            template=f"members/email/{template}",
-            context={
-                "membership": locked,
-                "network_url": _site_url(locked.network.get_absolute_url()),
-                "message": message.strip(),
-                "decided_by": by,
-            },
-            kind=f"members.{template}",
-        )
+    mail_queue_each(
+        users=User.objects.filter(representations__actor=locked.actor).order_by("email"),
+        template=f"members/email/{template}",
+        context={
+            "membership": locked,
+            "network_url": _site_url(locked.network.get_absolute_url()),
+            "contact_email": locked.network.contact_email or settings.CONTACT_EMAIL,
+            "message": message.strip(),
+            "decided_by": by,
+        },
+        kind=f"members.{template}",
+    )
     return locked
 
 
@@ -219,6 +218,8 @@ def invitation_create(*, actor: Actor, email: str, role: str, invited_by: User) 
         template="members/email/invitation",
         context={
             "invitation": invitation,
+            # The invited person may not have an account yet; then the mail says "Hej!".
+            "name": getattr(User.objects.filter(email__iexact=invitation.email).first(), "greeting_name", ""),
             "url": _site_url(reverse("members:invitation-accept", kwargs={"token": invitation.token})),
         },
         kind="members.invitation",

@@ -126,10 +126,45 @@ def mail_queue(
     Subject and body come from `<template>_subject.txt` and `<template>.txt`, rendered in the
     site's language whatever page the change came from. Returns the outbox ids.
     """
+    # Every mail ends with whom to contact and the portal's address (includes/mail_signature.txt);
+    # a caller that knows a closer contact (the network's address) passes its own.
+    context = {"contact_email": settings.CONTACT_EMAIL, "site_url": settings.SITE_URL, **context}
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string(f"{template}_subject.txt", context)
         body = render_to_string(f"{template}.txt", context)
     return mail_queue_message(to=to, subject=subject, body=body, reply_to=reply_to, attachments=attachments, kind=kind)
+
+
+def mail_queue_each(
+    *,
+    users: Iterable,
+    template: str,
+    context: dict,
+    reply_to: str = "",
+    attachments: Sequence[Attachment] = (),
+    kind: str,
+) -> list[int]:
+    """`mail_queue` once per user, so that each mail greets its reader by name.
+
+    `users` are accounts (anything with `email` and `greeting_name`); a user whose address
+    comes twice gets one mail. The context gets `name`, "" for a user without a name.
+    """
+    ids: list[int] = []
+    seen: set[str] = set()
+    for user in users:
+        email = (user.email or "").lower()
+        if not email or email in seen:
+            continue
+        seen.add(email)
+        ids += mail_queue(
+            to=[user.email],
+            template=template,
+            context={**context, "name": user.greeting_name},
+            reply_to=reply_to,
+            attachments=attachments,
+            kind=kind,
+        )
+    return ids
 
 
 def mail_queue_message(

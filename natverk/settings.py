@@ -317,11 +317,20 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "members:my-pages"
 ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Sign-up asks for the e-mail address and a name (members.account_forms.SignupForm), no
+# password: a code sent to the address proves it and logs the new user in at once. A
+# password can be set later under Mina sidor; logging in by code always works.
+# "password1" stays listed (optional) only because allauth drops the password field from
+# the LOGIN form when sign-up has none, and staff and older accounts log in with one; the
+# sign-up form removes the field itself.
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# Signing up with an address that already has an account logs nobody in; allauth mails the
+# owner instead (account_already_exists), which PREVENT_ENUMERATION below requires anyway.
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "networks:home"
 ACCOUNT_FORMS = {"signup": "members.account_forms.SignupForm"}

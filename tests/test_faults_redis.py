@@ -239,7 +239,7 @@ def test_an_outage_degrades_and_nothing_is_lost(redis_cache, kind, networks, act
     # The forms that mail an address a visitor types in are refused (fail closed).
     mail.outbox.clear()
     for url, data in [
-        ("/konto/signup/", {"email": "ny@example.se", "password1": PASSWORD, "password2": PASSWORD}),
+        ("/konto/signup/", {"email": "ny@example.se", "name": "Anna Ny"}),
         ("/konto/password/reset/", {"email": rep_a.email}),
         ("/konto/login/code/", {"email": rep_a.email}),
     ]:

@@ -9,7 +9,7 @@ from django.core import mail
 from PIL import Image
 
 from members.models import Actor, Membership
-from tests.conftest import PASSWORD, _coordinator
+from tests.conftest import _coordinator
 
 
 @pytest.fixture
@@ -24,40 +24,32 @@ def test_sign_up_create_actor_join_and_get_approved(transactional_db, networks, 
     coordinator = _coordinator("samordnare.brynas@example.se", networks["brynas"])
     pw = page.page
 
-    # Sign up, first with errors.
+    # Sign up by code, first with errors.
     page.goto("/konto/signup/")
-    pw.get_by_role("button", name="Skapa konto").click()
+    pw.get_by_role("button", name="Skicka koden").click()
     pw.wait_for_load_state()
     if pw.locator(".error-summary").count() == 0:
         # The browser stopped the empty form itself (required fields); send a bad one instead.
+        pw.fill("#id_name", " ")
         pw.fill("#id_email", "ny@example.se")
-        pw.fill("#id_password1", "kort")
-        pw.fill("#id_password2", "annat")
-        pw.get_by_role("button", name="Skapa konto").click()
+        pw.get_by_role("button", name="Skicka koden").click()
         pw.wait_for_load_state()
     assert pw.title().startswith("Fel:")
     page.check()
+    pw.fill("#id_name", "Anna Ny")
     pw.fill("#id_email", "ny@example.se")
-    pw.fill("#id_password1", PASSWORD)
-    pw.fill("#id_password2", PASSWORD)
-    pw.get_by_role("button", name="Skapa konto").click()
+    pw.get_by_role("button", name="Skicka koden").click()
     pw.wait_for_load_state()
     page.check()
 
-    # The verification link from the e-mail.
-    link = re.search(r"https?://\S+/konto/confirm-email/\S+", mail.outbox[-1].body).group(0)
-    page.goto("/" + link.split("://", 1)[1].split("/", 1)[1])
-    pw.locator("main form button[type=submit]").click()
+    # The code from the e-mail logs the new user in at once.
+    code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", mail.outbox[-1].body, re.M).group(1)
+    assert mail.outbox[-1].body.startswith("Hej Anna!")
+    pw.fill("#id_code", code)
+    pw.get_by_role("button", name="Fortsätt").click()
     pw.wait_for_load_state()
     page.check()
-
-    # Log in with the password.
-    if "/konto/login/" not in pw.url:
-        page.goto("/konto/login/")
-    pw.fill("#id_login", "ny@example.se")
-    pw.fill("#id_password", PASSWORD)
-    pw.locator("main form button[type=submit]").first.click()
-    pw.wait_for_load_state()
+    assert "Anna Ny" in pw.locator(".site-header").inner_text()
     page.goto("/mina-sidor/")
     assert pw.locator("h1").inner_text() == "Mina sidor"
 

@@ -99,12 +99,38 @@ def test_resubmission_keeps_its_reference(pot, actor_a, rep_a, steering):
 
 
 @pytest.mark.django_db
-def test_submit_refused_until_every_co_applicant_confirmed(pot, actor_a, rep_a, actor_c):
+def test_co_applicants_are_asked_on_submission_and_approval_waits_for_them(
+    pot, actor_a, rep_a, actor_c, rep_c, steering, django_capture_on_commit_callbacks
+):
+    rep_c.name = "Cecilia Ceder"
+    rep_c.save()
+    second = Representation.objects.create(
+        user=type(rep_c).objects.create_user(email="c2@example.se", name=""), actor=actor_c
+    ).user
     app = make_application(pot=pot, lead=actor_a, co=[actor_c], status=S.DRAFT, confirmed=False)
-    with pytest.raises(TransitionError, match="Alla medsökande har inte bekräftat"):
+    with django_capture_on_commit_callbacks(execute=True):
         application_transition(application=app, to_status=S.SUBMITTED, actor_user=rep_a)
     app.refresh_from_db()
-    assert (app.status, app.reference) == (S.DRAFT, "")
+    assert app.status == S.SUBMITTED and app.reference
+    requests = {m.to[0]: m for m in mail.outbox if "Bekräfta" in m.subject}
+    assert set(requests) == {rep_c.email, second.email}, "one mail per representative of the co-applicant"
+    assert requests[rep_c.email].body.startswith("Hej Cecilia!")
+    assert requests[second.email].body.startswith("Hej!")
+    assert app.reference in requests[rep_c.email].body
+
+    application_transition(application=app, to_status=S.IN_REVIEW, actor_user=steering)
+    with pytest.raises(TransitionError, match="Alla medsökande har inte bekräftat ännu: Föreningen Gamma"):
+        application_transition(application=app, to_status=S.APPROVED, actor_user=steering)
+    app.coapplicant_links.update(status="confirmed")
+    application_transition(application=app, to_status=S.APPROVED, actor_user=steering)
+    assert Application.objects.get(pk=app.pk).status == S.APPROVED
+
+
+@pytest.mark.django_db
+def test_confirmed_co_applicants_are_not_asked_again(pot, actor_a, rep_a, actor_c, rep_c):
+    app = make_application(pot=pot, lead=actor_a, co=[actor_c], status=S.DRAFT, confirmed=True)
+    application_transition(application=app, to_status=S.SUBMITTED, actor_user=rep_a)
+    assert not Outbox.objects.filter(kind="grants.coapplicant").exists()
 
 
 @pytest.mark.django_db

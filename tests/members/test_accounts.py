@@ -24,27 +24,83 @@ def _clear_rate_limits():
     cache.clear()
 
 
-def test_signup_requires_verification(client, django_capture_on_commit_callbacks) -> None:
+def _code(body: str) -> str:
+    return re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", body, re.M).group(1)
+
+
+def test_signup_by_code_with_a_name_logs_in_at_once(client, django_capture_on_commit_callbacks) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("account_signup"), {"email": "ny@example.se", "password1": PASSWORD, "password2": PASSWORD}
-        )
+        response = client.post(reverse("account_signup"), {"email": "ny@example.se", "name": "  Anna   Ny "})
     assert response.status_code == 302
     user = User.objects.get(email="ny@example.se")
+    assert user.name == "Anna Ny"
+    assert not user.has_usable_password()
     assert not EmailAddress.objects.get(user=user).verified
-    # Not logged in until the address is verified.
+    # Not logged in until the code is entered.
     assert client.get("/mina-sidor/").status_code == 302
-    link = re.search(r"https?://\S+/konto/confirm-email/\S+", mail.outbox[0].body).group(0)
-    path = link.split("://", 1)[1].split("/", 1)[1]
-    response = client.post("/" + path)
+    body = mail.outbox[0].body
+    assert body.startswith("Hej Anna!")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_email_verification_sent"), {"code": _code(body)})
     assert response.status_code == 302
+    assert response["Location"] == reverse("members:my-pages")
     assert EmailAddress.objects.get(user=user).verified
+    page = client.get("/mina-sidor/").content.decode()
+    assert "Anna Ny" in page
+
+
+def test_signup_asks_for_a_name(client) -> None:
+    response = client.post(reverse("account_signup"), {"email": "ny@example.se", "name": "   "})
+    assert response.status_code == 200
+    assert "Skriv ditt namn." in response.content.decode()
+    assert not User.objects.exists()
+
+
+def test_signup_page_speaks_plain_swedish(client) -> None:
+    html = client.get(reverse("account_signup")).content.decode()
+    assert "Ditt namn" in html
+    assert 'type="password"' not in html
+    for stilted in ("epost", "Verifierings-mail", "mailet"):
+        assert stilted not in html
+
+
+def test_code_login_verifies_an_address_without_a_record(client, rep_a, django_capture_on_commit_callbacks) -> None:
+    # Users made by the admin or the demo data have no EmailAddress row; the code proves the address.
+    assert not EmailAddress.objects.filter(user=rep_a).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_request_login_code"), {"email": rep_a.email})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_confirm_login_code"), {"code": _code(mail.outbox[0].body)})
+    assert response["Location"] == reverse("members:my-pages")
+    assert len(mail.outbox) == 1, "no second mail asking to verify the address"
+    assert EmailAddress.objects.get(user=rep_a, email=rep_a.email).verified
+    assert client.get("/mina-sidor/").status_code == 200
+
+
+def test_code_login_verifies_an_unverified_address(client, rep_a, django_capture_on_commit_callbacks) -> None:
+    EmailAddress.objects.create(user=rep_a, email=rep_a.email, verified=False, primary=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_request_login_code"), {"email": rep_a.email})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_confirm_login_code"), {"code": _code(mail.outbox[0].body)})
+    assert response["Location"] == reverse("members:my-pages")
+    assert EmailAddress.objects.get(user=rep_a).verified
+
+
+def test_code_pages_and_messages_are_in_plain_swedish(client, django_capture_on_commit_callbacks) -> None:
+    html = client.get(reverse("account_request_login_code")).content.decode()
+    assert "Logga in med en kod" in html
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_signup"), {"email": "ny@example.se", "name": "Anna"}, follow=True)
+    html = response.content.decode()
+    assert "Skriv in koden från din e-post" in html
+    assert "Vi har skickat en kod till ny@example.se" in html
+    for stilted in ("epost", "Verifierings-mail"):
+        assert stilted not in html
 
 
 def test_signup_errors_are_in_swedish_and_nothing_is_created(client) -> None:
-    response = client.post(
-        reverse("account_signup"), {"email": "inte-en-adress", "password1": "kort", "password2": "x"}
-    )
+    response = client.post(reverse("account_signup"), {"email": "inte-en-adress", "name": "Anna"})
     assert response.status_code == 200
     html = response.content.decode()
     assert "<title>Fel:" in html
@@ -141,3 +197,15 @@ def test_mfa_requirement_does_not_touch_the_public_site(client, settings, coord_
 def test_mfa_pages_are_available_to_everyone(client, resident) -> None:
     client.force_login(resident)
     assert client.get(reverse("mfa_index")).status_code == 200
+
+
+def test_header_names_the_user_and_logs_out_with_post(client, rep_a) -> None:
+    rep_a.name = "Anna Andersson"
+    rep_a.save()
+    client.force_login(rep_a)
+    html = client.get("/aktorer/").content.decode()
+    header = html.split("</header>", 1)[0]
+    assert "Inloggad som Anna Andersson" in header
+    assert f'<form method="post" action="{reverse("account_logout")}">' in header
+    client.post(reverse("account_logout"))
+    assert client.get("/mina-sidor/").status_code == 302
