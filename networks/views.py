@@ -30,7 +30,9 @@ ACCESSIBILITY_REVIEWED_ON = date(2026, 11, 27)
 def home(request: HttpRequest) -> HttpResponse:
     networks = Network.objects.annotate(next_meeting_at=next_meeting_start())
     news = Post.objects.published().select_related("network")[:HOME_NEWS_COUNT]
-    next_meetings = Meeting.objects.upcoming().select_related("network", "working_group")[:HOME_MEETINGS_COUNT]
+    next_meetings = (
+        Meeting.objects.upcoming().select_related("network", "working_group").with_seats()[:HOME_MEETINGS_COUNT]
+    )
     return render(request, "networks/home.html", {"networks": networks, "news": news, "next_meetings": next_meetings})
 
 
@@ -71,9 +73,9 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .filter(Q(network=network) | Q(network__isnull=True))
         .select_related("network")[:NETWORK_NEWS_COUNT]
     )
-    next_meetings = (Meeting.objects.upcoming().for_network(network).select_related("network", "working_group"))[
-        :NETWORK_MEETINGS_COUNT
-    ]
+    next_meetings = (
+        Meeting.objects.upcoming().for_network(network).select_related("network", "working_group").with_seats()
+    )[:NETWORK_MEETINGS_COUNT]
     return render(
         request,
         "networks/network_detail.html",
