@@ -253,6 +253,8 @@ ROWS: list[Row] = [
     Row("personuppgifter/", "/personuppgifter/", PUBLIC),
     Row("natverk/", "/natverk/", PUBLIC),
     Row("natverk/<slug:slug>/", "/natverk/andersberg/", PUBLIC),
+    Row("natverk/<slug:slug>/nyheter/", "/natverk/andersberg/nyheter/", PUBLIC),
+    Row("natverk/<slug:slug>/arbetsgrupper/<int:pk>/", "/natverk/andersberg/arbetsgrupper/{working_group}/", PUBLIC),
     Row("nyheter/", "/nyheter/", PUBLIC),
     Row("nyheter/feed/", "/nyheter/feed/", PUBLIC),
     Row("nyheter/<slug:slug>/", "/nyheter/{post_slug}/", PUBLIC),
