@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import NEEDS_MAX_LENGTH, Meeting
@@ -99,8 +100,24 @@ NTH = [(1, _("första")), (2, _("andra")), (3, _("tredje")), (4, _("fjärde")), 
 INTERVALS = [(1, _("varje månad")), (2, _("varannan månad")), (3, _("var tredje månad")), (6, _("var sjätte månad"))]
 
 
+class _HiddenWithoutHelpBoundField(BoundField):
+    """`field.as_hidden` without `aria-describedby`, which HTML forbids on a hidden input.
+
+    Django looks only at the field's own widget when it adds the help text's id, so a
+    visible field rendered hidden (the series' confirmation step) would get it.
+    """
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        if (widget or self.field.widget).is_hidden:
+            attrs.pop("aria-describedby", None)
+        return attrs
+
+
 class PlanSeriesForm(TextGuardMixin, forms.Form):
     """Step one of "Plan a series": the rule, the number of meetings, time and place."""
+
+    bound_field_class = _HiddenWithoutHelpBoundField
 
     network = forms.ModelChoiceField(label=_("Nätverk"), queryset=Network.objects.none())
     kind = forms.ChoiceField(label=_("Typ av möte"), choices=Meeting.Kind.choices, initial=Meeting.Kind.NETWORK)

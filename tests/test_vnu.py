@@ -37,7 +37,8 @@ def test_vnu_finds_an_empty_action_and_microseconds_and_passes_a_clean_page(tmp_
 def test_skipped_heading_levels_are_reported(tmp_path: Path) -> None:
     (tmp_path / "good.html").write_text(GOOD, encoding="utf-8")
     (tmp_path / "skips.html").write_text(GOOD.replace("<h2>Del</h2>", "<h3>Del</h3>"), encoding="utf-8")
-    assert vnu.heading_errors([tmp_path / "good.html"]) == []
+    (tmp_path / "summary.html").write_text(GOOD.replace("<main>", "<main><h2>Fel</h2>"), encoding="utf-8")
+    assert vnu.heading_errors([tmp_path / "good.html", tmp_path / "summary.html"]) == []
     assert vnu.heading_errors([tmp_path / "skips.html"]) == [
         "skips.html: <h3> follows <h1> (a heading level is skipped)"
     ]

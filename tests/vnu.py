@@ -80,12 +80,16 @@ class _Headings(HTMLParser):
 
 
 def heading_errors(files: list[Path]) -> list[str]:
-    """A heading more than one level below the one before it (h2 followed by h4), per file."""
+    """A heading more than one level below the one before it (h2 followed by h4), per file.
+
+    As axe-core's heading-order rule, the first heading may have any level: an error
+    summary's h2 stands above the page's h1, as in the GOV.UK pattern.
+    """
     problems = []
     for path in files:
         parser = _Headings()
         parser.feed(path.read_text(encoding="utf-8", errors="replace"))
-        previous = 0
+        previous = parser.levels[0] if parser.levels else 0
         for level in parser.levels:
             if level > previous + 1:
                 problems.append(f"{path.name}: <h{level}> follows <h{previous}> (a heading level is skipped)")

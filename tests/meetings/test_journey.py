@@ -237,3 +237,13 @@ def test_time_elements_carry_whole_seconds(client, networks) -> None:
     html = client.get("/moten/").content.decode()
     for value in html.split('datetime="')[1:]:
         assert "." not in value.split('"', 1)[0]
+
+
+def test_series_confirmation_hides_fields_without_aria(networks) -> None:
+    from meetings.forms import PlanSeriesForm
+    from networks.models import Network
+
+    form = PlanSeriesForm(networks=Network.objects.all())
+    # HTML forbids aria-* on a hidden input; the visible field keeps its hint.
+    assert "aria-describedby" not in form["count"].as_hidden()
+    assert 'aria-describedby="id_count_helptext"' in str(form["count"])
