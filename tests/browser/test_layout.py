@@ -194,3 +194,33 @@ def meeting_with_actor(networks, rep_a, actor_a):
         capacity=10,
     )
     return {"meeting": meeting, "user": rep_a}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [320, 1280])
+def test_signed_up_cancelled_and_confirm_pages_fit(page, meeting_with_actor, width) -> None:
+    from meetings.services import registration_create
+
+    raw = page.page
+    raw.set_viewport_size({"width": width, "height": 900})
+    meeting, user = meeting_with_actor["meeting"], meeting_with_actor["user"]
+    registration = registration_create(meeting=meeting, user=user, needs="Hörslinga")
+    page.login(user)
+    for path in (f"/moten/{meeting.pk}/", "/mina-sidor/moten/", f"/mina-sidor/moten/{registration.pk}/avboka/"):
+        _look(page, path, width)
+    Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.CANCELLED, cancel_reason="Sjukdom.")
+    _look(page, f"/moten/{meeting.pk}/", width)
+    assert "Du var anmäld, men mötet är inställt: Sjukdom." in raw.locator("main").inner_text()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_copy_button_copies_the_calendar_address(page, networks) -> None:
+    raw = page.page
+    raw.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto("/moten/")
+    button = raw.get_by_role("button", name="Kopiera adressen")
+    assert button.is_visible()  # shown by copy.js; hidden without JavaScript
+    button.click()
+    assert raw.get_by_role("status").filter(has_text="Adressen är kopierad.").count() == 1
+    assert raw.evaluate("navigator.clipboard.readText()").endswith("/moten/kalender.ics")
+    page.check()
