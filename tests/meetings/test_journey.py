@@ -247,3 +247,13 @@ def test_series_confirmation_hides_fields_without_aria(networks) -> None:
     # HTML forbids aria-* on a hidden input; the visible field keeps its hint.
     assert "aria-describedby" not in form["count"].as_hidden()
     assert 'aria-describedby="id_count_helptext"' in str(form["count"])
+
+
+def test_only_the_networks_coordinators_may_see_needs(networks, coord_andersberg, coord_satra, steering, superuser):
+    from meetings.access import can_see_needs
+
+    meeting = make_meeting(networks["andersberg"])
+    assert can_see_needs(coord_andersberg, meeting)
+    assert can_see_needs(superuser, meeting)
+    assert not can_see_needs(coord_satra, meeting)
+    assert not can_see_needs(steering, meeting)
