@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import Meeting
+from meetings.models import NEEDS_MAX_LENGTH, Meeting
 from meetings.series import LAST, MAX_MEETINGS
 from natverk.text import TextGuardMixin
 from networks.models import Network
@@ -40,19 +41,47 @@ class MeetingFilterForm(TextGuardMixin, forms.Form):
 
 
 class RegistrationForm(TextGuardMixin, forms.Form):
-    """Sign up oneself or an actor one represents."""
+    """Sign up oneself or an actor one represents: only those not already signed up are offered."""
 
-    attendee = forms.ChoiceField(label=_("Vem anmäler du?"), widget=forms.RadioSelect)
+    attendee = forms.ChoiceField(
+        label=_("Vem anmäler du?"),
+        widget=forms.RadioSelect,
+        # Only those not yet signed up are offered, so a stale page posting a taken choice lands here.
+        error_messages={"invalid_choice": _("Den du valde är redan anmäld till mötet eller går inte att anmäla.")},
+    )
+    needs = forms.CharField(
+        label=_("Behov av anpassning eller kost"),
+        help_text=_(
+            "Till exempel hörslinga, rullstolsplats, tolk eller allergier. Bara mötets samordnare ser det, "
+            "och det raderas 30 dagar efter mötet."
+        ),
+        required=False,
+        max_length=NEEDS_MAX_LENGTH,
+        error_messages={"max_length": _("Skriv högst %(limit_value)d tecken. Nu är det %(show_value)d.")},
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
-    def __init__(self, *args, actors=(), **kwargs) -> None:
+    def __init__(self, *args, actors=(), self_allowed: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.actors = {str(actor.pk): actor for actor in actors}
-        choices = [(SELF, _("Mig själv"))]
+        choices = [(SELF, _("Mig själv"))] if self_allowed else []
         choices += [(pk, _("%(actor)s (som företrädare)") % {"actor": actor.name}) for pk, actor in self.actors.items()]
         self.fields["attendee"].choices = choices
-        self.fields["attendee"].initial = SELF
-        if not self.actors:
+        self.fields["attendee"].initial = choices[0][0] if choices else None
+        if len(choices) == 1:
+            # One choice is no question: it goes along hidden and the button says who is signed up.
             self.fields["attendee"].widget = forms.HiddenInput()
+
+    @property
+    def has_choices(self) -> bool:
+        """False when the user and every actor they represent are already signed up."""
+        return bool(self.fields["attendee"].choices)
+
+    @property
+    def only_choice_label(self) -> str:
+        """Whom the form signs up when there is nobody else to choose (shown instead of the radios)."""
+        choices = self.fields["attendee"].choices
+        return str(choices[0][1]) if len(choices) == 1 else ""
 
     def chosen_actor(self):
         return self.actors.get(self.cleaned_data["attendee"])
@@ -71,8 +100,24 @@ NTH = [(1, _("första")), (2, _("andra")), (3, _("tredje")), (4, _("fjärde")), 
 INTERVALS = [(1, _("varje månad")), (2, _("varannan månad")), (3, _("var tredje månad")), (6, _("var sjätte månad"))]
 
 
+class _HiddenWithoutHelpBoundField(BoundField):
+    """`field.as_hidden` without `aria-describedby`, which HTML forbids on a hidden input.
+
+    Django looks only at the field's own widget when it adds the help text's id, so a
+    visible field rendered hidden (the series' confirmation step) would get it.
+    """
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        if (widget or self.field.widget).is_hidden:
+            attrs.pop("aria-describedby", None)
+        return attrs
+
+
 class PlanSeriesForm(TextGuardMixin, forms.Form):
     """Step one of "Plan a series": the rule, the number of meetings, time and place."""
+
+    bound_field_class = _HiddenWithoutHelpBoundField
 
     network = forms.ModelChoiceField(label=_("Nätverk"), queryset=Network.objects.none())
     kind = forms.ChoiceField(label=_("Typ av möte"), choices=Meeting.Kind.choices, initial=Meeting.Kind.NETWORK)

@@ -6,11 +6,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from natverk.dates import date_bounds_constraint
+
+NEEDS_MAX_LENGTH = 300
 
 
 def without_minutes_q() -> Q:
@@ -36,6 +40,12 @@ class MeetingQuerySet(models.QuerySet):
 
     def for_network(self, network) -> MeetingQuerySet:
         return self.filter(network=network)
+
+    def with_seats(self) -> MeetingQuerySet:
+        """Annotate `seats_taken` (confirmed registrations), so a list can say how many places are left."""
+        return self.annotate(
+            seats_taken=models.Count("registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED))
+        )
 
 
 def next_meeting_start() -> models.Subquery:
@@ -186,6 +196,14 @@ class Meeting(models.Model):
         """Sign-up is possible: registration is used, the meeting is planned and has not started."""
         return self.registration_enabled and not self.is_cancelled and self.starts_at > timezone.now()
 
+    @property
+    def seats_left(self) -> int | None:
+        """Free places, from `with_seats()`; None when the meeting has no sign-up or was not annotated."""
+        taken = getattr(self, "seats_taken", None)
+        if not self.registration_enabled or taken is None:
+            return None
+        return max((self.capacity or 0) - taken, 0)
+
 
 class RegistrationQuerySet(models.QuerySet):
     def active(self) -> RegistrationQuerySet:
@@ -226,6 +244,14 @@ class Registration(models.Model):
     cancelled_at = models.DateTimeField(_("avbokad"), null=True, blank=True)
     promoted_at = models.DateTimeField(_("flyttad från väntelistan"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(_("påminnelse skickad"), null=True, blank=True)
+    # Health data under the GDPR: shown only to the meeting's coordinators and emptied by
+    # `purge_meeting_needs` 30 days after the meeting (meetings.services.NEEDS_KEPT_DAYS).
+    needs = models.TextField(
+        _("behov av anpassning eller kost"),
+        max_length=NEEDS_MAX_LENGTH,
+        blank=True,
+        help_text=_("Till exempel hörslinga, rullstolsplats eller allergier. Bara mötets samordnare ser det."),
+    )
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -251,6 +277,11 @@ class Registration(models.Model):
                 condition=Q(actor__isnull=False) & ~Q(status="cancelled"),
                 name="registration_unique_active_actor",
                 violation_error_message=_("Du har redan anmält aktören till mötet."),
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("needs"), NEEDS_MAX_LENGTH),
+                name="registration_needs_short",
+                violation_error_message=_("Skriv behoven med högst 300 tecken."),
             ),
         ]
 

@@ -19,6 +19,8 @@ from members.models import Actor, Membership, Representation, User
 from natverk.mail import mail_queue_each
 
 REMINDER_DAYS_BEFORE = 2
+# Access needs and allergies are kept for the meeting and a month for questions afterwards.
+NEEDS_KEPT_DAYS = 30
 
 
 class RegistrationError(Exception):
@@ -57,8 +59,11 @@ def _mail_after_commit(registration: Registration, template: str) -> None:
 # ---- registration ----
 
 
-def registration_create(*, meeting: Meeting, user: User, actor: Actor | None = None) -> Registration:
-    """Sign `user` (or `actor`, which the user represents) up; confirmed while seats remain, else waitlisted."""
+def registration_create(*, meeting: Meeting, user: User, actor: Actor | None = None, needs: str = "") -> Registration:
+    """Sign `user` (or `actor`, which the user represents) up; confirmed while seats remain, else waitlisted.
+
+    `needs` (access needs, food) is seen only by the meeting's coordinators.
+    """
     if actor is not None and not Representation.objects.filter(user=user, actor=actor).exists():
         raise RegistrationError(_("Du kan bara anmäla aktörer som du företräder."))
     try:
@@ -78,7 +83,9 @@ def registration_create(*, meeting: Meeting, user: User, actor: Actor | None = N
                 raise RegistrationError(_("Du har redan anmält %(actor)s till mötet.") % {"actor": actor.name})
             taken = Registration.objects.confirmed().filter(meeting=locked).count()
             status = Registration.Status.CONFIRMED if taken < (locked.capacity or 0) else Registration.Status.WAITLISTED
-            registration = Registration.objects.create(meeting=locked, user=user, actor=actor, status=status)
+            registration = Registration.objects.create(
+                meeting=locked, user=user, actor=actor, status=status, needs=needs.strip()
+            )
             _mail_after_commit(
                 registration, "registration_confirmed" if status == Registration.Status.CONFIRMED else "waitlisted"
             )
@@ -100,8 +107,11 @@ def registration_cancel(*, registration: Registration, user: User) -> Registrati
         was_confirmed = current.status == Registration.Status.CONFIRMED
         current.status = Registration.Status.CANCELLED
         current.cancelled_at = timezone.now()
-        current.save(update_fields=["status", "cancelled_at"])
+        # Someone who does not come has no need for the coordinators to know about.
+        current.needs = ""
+        current.save(update_fields=["status", "cancelled_at", "needs"])
         registration.status, registration.cancelled_at = current.status, current.cancelled_at
+        registration.needs = ""
         promoted = None
         if was_confirmed:
             promoted = Registration.objects.waitlisted().filter(meeting_id=registration.meeting_id).first()
@@ -211,6 +221,12 @@ def meeting_notify_cancelled(*, meeting: Meeting) -> int:
     return len(sent)
 
 
+def registration_needs_purge(*, now: datetime | None = None) -> int:
+    """Empty the access needs of registrations for meetings that ended NEEDS_KEPT_DAYS ago. Returns rows."""
+    cutoff = (now or timezone.now()) - timedelta(days=NEEDS_KEPT_DAYS)
+    return Registration.objects.filter(meeting__ends_at__lt=cutoff).exclude(needs="").update(needs="")
+
+
 def meeting_touch(*, meeting: Meeting) -> None:
     """Bump the iCalendar SEQUENCE; call on every change so that calendars pick it up."""
     meeting.sequence = (meeting.sequence or 0) + 1
@@ -277,6 +293,7 @@ def registrations_user_export(*, user: User) -> dict:
                 "starts_at": r.meeting.starts_at.isoformat(),
                 "status": r.status,
                 "for_actor": r.actor.name if r.actor_id else None,
+                "needs": r.needs,
                 "registered_at": r.created_at.isoformat(),
                 "cancelled_at": r.cancelled_at.isoformat() if r.cancelled_at else None,
             }

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from meetings.access import get_registration_for_user
 from meetings.forms import MeetingFilterForm, RegistrationForm
@@ -29,7 +29,7 @@ CALENDAR_PAST_DAYS = 90
 
 
 def _listed(queryset: QuerySet) -> QuerySet:
-    return queryset.select_related("network", "working_group")
+    return queryset.select_related("network", "working_group").with_seats()
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -38,7 +38,7 @@ def _query_without_page(request: HttpRequest) -> str:
     return params.urlencode()
 
 
-@require_GET
+@require_safe
 def meeting_list(request: HttpRequest) -> HttpResponse:
     form = MeetingFilterForm(request.GET or None)
     meetings = form.filter(_listed(Meeting.objects.upcoming()))
@@ -50,7 +50,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def meeting_archive(request: HttpRequest) -> HttpResponse:
     form = MeetingFilterForm(request.GET or None)
     meetings = form.filter(_listed(Meeting.objects.past()))
@@ -62,7 +62,7 @@ def meeting_archive(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def network_meetings(request: HttpRequest, slug: str) -> HttpResponse:
     network = get_object_or_404(Network, slug=slug)
     meetings = _listed(Meeting.objects.upcoming().for_network(network))
@@ -77,12 +77,18 @@ def _user_registrations(request: HttpRequest, meeting: Meeting) -> list[Registra
     return list(Registration.objects.active().filter(meeting=meeting, user=request.user).select_related("actor"))
 
 
-def _registration_form(request: HttpRequest, data=None) -> RegistrationForm:
-    actors = Actor.objects.represented_by(request.user).order_by("name")
-    return RegistrationForm(data, actors=actors)
+def _registration_form(request: HttpRequest, meeting: Meeting, data=None) -> RegistrationForm:
+    """The sign-up form, offering only the user and the actors they represent who are not signed up yet."""
+    mine = Registration.objects.active().filter(meeting=meeting, user=request.user)
+    actors = (
+        Actor.objects.represented_by(request.user)
+        .exclude(pk__in=mine.filter(actor__isnull=False).values("actor_id"))
+        .order_by("name")
+    )
+    return RegistrationForm(data, actors=actors, self_allowed=not mine.filter(actor__isnull=True).exists())
 
 
-@require_GET
+@require_safe
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting.objects.select_related("network", "working_group"), pk=pk)
     return _render_detail(request, meeting)
@@ -95,7 +101,7 @@ def _render_detail(request: HttpRequest, meeting: Meeting, form: RegistrationFor
     )
     seats_left = max((meeting.capacity or 0) - counts["confirmed"], 0)
     if form is None and request.user.is_authenticated and meeting.registration_open:
-        form = _registration_form(request)
+        form = _registration_form(request, meeting)
     return render(
         request,
         "meetings/meeting_detail.html",
@@ -113,12 +119,14 @@ def _render_detail(request: HttpRequest, meeting: Meeting, form: RegistrationFor
 @login_required
 def meeting_register(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting.objects.select_related("network", "working_group"), pk=pk)
-    form = _registration_form(request, request.POST)
+    form = _registration_form(request, meeting, request.POST)
     if not form.is_valid():
         return _render_detail(request, meeting, form)
     actor = form.chosen_actor()
     try:
-        registration = registration_create(meeting=meeting, user=request.user, actor=actor)
+        registration = registration_create(
+            meeting=meeting, user=request.user, actor=actor, needs=form.cleaned_data["needs"]
+        )
     except RegistrationError as error:
         messages.error(request, str(error))
         return redirect(meeting)
@@ -141,7 +149,7 @@ def meeting_register(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def my_registrations(request: HttpRequest) -> HttpResponse:
     ahead = Registration.objects.waitlisted().filter(
         meeting=OuterRef("meeting"), created_at__lte=OuterRef("created_at")
@@ -161,10 +169,13 @@ def my_registrations(request: HttpRequest) -> HttpResponse:
     return render(request, "meetings/my_registrations.html", {"registrations": registrations})
 
 
-@require_POST
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def registration_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks "are you sure?" (a link cannot cancel by mistake); POST cancels."""
     registration = get_registration_for_user(request, pk)
+    if request.method != "POST":
+        return render(request, "meetings/registration_cancel.html", {"registration": registration})
     try:
         registration_cancel(registration=registration, user=request.user)
     except RegistrationError as error:
@@ -188,14 +199,14 @@ def _calendar_meetings() -> QuerySet:
     return Meeting.objects.filter(ends_at__gte=since).select_related("network").order_by("starts_at", "pk")
 
 
-@require_GET
+@require_safe
 def calendar_all(request: HttpRequest) -> HttpResponse:
     return _ics_response(
         _calendar_meetings(), name=_("Stadsdelsnätverken i Gävle – möten"), filename="stadsdelsnatverken.ics"
     )
 
 
-@require_GET
+@require_safe
 def calendar_network(request: HttpRequest, slug: str) -> HttpResponse:
     network = get_object_or_404(Network, slug=slug)
     return _ics_response(
@@ -205,7 +216,7 @@ def calendar_network(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def calendar_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting.objects.select_related("network"), pk=pk)
     return _ics_response([meeting], name=meeting.title, filename=f"mote-{meeting.pk}.ics")

@@ -93,6 +93,9 @@ class WorkingGroup(TranslatedMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.network.name})"
 
+    def get_absolute_url(self) -> str:
+        return reverse("networks:working-group", kwargs={"slug": self.network.slug, "pk": self.pk})
+
 
 class PostQuerySet(models.QuerySet):
     def published(self) -> PostQuerySet:

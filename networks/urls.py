@@ -13,6 +13,8 @@ urlpatterns = [
     # /natverk/
     path("natverk/", views.network_list, name="list"),
     path("natverk/<slug:slug>/", views.network_detail, name="detail"),
+    path("natverk/<slug:slug>/nyheter/", views.network_news, name="network-news"),
+    path("natverk/<slug:slug>/arbetsgrupper/<int:pk>/", views.working_group_detail, name="working-group"),
     # /nyheter/
     path("nyheter/", views.news_list, name="news"),
     path("nyheter/feed/", NewsFeed(), name="news-feed"),

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from meetings.models import Meeting, next_meeting_start
-from members.models import Membership, User
+from members.models import Actor, Membership, Representation, User
 from members.roles import STEERING_GROUP
 from networks.models import Network, Post, WorkingGroup
 
@@ -20,6 +20,7 @@ HOME_MEETINGS_COUNT = 5
 NETWORK_MEETINGS_COUNT = 3
 NETWORK_NEWS_COUNT = 5
 NEWS_PER_PAGE = 10
+GROUP_PAST_MEETINGS_COUNT = 5
 NETWORK_MEMBERS_SHOWN = 30
 # When the accessibility statement was written and when the site was last assessed.
 ACCESSIBILITY_PREPARED_ON = date(2026, 11, 27)
@@ -30,7 +31,9 @@ ACCESSIBILITY_REVIEWED_ON = date(2026, 11, 27)
 def home(request: HttpRequest) -> HttpResponse:
     networks = Network.objects.annotate(next_meeting_at=next_meeting_start())
     news = Post.objects.published().select_related("network")[:HOME_NEWS_COUNT]
-    next_meetings = Meeting.objects.upcoming().select_related("network", "working_group")[:HOME_MEETINGS_COUNT]
+    next_meetings = (
+        Meeting.objects.upcoming().select_related("network", "working_group").with_seats()[:HOME_MEETINGS_COUNT]
+    )
     return render(request, "networks/home.html", {"networks": networks, "news": news, "next_meetings": next_meetings})
 
 
@@ -71,14 +74,66 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .filter(Q(network=network) | Q(network__isnull=True))
         .select_related("network")[:NETWORK_NEWS_COUNT]
     )
-    next_meetings = (Meeting.objects.upcoming().for_network(network).select_related("network", "working_group"))[
-        :NETWORK_MEETINGS_COUNT
-    ]
+    next_meetings = (
+        Meeting.objects.upcoming().for_network(network).select_related("network", "working_group").with_seats()
+    )[:NETWORK_MEETINGS_COUNT]
     return render(
         request,
         "networks/network_detail.html",
-        {"network": network, "news": news, "next_meetings": next_meetings},
+        {
+            "network": network,
+            "news": news,
+            "next_meetings": next_meetings,
+            "join_actors": _join_actors(request.user, network),
+        },
     )
+
+
+def _join_actors(user, network: Network) -> QuerySet[Actor] | None:
+    """For "Så går du med": the actors the user may ask to join for, with their membership here (if any).
+
+    Only a signatory asks for membership (members.access.get_actor_for_user_rw), so only
+    their actors get a link; None for an anonymous visitor, who is shown how to sign up.
+    """
+    if not user.is_authenticated:
+        return None
+    here = Membership.objects.filter(
+        actor=OuterRef("pk"), network=network, status__in=[Membership.Status.PENDING, Membership.Status.ACTIVE]
+    )
+    return (
+        Actor.objects.filter(representations__user=user, representations__role=Representation.Role.SIGNATORY)
+        .annotate(membership_status=Subquery(here.values("status")[:1]))
+        .order_by("name", "pk")
+    )
+
+
+@require_safe
+def working_group_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A working group's own page: what it does and its meetings."""
+    group = get_object_or_404(WorkingGroup.objects.select_related("network"), pk=pk, network__slug=slug)
+    if not group.is_active:
+        # A group that has stopped is not listed anywhere; its old meetings keep their pages.
+        raise Http404
+    meetings = Meeting.objects.filter(working_group=group).select_related("network", "working_group").with_seats()
+    return render(
+        request,
+        "networks/working_group_detail.html",
+        {
+            "group": group,
+            "network": group.network,
+            "upcoming": meetings.upcoming(),
+            "past": meetings.past()[:GROUP_PAST_MEETINGS_COUNT],
+        },
+    )
+
+
+@require_safe
+def network_news(request: HttpRequest, slug: str) -> HttpResponse:
+    """All news from one network (news for every network is on /nyheter/)."""
+    network = get_object_or_404(Network, slug=slug)
+    posts = Post.objects.published().filter(network=network).select_related("network")
+    page = Paginator(posts, NEWS_PER_PAGE).get_page(request.GET.get("sida"))
+    return render(request, "networks/news_list.html", {"page": page, "network": network})
 
 
 def _coordinators_prefetch() -> Prefetch:

@@ -339,11 +339,8 @@ SITE_FORMS: dict[str, tuple[str, Callable[[World], str], Callable[[World], str] 
     "actor-create": ("resident", lambda w: "/mina-sidor/aktorer/ny/", None),
     "actor-message": ("resident", lambda w: "/aktorer/foreningen-alfa/meddelande/", None),
     "meeting-sign-up": ("resident", lambda w: f"/moten/{w.meeting_pk}/", lambda w: f"/moten/{w.meeting_pk}/anmalan/"),
-    "meeting-cancel": (
-        "resident",
-        lambda w: "/mina-sidor/moten/",
-        lambda w: f"/mina-sidor/moten/{w.registration_pk}/avboka/",
-    ),
+    # The cancel button is on its confirmation page, which posts to itself.
+    "meeting-cancel": ("resident", lambda w: f"/mina-sidor/moten/{w.registration_pk}/avboka/", None),
     "invitation-accept": ("resident", lambda w: f"/mina-sidor/inbjudan/{w.invitation_token}/", None),
     "account-delete": ("resident", lambda w: "/mina-sidor/mina-uppgifter/radera/", None),
     "actor-edit": ("rep_a", lambda w: "/mina-sidor/aktorer/foreningen-alfa/", None),

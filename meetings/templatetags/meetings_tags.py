@@ -9,6 +9,8 @@ from django.utils import dateformat, timezone
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
+from natverk.templatetags.natverk_tags import iso_datetime
+
 register = template.Library()
 
 
@@ -35,6 +37,14 @@ def meeting_day(value: datetime | None) -> str:
 
 
 @register.filter
+def meeting_month(value: datetime | None) -> str:
+    """`mars 2027` or `March 2027`: the heading the meeting list groups by."""
+    if not value:
+        return ""
+    return dateformat.format(timezone.localtime(value), "F Y")
+
+
+@register.filter
 def meeting_when(value: datetime | None) -> str:
     """`tisdag 9 mars 2027 kl. 18.00` or `Tuesday 9 March 2027 at 18:00`."""
     if not value:
@@ -48,7 +58,7 @@ def meeting_when_html(value: datetime | None) -> str:
     """The same as `meeting_when`, inside `<time datetime="…">`."""
     if not value:
         return ""
-    return format_html('<time datetime="{}">{}</time>', timezone.localtime(value).isoformat(), meeting_when(value))
+    return format_html('<time datetime="{}">{}</time>', iso_datetime(value), meeting_when(value))
 
 
 @register.simple_tag
@@ -56,9 +66,9 @@ def meeting_span(meeting) -> str:
     """`<time>tisdag 9 mars 2027 kl. 18.00</time>–<time>20.00</time>` for a meeting."""
     return format_html(
         '<time datetime="{}">{}</time>–<time datetime="{}">{}</time>',
-        timezone.localtime(meeting.starts_at).isoformat(),
+        iso_datetime(meeting.starts_at),
         meeting_when(meeting.starts_at),
-        timezone.localtime(meeting.ends_at).isoformat(),
+        iso_datetime(meeting.ends_at),
         meeting_time(meeting.ends_at)
         if timezone.localdate(meeting.starts_at) == timezone.localdate(meeting.ends_at)
         else meeting_when(meeting.ends_at),

@@ -68,8 +68,8 @@ def test_delete_on_a_cancelled_meeting_promotes_nobody(networks, rep_a, resident
 
 def test_export_lists_my_registrations_only(networks, rep_a, actor_a, resident) -> None:
     meeting = make_meeting(networks["andersberg"], title="Vårträff", registration_enabled=True, capacity=5)
-    Registration.objects.create(meeting=meeting, user=rep_a, actor=actor_a)
-    Registration.objects.create(meeting=meeting, user=resident)
+    Registration.objects.create(meeting=meeting, user=rep_a, actor=actor_a, needs="Glutenfritt")
+    Registration.objects.create(meeting=meeting, user=resident, needs="Hörslinga")
     data = registrations_user_export(user=rep_a)
     assert data == {
         "meeting_registrations": [
@@ -79,6 +79,7 @@ def test_export_lists_my_registrations_only(networks, rep_a, actor_a, resident) 
                 "starts_at": meeting.starts_at.isoformat(),
                 "status": "confirmed",
                 "for_actor": "Föreningen Alfa",
+                "needs": "Glutenfritt",
                 "registered_at": data["meeting_registrations"][0]["registered_at"],
                 "cancelled_at": None,
             }

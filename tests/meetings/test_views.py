@@ -141,7 +141,14 @@ def test_my_registrations_and_cancel(client, meeting, resident, rep_a):
     client.force_login(resident)
     html = client.get("/mina-sidor/moten/").content.decode()
     assert meeting.title in html and "Avboka" in html
-    assert client.get(f"/mina-sidor/moten/{mine.pk}/avboka/").status_code == 405
+    # A link (GET) only asks; nothing changes until the button is pressed.
+    confirm = client.get(f"/mina-sidor/moten/{mine.pk}/avboka/")
+    assert confirm.status_code == 200
+    assert "Vill du avboka?" in confirm.content.decode() and "Ja, avboka" in confirm.content.decode()
+    mine.refresh_from_db()
+    assert mine.status == Registration.Status.CONFIRMED
+    assert client.put(f"/mina-sidor/moten/{mine.pk}/avboka/").status_code == 405
+    assert client.get(f"/mina-sidor/moten/{theirs.pk}/avboka/").status_code == 404
     assert client.post(f"/mina-sidor/moten/{theirs.pk}/avboka/").status_code == 404
     theirs.refresh_from_db()
     assert theirs.status == Registration.Status.CONFIRMED
@@ -152,6 +159,8 @@ def test_my_registrations_and_cancel(client, meeting, resident, rep_a):
     assert mine.status == Registration.Status.CANCELLED
     response = client.post(f"/mina-sidor/moten/{mine.pk}/avboka/", follow=True)
     assert "redan avbokad" in response.content.decode()
+    again = client.get(f"/mina-sidor/moten/{mine.pk}/avboka/").content.decode()
+    assert "redan avbokad" in again and "Ja, avboka" not in again
 
 
 def test_home_and_network_page_show_next_meetings(client, networks):
