@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from meetings.access import working_groups_for
+from meetings.access import can_see_needs, working_groups_for
 from meetings.forms import PlanSeriesForm
 from meetings.models import Meeting, Registration
 from meetings.series import plan_series_with_skipped
@@ -76,12 +76,19 @@ class RegistrationInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = ["user", "user_email", "actor", "status", "created_at", "reminder_sent_at"]
-    readonly_fields = fields
+    readonly_fields = [*fields, "needs"]
     ordering = ["status", "created_at"]
     verbose_name_plural = gettext_lazy("Anmälningar")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).select_related("user", "actor")
+
+    def get_fields(self, request: HttpRequest, obj: Meeting | None = None) -> list[str]:
+        # Access needs and diets are health data: only the network's coordinators see them.
+        fields = list(self.fields)
+        if obj is not None and can_see_needs(request.user, obj):
+            fields.append("needs")
+        return fields
 
     @admin.display(description=gettext_lazy("e-post"))
     def user_email(self, obj: Registration) -> str:
@@ -243,6 +250,10 @@ class MeetingAdmin(DateSafeChangeListMixin, NetworkScopedAdminMixin, admin.Model
         if not self.has_view_permission(request, meeting):
             raise PermissionDenied
         registrations = meeting.registrations.select_related("user", "actor").order_by("status", "created_at")
+        show_needs = can_see_needs(request.user, meeting)
+        header = [_("Namn"), _("E-post"), _("Aktör"), _("Status"), _("Anmäld")]
+        if show_needs:
+            header.append(_("Behov av anpassning eller kost"))
         rows = (
             [
                 registration.user.name,
@@ -250,14 +261,11 @@ class MeetingAdmin(DateSafeChangeListMixin, NetworkScopedAdminMixin, admin.Model
                 registration.actor.name if registration.actor else "",
                 registration.get_status_display(),
                 timezone.localtime(registration.created_at).strftime("%Y-%m-%d %H:%M"),
+                *([registration.needs] if show_needs else []),
             ]
             for registration in registrations
         )
-        return csv_response(
-            f"anmalningar-mote-{meeting.pk}.csv",
-            [_("Namn"), _("E-post"), _("Aktör"), _("Status"), _("Anmäld")],
-            rows,
-        )
+        return csv_response(f"anmalningar-mote-{meeting.pk}.csv", header, rows)
 
     def plan_series_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_add_permission(request):

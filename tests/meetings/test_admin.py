@@ -190,6 +190,21 @@ def test_csv_of_registrations(client, networks, coord_andersberg, coord_satra, r
     assert Registration.objects.count() == 2
 
 
+def test_access_needs_are_shown_to_the_networks_coordinator_only(client, networks, coord_andersberg, steering, rep_a):
+    meeting = make_meeting(networks["andersberg"], registration_enabled=True, capacity=5)
+    registration = registration_create(meeting=meeting, user=rep_a)
+    Registration.objects.filter(pk=registration.pk).update(needs="Rullstol och glutenfri kost")
+    client.force_login(coord_andersberg)
+    assert "Rullstol och glutenfri kost" in client.get(f"{CHANGELIST}{meeting.pk}/change/").content.decode()
+    text = client.get(f"{CHANGELIST}{meeting.pk}/anmalningar.csv").content.decode("utf-8-sig")
+    assert "Behov av anpassning eller kost" in text and "Rullstol och glutenfri kost" in text
+    # The steering group reads meetings, but not the participants' health details.
+    client.force_login(steering)
+    assert "Rullstol" not in client.get(f"{CHANGELIST}{meeting.pk}/change/").content.decode()
+    text = client.get(f"{CHANGELIST}{meeting.pk}/anmalningar.csv").content.decode("utf-8-sig")
+    assert "Rullstol" not in text and "Behov av anpassning" not in text
+
+
 def test_saving_minutes_publishes_them_once(
     client, networks, coord_andersberg, rep_a, django_capture_on_commit_callbacks
 ):
