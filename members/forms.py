@@ -57,7 +57,8 @@ class ActorForm(TextGuardMixin, forms.ModelForm):
         self.fields["contact_consent"].initial = bool(self.instance.pk and self.instance.has_contact_consent)
         self.fields["name"].widget.attrs["autocomplete"] = "organization"
         self.fields["contact_email"].widget.attrs["autocomplete"] = "email"
-        self.fields["contact_phone"].widget.attrs.update({"autocomplete": "tel", "type": "tel"})
+        self.fields["contact_phone"].widget.input_type = "tel"
+        self.fields["contact_phone"].widget.attrs["autocomplete"] = "tel"
         self.fields["website"].widget.attrs["autocomplete"] = "url"
         self.fields["logo"].help_text = _(
             "PNG, JPEG, GIF eller WebP, högst 5 MB. Bilden förminskas till högst 800 bildpunkter."

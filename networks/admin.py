@@ -85,9 +85,15 @@ class PostAdmin(DateSafeChangeListMixin, NetworkScopedAdminMixin, admin.ModelAdm
         # Site-wide news (no network) is the administrators'; a coordinator's news always
         # belongs to a network they run, so that they can change and delete it later.
         if not is_superuser(request.user) and "network" in form.base_fields:
-            form.base_fields["network"].required = True
-            form.base_fields["network"].empty_label = None
-            form.base_fields["network"].help_text = ""
+            field = form.base_fields["network"]
+            field.required = True
+            # A required select starts with an empty choice (HTML); a coordinator of one
+            # network finds it chosen already.
+            field.empty_label = _("Välj nätverk")
+            field.help_text = ""
+            only = list(field.queryset[:2])
+            if len(only) == 1:
+                field.initial = only[0].pk
         return form
 
     def save_model(self, request: HttpRequest, obj: Post, form, change: bool) -> None:
