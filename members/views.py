@@ -11,7 +11,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -29,6 +29,7 @@ from members.access import (
 )
 from members.forms import CONSENT_TEXT, ActorForm, DeleteAccountForm, InvitationForm, JoinForm, MessageForm
 from members.models import Actor, Invitation, Membership, Representation
+from members.search import fold
 from networks.models import Network
 
 ACTORS_PER_PAGE = 20
@@ -60,7 +61,8 @@ def directory(request: HttpRequest) -> HttpResponse:
     network_slug = request.GET.get("natverk", "")
     kind = request.GET.get("typ", "")
     if q:
-        actors = actors.filter(Q(name__icontains=q) | Q(description__icontains=q))
+        # Folded on both sides, so that "kafe" finds "Kafé" on SQLite and PostgreSQL alike.
+        actors = actors.filter(search_text__icontains=fold(q))
     networks = list(Network.objects.all())
     if network_slug in {n.slug for n in networks}:
         actors = actors.filter(
