@@ -164,6 +164,17 @@ class Representation(models.Model):
     def __str__(self) -> str:
         return f"{self.user} – {self.actor} ({self.get_role_display()})"
 
+    @property
+    def role_in_words(self) -> str:
+        return role_in_words(self.role)
+
+
+def role_in_words(role: str) -> str:
+    """The role as pages say it: "firmatecknare" is a legal term wrong for most representatives."""
+    if role == Representation.Role.SIGNATORY:
+        return str(_("kontaktperson som kan bjuda in fler företrädare"))
+    return str(_("kontaktperson"))
+
 
 class MembershipQuerySet(models.QuerySet):
     def active(self) -> MembershipQuerySet:
@@ -257,6 +268,10 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.actor}"
+
+    @property
+    def role_in_words(self) -> str:
+        return role_in_words(self.role)
 
     @property
     def is_expired(self) -> bool:

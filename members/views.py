@@ -136,7 +136,7 @@ def my_pages(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def actor_create(request: HttpRequest) -> HttpResponse:
-    form = ActorForm(*_post_data(request))
+    form = ActorForm(*_post_data(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             actor = services.actor_create(
@@ -148,6 +148,7 @@ def actor_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            form.forget_pending_logo()
             messages.success(
                 request,
                 _("%(actor)s är skapad. Nu kan du ansöka om medlemskap i ett nätverk.") % {"actor": actor.name},
@@ -160,12 +161,13 @@ def actor_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def actor_edit(request: HttpRequest, slug: str) -> HttpResponse:
     actor = get_actor_for_user(request, slug)
-    form = ActorForm(*_post_data(request), instance=actor)
+    form = ActorForm(*_post_data(request), instance=actor, user=request.user)
     if request.method == "POST" and form.is_valid():
         had_consent = actor.has_contact_consent
         services.actor_update(
             actor=form.save(commit=False), consent=form.cleaned_data["contact_consent"], consent_text=str(CONSENT_TEXT)
         )
+        form.forget_pending_logo()
         if had_consent and not actor.has_contact_consent:
             messages.success(request, _("Samtycket är återkallat. E-post och telefon visas inte längre publikt."))
         else:
