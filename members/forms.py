@@ -70,7 +70,7 @@ class ActorForm(TextGuardMixin, forms.ModelForm):
         self._restored_logo: PendingLogo | None = None
         self.fields["kind"].choices = Actor.Kind.choices
         # Required for some kinds only (checked in clean), so the label must not say "(valfritt)".
-        self.fields["org_number"].template_name = "members/_org_number_field.html"
+        self.fields["org_number"].template_name = "includes/field_conditional.html"
         self.fields["contact_consent"].initial = bool(self.instance.pk and self.instance.has_contact_consent)
         self.fields["name"].widget.attrs["autocomplete"] = "organization"
         self.fields["contact_email"].widget.attrs["autocomplete"] = "email"
