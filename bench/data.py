@@ -378,6 +378,8 @@ def make_grants(*, cast: Cast, sizes: Sizes, rng: random.Random) -> None:
                     amount_granted=granted,
                     contact_name="Kontakt (demo)",
                     contact_email="kontakt@bench.example",
+                    payment_method=Application.PaymentMethod.BANKGIRO,
+                    giro_number="5050-1055",
                     created_by_id=owner[lead],
                     submitted_at=datetime.datetime.combine(
                         starts - timedelta(days=30), datetime.time(12), tzinfo=datetime.UTC
