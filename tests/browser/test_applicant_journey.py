@@ -54,18 +54,31 @@ def cafe(networks):
 class Journey:
     """Every page is checked with axe and, on a narrow screen, for sideways scrolling."""
 
-    def __init__(self, page: AxePage, width: int) -> None:
+    def __init__(self, page: AxePage, width: int, who: str = "applicant") -> None:
         self.page = page
         self.raw = page.page
         self.width = width
+        self.who = who
+        self.shots = os.environ.get("SCREENSHOT_DIR")
+        self.count = 0
 
     def settle(self) -> None:
         self.page.check()
         self.no_sideways_scroll()
+        self.screenshot()
 
     def goto(self, path: str) -> None:
         self.page.goto(path)
         self.no_sideways_scroll()
+        self.screenshot()
+
+    def screenshot(self) -> None:
+        """Every page as a picture, to look at, when SCREENSHOT_DIR is set."""
+        if self.shots:
+            self.count += 1
+            Path(self.shots).mkdir(parents=True, exist_ok=True)
+            name = f"journey-{self.width}-{self.who}-{self.count:02d}.png"
+            self.raw.screenshot(path=str(Path(self.shots) / name), full_page=True)
 
     def click(self, selector: str) -> None:
         with self.raw.expect_navigation():
@@ -190,7 +203,7 @@ def test_applicant_journey(
     other = browser.new_context(locale="sv-SE", viewport={"width": width, "height": 900})
     try:
         co_page = AxePage(other.new_page(), live_server.url)
-        co = Journey(co_page, width)
+        co = Journey(co_page, width, who="co-applicant")
         co_page.login(cafe_user)
         co.goto(f"/bidrag/ansokningar/{app.pk}/bekrafta/")
         assert "5050-1055" not in co.raw.inner_text("main")
