@@ -15,14 +15,10 @@ document.addEventListener("DOMContentLoaded", () => {
   const gapOut = form.querySelector("[data-budget-gap]");
   const locale = document.documentElement.lang || "sv";
   const formatKr = (amount) => `${new Intl.NumberFormat(locale).format(amount)}\u00a0kr`;
-  const labels = {
-    total: (sum) => `Summa budgetrader: ${formatKr(sum)}`,
-    more: (asked, needed) => `Kontrollera beloppen: ni söker ${formatKr(asked)}, men enligt budgeten behövs ${formatKr(needed)} (kostnader minus egen insats och annan finansiering).`,
-  };
-  if (document.documentElement.lang === "en") {
-    labels.total = (sum) => `Total of budget lines: ${formatKr(sum)}`;
-    labels.more = (asked, needed) => `Check the amounts: you ask for ${formatKr(asked)}, but the budget needs ${formatKr(needed)} (costs minus own contribution and other funding).`;
-  }
+  // The sentences come from the page, translated there; [summa], [sökt] and [behövs] are filled in.
+  const totalText = (sum) => totalOut.dataset.text.replace("[summa]", formatKr(sum));
+  const gapText = (asked, needed) =>
+    gapOut.dataset.text.replace("[sökt]", formatKr(asked)).replace("[behövs]", formatKr(needed));
 
   // "12 500", "12 500 kr", "12500:-" -> 12500; anything else -> null (the server says why).
   const amount = (input) => {
@@ -47,14 +43,14 @@ document.addEventListener("DOMContentLoaded", () => {
       sum += value || 0;
     }
     totalOut.hidden = false;
-    totalOut.textContent = labels.total(sum);
+    totalOut.textContent = totalText(sum);
     const asked = amount(form.querySelector("input[name='amount_requested']"));
     const own = amount(form.querySelector("input[name='own_contribution']")) || 0;
     const other = amount(form.querySelector("input[name='other_funding']")) || 0;
     const needed = sum - own - other;
     const differs = asked !== null && asked > 0 && sum > 0 && asked !== needed;
     gapOut.hidden = !differs;
-    gapOut.textContent = differs ? labels.more(asked, needed) : "";
+    gapOut.textContent = differs ? gapText(asked, needed) : "";
   };
 
   addButton.addEventListener("click", (event) => {
