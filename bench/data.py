@@ -40,6 +40,7 @@ from grants.models import (
 from meetings.models import Meeting, Registration
 from members.models import Actor, Membership, Representation, User
 from members.roles import COORDINATORS_GROUP, STEERING_GROUP
+from members.search import actor_search_text
 from networks.models import Network, Post, WorkingGroup
 from networks.seed import seed_networks
 
@@ -165,6 +166,9 @@ def make_networks_members(*, sizes: Sizes, rng: random.Random) -> Cast:
         )
         for i in range(sizes.actors)
     ]
+    for actor in actors:
+        # copy_objects bypasses Actor.save(), which folds the search text.
+        actor.search_text = actor_search_text(name=actor.name, description=actor.description)
     copy_objects(Actor, actors)
 
     memberships = []
@@ -374,6 +378,8 @@ def make_grants(*, cast: Cast, sizes: Sizes, rng: random.Random) -> None:
                     amount_granted=granted,
                     contact_name="Kontakt (demo)",
                     contact_email="kontakt@bench.example",
+                    payment_method=Application.PaymentMethod.BANKGIRO,
+                    giro_number="5050-1055",
                     created_by_id=owner[lead],
                     submitted_at=datetime.datetime.combine(
                         starts - timedelta(days=30), datetime.time(12), tzinfo=datetime.UTC

@@ -149,6 +149,9 @@ def create_demo() -> None:
                 amount_requested=asked,
                 contact_name=rep.name,
                 contact_email=rep.email,
+                # Bankgirot's own bankgiro number: passes the check digit, pays nobody real.
+                payment_method=Application.PaymentMethod.BANKGIRO,
+                giro_number="5050-1055",
             )
             BudgetLine.objects.create(application=app, what="Material och fika", amount=asked)
             app.refresh_from_db()

@@ -11,12 +11,21 @@ from django.utils.translation import gettext_lazy as _
 
 from grants.files import check_attachment, check_photo, max_bytes
 from grants.models import Application, BudgetLine, Pot
-from grants.services import actor_problems, amount_problem, start_date_problem
-from members.models import Actor, Membership
+from grants.payment import clean_bank_account, clean_bankgiro, clean_plusgiro
+from grants.services import (
+    actor_problems,
+    amount_problem,
+    applicant_actors,
+    coapplicant_candidates,
+    start_date_problem,
+)
+from members.models import Actor
+from members.search import fold
 from natverk.text import TextGuardMixin
 from networks.models import Network
 
 ABSURD_AMOUNT = 10_000_000
+SEARCH_RESULTS = 20
 
 
 class KronorField(forms.CharField):
@@ -63,16 +72,22 @@ class PartiesForm(TextGuardMixin, forms.Form):
         label=_("Vilken aktör söker?"),
         queryset=Actor.objects.none(),
         empty_label=None,
-        help_text=_("Aktörer som du företräder."),
+        help_text=_("Aktörer som du företräder och som är medlemmar i ett nätverk."),
     )
     title = forms.CharField(label=_("Vad heter aktiviteten?"), max_length=200)
+    # Chosen by search (templates/grants/_coapplicants.html), not from a list of every actor.
     co_applicants = forms.ModelMultipleChoiceField(
         label=_("Söker ni tillsammans med andra aktörer?"),
         queryset=Actor.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Deras företrädare får en fråga om att bekräfta innan ansökan kan skickas in."),
+        widget=forms.MultipleHiddenInput,
+        help_text=_(
+            "Sök bland aktörerna i samma nätverk som ni. Deras företrädare får en fråga om att bekräfta "
+            "när ansökan har skickats in."
+        ),
+        error_messages={"invalid_choice": _("%(value)s kan inte vara medsökande: välj bland sökträffarna.")},
     )
+    co_search = forms.CharField(label=_("Sök aktör"), max_length=100, required=False)
     networks = forms.ModelMultipleChoiceField(
         label=_("I vilket nätverk sker aktiviteten?"),
         queryset=Network.objects.all(),
@@ -83,9 +98,27 @@ class PartiesForm(TextGuardMixin, forms.Form):
     def __init__(self, *args, user, pot: Pot, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.pot = pot
-        self.fields["lead_actor"].queryset = Actor.objects.represented_by(user).distinct()
-        active_ids = Membership.objects.active().values("actor_id")
-        self.fields["co_applicants"].queryset = Actor.objects.filter(pk__in=active_ids, is_public=True)
+        self.fields["lead_actor"].queryset = applicant_actors(user=user)
+        self.fields["co_applicants"].queryset = coapplicant_candidates(user=user)
+        self.fields["co_search"].widget.attrs.update({"type": "search", "autocomplete": "off"})
+
+    def selected_coapplicants(self) -> list[Actor]:
+        """The co-applicants chosen so far (posted, or saved on the application), for the page."""
+        if self.is_bound:
+            wanted = {value for value in self.data.getlist("co_applicants") if value.isdigit()}
+        else:
+            wanted = {str(actor.pk) for actor in self.initial.get("co_applicants", [])}
+        if not wanted:
+            return []
+        return list(self.fields["co_applicants"].queryset.filter(pk__in=wanted).order_by("name"))
+
+    def search_results(self, query: str) -> list[Actor]:
+        """Candidates whose name or description matches `query`, ignoring case and accents."""
+        chosen = [actor.pk for actor in self.selected_coapplicants()]
+        matches = (
+            self.fields["co_applicants"].queryset.filter(search_text__icontains=fold(query)).exclude(pk__in=chosen)
+        )
+        return list(matches.order_by("name")[:SEARCH_RESULTS])
 
     def clean_lead_actor(self) -> Actor:
         actor = self.cleaned_data["lead_actor"]
@@ -155,13 +188,16 @@ class BudgetForm(TextGuardMixin, forms.ModelForm):
     """Step 3: own contribution, other funding and the amount asked for."""
 
     own_contribution = KronorField(
-        label=_("Egen insats (kr)"), allow_zero=True, required=False, help_text=_("Skriv 0 om ni inte har någon.")
+        label=_("Egen insats (kr)"),
+        allow_zero=True,
+        required=False,
+        help_text=_("Pengar ni själva lägger in. Lämna tomt om ni inte har någon."),
     )
     other_funding = KronorField(
         label=_("Annan finansiering (kr)"),
         allow_zero=True,
         required=False,
-        help_text=_("Skriv 0 om ni inte har någon."),
+        help_text=_("Bidrag från andra, till exempel en stiftelse. Lämna tomt om ni inte har någon."),
     )
     amount_requested = KronorField(label=_("Hur mycket söker ni? (kr)"), help_text=_("Hela kronor."))
 
@@ -199,8 +235,16 @@ class BudgetLineForm(TextGuardMixin, forms.ModelForm):
         labels = {"what": _("Vad")}
 
 
+MAX_BUDGET_LINES = 30
+# One empty row; "Lägg till rad" adds more in place (static/js/budget.js, or a round trip without JS).
 BudgetLineFormSet = inlineformset_factory(
-    Application, BudgetLine, form=BudgetLineForm, extra=2, can_delete=True, max_num=30, validate_max=True
+    Application,
+    BudgetLine,
+    form=BudgetLineForm,
+    extra=1,
+    can_delete=True,
+    max_num=MAX_BUDGET_LINES,
+    validate_max=True,
 )
 
 
@@ -237,6 +281,71 @@ class ContactForm(TextGuardMixin, forms.ModelForm):
         if upload:
             check_attachment(upload)
         return upload
+
+
+class PaymentForm(TextGuardMixin, forms.ModelForm):
+    """Step 5: where the pot pays a granted amount, with the numbers' check digits verified."""
+
+    class Meta:
+        model = Application
+        fields = ["payment_method", "giro_number", "clearing_number", "account_number"]
+        labels = {
+            "payment_method": _("Hur vill ni få pengarna?"),
+            "giro_number": _("Bankgiro- eller plusgironummer"),
+            "clearing_number": _("Clearingnummer"),
+            "account_number": _("Kontonummer"),
+        }
+        help_texts = {
+            "payment_method": _("Kontot ska tillhöra den sökande aktören. Uppgifterna visas bara för styrgruppen."),
+            "giro_number": _("Om ni valt bankgiro eller plusgiro. Till exempel 5050-1055 eller 28 65 43-4."),
+            "clearing_number": _("Om ni valt bankkonto. Fyra siffror, hos Swedbank ibland fem, till exempel 8327-9."),
+            "account_number": _("Om ni valt bankkonto. Står i internetbanken eller på kontoutdraget."),
+        }
+        widgets = {"payment_method": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        method = self.fields["payment_method"]
+        method.required = True
+        method.choices = Application.PaymentMethod.choices
+        method.error_messages["required"] = _("Välj hur ni vill få pengarna.")
+        for name in ("giro_number", "clearing_number", "account_number"):
+            # Required with one of the answers only: clean() says which.
+            self.fields[name].template_name = "includes/field_conditional.html"
+            self.fields[name].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+            self.fields[name].max_length = 20
+            self.fields[name].widget.attrs["maxlength"] = "20"
+
+    def clean(self) -> dict:
+        data = super().clean()
+        method = data.get("payment_method")
+        M = Application.PaymentMethod
+        if method in (M.BANKGIRO, M.PLUSGIRO):
+            raw = (data.get("giro_number") or "").strip()
+            if not raw:
+                self.add_error("giro_number", _("Skriv numret."))
+            else:
+                try:
+                    data["giro_number"] = (clean_bankgiro if method == M.BANKGIRO else clean_plusgiro)(raw)
+                except ValidationError as error:
+                    self.add_error("giro_number", error)
+            data["clearing_number"] = data["account_number"] = ""
+        elif method == M.BANK_ACCOUNT:
+            clearing = (data.get("clearing_number") or "").strip()
+            account = (data.get("account_number") or "").strip()
+            if not clearing:
+                self.add_error("clearing_number", _("Skriv clearingnumret."))
+            if not account:
+                self.add_error("account_number", _("Skriv kontonumret."))
+            if clearing and account:
+                try:
+                    checked = clean_bank_account(clearing, account)
+                except ValidationError as error:
+                    self.add_error(None, error)
+                else:
+                    data["clearing_number"], data["account_number"] = checked.clearing, checked.account
+            data["giro_number"] = ""
+        return data
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -37,11 +37,29 @@ from natverk.mail import mail_queue_each
 from networks.models import Network
 
 # Which step of the form each problem belongs to, for the "change" links.
-STEP_PARTIES, STEP_ACTIVITY, STEP_BUDGET, STEP_CONTACT = 1, 2, 3, 4
+STEP_PARTIES, STEP_ACTIVITY, STEP_BUDGET, STEP_CONTACT, STEP_PAYMENT = 1, 2, 3, 4, 5
 # The first reminder goes out this long before the report is due.
 REMIND_BEFORE = datetime.timedelta(days=7)
 
 logger = logging.getLogger(__name__)
+
+
+def applicant_actors(*, user) -> QuerySet[Actor]:
+    """The actors `user` may apply for: those they represent that are active members of a network."""
+    return (
+        Actor.objects.represented_by(user)
+        .filter(pk__in=Membership.objects.active().values("actor_id"))
+        .distinct()
+        .order_by("name")
+    )
+
+
+def coapplicant_candidates(*, user) -> QuerySet[Actor]:
+    """Public actors that share an active network with one of the user's actors; never the user's own."""
+    own = Actor.objects.represented_by(user).values("pk")
+    networks = Membership.objects.active().filter(actor__in=own).values("network_id")
+    sharing = Membership.objects.active().filter(network__in=networks).values("actor_id")
+    return Actor.objects.public().filter(pk__in=sharing).exclude(pk__in=own)
 
 
 def actor_problems(*, pot: Pot, actor: Actor) -> list[str]:
@@ -105,7 +123,22 @@ def application_submit_problems(application: Application, *, resubmission: bool 
     too_much = amount_problem(pot=pot, amount=app.amount_requested)
     if too_much:
         problems.append((STEP_BUDGET, too_much))
+    if not app.payment_details:
+        problems.append((STEP_PAYMENT, _("Uppgifter om vart pengarna ska betalas saknas.")))
     return problems
+
+
+def budget_gap(application: Application) -> int | None:
+    """How much the amount asked differs from costs minus own contribution and other funding.
+
+    Positive: more is asked than the budget needs; negative: less. None while either is unknown.
+    Not a reason to refuse (a partial amount can be deliberate), but worth a clear warning.
+    """
+    app = application
+    if app.amount_requested is None or not app.budget_lines.exists():
+        return None
+    needed = app.budget_total - app.own_contribution - app.other_funding
+    return app.amount_requested - needed
 
 
 def _representatives(actor: Actor) -> list[User]:
@@ -157,9 +190,9 @@ def application_set_parties(
         wanted = {a.pk: a for a in co_applicants if a.pk != lead_actor.pk}
         application.coapplicant_links.exclude(actor_id__in=wanted).delete()
         existing = set(application.coapplicant_links.values_list("actor_id", flat=True))
-        for pk, a in wanted.items():
+        for pk, actor in wanted.items():
             if pk not in existing:
-                CoApplicant.objects.create(application=application, actor=a)
+                CoApplicant.objects.create(application=application, actor=actor)
         application.networks.set(list(networks))
     return application
 
@@ -341,6 +374,13 @@ def applications_user_export(*, user) -> dict:
         }
         if app.created_by_id == user.pk:
             data.update(contact_name=app.contact_name, contact_email=app.contact_email, contact_phone=app.contact_phone)
+            # Financial data the user gave: theirs to see; on others' applications it is not.
+            data.update(
+                payment_method=app.payment_method,
+                giro_number=app.giro_number,
+                clearing_number=app.clearing_number,
+                account_number=app.account_number,
+            )
         return data
 
     events = ApplicationEvent.objects.filter(actor_user=user).select_related("application").order_by("created_at", "pk")
@@ -402,9 +442,16 @@ def applications_user_delete(*, user) -> None:
     never been sent in, so it is no public record, and the account holder asked for their
     data to go. The other representative can start a new application. Anything that was
     sent in (any other status) stays: it is a public record (allmän handling), and the user
-    row it points to is anonymised by members.services.user_delete instead of deleted.
+    row it points to is anonymised by members.services.user_delete instead of deleted. The
+    payment details the user gave go from those that are paid or closed without payment.
     """
+    S = Application.Status
     with transaction.atomic():
+        # Payment details given by the user are needed only until the pot has paid (or will
+        # not pay); on open applications they are the actor's, which still has to be paid.
+        Application.objects.filter(
+            created_by=user, status__in=[S.REJECTED, S.WITHDRAWN, S.PAID, S.REPORTED, S.CLOSED]
+        ).exclude(payment_method="").update(payment_method="", giro_number="", clearing_number="", account_number="")
         drafts = Application.objects.filter(created_by=user, status=Application.Status.DRAFT)
         files = [(a.file.storage, a.file.name) for a in Attachment.objects.filter(application__in=drafts)]
         # Budget lines, attachments and co-applicant links go with the draft (CASCADE).

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q, Sum
+from django.forms.utils import ErrorDict
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -25,26 +26,31 @@ from grants.access import (
     represents_lead,
 )
 from grants.forms import (
+    MAX_BUDGET_LINES,
     ActivityForm,
     BudgetForm,
     BudgetLineFormSet,
     ContactForm,
     PartiesForm,
+    PaymentForm,
     ReportForm,
     WithdrawForm,
 )
 from grants.models import Application, CoApplicant, FollowUpReport, Pot
 from grants.models.pots import GRANTED_STATUSES
 from grants.services import (
+    applicant_actors,
     application_create_draft,
     application_set_parties,
     application_submit_problems,
     attachment_add,
+    budget_gap,
     coapplicant_respond,
     report_submit,
 )
 from grants.workflow import MOVES, TransitionError, application_transition
-from members.models import Actor
+from members.models import Actor, Membership, Representation
+from natverk.text import strip_control_characters
 from networks.models import Network
 
 ApplicationNetwork = Application.networks.through
@@ -56,21 +62,63 @@ STEPS = [
     (2, gettext_lazy("Aktiviteten")),
     (3, gettext_lazy("Budget")),
     (4, gettext_lazy("Kontakt och bilagor")),
+    (5, gettext_lazy("Utbetalning")),
 ]
+# "Granska och skicka in" is the last item of the step list, and counted: "Steg 1 av 6".
+REVIEW_STEP = len(STEPS) + 1
 LATER = "later"
+SEARCH = "search"
+ADD_ROW = "add_row"
+# Answers to a co-applicant's request are taken until the steering group decides.
+ANSWERABLE = (S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.NEEDS_COMPLETION)
 
 
 def current_pot() -> Pot | None:
     return Pot.objects.accepting().with_totals().order_by("-year", "closes_on").first()
 
 
+def _eligibility(user) -> dict:
+    """Whether `user` may apply and, if not, what they can do about it (for the start page)."""
+    if not user.is_authenticated:
+        return {"may_apply": None}
+    if applicant_actors(user=user).exists():
+        return {"may_apply": True}
+    representations = (
+        Representation.objects.filter(user=user, actor__is_public=True)
+        .select_related("actor")
+        .annotate(
+            is_pending=Exists(Membership.objects.filter(actor=OuterRef("actor"), status=Membership.Status.PENDING))
+        )
+        .order_by("actor__name")
+    )
+    return {"may_apply": False, "representations": list(representations)}
+
+
 def start(request: HttpRequest) -> HttpResponse:
     pot = current_pot()
-    return render(request, "grants/start.html", {"pot": pot})
+    return render(request, "grants/start.html", {"pot": pot, **_eligibility(request.user)})
 
 
 def _steps_context(app: Application | None, current: int) -> dict:
-    return {"steps": STEPS, "current_step": current, "application": app}
+    return {
+        "steps": STEPS,
+        "current_step": current,
+        "review_step": REVIEW_STEP,
+        "application": app,
+    }
+
+
+def _quiet(*forms) -> None:
+    """Show bound forms with what was typed but without errors: the user is searching or
+    adding a row, not sending, and nothing is saved."""
+    for form in forms:
+        if hasattr(form, "forms"):  # a formset
+            for inner in form.forms:
+                inner._errors = ErrorDict()
+            form._errors = [ErrorDict() for _inner in form.forms]
+            form._non_form_errors = form.error_class()
+        else:
+            form._errors = ErrorDict()
 
 
 def _after_save(request: HttpRequest, app: Application, step: int) -> HttpResponse:
@@ -83,6 +131,22 @@ def _after_save(request: HttpRequest, app: Application, step: int) -> HttpRespon
     return redirect("grants:review", pk=app.pk)
 
 
+def _parties_search(request: HttpRequest, *, pot: Pot, ctx: dict) -> HttpResponse | None:
+    """Step 1's co-applicant search and "Lägg till": the page again, with nothing saved."""
+    add = request.POST.get("add_coapplicant", "")
+    if request.POST.get("action") != SEARCH and not add:
+        return None
+    data = request.POST.copy()
+    if add.isdigit() and add not in data.getlist("co_applicants"):
+        data.appendlist("co_applicants", add)
+    form = PartiesForm(data, user=request.user, pot=pot)
+    _quiet(form)
+    query = strip_control_characters(data.get("co_search", "")).strip()[:100]
+    results = form.search_results(query) if query and not add else None
+    ctx.update(form=form, co_query=query, co_results=results, co_added=add.isdigit())
+    return render(request, "grants/step.html", ctx)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
@@ -90,8 +154,14 @@ def new(request: HttpRequest) -> HttpResponse:
     if pot is None:
         messages.error(request, _("Det går inte att söka bidrag just nu: ingen pott är öppen."))
         return redirect("grants:start")
-    if not Actor.objects.represented_by(request.user).exists():
-        return render(request, "grants/no_actor.html", status=200)
+    eligibility = _eligibility(request.user)
+    if not eligibility["may_apply"]:
+        return render(request, "grants/no_actor.html", eligibility, status=200)
+    ctx = {**_steps_context(None, 1), "pot": pot}
+    if request.method == "POST":
+        searched = _parties_search(request, pot=pot, ctx=ctx)
+        if searched is not None:
+            return searched
     form = PartiesForm(request.POST or None, user=request.user, pot=pot)
     if request.method == "POST" and form.is_valid():
         app = application_create_draft(
@@ -103,7 +173,21 @@ def new(request: HttpRequest) -> HttpResponse:
             title=form.cleaned_data["title"],
         )
         return _after_save(request, app, 1)
-    return render(request, "grants/step.html", {**_steps_context(None, 1), "form": form, "pot": pot})
+    return render(request, "grants/step.html", {**ctx, "form": form})
+
+
+def _budget_add_row(request: HttpRequest, app: Application, ctx: dict) -> HttpResponse:
+    """ "Lägg till rad" without JavaScript: the same page with one more empty row, values kept."""
+    data = request.POST.copy()
+    key = "rad-TOTAL_FORMS"
+    total = data.get(key, "")
+    if total.isdigit() and int(total) < MAX_BUDGET_LINES:
+        data[key] = str(int(total) + 1)
+    form = BudgetForm(data, instance=app)
+    formset = BudgetLineFormSet(data, instance=app, prefix="rad")
+    _quiet(form, formset)
+    ctx.update(form=form, formset=formset, focus_last_row=True)
+    return render(request, "grants/step.html", ctx)
 
 
 @login_required
@@ -117,10 +201,15 @@ def step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
         raise Http404
     data = request.POST if request.method == "POST" else None
     files = request.FILES if request.method == "POST" else None
-    later = request.method == "POST" and request.POST.get("action") == LATER
+    action = request.POST.get("action") if request.method == "POST" else None
+    later = action == LATER
     ctx = {**_steps_context(app, step), "pot": app.pot}
 
     if step == 1:
+        if data is not None:
+            searched = _parties_search(request, pot=app.pot, ctx=ctx)
+            if searched is not None:
+                return searched
         initial = {
             "lead_actor": app.lead_actor,
             "title": app.title,
@@ -147,6 +236,8 @@ def step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
             form.save()
             return _after_save(request, app, step)
     elif step == 3:
+        if action == ADD_ROW:
+            return _budget_add_row(request, app, ctx)
         form = BudgetForm(data, instance=app)
         formset = BudgetLineFormSet(data, instance=app, prefix="rad")
         if later:
@@ -161,8 +252,16 @@ def step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
                 return _after_save(request, app, step)
             if not formset_ok:
                 form.add_error(None, _("Kontrollera budgetraderna."))
-    else:
-        form = ContactForm(data, files, instance=app)
+        else:
+            ctx["budget_gap"] = budget_gap(app)
+    elif step == 4:
+        # The contact person is usually the one filling in the form: start from the account.
+        initial = {}
+        if not app.contact_name:
+            initial["contact_name"] = request.user.name
+        if not app.contact_email:
+            initial["contact_email"] = request.user.email
+        form = ContactForm(data, files, instance=app, initial=initial)
         if later:
             for name in ("contact_name", "contact_email"):
                 form.fields[name].required = False
@@ -172,11 +271,17 @@ def step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
                 upload = form.cleaned_data.get("attachment")
                 if upload:
                     attachment_add(application=app, upload=upload, user=request.user)
-            if upload and request.POST.get("action") == "upload":
+            if upload and action == "upload":
                 messages.success(request, _("Filen %(name)s är bifogad.") % {"name": upload.name})
                 return redirect("grants:step", pk=app.pk, step=4)
             return _after_save(request, app, step)
-        ctx["attachments"] = app.attachments.all()
+    else:
+        form = PaymentForm(data, instance=app)
+        if later:
+            form.fields["payment_method"].required = False
+        if data is not None and form.is_valid():
+            form.save()
+            return _after_save(request, app, step)
     ctx["attachments"] = app.attachments.all()
     ctx["form"] = form
     return render(request, "grants/step.html", ctx)
@@ -237,7 +342,17 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(app)
     app = _application_with_parts(app.pk)
     problems = application_submit_problems(app, resubmission=app.status == S.NEEDS_COMPLETION)
-    return render(request, "grants/review.html", {"application": app, "problems": problems, "steps": STEPS})
+    return render(
+        request,
+        "grants/review.html",
+        {
+            **_steps_context(app, REVIEW_STEP),
+            "application": app,
+            "problems": problems,
+            "budget_gap": budget_gap(app),
+            "show_payment": True,
+        },
+    )
 
 
 @login_required
@@ -245,7 +360,10 @@ def receipt(request: HttpRequest, pk: int) -> HttpResponse:
     app = get_application_for_user(request, pk)
     if not app.reference:
         raise Http404
-    return render(request, "grants/receipt.html", {"application": app})
+    app = _application_with_parts(app.pk)
+    return render(
+        request, "grants/receipt.html", {"application": app, "show_payment": represents_lead(request.user, app)}
+    )
 
 
 @login_required
@@ -263,6 +381,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "application": app,
             "is_lead": is_lead,
             "can_withdraw": is_lead and (app.status, S.WITHDRAWN) in MOVES,
+            "can_answer": app.status in ANSWERABLE,
             "can_report": is_lead and app.status == S.PAID,
             "my_links": my_links,
             "events": app.events.select_related("actor_user").all(),
@@ -303,7 +422,7 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     app = _application_with_parts(pk)
     if request.method == "POST":
         answer = request.POST.get("answer")
-        if answer not in ("yes", "no") or not app.is_editable:
+        if answer not in ("yes", "no") or app.status not in ANSWERABLE:
             messages.error(request, _("Svaret kunde inte sparas. Ansökan går inte längre att ändra."))
             return redirect("grants:confirm", pk=pk)
         for link in links:
@@ -313,7 +432,9 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Ni har avböjt att vara medsökande."))
         return redirect("grants:my-applications")
-    return render(request, "grants/confirm.html", {"application": app, "links": links})
+    return render(
+        request, "grants/confirm.html", {"application": app, "links": links, "can_answer": app.status in ANSWERABLE}
+    )
 
 
 @login_required
@@ -361,7 +482,7 @@ def my_applications(request: HttpRequest) -> HttpResponse:
         CoApplicant.objects.filter(
             actor__representations__user=user,
             status=CoApplicant.Status.PENDING,
-            application__status__in=[S.DRAFT, S.NEEDS_COMPLETION],
+            application__status__in=ANSWERABLE,
         )
         .select_related("actor", "application__lead_actor")
         .distinct()

@@ -43,7 +43,7 @@ def get_actor_for_user_rw(request: HttpRequest, slug: str) -> Actor:
     """As get_actor_for_user, for what only a signatory may do: a contact person gets 403."""
     actor = get_actor_for_user(request, slug)
     if actor.my_role != Representation.Role.SIGNATORY:
-        raise PermissionDenied(_("Bara aktörens firmatecknare får göra detta."))
+        raise PermissionDenied(_("Bara den kontaktperson som får bjuda in fler företrädare kan göra detta."))
     return actor
 
 

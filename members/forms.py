@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from localflavor.se.forms import SEOrganisationNumberField
 
-from members.images import process_logo
+from members.images import PendingLogo, pending_logo_forget, pending_logo_keep, pending_logo_load, process_logo
 from members.models import Actor, Membership, Representation
 from natverk.text import TextGuardMixin
 from networks.models import Network
@@ -17,7 +20,11 @@ CONSENT_TEXT = _(
     "Ja, aktörens e-postadress och telefonnummer får visas för alla på aktörens sida i "
     "Stadsdelsnätverkens katalog. Samtycket kan återkallas när som helst genom att ta bort bocken."
 )
-KINDS_WITH_ORG_NUMBER = {Actor.Kind.ASSOCIATION, Actor.Kind.COMPANY}
+KINDS_WITH_ORG_NUMBER = {Actor.Kind.ASSOCIATION, Actor.Kind.COMPANY, Actor.Kind.ORGANISATION}
+# Passes the Luhn check itself, so a representative who copies the format is not refused.
+ORG_NUMBER_EXAMPLE = "802400-1235"
+PENDING_LOGO_FIELD = "logo_pending"
+PENDING_LOGO_REMOVE_FIELD = "logo_pending_remove"
 
 
 class ActorForm(TextGuardMixin, forms.ModelForm):
@@ -46,14 +53,24 @@ class ActorForm(TextGuardMixin, forms.ModelForm):
             "kind": forms.RadioSelect,
         }
         help_texts = {
-            "org_number": _("Krävs för föreningar och företag, till exempel 802400-1234."),
+            "org_number": _(
+                "Krävs för föreningar, företag och organisationer, till exempel %(example)s. "
+                "Privatpersoner och myndigheter lämnar fältet tomt."
+            )
+            % {"example": ORG_NUMBER_EXAMPLE},
             "contact_email": _("Meddelanden via portalen skickas hit. Visas bara om du samtycker nedan."),
             "description": _("Vad gör ni, och för vem? Högst 5 000 tecken."),
         }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.user_id = user.pk if user is not None else None
+        # The logo kept from an earlier try of this form, shown as "Vald bild: …".
+        self.pending_logo: PendingLogo | None = None
+        self._restored_logo: PendingLogo | None = None
         self.fields["kind"].choices = Actor.Kind.choices
+        # Required for some kinds only (checked in clean), so the label must not say "(valfritt)".
+        self.fields["org_number"].template_name = "includes/field_conditional.html"
         self.fields["contact_consent"].initial = bool(self.instance.pk and self.instance.has_contact_consent)
         self.fields["name"].widget.attrs["autocomplete"] = "organization"
         self.fields["contact_email"].widget.attrs["autocomplete"] = "email"
@@ -67,10 +84,43 @@ class ActorForm(TextGuardMixin, forms.ModelForm):
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
+        if logo and hasattr(logo, "content_type"):
+            return process_logo(logo)
+        # No new file: the one kept from the last try, unless the user removed it.
+        token = self.data.get(PENDING_LOGO_FIELD, "")
+        if token and not self.data.get(PENDING_LOGO_REMOVE_FIELD):
+            loaded = pending_logo_load(token=token, user_id=self.user_id)
+            if loaded is not None:
+                self._restored_logo, upload = loaded
+                return upload
         # Unchanged (the stored file) or cleared: nothing new to check.
-        if not logo or not hasattr(logo, "content_type"):
-            return logo
-        return process_logo(logo)
+        return logo
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if not self.is_bound:
+            return
+        if self.data.get(PENDING_LOGO_REMOVE_FIELD):
+            self.forget_pending_logo()
+        if not self.errors:
+            return
+        logo = self.cleaned_data.get("logo")
+        if self._restored_logo is not None:
+            self.pending_logo = self._restored_logo
+        elif isinstance(logo, SimpleUploadedFile):
+            chosen = self.files.get("logo")
+            shown_name = Path(getattr(chosen, "name", "") or logo.name).name[:100]
+            self.pending_logo = pending_logo_keep(logo=logo, shown_name=shown_name, user_id=self.user_id)
+        elif (token := self.data.get(PENDING_LOGO_FIELD, "")) and not self.data.get(PENDING_LOGO_REMOVE_FIELD):
+            # A new file was refused: the one chosen before still stands.
+            loaded = pending_logo_load(token=token, user_id=self.user_id)
+            self.pending_logo = loaded[0] if loaded else None
+
+    def forget_pending_logo(self) -> None:
+        """Once the actor is saved (or the kept logo removed), the kept file is not needed."""
+        token = self.data.get(PENDING_LOGO_FIELD, "")
+        if token:
+            pending_logo_forget(token=token)
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -78,10 +128,18 @@ class ActorForm(TextGuardMixin, forms.ModelForm):
         raw = (cleaned.get("org_number") or "").strip()
         if kind in KINDS_WITH_ORG_NUMBER:
             if not raw:
-                self.add_error("org_number", _("Skriv organisationsnumret. Det krävs för föreningar och företag."))
+                self.add_error(
+                    "org_number",
+                    _("Skriv organisationsnumret. Det krävs för föreningar, företag och organisationer."),
+                )
             else:
                 field = SEOrganisationNumberField(
-                    error_messages={"invalid": _("Organisationsnumret stämmer inte. Skriv det som 802400-1234.")}
+                    error_messages={
+                        "invalid": _(
+                            "Organisationsnumret stämmer inte. Kontrollera siffrorna och skriv det som %(example)s."
+                        )
+                        % {"example": ORG_NUMBER_EXAMPLE}
+                    }
                 )
                 try:
                     digits = field.clean(raw)
@@ -135,11 +193,17 @@ class JoinForm(TextGuardMixin, forms.Form):
 class InvitationForm(TextGuardMixin, forms.Form):
     email = forms.EmailField(label=_("E-postadress till den du vill bjuda in"))
     role = forms.ChoiceField(
-        label=_("Roll"),
-        choices=Representation.Role.choices,
+        label=_("Vad får personen göra?"),
+        # Plain words instead of the model's legal term "firmatecknare".
+        choices=[
+            (Representation.Role.CONTACT, _("Ändra aktörens uppgifter och söka bidrag")),
+            (
+                Representation.Role.SIGNATORY,
+                _("Dessutom bjuda in fler företrädare och ansöka om medlemskap i nätverk"),
+            ),
+        ],
         initial=Representation.Role.CONTACT,
         widget=forms.RadioSelect,
-        help_text=_("En firmatecknare kan också bjuda in andra och ansöka om medlemskap."),
     )
 
     def __init__(self, *args, actor: Actor, **kwargs) -> None:

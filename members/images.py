@@ -1,12 +1,22 @@
-"""Logo uploads: only real images, not too large, resized and re-encoded without metadata."""
+"""Logo uploads: only real images, not too large, resized and re-encoded without metadata.
+
+Also keeps a checked logo across a validation error of the rest of the form."""
 
 from __future__ import annotations
 
 import io
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
+from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
@@ -63,3 +73,83 @@ def _flatten(image: Image.Image) -> Image.Image:
     clean = Image.new(mode, converted.size)
     clean.paste(converted)
     return clean
+
+
+# ---- A logo kept across a validation error ----
+# The browser cannot refill a file input, so a logo that passed its checks while another
+# field did not is kept in private storage (shared by all app servers, not served) and
+# named in the form by a signed token bound to the user. It is read back on the next try.
+
+PENDING_DIR = "pending-logos"
+PENDING_MAX_AGE = timedelta(days=1)
+PENDING_SALT = "members.pending-logo"
+
+
+@dataclass(frozen=True)
+class PendingLogo:
+    token: str
+    name: str
+    size: int
+
+
+def _pending_storage() -> FileSystemStorage:
+    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+
+
+def _sweep_stale(storage: FileSystemStorage) -> None:
+    """Remove logos kept longer than a day: their forms were abandoned."""
+    if not storage.exists(PENDING_DIR):
+        return
+    cutoff = timezone.now() - PENDING_MAX_AGE
+    for name in storage.listdir(PENDING_DIR)[1]:
+        path = f"{PENDING_DIR}/{name}"
+        try:
+            if storage.get_modified_time(path) < cutoff:
+                storage.delete(path)
+        except FileNotFoundError:
+            continue  # another request swept it first
+
+
+def pending_logo_keep(*, logo: UploadedFile, shown_name: str, user_id: int | None) -> PendingLogo:
+    """Store a checked logo until the form is sent again; `shown_name` is the file the user chose."""
+    storage = _pending_storage()
+    _sweep_stale(storage)
+    logo.seek(0)
+    data = logo.read()
+    ext = Path(logo.name).suffix.lower() or ".png"
+    stored = storage.save(f"{PENDING_DIR}/{secrets.token_hex(16)}{ext}", ContentFile(data))
+    token = signing.dumps({"f": stored, "n": shown_name, "u": user_id}, salt=PENDING_SALT)
+    return PendingLogo(token=token, name=shown_name, size=len(data))
+
+
+def pending_logo_load(*, token: str, user_id: int | None) -> tuple[PendingLogo, SimpleUploadedFile] | None:
+    """The kept logo named by `token`, or None if the token is forged, stale or not this user's."""
+    try:
+        data = signing.loads(token, salt=PENDING_SALT, max_age=PENDING_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    stored = data.get("f", "")
+    if data.get("u") != user_id or not stored.startswith(f"{PENDING_DIR}/"):
+        return None
+    storage = _pending_storage()
+    try:
+        with storage.open(stored, "rb") as handle:
+            content = handle.read()
+    except FileNotFoundError:
+        return None
+    suffix = Path(stored).suffix
+    content_type = "image/png" if suffix == ".png" else "image/jpeg"
+    # Stored re-encoded: the chosen name with the extension of what it became.
+    upload = SimpleUploadedFile(f"{Path(data['n']).stem[:50] or 'logotyp'}{suffix}", content, content_type=content_type)
+    return PendingLogo(token=token, name=data["n"], size=len(content)), upload
+
+
+def pending_logo_forget(*, token: str) -> None:
+    """Delete the kept file once the logo is saved with the actor (or removed)."""
+    try:
+        data = signing.loads(token, salt=PENDING_SALT)
+    except signing.BadSignature:
+        return
+    stored = data.get("f", "")
+    if stored.startswith(f"{PENDING_DIR}/"):
+        _pending_storage().delete(stored)

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from members.search import actor_search_text
+
 
 class UserManager(BaseUserManager):
     """Creates users who log in with their e-mail address."""
@@ -112,6 +114,8 @@ class Actor(models.Model):
         help_text=_("Av när aktören har tagits bort av sina företrädare."),
     )
     is_demo = models.BooleanField(_("demoinnehåll"), default=False)
+    # Name and description folded by members.search.fold, for the directory's search.
+    search_text = models.TextField(_("söktext"), blank=True, editable=False)
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
 
@@ -125,6 +129,15 @@ class Actor(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        # Derived data, not a rule: kept in step here so that every way of saving an
+        # actor (services, admin, demo data, tests) leaves the directory search right.
+        self.search_text = actor_search_text(name=self.name, description=self.description)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"name", "description"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("members:actor-detail", kwargs={"slug": self.slug})
@@ -156,6 +169,17 @@ class Representation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.actor} ({self.get_role_display()})"
+
+    @property
+    def role_in_words(self) -> str:
+        return role_in_words(self.role)
+
+
+def role_in_words(role: str) -> str:
+    """The role as pages say it: "firmatecknare" is a legal term wrong for most representatives."""
+    if role == Representation.Role.SIGNATORY:
+        return str(_("kontaktperson som kan bjuda in fler företrädare"))
+    return str(_("kontaktperson"))
 
 
 class MembershipQuerySet(models.QuerySet):
@@ -250,6 +274,10 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.actor}"
+
+    @property
+    def role_in_words(self) -> str:
+        return role_in_words(self.role)
 
     @property
     def is_expired(self) -> bool:

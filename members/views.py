@@ -11,7 +11,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -29,6 +29,7 @@ from members.access import (
 )
 from members.forms import CONSENT_TEXT, ActorForm, DeleteAccountForm, InvitationForm, JoinForm, MessageForm
 from members.models import Actor, Invitation, Membership, Representation
+from members.search import fold
 from networks.models import Network
 
 ACTORS_PER_PAGE = 20
@@ -60,7 +61,8 @@ def directory(request: HttpRequest) -> HttpResponse:
     network_slug = request.GET.get("natverk", "")
     kind = request.GET.get("typ", "")
     if q:
-        actors = actors.filter(Q(name__icontains=q) | Q(description__icontains=q))
+        # Folded on both sides, so that "kafe" finds "Kafé" on SQLite and PostgreSQL alike.
+        actors = actors.filter(search_text__icontains=fold(q))
     networks = list(Network.objects.all())
     if network_slug in {n.slug for n in networks}:
         actors = actors.filter(
@@ -134,7 +136,7 @@ def my_pages(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def actor_create(request: HttpRequest) -> HttpResponse:
-    form = ActorForm(*_post_data(request))
+    form = ActorForm(*_post_data(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             actor = services.actor_create(
@@ -146,6 +148,7 @@ def actor_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            form.forget_pending_logo()
             messages.success(
                 request,
                 _("%(actor)s är skapad. Nu kan du ansöka om medlemskap i ett nätverk.") % {"actor": actor.name},
@@ -158,12 +161,13 @@ def actor_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def actor_edit(request: HttpRequest, slug: str) -> HttpResponse:
     actor = get_actor_for_user(request, slug)
-    form = ActorForm(*_post_data(request), instance=actor)
+    form = ActorForm(*_post_data(request), instance=actor, user=request.user)
     if request.method == "POST" and form.is_valid():
         had_consent = actor.has_contact_consent
         services.actor_update(
             actor=form.save(commit=False), consent=form.cleaned_data["contact_consent"], consent_text=str(CONSENT_TEXT)
         )
+        form.forget_pending_logo()
         if had_consent and not actor.has_contact_consent:
             messages.success(request, _("Samtycket är återkallat. E-post och telefon visas inte längre publikt."))
         else:

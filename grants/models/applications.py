@@ -32,6 +32,11 @@ class ApplicationQuerySet(models.QuerySet):
 class Application(models.Model):
     """An actor's application for money from a pot, alone or with co-applicants."""
 
+    class PaymentMethod(models.TextChoices):
+        BANKGIRO = "bankgiro", _("Bankgiro")
+        PLUSGIRO = "plusgiro", _("Plusgiro")
+        BANK_ACCOUNT = "bankkonto", _("Bankkonto")
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Utkast")
         SUBMITTED = "submitted", _("Inskickad")
@@ -77,6 +82,11 @@ class Application(models.Model):
     contact_name = models.CharField(_("kontaktperson"), max_length=150, blank=True)
     contact_email = models.EmailField(_("kontaktpersonens e-post"), blank=True)
     contact_phone = models.CharField(_("kontaktpersonens telefon"), max_length=40, blank=True)
+    # Where the pot pays a granted amount; personal or financial data, never on public pages.
+    payment_method = models.CharField(_("betalningssätt"), max_length=20, choices=PaymentMethod.choices, blank=True)
+    giro_number = models.CharField(_("bankgiro- eller plusgironummer"), max_length=12, blank=True)
+    clearing_number = models.CharField(_("clearingnummer"), max_length=5, blank=True)
+    account_number = models.CharField(_("kontonummer"), max_length=15, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("skapad av")
     )
@@ -109,6 +119,10 @@ class Application(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(starts_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
                 name="application_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(payment_method__in=["", "bankgiro", "plusgiro", "bankkonto"]),
+                name="application_payment_method_valid",
             ),
             date_bounds_constraint("application", "starts_on"),
             date_bounds_constraint("application", "ends_on"),
@@ -145,6 +159,15 @@ class Application(models.Model):
     @property
     def budget_total(self) -> int:
         return sum(line.amount for line in self.budget_lines.all())
+
+    @property
+    def payment_details(self) -> str:
+        """The payment details in one line, as the steering group pays them ("" if not given)."""
+        if self.payment_method == self.PaymentMethod.BANK_ACCOUNT:
+            return f"{self.get_payment_method_display()} {self.clearing_number}, {self.account_number}"
+        if self.payment_method:
+            return f"{self.get_payment_method_display()} {self.giro_number}"
+        return ""
 
     @property
     def is_editable(self) -> bool:

@@ -89,8 +89,12 @@ def test_apply_confirm_approve_and_report(page, settings, pot, networks, actor_a
     press_button(raw, 'button[value="next"]')
     page.check()
     assert raw.title().startswith("Fel:")
-    tab_to(raw, f'input[name="co_applicants"][value="{co.pk}"]')
-    raw.keyboard.press("Space")
+    # The co-applicant is found by search and added with a button.
+    type_into(raw, "#id_co_search", "gamma")
+    press_button(raw, 'button[value="search"]')
+    page.check()
+    press_button(raw, f'button[name="add_coapplicant"][value="{co.pk}"]')
+    page.check()
     tab_to(raw, f'input[name="networks"][value="{networks["andersberg"].pk}"]')
     raw.keyboard.press("Space")
     press_button(raw, 'button[value="next"]')
@@ -113,6 +117,9 @@ def test_apply_confirm_approve_and_report(page, settings, pot, networks, actor_a
     # Step 3, first with a decimal amount.
     type_into(raw, "#id_rad-0-what", "Hyra av tält")
     type_into(raw, "#id_rad-0-amount", "6 000")
+    tab_to(raw, "[data-budget-add]")
+    raw.keyboard.press("Enter")  # adds a row in place and moves focus to it
+    assert raw.evaluate("document.activeElement.id") == "id_rad-1-what"
     type_into(raw, "#id_rad-1-what", "Mat och fika")
     type_into(raw, "#id_rad-1-amount", "4 000")
     type_into(raw, "#id_own_contribution", "500")
@@ -130,24 +137,30 @@ def test_apply_confirm_approve_and_report(page, settings, pot, networks, actor_a
     raw.set_input_files("#id_attachment", files=[{"name": "offert.pdf", "mimeType": "application/pdf", "buffer": PDF}])
     press_button(raw, 'button[value="next"]')
     page.check()
-    assert "Föreningen Gamma" in raw.inner_text(".error-summary")  # not confirmed yet
 
-    # The co-applicant confirms.
+    # Step 5: where the pot pays.
+    tab_to(raw, 'input[name="payment_method"][value="bankgiro"]')
+    raw.keyboard.press("ArrowDown")  # radios: Tab reaches the group, arrows choose
+    assert raw.is_checked('input[name="payment_method"][value="plusgiro"]')
+    type_into(raw, "#id_giro_number", "28 65 43-4")
+    press_button(raw, 'button[value="next"]')
+    page.check()
+    assert not raw.query_selector(".error-summary")  # co-applicants confirm after submission
+
+    # The applicant submits (keyboard).
+    press_button(raw, "form[data-submit-once] button")
+    page.check()
+    app.refresh_from_db()
+    assert app.status == Application.Status.SUBMITTED
+    assert app.reference in raw.inner_text(".grants-reference")
+
+    # The co-applicant confirms, now that there is something to confirm.
     page.login(co_user)
     page.goto("/mina-sidor/ansokningar/")
     raw.click(f'a[href="/bidrag/ansokningar/{app.pk}/bekrafta/"]')
     page.check()
     raw.click('button[value="yes"]')
     page.check()
-
-    # The applicant submits (keyboard).
-    page.login(rep_a)
-    page.goto(f"/bidrag/ansokningar/{app.pk}/granska/")
-    press_button(raw, "form[data-submit-once] button")
-    page.check()
-    app.refresh_from_db()
-    assert app.status == Application.Status.SUBMITTED
-    assert app.reference in raw.inner_text(".grants-reference")
 
     # The steering group approves part of it in the admin.
     page.login(steering)

@@ -90,6 +90,8 @@ def make_application(
         amount_granted=granted,
         contact_name="Kim Kontakt",
         contact_email="kim@example.se",
+        payment_method=Application.PaymentMethod.BANKGIRO,
+        giro_number="5050-1055",
         created_by=creator,
         submitted_at=timezone.now() if submitted else None,
         reference=reference or (f"SN-{TODAY.year}-9{Application.objects.count():03d}" if submitted else ""),

@@ -80,6 +80,12 @@ def _budget(amount="12 500", **over):
     return data
 
 
+def _payment(**over):
+    data = {"payment_method": "bankgiro", "giro_number": "5050 1055", "action": "next"}
+    data.update(over)
+    return data
+
+
 def _contact(**over):
     data = {"contact_name": "Alva Alfa", "contact_email": "alva@example.se", "contact_phone": "", "action": "next"}
     data.update(over)
@@ -129,42 +135,57 @@ def test_full_application_in_steps(
 ):
     client.force_login(rep_a)
     response = client.get(url("new"))
-    assert 'aria-current="step"' in response.content.decode()
+    body = response.content.decode()
+    assert 'aria-current="step"' in body
+    assert "Steg 1 av 6" in body and body.count('class="steps__item') == 6
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url("new"), _parties(networks, actor_a, co=[actor_c]))
     app = Application.objects.get()
     assert response.url == url("step", pk=app.pk, step=2)
     assert app.status == S.DRAFT and app.created_by == rep_a
-    assert mail.outbox == []  # co-applicants are asked to confirm when it is submitted, not now
+    # The co-applicant is asked when the application is submitted, not while it is empty.
+    assert not [m for m in mail.outbox if rep_c.email in m.to]
 
     assert client.post(url("step", pk=app.pk, step=2), _activity()).url == url("step", pk=app.pk, step=3)
     assert client.post(url("step", pk=app.pk, step=3), _budget()).url == url("step", pk=app.pk, step=4)
     upload = SimpleUploadedFile("offert.pdf", PDF, content_type="application/pdf")
     assert client.post(url("step", pk=app.pk, step=4), {**_contact(), "attachment": upload}).url == url(
-        "review", pk=app.pk
+        "step", pk=app.pk, step=5
     )
+    review = client.get(url("review", pk=app.pk)).content.decode()
+    assert "Uppgifter om vart pengarna ska betalas saknas" in review
+    assert client.post(url("step", pk=app.pk, step=5), _payment()).url == url("review", pk=app.pk)
     app.refresh_from_db()
     assert app.amount_requested == 12_500 and app.budget_total == 12_500
+    assert app.payment_details == "Bankgiro 5050-1055"
     assert Attachment.objects.get().original_name == "offert.pdf"
 
-    assert client.get(url("review", pk=app.pk)).status_code == 200
+    review = client.get(url("review", pk=app.pk)).content.decode()
+    assert "Steg 6 av 6" in review
+    assert "Alla medsökande har inte bekräftat" not in review
+    assert "Bankgiro 5050-1055" in review
 
-    client.force_login(rep_c)
-    assert "Föreningen Alfa" in client.get(url("my-applications")).content.decode()
-    client.post(url("confirm", pk=app.pk), {"answer": "yes"})
-    assert CoApplicant.objects.get().status == CoApplicant.Status.CONFIRMED
-
-    client.force_login(rep_a)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url("review", pk=app.pk))
     assert response.url == url("receipt", pk=app.pk)
     app.refresh_from_db()
     assert app.status == S.SUBMITTED and app.reference.startswith(f"SN-{TODAY.year}-")
-    assert app.reference in client.get(response.url).content.decode()
+    receipt = client.get(response.url).content.decode()
+    assert app.reference in receipt and "Bankgiro 5050-1055" in receipt
     assert any(app.reference in m.subject and rep_a.email in m.to for m in mail.outbox)
 
+    # The co-applicant confirms after submission.
+    client.force_login(rep_c)
+    assert "Föreningen Alfa" in client.get(url("my-applications")).content.decode()
+    confirm = client.get(url("confirm", pk=app.pk)).content.decode()
+    assert 'value="yes"' in confirm
+    assert "5050-1055" not in confirm  # the lead's payment details are not the co-applicant's business
+    client.post(url("confirm", pk=app.pk), {"answer": "yes"})
+    assert CoApplicant.objects.get().status == CoApplicant.Status.CONFIRMED
+
     # A double click: the second post changes nothing and lands on the receipt.
+    client.force_login(rep_a)
     again = client.post(url("review", pk=app.pk))
     assert again.url == url("receipt", pk=app.pk)
     assert Application.objects.exclude(reference="").count() == 1
@@ -250,11 +271,39 @@ def test_closed_pot_refuses_submission(pot, actor_a, rep_a, client):
 
 
 @pytest.mark.django_db
-def test_lead_actor_must_be_an_active_member(client, pot, networks, actor_a, rep_a):
+def test_who_may_apply_is_checked_before_step_one(client, pot, networks, actor_a, rep_a):
     Membership.objects.filter(actor=actor_a).update(status=Membership.Status.PENDING)
     client.force_login(rep_a)
-    response = client.post(url("new"), _parties(networks, actor_a))
-    assert "inte aktiv medlem" in response.content.decode()
+    for response in (client.get(url("new")), client.post(url("new"), _parties(networks, actor_a))):
+        body = response.content.decode()
+        assert "Du kan inte söka bidrag ännu" in body
+        assert "väntar på samordnarens beslut" in body
+        assert 'name="title"' not in body
+    assert not Application.objects.exists()
+    start = client.get(url("start")).content.decode()
+    assert "Du kan inte söka bidrag ännu" in start and url("new") not in start
+
+
+@pytest.mark.django_db
+def test_actor_without_membership_gets_the_way_to_join(client, pot, networks, resident):
+    actor = Actor.objects.create(name="Nya föreningen", slug="nya", kind=Actor.Kind.ASSOCIATION)
+    Representation.objects.create(user=resident, actor=actor, role=Representation.Role.SIGNATORY)
+    client.force_login(resident)
+    body = client.get(url("new")).content.decode()
+    assert reverse("members:actor-join", kwargs={"slug": "nya"}) in body
+    assert reverse("members:actor-create") in body
+
+
+@pytest.mark.django_db
+def test_only_member_actors_can_lead(client, pot, networks, actor_a, actor_b, rep_a):
+    # rep_a also represents actor B, whose membership is pending: A may apply, B may not.
+    Membership.objects.filter(actor=actor_b).update(status=Membership.Status.PENDING)
+    Representation.objects.create(user=rep_a, actor=actor_b)
+    client.force_login(rep_a)
+    form = client.get(url("new")).context["form"]
+    assert list(form.fields["lead_actor"].queryset) == [actor_a]
+    response = client.post(url("new"), _parties(networks, actor_b))
+    assert "lead_actor" in response.context["form"].errors
     assert not Application.objects.exists()
 
 
@@ -272,7 +321,10 @@ def test_private_person_may_not_apply_by_default(client, pot, networks, resident
 @pytest.mark.django_db
 def test_user_without_actor_is_told_what_to_do(client, pot, resident):
     client.force_login(resident)
-    assert "Du företräder ingen aktör" in client.get(url("new")).content.decode()
+    body = client.get(url("new")).content.decode()
+    assert "du företräder ingen aktör ännu" in body
+    assert reverse("members:actor-create") in body
+    assert "Du kan inte söka bidrag ännu" in client.get(url("start")).content.decode()
 
 
 # Attachments

@@ -99,6 +99,25 @@ def test_resubmission_keeps_its_reference(pot, actor_a, rep_a, steering):
 
 
 @pytest.mark.django_db
+def test_submit_does_not_wait_for_co_applicants(pot, actor_a, rep_a, actor_c):
+    # They are asked to confirm when the application is submitted, and answer afterwards.
+    app = make_application(pot=pot, lead=actor_a, co=[actor_c], status=S.DRAFT, confirmed=False)
+    application_transition(application=app, to_status=S.SUBMITTED, actor_user=rep_a)
+    app.refresh_from_db()
+    assert app.status == S.SUBMITTED and app.reference
+
+
+@pytest.mark.django_db
+def test_submit_refused_without_payment_details(pot, actor_a, rep_a):
+    app = make_application(pot=pot, lead=actor_a, status=S.DRAFT)
+    Application.objects.filter(pk=app.pk).update(payment_method="", giro_number="")
+    with pytest.raises(TransitionError, match="vart pengarna ska betalas"):
+        application_transition(application=app, to_status=S.SUBMITTED, actor_user=rep_a)
+    app.refresh_from_db()
+    assert (app.status, app.reference) == (S.DRAFT, "")
+
+
+@pytest.mark.django_db
 def test_co_applicants_are_asked_on_submission_and_approval_waits_for_them(
     pot, actor_a, rep_a, actor_c, rep_c, steering, django_capture_on_commit_callbacks
 ):

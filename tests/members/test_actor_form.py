@@ -204,3 +204,93 @@ def test_admin_logo_upload_is_checked_too(client, actor_a, media_root) -> None:
     actor_a.refresh_from_db()
     with Image.open(actor_a.logo.path) as image:
         assert max(image.size) == 800 and len(image.getexif()) == 0
+
+
+def test_hint_example_passes_its_own_check(client, resident) -> None:
+    from members.forms import ORG_NUMBER_EXAMPLE
+
+    client.force_login(resident)
+    page = client.get(CREATE).content.decode()
+    assert ORG_NUMBER_EXAMPLE in page
+    assert "802400-1234" not in page
+    assert _create(client, org_number=ORG_NUMBER_EXAMPLE).status_code == 302
+    assert Actor.objects.get().org_number == ORG_NUMBER_EXAMPLE
+
+
+@pytest.mark.parametrize(
+    ("kind", "required"),
+    [("forening", True), ("foretag", True), ("organisation", True), ("privatperson", False), ("myndighet", False)],
+)
+def test_org_number_required_where_the_kind_has_one(client, resident, kind, required) -> None:
+    client.force_login(resident)
+    response = _create(client, kind=kind, org_number="")
+    assert (response.status_code == 200) is required
+    assert Actor.objects.exists() is not required
+
+
+def test_org_number_label_does_not_say_optional(client, resident) -> None:
+    client.force_login(resident)
+    html = client.get(CREATE).content.decode()
+    label = html.split('for="id_org_number"')[1].split("</label>")[0]
+    assert "valfritt" not in label
+    assert "Krävs för föreningar, företag och organisationer" in html
+
+
+def test_plain_words_instead_of_firmatecknare(client, resident, rep_a, actor_a) -> None:
+    client.force_login(resident)
+    html = client.get(CREATE).content.decode()
+    assert "firmatecknare" not in html.lower()
+    assert "Du blir kontaktperson och kan bjuda in fler företrädare" in html
+    client.force_login(rep_a)
+    html = client.get(reverse("members:actor-edit", kwargs={"slug": actor_a.slug})).content.decode()
+    assert "firmatecknare" not in html.lower()
+    html = client.get(reverse("members:actor-invite", kwargs={"slug": actor_a.slug})).content.decode()
+    assert "firmatecknare" not in html.lower()
+
+
+def test_logo_is_kept_across_a_validation_error(client, resident, media_root, settings, tmp_path) -> None:
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    client.force_login(resident)
+    response = _create(client, name="", logo=upload("logga.png", png_bytes()))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "name" in form.errors
+    assert form.pending_logo is not None
+    html = response.content.decode()
+    assert "Vald bild: logga.png" in html
+    assert "Ta bort den valda bilden" in html
+    kept = list((tmp_path / "private" / "pending-logos").iterdir())
+    assert len(kept) == 1
+    # A second mistake keeps it too; then the corrected form saves the kept logo.
+    response = _create(client, name="", logo_pending=form.pending_logo.token)
+    assert response.context["form"].pending_logo.token == form.pending_logo.token
+    response = _create(client, logo_pending=form.pending_logo.token)
+    assert response.status_code == 302
+    actor = Actor.objects.get()
+    with Image.open(actor.logo.path) as image:
+        assert max(image.size) == 800
+    assert list((tmp_path / "private" / "pending-logos").iterdir()) == []
+
+
+def test_kept_logo_can_be_removed(client, resident, media_root, settings, tmp_path) -> None:
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    client.force_login(resident)
+    token = _create(client, name="", logo=upload("logga.png", png_bytes())).context["form"].pending_logo.token
+    response = _create(client, logo_pending=token, logo_pending_remove="1")
+    assert response.status_code == 302
+    assert not Actor.objects.get().logo
+    assert list((tmp_path / "private" / "pending-logos").iterdir()) == []
+
+
+def test_kept_logo_token_of_another_user_or_forged_is_ignored(
+    client, resident, rep_b, media_root, settings, tmp_path
+) -> None:
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    client.force_login(resident)
+    token = _create(client, name="", logo=upload("logga.png", png_bytes())).context["form"].pending_logo.token
+    client.force_login(rep_b)
+    assert _create(client, logo_pending=token).status_code == 302
+    assert not Actor.objects.get(name="Brynäs Boulesällskap").logo
+    client.force_login(resident)
+    assert _create(client, name="Annan", logo_pending=token[:-2] + "xx").status_code == 302
+    assert not Actor.objects.get(name="Annan").logo

@@ -72,3 +72,46 @@ def test_actor_page_lists_active_networks_only(client, actor_a, networks) -> Non
     html = client.get("/aktorer/foreningen-alfa/").content.decode()
     assert "Andersberg" in html
     assert "/natverk/brynas/" not in html.split("networks-heading")[1].split("</section>")[0]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("kafe", ["Kafé Tranan"]),
+        ("KAFÉ", ["Kafé Tranan"]),
+        ("laxhjalp", ["Läxhjälp i Sätra"]),
+        ("LÄXHJÄLP", ["Läxhjälp i Sätra"]),
+        ("smorgas", ["Kafé Tranan"]),  # in the description
+        ("tranan sätra", []),  # one phrase, not two words anywhere
+    ],
+)
+def test_search_ignores_case_and_accents(client, networks, query, expected) -> None:
+    Actor.objects.create(name="Kafé Tranan", slug="kafe", kind=Actor.Kind.COMPANY, description="Smörgåsar och fika")
+    Actor.objects.create(name="Läxhjälp i Sätra", slug="laxhjalp", kind=Actor.Kind.ASSOCIATION)
+    Actor.objects.create(name="Kafeteria utan accent", slug="annat", kind=Actor.Kind.COMPANY, description="Bullar")
+    found = [a.name for a in client.get("/aktorer/", {"q": query}).context["page"].object_list]
+    assert [name for name in found if name != "Kafeteria utan accent"] == expected
+
+
+def test_search_follows_a_renamed_actor(client, actor_a) -> None:
+    actor_a.name = "Ångbåtsföreningen"
+    actor_a.save(update_fields=["name"])
+    assert [a.name for a in client.get("/aktorer/?q=angbat").context["page"].object_list] == ["Ångbåtsföreningen"]
+    assert list(client.get("/aktorer/?q=alfa").context["page"].object_list) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_fills_search_text_of_existing_actors() -> None:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("members", "0003_invitation_actormessage")])
+    old_apps = executor.loader.project_state([("members", "0003_invitation_actormessage")]).apps
+    old_apps.get_model("members", "Actor").objects.create(name="Kafé Ölstugan", slug="kafe", kind="foretag")
+    executor = MigrationExecutor(connection)
+    executor.migrate([("members", "0004_actor_search_text")])
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert Actor.objects.get(slug="kafe").search_text == "kafe olstugan\n"

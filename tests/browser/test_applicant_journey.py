@@ -1,0 +1,227 @@
+"""Issue 11's applicant journey at 1280 and 320 px: an actor with a logo kept across an error,
+a network joined, an application with a co-applicant found by search, budget rows added in
+place, payment details, the co-applicant confirming after submission, and a receipt that prints.
+
+axe runs on every page; at 320 px no page may scroll sideways."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import os
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from PIL import Image
+
+from grants.models import Application, CoApplicant, Funding, Pot
+from members.models import Actor, Membership, Representation
+from members.services import membership_approve
+from tests.browser.conftest import AxePage
+from tests.conftest import _user
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (400, 200), (0, 90, 112)).save(out, format="PNG")
+    return out.getvalue()
+
+
+@pytest.fixture
+def pot(db) -> Pot:
+    today = timezone.localdate()
+    pot = Pot.objects.create(
+        year=today.year,
+        name=f"Aktivitetspotten {today.year}",
+        opens_on=today - datetime.timedelta(days=10),
+        closes_on=today + datetime.timedelta(days=90),
+        max_amount_per_application=20_000,
+    )
+    Funding.objects.create(pot=pot, funder="Gävle kommun", amount=50_000)
+    return pot
+
+
+@pytest.fixture
+def cafe(networks):
+    actor = Actor.objects.create(name="Kafé Läxhjälpen", slug="kafe-laxhjalpen", kind=Actor.Kind.COMPANY)
+    Membership.objects.create(actor=actor, network=networks["andersberg"], status=Membership.Status.ACTIVE)
+    user = _user("kafe@example.se")
+    Representation.objects.create(user=user, actor=actor)
+    return actor, user
+
+
+class Journey:
+    """Every page is checked with axe and, on a narrow screen, for sideways scrolling."""
+
+    def __init__(self, page: AxePage, width: int, who: str = "applicant") -> None:
+        self.page = page
+        self.raw = page.page
+        self.width = width
+        self.who = who
+        self.shots = os.environ.get("SCREENSHOT_DIR")
+        self.count = 0
+
+    def settle(self) -> None:
+        self.page.check()
+        self.no_sideways_scroll()
+        self.screenshot()
+
+    def goto(self, path: str) -> None:
+        self.page.goto(path)
+        self.no_sideways_scroll()
+        self.screenshot()
+
+    def screenshot(self) -> None:
+        """Every page as a picture, to look at, when SCREENSHOT_DIR is set."""
+        if self.shots:
+            self.count += 1
+            Path(self.shots).mkdir(parents=True, exist_ok=True)
+            name = f"journey-{self.width}-{self.who}-{self.count:02d}.png"
+            self.raw.screenshot(path=str(Path(self.shots) / name), full_page=True)
+
+    def click(self, selector: str) -> None:
+        with self.raw.expect_navigation():
+            self.raw.click(selector)
+        self.settle()
+
+    def no_sideways_scroll(self) -> None:
+        if self.width <= 320:
+            scroll = self.raw.evaluate("document.scrollingElement.scrollWidth")
+            assert scroll <= self.width, f"{self.raw.url} scrolls sideways: {scroll} px"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [1280, 320])
+def test_applicant_journey(
+    page, browser, live_server, settings, tmp_path, pot, networks, coord_andersberg, cafe, width
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    cafe_actor, cafe_user = cafe
+    user = _user("ny@example.se")
+    user.name = "Nora Nyberg"
+    user.save()
+    page.page.set_viewport_size({"width": width, "height": 900})
+    j = Journey(page, width)
+    raw = j.raw
+
+    # An actor with a logo; the organisation number forgotten at first.
+    page.login(user)
+    j.goto("/mina-sidor/aktorer/ny/")
+    assert "firmatecknare" not in raw.inner_text("main").lower()
+    raw.fill("#id_name", "Gårdsföreningen Solen")
+    raw.check('input[name="kind"][value="forening"]')
+    raw.set_input_files("#id_logo", files=[{"name": "solen.png", "mimeType": "image/png", "buffer": _png()}])
+    j.click("main form button[type=submit]")
+    assert raw.title().startswith("Fel:")
+    assert "Vald bild: solen.png" in raw.inner_text(".pending-logo")
+    raw.fill("#id_org_number", "802400-1235")
+    j.click("main form button[type=submit]")
+    actor = Actor.objects.get(name="Gårdsföreningen Solen")
+    assert actor.logo and actor.org_number == "802400-1235"
+
+    # Applying before the network has said yes: told at once, with the way forward.
+    j.goto("/bidrag/ansok/")
+    assert "Du kan inte söka bidrag ännu" in raw.inner_text("h1")
+
+    # Joining a network; the coordinator approves (set-up, not part of this journey).
+    j.goto(f"/mina-sidor/aktorer/{actor.slug}/ga-med/")
+    raw.check(f'input[name="networks"][value="{networks["andersberg"].pk}"]')
+    j.click("main form button[type=submit]")
+    membership_approve(membership=Membership.objects.get(actor=actor), by=coord_andersberg)
+
+    # Step 1: the co-applicant found by search, accents and case ignored.
+    j.goto("/bidrag/")
+    j.click('a[href="/bidrag/ansok/"]')
+    assert "Steg 1 av 6" in raw.inner_text("main")
+    assert raw.locator(".steps__item").count() == 6
+    raw.fill("#id_title", "Läxhjälp och fika")
+    raw.fill("#id_co_search", "laxhjalp")
+    j.click('button[value="search"]')
+    assert "Kafé Läxhjälpen" in raw.inner_text(".coapplicants__results")
+    assert raw.input_value("#id_title") == "Läxhjälp och fika"
+    j.click(f'button[name="add_coapplicant"][value="{cafe_actor.pk}"]')
+    assert raw.is_checked(f"#id_co_applicants_{cafe_actor.pk}")
+    raw.check(f'input[name="networks"][value="{networks["andersberg"].pk}"]')
+    j.click('button[value="next"]')
+    app = Application.objects.get()
+    assert list(app.co_applicants.all()) == [cafe_actor]
+
+    # Step 2.
+    start = timezone.localdate() + datetime.timedelta(days=30)
+    raw.fill("#id_description", "Läxhjälp på tisdagar med fika efteråt.")
+    raw.fill("#id_purpose", "Att barn i området klarar skolan.")
+    raw.fill("#id_target_group", "Barn 7–12 år")
+    raw.fill("#id_starts_on", start.isoformat())
+    raw.fill("#id_ends_on", start.isoformat())
+    raw.fill("#id_place", "Andersbergs bibliotek")
+    raw.fill("#id_expected_participants", "25")
+    j.click('button[value="next"]')
+
+    # Step 3: a row added in place (no page load), a running total and a warning.
+    raw.fill("#id_rad-0-what", "Fika")
+    raw.fill("#id_rad-0-amount", "3 000")
+    raw.click("[data-budget-add]")
+    assert raw.locator("[data-budget-line]").count() == 2
+    assert raw.evaluate("document.activeElement.id") == "id_rad-1-what"
+    raw.fill("#id_rad-1-what", "Skrivböcker")
+    raw.fill("#id_rad-1-amount", "2 000")
+    assert "5\xa0000\xa0kr" in raw.inner_text("[data-budget-total]")
+    raw.fill("#id_own_contribution", "500")
+    raw.fill("#id_amount_requested", "5 000")
+    assert raw.is_visible("[data-budget-gap]")
+    raw.fill("#id_amount_requested", "4 500")
+    assert not raw.is_visible("[data-budget-gap]")
+    page.check()
+    j.click('button[value="next"]')
+    assert app.budget_lines.count() == 2
+
+    # Step 4: the contact person comes from the account.
+    assert raw.input_value("#id_contact_name") == "Nora Nyberg"
+    assert raw.input_value("#id_contact_email") == "ny@example.se"
+    j.click('button[value="next"]')
+
+    # Step 5: payment details, first with a wrong check digit.
+    raw.check('input[name="payment_method"][value="bankgiro"]')
+    raw.fill("#id_giro_number", "5050-1056")
+    j.click('button[value="next"]')
+    assert "Bankgironumret stämmer inte" in raw.inner_text(".error-summary")
+    raw.fill("#id_giro_number", "5050-1055")
+    j.click('button[value="next"]')
+
+    # Review and submit.
+    assert "Steg 6 av 6" in raw.inner_text("main")
+    assert "Bankgiro 5050-1055" in raw.inner_text("main")
+    j.click("form[data-submit-once] button")
+    app.refresh_from_db()
+    assert app.status == Application.Status.SUBMITTED
+    receipt_url = raw.url
+
+    # The co-applicant confirms after submission, in a browser of their own.
+    other = browser.new_context(locale="sv-SE", viewport={"width": width, "height": 900})
+    try:
+        co_page = AxePage(other.new_page(), live_server.url)
+        co = Journey(co_page, width, who="co-applicant")
+        co_page.login(cafe_user)
+        co.goto(f"/bidrag/ansokningar/{app.pk}/bekrafta/")
+        assert "5050-1055" not in co.raw.inner_text("main")
+        co.click('button[value="yes"]')
+    finally:
+        other.close()
+    assert CoApplicant.objects.get().status == CoApplicant.Status.CONFIRMED
+
+    # The receipt prints as one clean document.
+    raw.goto(receipt_url)
+    j.settle()
+    assert raw.is_visible("[data-print]")
+    raw.emulate_media(media="print")
+    assert not raw.is_visible(".site-header")
+    assert not raw.is_visible("[data-print]")
+    assert raw.is_visible(".grants-summary")
+    # Kept where SCREENSHOT_DIR says, to be looked at; a temporary folder otherwise.
+    shots = Path(os.environ.get("SCREENSHOT_DIR", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
+    raw.screenshot(path=str(shots / f"receipt-print-{width}.png"), full_page=True)
+    raw.emulate_media(media="screen")
