@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from grants.access import applications_reviewed_by
+from grants.admin_bulk import BulkDecisionActions
+from grants.admin_decisions import DecisionViews, decision_panel
 from grants.chart import BAR_AREA, LABEL_WIDTH, chart_bars, granted_per_network_and_month
 from grants.formatting import format_kr
-from grants.forms import ApproveForm, DecisionNoteForm
 from grants.models import (
     Application,
     ApplicationEvent,
@@ -32,7 +33,6 @@ from grants.models import (
     Pot,
 )
 from grants.services import pot_funding_problem, pot_fundings_save
-from grants.workflow import TransitionError, application_transition
 from natverk.csvexport import csv_response
 
 S = Application.Status
@@ -223,7 +223,7 @@ class EventInline(ReadOnlyInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(DecisionViews, BulkDecisionActions, admin.ModelAdmin):
     list_display = [
         "reference",
         "title",
@@ -244,7 +244,7 @@ class ApplicationAdmin(admin.ModelAdmin):
     show_full_result_count = False
     list_per_page = 50
     inlines = [CoApplicantInline, BudgetLineInline, AttachmentInline, DecisionInline, ReportInline, EventInline]
-    actions = ["take_in_review", "approve", "reject", "ask_for_completion", "mark_paid", "approve_report"]
+    actions = BulkDecisionActions.actions
     fields = [
         "reference",
         "status",
@@ -280,7 +280,8 @@ class ApplicationAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        # The application itself is read only; decisions are actions on the list.
+        # The application itself is read only; decisions are made on the decision pages
+        # (grants.admin_decisions) and the list's actions, all through grants.workflow.
         if obj is not None:
             return False
         return super().has_change_permission(request, obj)
@@ -307,9 +308,16 @@ class ApplicationAdmin(admin.ModelAdmin):
         extra_context = {**(extra_context or {}), "pot_totals": list(pots[:1])}
         return super().changelist_view(request, extra_context)
 
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None):
+        obj = self.get_object(request, object_id)
+        if obj is not None and self.has_view_permission(request, obj):
+            extra_context = {**(extra_context or {}), "decision": decision_panel(request, obj)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def get_urls(self) -> list:
         return [
             path("export/", self.admin_site.admin_view(self.export_csv), name="grants_application_export"),
+            *self.decision_urls(),
             *super().get_urls(),
         ]
 
@@ -345,106 +353,6 @@ class ApplicationAdmin(admin.ModelAdmin):
             for app in queryset
         )
         return csv_response(f"ansokningar-{timezone.localdate().isoformat()}.csv", header, rows)
-
-    # Actions: every one calls grants.workflow.application_transition.
-
-    def _move_all(self, request: HttpRequest, queryset: QuerySet, to_status: str, *, note: str = "") -> None:
-        done = 0
-        for app in queryset:
-            try:
-                application_transition(application=app, to_status=to_status, actor_user=request.user, note=note)
-            except TransitionError as error:
-                self.message_user(request, f"{app}: {error}", messages.ERROR)
-            else:
-                done += 1
-        if done:
-            self.message_user(
-                request,
-                _("%(count)s ansökningar fick status ”%(status)s”.") % {"count": done, "status": S(to_status).label},
-                messages.SUCCESS,
-            )
-
-    def _intermediate(
-        self, request: HttpRequest, queryset: QuerySet, action: str, title: str, forms
-    ) -> TemplateResponse:
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": title,
-            "action": action,
-            "queryset": queryset,
-            "forms": forms,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/grants/application/action_form.html", context)
-
-    @admin.action(description=gettext_lazy("Ta upp för granskning"), permissions=["change"])
-    def take_in_review(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._move_all(request, queryset, S.IN_REVIEW)
-
-    @admin.action(description=gettext_lazy("Bevilja (belopp och motivering)"), permissions=["change"])
-    def approve(self, request: HttpRequest, queryset: QuerySet):
-        queryset = queryset.select_related("lead_actor")
-        pairs = []
-        for app in queryset:
-            prefix = f"a{app.pk}"
-            if "apply" in request.POST:
-                form = ApproveForm(request.POST, prefix=prefix)
-            else:
-                form = ApproveForm(prefix=prefix, initial={"amount": app.amount_requested})
-            pairs.append((app, form))
-        if "apply" in request.POST and all(form.is_valid() for _app, form in pairs):
-            for app, form in pairs:
-                try:
-                    application_transition(
-                        application=app,
-                        to_status=S.APPROVED,
-                        actor_user=request.user,
-                        amount=form.cleaned_data["amount"],
-                        note=form.cleaned_data["motivation"],
-                    )
-                except TransitionError as error:
-                    self.message_user(request, f"{app}: {error}", messages.ERROR)
-                else:
-                    self.message_user(
-                        request,
-                        _("%(app)s: beviljat %(amount)s.") % {"app": app, "amount": format_kr(app.amount_granted)},
-                        messages.SUCCESS,
-                    )
-            return None
-        return self._intermediate(request, queryset, "approve", _("Bevilja ansökningar"), pairs)
-
-    def _with_note(self, request: HttpRequest, queryset: QuerySet, action: str, to_status: str, title: str, label: str):
-        if "apply" in request.POST:
-            form = DecisionNoteForm(request.POST)
-            form.fields["note"].label = label
-            if form.is_valid():
-                self._move_all(request, queryset, to_status, note=form.cleaned_data["note"])
-                return None
-        else:
-            form = DecisionNoteForm()
-            form.fields["note"].label = label
-        return self._intermediate(request, queryset, action, title, [(None, form)])
-
-    @admin.action(description=gettext_lazy("Avslå (med motivering)"), permissions=["change"])
-    def reject(self, request: HttpRequest, queryset: QuerySet):
-        return self._with_note(
-            request, queryset, "reject", S.REJECTED, _("Avslå ansökningar"), _("Varför avslås ansökan?")
-        )
-
-    @admin.action(description=gettext_lazy("Begär komplettering"), permissions=["change"])
-    def ask_for_completion(self, request: HttpRequest, queryset: QuerySet):
-        return self._with_note(
-            request, queryset, "ask_for_completion", S.NEEDS_COMPLETION, _("Begär komplettering"), _("Vad saknas?")
-        )
-
-    @admin.action(description=gettext_lazy("Markera som utbetald"), permissions=["change"])
-    def mark_paid(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._move_all(request, queryset, S.PAID)
-
-    @admin.action(description=gettext_lazy("Godkänn återrapporten (avslutar)"), permissions=["change"])
-    def approve_report(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._move_all(request, queryset, S.CLOSED)
 
 
 class AppendOnlyAdmin(admin.ModelAdmin):
