@@ -20,7 +20,7 @@ from grants.access import applications_reviewed_by
 from grants.admin_bulk import BulkDecisionActions
 from grants.admin_decisions import DecisionViews, decision_panel
 from grants.chart import BAR_AREA, LABEL_WIDTH, chart_bars, granted_per_network_and_month
-from grants.formatting import format_kr
+from grants.formatting import file_kind, format_kr, format_size
 from grants.models import (
     Application,
     ApplicationEvent,
@@ -188,32 +188,53 @@ class CoApplicantInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+def kr_display(field: str, label) -> object:
+    """A read-only column showing `field` as "18 000 kr"."""
+
+    @admin.display(description=label)
+    def show(self, obj) -> str:
+        return format_kr(getattr(obj, field))
+
+    return show
+
+
 class BudgetLineInline(ReadOnlyInline):
     model = BudgetLine
-    fields = ["what", "amount"]
+    fields = ["what", "amount_kr"]
     readonly_fields = fields
+    amount_kr = kr_display("amount", gettext_lazy("Belopp"))
 
 
 class AttachmentInline(ReadOnlyInline):
     model = Attachment
-    fields = ["download", "content_type", "size", "uploaded_at"]
+    fields = ["download", "kind", "size_text", "uploaded_at"]
     readonly_fields = fields
 
     @admin.display(description=gettext_lazy("Fil"))
     def download(self, obj: Attachment) -> str:
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.original_name)
 
+    @admin.display(description=gettext_lazy("Filtyp"))
+    def kind(self, obj: Attachment) -> str:
+        return file_kind(obj.content_type)
+
+    @admin.display(description=gettext_lazy("Storlek"))
+    def size_text(self, obj: Attachment) -> str:
+        return format_size(obj.size)
+
 
 class DecisionInline(ReadOnlyInline):
     model = Decision
-    fields = ["outcome", "amount_granted", "motivation", "decided_by", "decided_at"]
+    fields = ["outcome", "granted_kr", "motivation", "decided_by", "decided_at"]
     readonly_fields = fields
+    granted_kr = kr_display("amount_granted", gettext_lazy("Beviljat"))
 
 
 class ReportInline(ReadOnlyInline):
     model = FollowUpReport
-    fields = ["what_happened", "participants", "actual_costs", "submitted_by", "submitted_at"]
+    fields = ["what_happened", "participants", "costs_kr", "submitted_by", "submitted_at"]
     readonly_fields = fields
+    costs_kr = kr_display("actual_costs", gettext_lazy("Faktiska kostnader"))
 
 
 class EventInline(ReadOnlyInline):
@@ -261,10 +282,10 @@ class ApplicationAdmin(DecisionViews, BulkDecisionActions, admin.ModelAdmin):
         "ends_on",
         "place",
         "expected_participants",
-        "own_contribution",
-        "other_funding",
-        "amount_requested",
-        "amount_granted",
+        "own_contribution_kr",
+        "other_funding_kr",
+        "requested_kr",
+        "granted_kr",
         "contact_name",
         "contact_email",
         "contact_phone",
@@ -310,6 +331,9 @@ class ApplicationAdmin(DecisionViews, BulkDecisionActions, admin.ModelAdmin):
     @admin.display(description=gettext_lazy("Sökt"), ordering="amount_requested")
     def requested_kr(self, obj: Application) -> str:
         return format_kr(obj.amount_requested)
+
+    own_contribution_kr = kr_display("own_contribution", gettext_lazy("Egen insats"))
+    other_funding_kr = kr_display("other_funding", gettext_lazy("Annan finansiering"))
 
     @admin.display(description=gettext_lazy("Beviljat"), ordering="amount_granted")
     def granted_kr(self, obj: Application) -> str:
@@ -393,7 +417,8 @@ class ApplicationEventAdmin(AppendOnlyAdmin):
 
 @admin.register(Payment)
 class PaymentAdmin(AppendOnlyAdmin):
-    list_display = ["application", "amount", "paid_at", "registered_by"]
+    list_display = ["application", "amount_kr", "paid_on", "reference", "registered_by"]
+    amount_kr = kr_display("amount", gettext_lazy("Belopp"))
     list_filter = ["application__pot"]
-    search_fields = ["application__reference", "application__title"]
+    search_fields = ["application__reference", "application__title", "reference"]
     list_select_related = ["application", "registered_by"]
