@@ -173,7 +173,7 @@ def step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
                 if upload:
                     attachment_add(application=app, upload=upload, user=request.user)
             if upload and request.POST.get("action") == "upload":
-                messages.success(request, _("Filen %(name)s är bifogad.") % {"name": upload.name})
+                messages.success(request, _("Filen ”%(name)s” är bifogad.") % {"name": upload.name})
                 return redirect("grants:step", pk=app.pk, step=4)
             return _after_save(request, app, step)
         ctx["attachments"] = app.attachments.all()
@@ -192,7 +192,7 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> Http
     name = attachment.original_name
     attachment.file.delete(save=False)
     attachment.delete()
-    messages.success(request, _("Filen %(name)s är borttagen.") % {"name": name})
+    messages.success(request, _("Filen ”%(name)s” är borttagen.") % {"name": name})
     return redirect("grants:step", pk=app.pk, step=4)
 
 

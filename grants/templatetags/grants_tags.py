@@ -1,6 +1,6 @@
 from django import template
 
-from grants.formatting import format_kr
+from grants.formatting import format_kr, format_size
 
 register = template.Library()
 
@@ -9,3 +9,9 @@ register = template.Library()
 def kr(amount: int | None) -> str:
     """12500 -> "12 500 kr" (non-breaking spaces)."""
     return format_kr(amount)
+
+
+@register.filter
+def size(size_in_bytes: int | None) -> str:
+    """9216 -> "9 kB" (Django's filesizeformat says "9,0 KB")."""
+    return format_size(size_in_bytes)

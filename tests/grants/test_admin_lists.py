@@ -69,3 +69,19 @@ def test_payment_list_shows_day_and_reference(client, steering, pot, actor_a):
     client.force_login(steering)
     body = client.get(reverse("admin:grants_payment_changelist") + "?q=VER-55").content.decode()
     assert "VER-55" in body and f"9{NB}000{NB}kr" in body
+
+
+@pytest.mark.django_db
+def test_applicant_sees_attachment_size_in_kb(client, pot, actor_a, rep_a):
+    app = make_application(pot=pot, lead=actor_a)
+    Attachment.objects.create(
+        application=app,
+        file=ContentFile(b"%PDF-1.4", name="offert.pdf"),
+        original_name="offert.pdf",
+        content_type="application/pdf",
+        size=9_216,
+        uploaded_by=rep_a,
+    )
+    client.force_login(rep_a)
+    body = client.get(reverse("grants:step", args=[app.pk, 4])).content.decode()
+    assert "offert.pdf" in body and f"(9{NB}kB)" in body
