@@ -216,6 +216,8 @@ def test_payment_stores_day_and_reference(client, steering, pot, actor_a):
     assert response.status_code == 302
     payment = Payment.objects.get(application=app)
     assert (payment.paid_on, payment.reference, payment.amount) == (day, "VER-2027-118", 9_000)
+    # The applicants' mail and the history say when and with which reference.
+    assert "VER-2027-118" in app.events.latest("pk").note
 
 
 @pytest.mark.django_db
