@@ -84,6 +84,7 @@ def test_steering_group_day(page, settings, pot, actor_a, rep_a, actor_b, steeri
     click_and_check(page, 'input[type="submit"].default')
     assert raw.title().startswith("Fel:")
     assert "Potten räcker inte" in raw.inner_text("#error-summary")
+    assert raw.evaluate("document.activeElement.id") == "error-summary"  # read out first
     assert raw.input_value("#id_amount") == "12 000"
     assert raw.input_value("#id_motivation") == "Vi beviljar tältet och scenen, inte ljudet."
     app.refresh_from_db()
