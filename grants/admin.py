@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
@@ -188,7 +190,7 @@ class CoApplicantInline(ReadOnlyInline):
     readonly_fields = fields
 
 
-def kr_display(field: str, label) -> object:
+def kr_display(field: str, label: str) -> Callable[[admin.ModelAdmin, object], str]:
     """A read-only column showing `field` as "18 000 kr"."""
 
     @admin.display(description=label)

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin import ModelAdmin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.functional import Promise
@@ -149,7 +150,7 @@ class DecisionViews:
         return _decision_view(self, request, pk=pk, move=move)
 
 
-def _form_for(move: Move, application: Application, data=None) -> forms.Form:
+def _form_for(move: Move, application: Application, data: QueryDict | None = None) -> forms.Form:
     if move.to_status == S.APPROVED:
         return ApproveForm(data, asked=application.amount_requested, initial={"amount": application.amount_requested})
     if move.to_status in (S.REJECTED, S.NEEDS_COMPLETION):
@@ -176,7 +177,7 @@ def _transition_kwargs(move: Move, form: forms.Form) -> dict:
     return {}
 
 
-def _decision_view(model_admin, request: HttpRequest, *, pk: int, move: str) -> HttpResponse:
+def _decision_view(model_admin: ModelAdmin, request: HttpRequest, *, pk: int, move: str) -> HttpResponse:
     chosen = MOVES_BY_SLUG.get(move)
     if chosen is None:
         raise Http404
