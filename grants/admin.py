@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
+from collections.abc import Callable
+
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
@@ -11,14 +13,16 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from grants.access import applications_reviewed_by
+from grants.admin_bulk import BulkDecisionActions
+from grants.admin_decisions import DecisionViews, decision_panel
 from grants.chart import BAR_AREA, LABEL_WIDTH, chart_bars, granted_per_network_and_month
-from grants.formatting import format_kr
-from grants.forms import ApproveForm, DecisionNoteForm
+from grants.formatting import file_kind, format_kr, format_size
 from grants.models import (
     Application,
     ApplicationEvent,
@@ -32,7 +36,6 @@ from grants.models import (
     Pot,
 )
 from grants.services import pot_funding_problem, pot_fundings_save
-from grants.workflow import TransitionError, application_transition
 from natverk.csvexport import csv_response
 
 S = Application.Status
@@ -187,32 +190,53 @@ class CoApplicantInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+def kr_display(field: str, label: str) -> Callable[[admin.ModelAdmin, object], str]:
+    """A read-only column showing `field` as "18 000 kr"."""
+
+    @admin.display(description=label)
+    def show(self, obj) -> str:
+        return format_kr(getattr(obj, field))
+
+    return show
+
+
 class BudgetLineInline(ReadOnlyInline):
     model = BudgetLine
-    fields = ["what", "amount"]
+    fields = ["what", "amount_kr"]
     readonly_fields = fields
+    amount_kr = kr_display("amount", gettext_lazy("Belopp"))
 
 
 class AttachmentInline(ReadOnlyInline):
     model = Attachment
-    fields = ["download", "content_type", "size", "uploaded_at"]
+    fields = ["download", "kind", "size_text", "uploaded_at"]
     readonly_fields = fields
 
     @admin.display(description=gettext_lazy("Fil"))
     def download(self, obj: Attachment) -> str:
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.original_name)
 
+    @admin.display(description=gettext_lazy("Filtyp"))
+    def kind(self, obj: Attachment) -> str:
+        return file_kind(obj.content_type)
+
+    @admin.display(description=gettext_lazy("Storlek"))
+    def size_text(self, obj: Attachment) -> str:
+        return format_size(obj.size)
+
 
 class DecisionInline(ReadOnlyInline):
     model = Decision
-    fields = ["outcome", "amount_granted", "motivation", "decided_by", "decided_at"]
+    fields = ["outcome", "granted_kr", "motivation", "decided_by", "decided_at"]
     readonly_fields = fields
+    granted_kr = kr_display("amount_granted", gettext_lazy("Beviljat"))
 
 
 class ReportInline(ReadOnlyInline):
     model = FollowUpReport
-    fields = ["what_happened", "participants", "actual_costs", "submitted_by", "submitted_at"]
+    fields = ["what_happened", "participants", "costs_kr", "submitted_by", "submitted_at"]
     readonly_fields = fields
+    costs_kr = kr_display("actual_costs", gettext_lazy("Faktiska kostnader"))
 
 
 class EventInline(ReadOnlyInline):
@@ -223,18 +247,19 @@ class EventInline(ReadOnlyInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(DecisionViews, BulkDecisionActions, admin.ModelAdmin):
+    # The key columns fit at 1280 px beside the admin's two sidebars: the reference stands
+    # above the title in one column, labels are short, amounts and dates keep to one line
+    # (grants-admin.css); the networks are a filter and on the application's page.
     list_display = [
-        "reference",
-        "title",
+        "reference_and_title",
         "status",
-        "network_names",
-        "lead_actor",
+        "lead_actor_short",
         "requested_kr",
         "granted_kr",
-        "submitted_at",
+        "submitted_on",
     ]
-    list_display_links = ["reference", "title"]
+    list_display_links = ["reference_and_title"]
     list_filter = ["pot", "status", "networks"]
     search_fields = ["reference", "title", "lead_actor__name", "coapplicant_links__actor__name"]
     list_select_related = ["pot", "lead_actor"]
@@ -244,12 +269,13 @@ class ApplicationAdmin(admin.ModelAdmin):
     show_full_result_count = False
     list_per_page = 50
     inlines = [CoApplicantInline, BudgetLineInline, AttachmentInline, DecisionInline, ReportInline, EventInline]
-    actions = ["take_in_review", "approve", "reject", "ask_for_completion", "mark_paid", "approve_report"]
+    actions = BulkDecisionActions.actions
     fields = [
         "reference",
         "status",
         "pot",
         "lead_actor",
+        "network_names",
         "title",
         "description",
         "purpose",
@@ -258,20 +284,21 @@ class ApplicationAdmin(admin.ModelAdmin):
         "ends_on",
         "place",
         "expected_participants",
-        "own_contribution",
-        "other_funding",
-        "amount_requested",
-        "amount_granted",
+        "own_contribution_kr",
+        "other_funding_kr",
+        "requested_kr",
+        "granted_kr",
         "contact_name",
         "contact_email",
         "contact_phone",
+        "payment_details_text",
         "submitted_at",
     ]
     readonly_fields = fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # Drafts are the applicant's own work until they are sent in.
-        return applications_reviewed_by(request.user, super().get_queryset(request)).prefetch_related("networks")
+        return applications_reviewed_by(request.user, super().get_queryset(request))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -280,7 +307,8 @@ class ApplicationAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        # The application itself is read only; decisions are actions on the list.
+        # The application itself is read only; decisions are made on the decision pages
+        # (grants.admin_decisions) and the list's actions, all through grants.workflow.
         if obj is not None:
             return False
         return super().has_change_permission(request, obj)
@@ -289,9 +317,30 @@ class ApplicationAdmin(admin.ModelAdmin):
     def network_names(self, obj: Application) -> str:
         return ", ".join(n.name for n in obj.networks.all())
 
+    @admin.display(description=gettext_lazy("Ansökan"), ordering="reference")
+    def reference_and_title(self, obj: Application) -> str:
+        return format_html('<span class="grants-ref">{}</span> {}', obj.reference, obj.title)
+
+    @admin.display(description=gettext_lazy("Sökande"), ordering="lead_actor__name")
+    def lead_actor_short(self, obj: Application) -> str:
+        return obj.lead_actor.name
+
+    @admin.display(description=gettext_lazy("Inskickad"), ordering="submitted_at")
+    def submitted_on(self, obj: Application) -> str:
+        if obj.submitted_at is None:
+            return "–"
+        return date_format(timezone.localtime(obj.submitted_at).date(), "SHORT_DATE_FORMAT")
+
+    @admin.display(description=gettext_lazy("Utbetalning till"))
+    def payment_details_text(self, obj: Application) -> str:
+        return obj.payment_details or "–"
+
     @admin.display(description=gettext_lazy("Sökt"), ordering="amount_requested")
     def requested_kr(self, obj: Application) -> str:
         return format_kr(obj.amount_requested)
+
+    own_contribution_kr = kr_display("own_contribution", gettext_lazy("Egen insats"))
+    other_funding_kr = kr_display("other_funding", gettext_lazy("Annan finansiering"))
 
     @admin.display(description=gettext_lazy("Beviljat"), ordering="amount_granted")
     def granted_kr(self, obj: Application) -> str:
@@ -307,9 +356,16 @@ class ApplicationAdmin(admin.ModelAdmin):
         extra_context = {**(extra_context or {}), "pot_totals": list(pots[:1])}
         return super().changelist_view(request, extra_context)
 
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None):
+        obj = self.get_object(request, object_id)
+        if obj is not None and self.has_view_permission(request, obj):
+            extra_context = {**(extra_context or {}), "decision": decision_panel(request, obj)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def get_urls(self) -> list:
         return [
             path("export/", self.admin_site.admin_view(self.export_csv), name="grants_application_export"),
+            *self.decision_urls(),
             *super().get_urls(),
         ]
 
@@ -318,7 +374,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         changelist = self.get_changelist_instance(request)
-        queryset = changelist.get_queryset(request).prefetch_related("coapplicant_links__actor")
+        queryset = changelist.get_queryset(request).prefetch_related("networks", "coapplicant_links__actor")
         header = [
             _("Diarienummer"),
             _("Aktivitet"),
@@ -346,106 +402,6 @@ class ApplicationAdmin(admin.ModelAdmin):
         )
         return csv_response(f"ansokningar-{timezone.localdate().isoformat()}.csv", header, rows)
 
-    # Actions: every one calls grants.workflow.application_transition.
-
-    def _move_all(self, request: HttpRequest, queryset: QuerySet, to_status: str, *, note: str = "") -> None:
-        done = 0
-        for app in queryset:
-            try:
-                application_transition(application=app, to_status=to_status, actor_user=request.user, note=note)
-            except TransitionError as error:
-                self.message_user(request, f"{app}: {error}", messages.ERROR)
-            else:
-                done += 1
-        if done:
-            self.message_user(
-                request,
-                _("%(count)s ansökningar fick status ”%(status)s”.") % {"count": done, "status": S(to_status).label},
-                messages.SUCCESS,
-            )
-
-    def _intermediate(
-        self, request: HttpRequest, queryset: QuerySet, action: str, title: str, forms
-    ) -> TemplateResponse:
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": title,
-            "action": action,
-            "queryset": queryset,
-            "forms": forms,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/grants/application/action_form.html", context)
-
-    @admin.action(description=gettext_lazy("Ta upp för granskning"), permissions=["change"])
-    def take_in_review(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._move_all(request, queryset, S.IN_REVIEW)
-
-    @admin.action(description=gettext_lazy("Bevilja (belopp och motivering)"), permissions=["change"])
-    def approve(self, request: HttpRequest, queryset: QuerySet):
-        queryset = queryset.select_related("lead_actor")
-        pairs = []
-        for app in queryset:
-            prefix = f"a{app.pk}"
-            if "apply" in request.POST:
-                form = ApproveForm(request.POST, prefix=prefix)
-            else:
-                form = ApproveForm(prefix=prefix, initial={"amount": app.amount_requested})
-            pairs.append((app, form))
-        if "apply" in request.POST and all(form.is_valid() for _app, form in pairs):
-            for app, form in pairs:
-                try:
-                    application_transition(
-                        application=app,
-                        to_status=S.APPROVED,
-                        actor_user=request.user,
-                        amount=form.cleaned_data["amount"],
-                        note=form.cleaned_data["motivation"],
-                    )
-                except TransitionError as error:
-                    self.message_user(request, f"{app}: {error}", messages.ERROR)
-                else:
-                    self.message_user(
-                        request,
-                        _("%(app)s: beviljat %(amount)s.") % {"app": app, "amount": format_kr(app.amount_granted)},
-                        messages.SUCCESS,
-                    )
-            return None
-        return self._intermediate(request, queryset, "approve", _("Bevilja ansökningar"), pairs)
-
-    def _with_note(self, request: HttpRequest, queryset: QuerySet, action: str, to_status: str, title: str, label: str):
-        if "apply" in request.POST:
-            form = DecisionNoteForm(request.POST)
-            form.fields["note"].label = label
-            if form.is_valid():
-                self._move_all(request, queryset, to_status, note=form.cleaned_data["note"])
-                return None
-        else:
-            form = DecisionNoteForm()
-            form.fields["note"].label = label
-        return self._intermediate(request, queryset, action, title, [(None, form)])
-
-    @admin.action(description=gettext_lazy("Avslå (med motivering)"), permissions=["change"])
-    def reject(self, request: HttpRequest, queryset: QuerySet):
-        return self._with_note(
-            request, queryset, "reject", S.REJECTED, _("Avslå ansökningar"), _("Varför avslås ansökan?")
-        )
-
-    @admin.action(description=gettext_lazy("Begär komplettering"), permissions=["change"])
-    def ask_for_completion(self, request: HttpRequest, queryset: QuerySet):
-        return self._with_note(
-            request, queryset, "ask_for_completion", S.NEEDS_COMPLETION, _("Begär komplettering"), _("Vad saknas?")
-        )
-
-    @admin.action(description=gettext_lazy("Markera som utbetald"), permissions=["change"])
-    def mark_paid(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._move_all(request, queryset, S.PAID)
-
-    @admin.action(description=gettext_lazy("Godkänn återrapporten (avslutar)"), permissions=["change"])
-    def approve_report(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._move_all(request, queryset, S.CLOSED)
-
 
 class AppendOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -468,7 +424,8 @@ class ApplicationEventAdmin(AppendOnlyAdmin):
 
 @admin.register(Payment)
 class PaymentAdmin(AppendOnlyAdmin):
-    list_display = ["application", "amount", "paid_at", "registered_by"]
+    list_display = ["application", "amount_kr", "paid_on", "reference", "registered_by"]
+    amount_kr = kr_display("amount", gettext_lazy("Belopp"))
     list_filter = ["application__pot"]
-    search_fields = ["application__reference", "application__title"]
+    search_fields = ["application__reference", "application__title", "reference"]
     list_select_related = ["application", "registered_by"]

@@ -92,7 +92,7 @@ def _walk(app: Application, status: str, granted: int | None, rep: User, steerin
     elif status != S.IN_REVIEW:
         move(S.APPROVED, amount=granted, note="Ett bra samarbete mellan flera aktörer.")
         if status in (S.PAID, S.REPORTED, S.CLOSED):
-            move(S.PAID)
+            move(S.PAID, payment_date=timezone.localdate(), payment_reference=f"DEMO-{app.pk}")
         if status in (S.REPORTED, S.CLOSED):
             report_submit(
                 application=app,

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grants.files import check_attachment, check_photo, max_bytes
+from grants.formatting import format_kr
 from grants.models import Application, BudgetLine, Pot
 from grants.payment import clean_bank_account, clean_bankgiro, clean_plusgiro
 from grants.services import (
@@ -283,7 +286,7 @@ class ContactForm(TextGuardMixin, forms.ModelForm):
         return upload
 
 
-class PaymentForm(TextGuardMixin, forms.ModelForm):
+class PaymentDetailsForm(TextGuardMixin, forms.ModelForm):
     """Step 5: where the pot pays a granted amount, with the numbers' check digits verified."""
 
     class Meta:
@@ -407,7 +410,67 @@ class DecisionNoteForm(TextGuardMixin, forms.Form):
 
 
 class ApproveForm(TextGuardMixin, forms.Form):
+    """Amount and reason; the reason is required when less than the amount asked is granted."""
+
     amount = KronorField(label=_("Beviljat belopp (kr)"))
     motivation = forms.CharField(
-        label=_("Motivering"), widget=forms.Textarea(attrs={"rows": 3}), max_length=3000, required=False
+        label=_("Motivering"),
+        help_text=_("Krävs om ni beviljar mindre än det sökta beloppet. Den sökande får läsa den."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=3000,
+        required=False,
     )
+
+    def __init__(self, *args, asked: int | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.asked = asked
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        amount = cleaned.get("amount")
+        if self.asked is None or amount is None:
+            return cleaned
+        if amount > self.asked:
+            self.add_error(
+                "amount",
+                _("Det går inte att bevilja mer än det sökta beloppet (%(asked)s).") % {"asked": format_kr(self.asked)},
+            )
+        elif amount < self.asked and not (cleaned.get("motivation") or "").strip():
+            self.add_error(
+                "motivation",
+                _("Skriv varför ni beviljar %(amount)s av de sökta %(asked)s.")
+                % {"amount": format_kr(amount), "asked": format_kr(self.asked)},
+            )
+        return cleaned
+
+
+class PayoutForm(TextGuardMixin, forms.Form):
+    """The day the money went out and the bank's reference, for "Markera som utbetald"."""
+
+    paid_on = forms.DateField(
+        label=_("Utbetalningsdag"),
+        help_text=_("Dagen pengarna gick ut från kontot."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    reference = forms.CharField(
+        label=_("Betalningsreferens"),
+        help_text=_("Verifikationsnummer eller bankens referens."),
+        max_length=100,
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("initial", {}).setdefault("paid_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+
+    def clean_paid_on(self) -> datetime.date:
+        day = self.cleaned_data["paid_on"]
+        if day > timezone.localdate():
+            raise ValidationError(
+                _("Utbetalningsdagen kan inte ligga i framtiden. Registrera utbetalningen när pengarna har gått ut."),
+                code="future",
+            )
+        return day
+
+
+class ConfirmForm(forms.Form):
+    """A move with nothing to fill in: the button is the confirmation."""

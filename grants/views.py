@@ -32,7 +32,7 @@ from grants.forms import (
     BudgetLineFormSet,
     ContactForm,
     PartiesForm,
-    PaymentForm,
+    PaymentDetailsForm,
     ReportForm,
     WithdrawForm,
 )
@@ -272,11 +272,11 @@ def step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
                 if upload:
                     attachment_add(application=app, upload=upload, user=request.user)
             if upload and action == "upload":
-                messages.success(request, _("Filen %(name)s är bifogad.") % {"name": upload.name})
+                messages.success(request, _("Filen ”%(name)s” är bifogad.") % {"name": upload.name})
                 return redirect("grants:step", pk=app.pk, step=4)
             return _after_save(request, app, step)
     else:
-        form = PaymentForm(data, instance=app)
+        form = PaymentDetailsForm(data, instance=app)
         if later:
             form.fields["payment_method"].required = False
         if data is not None and form.is_valid():
@@ -297,7 +297,7 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> Http
     name = attachment.original_name
     attachment.file.delete(save=False)
     attachment.delete()
-    messages.success(request, _("Filen %(name)s är borttagen.") % {"name": name})
+    messages.success(request, _("Filen ”%(name)s” är borttagen.") % {"name": name})
     return redirect("grants:step", pk=app.pk, step=4)
 
 

@@ -10,11 +10,14 @@ refusal is raised, so the refusal cannot roll the log entry back.
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -31,6 +34,7 @@ from grants.models import (
 from grants.models.pots import GRANTED_STATUSES
 from members.models import Actor, User
 from members.roles import is_steering_group
+from natverk.dates import sensible_range
 from natverk.mail import mail_queue_each
 
 S = Application.Status
@@ -153,9 +157,15 @@ def application_transition(
     actor_user,
     note: str = "",
     amount: int | None = None,
+    payment_date: datetime.date | None = None,
+    payment_reference: str = "",
 ) -> Application:
-    """Move an application to `to_status`, or raise TransitionError with a message for the user."""
+    """Move an application to `to_status`, or raise TransitionError with a message for the user.
+
+    A payment (to "paid") needs the day the money went out and the bank's reference.
+    """
     note = (note or "").strip()
+    payment_reference = (payment_reference or "").strip()
     who = MOVES.get((application.status, to_status))
     if who == STEERING and is_steering_group(actor_user):
         conflicts = conflicting_actors(actor_user, application)
@@ -228,7 +238,19 @@ def application_transition(
                 decided_at=now,
             )
         elif to_status == S.PAID:
-            Payment.objects.create(application=app, amount=app.amount_granted, paid_at=now, registered_by=actor_user)
+            _check_payment(payment_date, payment_reference)
+            Payment.objects.create(
+                application=app,
+                amount=app.amount_granted,
+                paid_at=now,
+                paid_on=payment_date,
+                reference=payment_reference,
+                registered_by=actor_user,
+            )
+            note = note or _("Utbetalt %(day)s, referens %(reference)s.") % {
+                "day": date_format(payment_date, "j F Y"),
+                "reference": payment_reference,
+            }
         elif to_status == S.REPORTED and not hasattr(app, "report"):
             raise TransitionError(_("Återrapporten saknas."))
 
@@ -264,6 +286,16 @@ def _check_coapplicants_confirmed(app: Application) -> None:
             _("Alla medsökande har inte bekräftat ännu: %(actors)s. Vänta på deras svar, eller begär komplettering.")
             % {"actors": ", ".join(unconfirmed)}
         )
+
+
+def _check_payment(day: datetime.date | None, reference: str) -> None:
+    if not isinstance(day, datetime.date):
+        raise TransitionError(_("Ange vilken dag pengarna betalades ut."))
+    first, last = sensible_range()
+    if not first <= day <= last:
+        raise TransitionError(_("Utbetalningsdagen ligger orimligt långt bort. Kontrollera årtalet."))
+    if not reference:
+        raise TransitionError(_("Ange betalningsreferensen (verifikationsnummer eller bankens referens)."))
 
 
 def _check_amount(app: Application, granted) -> None:

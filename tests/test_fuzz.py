@@ -296,6 +296,8 @@ def assert_nothing_stored_with_control_characters() -> None:
 class World:
     draft: Application
     submitted: Application
+    in_review: Application
+    approved: Application
     paid: Application
     to_confirm: Application
     meeting_pk: int
@@ -326,6 +328,8 @@ def world(pot, networks, actor_a, rep_a, actor_b, rep_b, actor_c, rep_c, residen
     return World(
         draft=make_application(pot=pot, lead=actor_a),
         submitted=make_application(pot=pot, lead=actor_a, status=Application.Status.SUBMITTED),
+        in_review=make_application(pot=pot, lead=actor_a, status=Application.Status.IN_REVIEW),
+        approved=make_application(pot=pot, lead=actor_a, status=Application.Status.APPROVED),
         paid=make_application(pot=pot, lead=actor_a, status=Application.Status.PAID),
         to_confirm=to_confirm,
         meeting_pk=meeting.pk,
@@ -411,12 +415,27 @@ def test_admin_series_planner(world: World, coord_andersberg, client: Client) ->
     assert_nothing_stored_with_control_characters()
 
 
-@pytest.mark.parametrize("action", ["approve", "reject", "ask_for_completion"])
-def test_admin_grant_action_forms(action: str, world: World, steering, client: Client) -> None:
+@pytest.mark.parametrize(
+    ("action", "status"),
+    [("approve", "in_review"), ("reject", "in_review"), ("ask_for_completion", "in_review"), ("mark_paid", "approved")],
+)
+def test_admin_grant_action_forms(action: str, status: str, world: World, steering, client: Client) -> None:
     client.force_login(steering)
     path = "/admin/grants/application/"
-    chosen = {"action": action, "_selected_action": [world.submitted.pk]}
+    chosen = {"action": action, "_selected_action": [getattr(world, status).pk]}
     outcome = fuzz_form(client, action, lambda: client.post(path, chosen), path, None)
+    assert not outcome.problems, outcome.problems
+    assert_nothing_stored_with_control_characters()
+
+
+@pytest.mark.parametrize(
+    ("move", "status"),
+    [("bevilja", "in_review"), ("avsla", "in_review"), ("komplettering", "in_review"), ("utbetald", "approved")],
+)
+def test_admin_decision_pages(move: str, status: str, world: World, steering, client: Client) -> None:
+    client.force_login(steering)
+    path = f"/admin/grants/application/{getattr(world, status).pk}/beslut/{move}/"
+    outcome = fuzz_form(client, move, lambda: client.get(path), path, None)
     assert not outcome.problems, outcome.problems
     assert_nothing_stored_with_control_characters()
 

@@ -407,6 +407,13 @@ ROWS: list[Row] = [
     ),
     Row("admin/grants/pot/<int:pk>/diagram/", "/admin/grants/pot/{pot}/diagram/", staff(403, 403, 200, 200)),
     Row("admin/grants/application/export/", "/admin/grants/application/export/", staff(403, 403, 200, 200)),
+    # A decision page: coordinators may not read applications (404, as on the site); a
+    # superuser reads it but only the steering group decides (403).
+    Row(
+        "admin/grants/application/<int:pk>/beslut/<slug:move>/",
+        "/admin/grants/application/{submitted}/beslut/granska/",
+        staff(404, 404, 200, 403),
+    ),
     *model_admin("auth/group", "group", default=staff(403, 403, 403, 200), redirect=admin()),
     *model_admin("account/emailaddress", "emailaddress", default=staff(403, 403, 403, 200), redirect=admin()),
     *model_admin("mfa/authenticator", "authenticator", default=staff(403, 403, 403, 200), redirect=admin()),

@@ -320,7 +320,17 @@ class Payment(models.Model):
         Application, on_delete=models.PROTECT, related_name="payment", verbose_name=_("ansökan")
     )
     amount = models.PositiveIntegerField(_("belopp (kr)"))
-    paid_at = models.DateTimeField(_("utbetald"))
+    # When the payment was registered; `paid_on` is the day the money went out.
+    paid_at = models.DateTimeField(_("registrerad"))
+    # Empty only on payments registered before the date was asked for (migration 0006
+    # fills those from paid_at); grants.workflow always sets it.
+    paid_on = models.DateField(_("utbetalningsdag"), null=True, blank=True)
+    reference = models.CharField(
+        _("betalningsreferens"),
+        max_length=100,
+        blank=True,
+        help_text=_("Verifikationsnummer eller referens från banken."),
+    )
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("registrerad av")
     )
@@ -329,7 +339,10 @@ class Payment(models.Model):
         verbose_name = _("utbetalning")
         verbose_name_plural = _("utbetalningar")
         ordering = ["-paid_at"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            date_bounds_constraint("payment", "paid_on"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.application}: {self.amount} kr"

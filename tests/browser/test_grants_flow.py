@@ -166,6 +166,9 @@ def test_apply_confirm_approve_and_report(page, settings, pot, networks, actor_a
     page.login(steering)
     page.goto("/admin/grants/application/")
     _admin_action(page, app, "take_in_review")
+    assert raw.locator('input[value="Bekräfta"]').count() == 1  # a confirm step first
+    raw.click('input[type="submit"]')
+    page.check()
     _admin_action(page, app, "approve")
     raw.fill(f"#id_a{app.pk}-amount", "7 500")
     raw.fill(f"#id_a{app.pk}-motivation", "Vi beviljar tältet och en del av maten.")
@@ -174,6 +177,10 @@ def test_apply_confirm_approve_and_report(page, settings, pot, networks, actor_a
     app.refresh_from_db()
     assert (app.status, app.amount_granted) == (Application.Status.APPROVED, 7_500)
     _admin_action(page, app, "mark_paid")
+    raw.fill(f"#id_a{app.pk}-reference", "VER-2027-0099")
+    raw.click('input[type="submit"]')
+    page.check()
+    assert app.__class__.objects.get(pk=app.pk).payment.reference == "VER-2027-0099"
     page.goto(f"/admin/grants/application/{app.pk}/change/")
     page.goto(f"/admin/grants/pot/{pot.pk}/diagram/")
 

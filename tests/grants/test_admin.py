@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from grants.models import Application, ApplicationEvent, Decision
 from members.models import Representation
-from tests.grants.conftest import make_application
+from tests.grants.conftest import TODAY, make_application
 
 S = Application.Status
 CHANGELIST = "admin:grants_application_changelist"
@@ -92,7 +92,9 @@ def test_approve_action_with_jav_is_refused_with_a_message(client, steering, pot
     Representation.objects.create(user=steering, actor=actor_a)
     app = make_application(pot=pot, lead=actor_a, status=S.IN_REVIEW)
     client.force_login(steering)
-    response = _action(client, "approve", [app], apply="1", **{f"a{app.pk}-amount": "5000"})
+    response = _action(
+        client, "approve", [app], apply="1", **{f"a{app.pk}-amount": "5000", f"a{app.pk}-motivation": "Halva"}
+    )
     assert "jävig" in response.content.decode()
     app.refresh_from_db()
     assert app.status == S.IN_REVIEW
@@ -130,10 +132,16 @@ def test_other_actions(client, steering, pot, actor_a, actor_b):
     approved = make_application(pot=pot, lead=actor_b, status=S.APPROVED)
     reported = make_application(pot=pot, lead=actor_b, status=S.REPORTED)
     client.force_login(steering)
-    _action(client, "take_in_review", [submitted])
+    _action(client, "take_in_review", [submitted], apply="1")
     _action(client, "ask_for_completion", [submitted], apply="1", note="Bilaga saknas")
-    _action(client, "mark_paid", [approved])
-    _action(client, "approve_report", [reported])
+    _action(
+        client,
+        "mark_paid",
+        [approved],
+        apply="1",
+        **{f"a{approved.pk}-paid_on": TODAY.isoformat(), f"a{approved.pk}-reference": "VER-77"},
+    )
+    _action(client, "approve_report", [reported], apply="1")
     for app, status in ((submitted, S.NEEDS_COMPLETION), (approved, S.PAID), (reported, S.CLOSED)):
         app.refresh_from_db()
         assert app.status == status

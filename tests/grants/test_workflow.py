@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
@@ -21,7 +22,7 @@ from grants.workflow import (
 )
 from members.models import Representation
 from natverk.models import Outbox
-from tests.grants.conftest import make_application, make_report
+from tests.grants.conftest import TODAY, make_application, make_report
 
 S = Application.Status
 ROLES = ["lead", "coapplicant", "steering", "coordinator"]
@@ -40,6 +41,8 @@ def _user_for(role, request):
 def _kwargs_for(to_status):
     if to_status in (S.NEEDS_COMPLETION, S.REJECTED):
         return {"note": "Budgeten behöver förklaras."}
+    if to_status == S.PAID:
+        return {"payment_date": TODAY, "payment_reference": "VER-1"}
     return {}
 
 
@@ -282,13 +285,39 @@ def test_paid_then_report_then_close(pot, actor_a, rep_a, steering):
     from grants.services import report_submit
 
     app = make_application(pot=pot, lead=actor_a, status=S.APPROVED, requested=9_000)
-    application_transition(application=app, to_status=S.PAID, actor_user=steering)
+    application_transition(
+        application=app,
+        to_status=S.PAID,
+        actor_user=steering,
+        payment_date=TODAY - datetime.timedelta(days=2),
+        payment_reference="VER-2041",
+    )
     assert pot.paid == 9_000
+    assert (app.payment.paid_on, app.payment.reference) == (TODAY - datetime.timedelta(days=2), "VER-2041")
     report_submit(application=app, user=rep_a, what_happened="Bra", participants=40, actual_costs=8_800)
     app.refresh_from_db()
     assert app.status == S.REPORTED
     application_transition(application=app, to_status=S.CLOSED, actor_user=steering)
     assert list(app.events.values_list("to_status", flat=True)) == [S.PAID, S.REPORTED, S.CLOSED]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("day", "reference", "message"),
+    [
+        (None, "VER-1", "vilken dag"),
+        (TODAY, "  ", "betalningsreferensen"),
+        (TODAY.replace(year=TODAY.year + 20), "VER-1", "orimligt långt bort"),
+    ],
+)
+def test_payment_needs_a_sane_day_and_a_reference(pot, actor_a, steering, day, reference, message):
+    app = make_application(pot=pot, lead=actor_a, status=S.APPROVED)
+    with pytest.raises(TransitionError, match=message):
+        application_transition(
+            application=app, to_status=S.PAID, actor_user=steering, payment_date=day, payment_reference=reference
+        )
+    app.refresh_from_db()
+    assert app.status == S.APPROVED and not hasattr(app, "payment")
 
 
 @pytest.mark.django_db

@@ -1,0 +1,251 @@
+"""The steering group's decision desk on an application's admin page.
+
+The change page shows a panel (the pot, the budget, the co-applicants, a jäv warning)
+with one button per move `grants.workflow.MOVES` allows this user from the current
+status. Each button leads to a short form on its own page (`<pk>/beslut/<move>/`);
+every move goes through `grants.workflow.application_transition`, and a refusal
+re-shows the form with what was typed and what to do next.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import messages
+from django.contrib.admin import ModelAdmin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from grants.access import get_application_for_user
+from grants.forms import ApproveForm, ConfirmForm, DecisionNoteForm, PayoutForm
+from grants.models import Application, Pot
+from grants.workflow import (
+    MOVES,
+    STEERING,
+    NotAllowed,
+    Overspend,
+    RecusalRequired,
+    TransitionError,
+    application_transition,
+    conflicting_actors,
+)
+from members.models import Actor
+from members.roles import is_steering_group
+
+S = Application.Status
+
+
+@dataclass(frozen=True)
+class Move:
+    """One of the steering group's moves, as a button and a page."""
+
+    slug: str
+    to_status: str
+    button: Promise
+    title: Promise
+    submit: Promise
+    next_step: Promise
+
+
+# In the order the buttons are shown; every steering move of MOVES has one (tested).
+DECISION_MOVES: tuple[Move, ...] = (
+    Move(
+        "granska",
+        S.IN_REVIEW,
+        gettext_lazy("Ta upp för granskning"),
+        gettext_lazy("Ta upp ansökan för granskning"),
+        gettext_lazy("Ja, ta upp för granskning"),
+        gettext_lazy("De sökande får ett mejl om att ansökan granskas."),
+    ),
+    Move(
+        "bevilja",
+        S.APPROVED,
+        gettext_lazy("Bevilja"),
+        gettext_lazy("Bevilja ansökan"),
+        gettext_lazy("Bevilja"),
+        gettext_lazy("De sökande får beslutet, beloppet och motiveringen i ett mejl."),
+    ),
+    Move(
+        "komplettering",
+        S.NEEDS_COMPLETION,
+        gettext_lazy("Begär komplettering"),
+        gettext_lazy("Begär komplettering"),
+        gettext_lazy("Skicka begäran"),
+        gettext_lazy("De sökande får ett mejl med det ni skriver och kan ändra och skicka in ansökan igen."),
+    ),
+    Move(
+        "avsla",
+        S.REJECTED,
+        gettext_lazy("Avslå"),
+        gettext_lazy("Avslå ansökan"),
+        gettext_lazy("Avslå"),
+        gettext_lazy("De sökande får beslutet och motiveringen i ett mejl."),
+    ),
+    Move(
+        "utbetald",
+        S.PAID,
+        gettext_lazy("Markera som utbetald"),
+        gettext_lazy("Registrera utbetalningen"),
+        gettext_lazy("Markera som utbetald"),
+        gettext_lazy("De sökande får ett mejl om utbetalningen och om återrapporten."),
+    ),
+    Move(
+        "avsluta",
+        S.CLOSED,
+        gettext_lazy("Godkänn återrapporten"),
+        gettext_lazy("Godkänn återrapporten och avsluta ärendet"),
+        gettext_lazy("Ja, godkänn och avsluta"),
+        gettext_lazy("Ärendet avslutas och de sökande får ett mejl om det."),
+    ),
+)
+MOVES_BY_SLUG = {move.slug: move for move in DECISION_MOVES}
+
+
+def allowed_moves(user, application: Application, conflicts: list[Actor]) -> list[Move]:
+    """The buttons for this user: steering moves from the current status, none when jäv."""
+    if not is_steering_group(user) or conflicts:
+        return []
+    return [move for move in DECISION_MOVES if MOVES.get((application.status, move.to_status)) == STEERING]
+
+
+def decision_panel(request: HttpRequest, application: Application) -> dict:
+    """What the change page shows above the (read-only) application."""
+    conflicts = conflicting_actors(request.user, application)
+    pot = Pot.objects.with_totals().get(pk=application.pot_id)
+    return {
+        "pot": pot,
+        "application": application,
+        "budget_total": application.budget_total,
+        "coapplicants": list(application.coapplicant_links.select_related("actor")),
+        "conflicts": conflicts,
+        "is_steering": is_steering_group(request.user),
+        "moves": [
+            (move, reverse("admin:grants_application_decision", args=[application.pk, move.slug]))
+            for move in allowed_moves(request.user, application, conflicts)
+        ],
+    }
+
+
+class DecisionViews:
+    """Mixed into ApplicationAdmin: the decision pages' URLs and view."""
+
+    def decision_urls(self) -> list:
+        return [
+            path(
+                "<int:pk>/beslut/<slug:move>/",
+                # Only GET and POST; anything else is 405 (after the admin's own login check).
+                self.admin_site.admin_view(require_http_methods(["GET", "POST"])(self.decision_view)),
+                name="grants_application_decision",
+            ),
+        ]
+
+    def decision_view(self, request: HttpRequest, pk: int, move: str) -> HttpResponse:
+        return _decision_view(self, request, pk=pk, move=move)
+
+
+def _form_for(move: Move, application: Application, data: QueryDict | None = None) -> forms.Form:
+    if move.to_status == S.APPROVED:
+        return ApproveForm(data, asked=application.amount_requested, initial={"amount": application.amount_requested})
+    if move.to_status in (S.REJECTED, S.NEEDS_COMPLETION):
+        form = DecisionNoteForm(data)
+        if move.to_status == S.NEEDS_COMPLETION:
+            form.fields["note"].label = _("Vad behöver kompletteras?")
+        else:
+            form.fields["note"].label = _("Varför avslås ansökan?")
+        form.fields["note"].help_text = _("De sökande får läsa det här.")
+        return form
+    if move.to_status == S.PAID:
+        return PayoutForm(data)
+    return ConfirmForm(data)
+
+
+def _transition_kwargs(move: Move, form: forms.Form) -> dict:
+    data = form.cleaned_data
+    if move.to_status == S.APPROVED:
+        return {"amount": data["amount"], "note": data["motivation"]}
+    if move.to_status in (S.REJECTED, S.NEEDS_COMPLETION):
+        return {"note": data["note"]}
+    if move.to_status == S.PAID:
+        return {"payment_date": data["paid_on"], "payment_reference": data["reference"]}
+    return {}
+
+
+def _decision_view(model_admin: ModelAdmin, request: HttpRequest, *, pk: int, move: str) -> HttpResponse:
+    chosen = MOVES_BY_SLUG.get(move)
+    if chosen is None:
+        raise Http404
+    # 404 for whoever may not read the application (coordinators, drafts), as on the site.
+    application = get_application_for_user(request, pk)
+    # Readers who are not the steering group (superusers, applicants with staff access) may not decide.
+    if not (is_steering_group(request.user) and model_admin.has_change_permission(request)):
+        raise PermissionDenied
+    change_url = reverse("admin:grants_application_change", args=[application.pk])
+    conflicts = conflicting_actors(request.user, application)
+    allowed = MOVES.get((application.status, chosen.to_status)) == STEERING
+    if request.method == "GET" and not allowed:
+        # A stale button (someone else decided first): say so on the application's page.
+        messages.warning(
+            request,
+            _("Ansökan har status ”%(status)s” nu, så ”%(move)s” går inte. Se vad som går att göra här.")
+            % {"status": application.get_status_display(), "move": chosen.button},
+        )
+        return HttpResponseRedirect(change_url)
+
+    form = _form_for(chosen, application, request.POST if request.method == "POST" else None)
+    refusal = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            application_transition(
+                application=application,
+                to_status=chosen.to_status,
+                actor_user=request.user,
+                **_transition_kwargs(chosen, form),
+            )
+        except TransitionError as error:
+            refusal = _refusal_message(error, application)
+            conflicts = conflicting_actors(request.user, application)
+        else:
+            messages.success(
+                request,
+                _("%(app)s har nu status ”%(status)s”.")
+                % {"app": application, "status": application.get_status_display()},
+            )
+            return HttpResponseRedirect(change_url)
+
+    context = {
+        **model_admin.admin_site.each_context(request),
+        **decision_panel(request, application),
+        "opts": model_admin.model._meta,
+        "title": chosen.title,
+        "subtitle": str(application),
+        "move": chosen,
+        "form": form,
+        "refusal": refusal,
+        "conflicts": conflicts,
+        "change_url": change_url,
+        "has_errors": bool(refusal or form.errors),
+    }
+    return TemplateResponse(request, "admin/grants/application/decision.html", context)
+
+
+def _refusal_message(error: TransitionError, application: Application) -> str:
+    """The workflow's reason plus what to do next."""
+    if isinstance(error, Overspend):
+        hint = _("Sänk beloppet (och skriv varför) eller låt potten få mer finansiering först.")
+    elif isinstance(error, RecusalRequired):
+        hint = _("Ditt jäv är antecknat i ärendets historik. Be en annan ledamot fatta beslutet.")
+    elif isinstance(error, NotAllowed):
+        application.refresh_from_db()
+        hint = _("Ansökan har status ”%(status)s” nu. Gå tillbaka till ansökan och se vad som går att göra.") % {
+            "status": application.get_status_display()
+        }
+    else:
+        hint = ""
+    return f"{error} {hint}".strip()

@@ -1,0 +1,118 @@
+"""The steering group's day in the admin: from a submitted application to a closed one.
+
+axe runs on every page: page.goto checks each page it opens, page.check() each page a
+click or a submit lands on (error states included).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from grants.models import Application, Funding, Payment, Pot
+from grants.services import report_submit
+from members.models import Actor
+from tests.grants.conftest import make_application
+
+S = Application.Status
+
+
+@pytest.fixture
+def pot(db) -> Pot:
+    today = timezone.localdate()
+    pot = Pot.objects.create(
+        year=today.year,
+        name=f"Aktivitetspotten {today.year}",
+        opens_on=today - datetime.timedelta(days=60),
+        closes_on=today + datetime.timedelta(days=60),
+        max_amount_per_application=20_000,
+    )
+    Funding.objects.create(pot=pot, funder="Gävle kommun", amount=50_000)
+    return pot
+
+
+def click_and_check(page, selector: str) -> None:
+    with page.page.expect_navigation():
+        page.page.click(selector)
+    page.check()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_steering_group_day(page, settings, pot, actor_a, rep_a, actor_b, steering):
+    settings.REQUIRE_STAFF_MFA = False
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    raw = page.page
+    # 40 000 of the pot's 50 000 kr are already granted: 10 000 kr are left.
+    make_application(pot=pot, lead=actor_b, status=S.APPROVED, requested=20_000)
+    make_application(pot=pot, lead=actor_b, status=S.PAID, requested=20_000)
+    app = make_application(pot=pot, lead=actor_a, status=S.SUBMITTED, requested=18_000)
+    # A long name and a long status, as the real list has them.
+    long_name = Actor.objects.create(
+        name="Hyresgästföreningen Andersbergsringen", slug="hyresgastforeningen", kind=Actor.Kind.ASSOCIATION
+    )
+    make_application(pot=pot, lead=long_name, status=S.NEEDS_COMPLETION, requested=19_500)
+
+    page.login(steering)
+    page.goto("/admin/")
+    page.goto("/admin/grants/application/")
+    # The key columns fit at 1280 px: the list does not scroll sideways.
+    assert raw.evaluate("(el => el.scrollWidth <= el.clientWidth)(document.querySelector('#changelist .results'))")
+
+    # Opens the submitted application: the panel, one button.
+    click_and_check(page, f'a[href="/admin/grants/application/{app.pk}/change/"]')
+    panel = raw.inner_text(".grants-decision")
+    assert "10\xa0000\xa0kr" in panel and "18\xa0000\xa0kr" in panel
+    assert raw.locator(".grants-decision__moves a").all_inner_texts() == ["Ta upp för granskning"]
+
+    # Takes it into review (a confirm step).
+    click_and_check(page, ".grants-decision__moves a")
+    click_and_check(page, 'input[type="submit"].default')
+    assert "Under granskning" in raw.inner_text(".messagelist")
+    assert raw.locator(".grants-decision__moves a").all_inner_texts() == [
+        "Bevilja",
+        "Begär komplettering",
+        "Avslå",
+    ]
+
+    # Tries to approve more than the pot holds: refused, the typed reason kept.
+    click_and_check(page, 'a:text-is("Bevilja")')
+    assert "10\xa0000\xa0kr" in raw.inner_text(".grants-decision__summary")
+    raw.fill("#id_amount", "12 000")
+    raw.fill("#id_motivation", "Vi beviljar tältet och scenen, inte ljudet.")
+    click_and_check(page, 'input[type="submit"].default')
+    assert raw.title().startswith("Fel:")
+    assert "Potten räcker inte" in raw.inner_text("#error-summary")
+    assert raw.evaluate("document.activeElement.id") == "error-summary"  # read out first
+    assert raw.input_value("#id_amount") == "12 000"
+    assert raw.input_value("#id_motivation") == "Vi beviljar tältet och scenen, inte ljudet."
+    app.refresh_from_db()
+    assert app.status == S.IN_REVIEW
+
+    # Approves a partial amount with the reason.
+    raw.fill("#id_amount", "9 000")
+    click_and_check(page, 'input[type="submit"].default')
+    app.refresh_from_db()
+    assert (app.status, app.amount_granted) == (S.APPROVED, 9_000)
+
+    # Registers the payment with day and reference; first the decision page at 320 px.
+    raw.set_viewport_size({"width": 320, "height": 800})
+    click_and_check(page, 'a:text-is("Markera som utbetald")')
+    assert raw.evaluate("document.documentElement.scrollWidth <= 320")
+    raw.set_viewport_size({"width": 1280, "height": 900})
+    paid_on = timezone.localdate() - datetime.timedelta(days=1)
+    raw.fill("#id_paid_on", paid_on.isoformat())
+    raw.fill("#id_reference", "VER-2027-0412")
+    click_and_check(page, 'input[type="submit"].default')
+    payment = Payment.objects.get(application=app)
+    assert (payment.paid_on, payment.reference, payment.amount) == (paid_on, "VER-2027-0412", 9_000)
+
+    # The applicant reports back; the steering group approves the report.
+    report_submit(application=app, user=rep_a, what_happened="Ungefär 90 kom.", participants=90, actual_costs=9_000)
+    page.goto(f"/admin/grants/application/{app.pk}/change/")
+    click_and_check(page, 'a:text-is("Godkänn återrapporten")')
+    click_and_check(page, 'input[type="submit"].default')
+    app.refresh_from_db()
+    assert app.status == S.CLOSED
+    assert raw.locator(".grants-decision__moves a").count() == 0

@@ -1,0 +1,87 @@
+"""The grants admin reads like Swedish: amounts in kronor, sizes in kB, file types in words."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+
+from grants.formatting import file_kind, format_size
+from grants.models import Application, Attachment
+from grants.workflow import application_transition
+from tests.grants.conftest import TODAY, make_application
+
+S = Application.Status
+NB = "\xa0"
+
+
+@pytest.mark.parametrize(
+    ("size", "text"),
+    [(0, f"0{NB}byte"), (999, f"999{NB}byte"), (9_216, f"9{NB}kB"), (999_499, f"999{NB}kB"), (2_400_000, f"2,4{NB}MB")],
+)
+def test_format_size(size, text):
+    assert format_size(size) == text
+
+
+def test_file_kind():
+    assert file_kind("application/pdf") == "PDF"
+    assert file_kind("image/jpeg") == "JPEG-bild"
+    assert file_kind("application/vnd.openxmlformats-officedocument.wordprocessingml.document") == "Word-dokument"
+    assert file_kind("text/x-okand") == "text/x-okand"
+
+
+@pytest.mark.django_db
+def test_application_page_shows_kronor_sizes_and_file_types(client, steering, pot, actor_a, rep_a):
+    app = make_application(pot=pot, lead=actor_a, status=S.IN_REVIEW, requested=18_000)
+    Attachment.objects.create(
+        application=app,
+        file=ContentFile(b"%PDF-1.4", name="offert.pdf"),
+        original_name="offert.pdf",
+        content_type="application/pdf",
+        size=9_216,
+        uploaded_by=rep_a,
+    )
+    client.force_login(steering)
+    body = client.get(reverse("admin:grants_application_change", args=[app.pk])).content.decode()
+    main = body[body.index('id="content-main"') :]
+    assert f"18{NB}000{NB}kr" in main and f"2{NB}000{NB}kr" in main
+    assert f"9{NB}kB" in main and ">PDF<" in main
+    assert "application/pdf" not in main and "9216" not in main and ">18000<" not in main
+
+
+@pytest.mark.django_db
+def test_application_list_labels_and_amounts(client, steering, pot, actor_a):
+    make_application(pot=pot, lead=actor_a, status=S.APPROVED, requested=18_000, granted=15_000)
+    client.force_login(steering)
+    body = client.get(reverse("admin:grants_application_changelist")).content.decode()
+    for label in ("Ansökan", "Status", "Sökande", "Sökt", "Beviljat", "Inskickad"):
+        assert f">{label}</a>" in body
+    assert f"18{NB}000{NB}kr" in body and f"15{NB}000{NB}kr" in body
+    assert TODAY.isoformat() in body
+
+
+@pytest.mark.django_db
+def test_payment_list_shows_day_and_reference(client, steering, pot, actor_a):
+    app = make_application(pot=pot, lead=actor_a, status=S.APPROVED, requested=9_000)
+    application_transition(
+        application=app, to_status=S.PAID, actor_user=steering, payment_date=TODAY, payment_reference="VER-55"
+    )
+    client.force_login(steering)
+    body = client.get(reverse("admin:grants_payment_changelist") + "?q=VER-55").content.decode()
+    assert "VER-55" in body and f"9{NB}000{NB}kr" in body
+
+
+@pytest.mark.django_db
+def test_applicant_sees_attachment_size_in_kb(client, pot, actor_a, rep_a):
+    app = make_application(pot=pot, lead=actor_a)
+    Attachment.objects.create(
+        application=app,
+        file=ContentFile(b"%PDF-1.4", name="offert.pdf"),
+        original_name="offert.pdf",
+        content_type="application/pdf",
+        size=9_216,
+        uploaded_by=rep_a,
+    )
+    client.force_login(rep_a)
+    body = client.get(reverse("grants:step", args=[app.pk, 4])).content.decode()
+    assert "offert.pdf" in body and f"(9{NB}kB)" in body
