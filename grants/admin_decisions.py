@@ -62,7 +62,7 @@ DECISION_MOVES: tuple[Move, ...] = (
         gettext_lazy("Ta upp för granskning"),
         gettext_lazy("Ta upp ansökan för granskning"),
         gettext_lazy("Ja, ta upp för granskning"),
-        gettext_lazy("De sökande får ett mejl om att ansökan granskas."),
+        gettext_lazy("De sökande får besked via e-post om att ansökan granskas."),
     ),
     Move(
         "bevilja",
@@ -70,7 +70,7 @@ DECISION_MOVES: tuple[Move, ...] = (
         gettext_lazy("Bevilja"),
         gettext_lazy("Bevilja ansökan"),
         gettext_lazy("Bevilja"),
-        gettext_lazy("De sökande får beslutet, beloppet och motiveringen i ett mejl."),
+        gettext_lazy("De sökande får beslutet, beloppet och motiveringen via e-post."),
     ),
     Move(
         "komplettering",
@@ -78,7 +78,7 @@ DECISION_MOVES: tuple[Move, ...] = (
         gettext_lazy("Begär komplettering"),
         gettext_lazy("Begär komplettering"),
         gettext_lazy("Skicka begäran"),
-        gettext_lazy("De sökande får ett mejl med det ni skriver och kan ändra och skicka in ansökan igen."),
+        gettext_lazy("De sökande får det ni skriver via e-post och kan ändra och skicka in ansökan igen."),
     ),
     Move(
         "avsla",
@@ -86,7 +86,7 @@ DECISION_MOVES: tuple[Move, ...] = (
         gettext_lazy("Avslå"),
         gettext_lazy("Avslå ansökan"),
         gettext_lazy("Avslå"),
-        gettext_lazy("De sökande får beslutet och motiveringen i ett mejl."),
+        gettext_lazy("De sökande får beslutet och motiveringen via e-post."),
     ),
     Move(
         "utbetald",
@@ -94,7 +94,7 @@ DECISION_MOVES: tuple[Move, ...] = (
         gettext_lazy("Markera som utbetald"),
         gettext_lazy("Registrera utbetalningen"),
         gettext_lazy("Markera som utbetald"),
-        gettext_lazy("De sökande får ett mejl om utbetalningen och om återrapporten."),
+        gettext_lazy("De sökande får besked via e-post om utbetalningen och om återrapporten."),
     ),
     Move(
         "avsluta",
@@ -102,7 +102,7 @@ DECISION_MOVES: tuple[Move, ...] = (
         gettext_lazy("Godkänn återrapporten"),
         gettext_lazy("Godkänn återrapporten och avsluta ärendet"),
         gettext_lazy("Ja, godkänn och avsluta"),
-        gettext_lazy("Ärendet avslutas och de sökande får ett mejl om det."),
+        gettext_lazy("Ärendet avslutas och de sökande får besked om det via e-post."),
     ),
 )
 MOVES_BY_SLUG = {move.slug: move for move in DECISION_MOVES}

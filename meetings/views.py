@@ -139,7 +139,7 @@ def meeting_register(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             _(
                 "Mötet är fullt, så du står på väntelistan. Om någon avbokar får du platsen "
-                "automatiskt och ett mejl om det."
+                "automatiskt och besked via e-post."
             ),
         )
     return redirect(meeting)

@@ -57,3 +57,21 @@ def test_po_parser_finds_untranslated_and_fuzzy_entries() -> None:
 
 def test_english_catalogue_is_complete() -> None:
     assert po_problems(PO_FILE.read_text(encoding="utf-8")) == []
+
+
+def test_one_word_for_email_in_every_swedish_text() -> None:
+    """The site says "e-post", never "mejl", "mail" or "epost" (the catalogue holds every msgid)."""
+    import re
+
+    msgids, current = [], None
+    for line in PO_FILE.read_text(encoding="utf-8").splitlines():
+        if line.startswith(("msgid ", "msgid_plural ")):
+            current = ast.literal_eval(line.split(" ", 1)[1])
+            msgids.append(current)
+        elif line.startswith('"') and current is not None:
+            msgids[-1] += ast.literal_eval(line)
+        else:
+            current = None
+    assert len(msgids) > 500
+    wrong = [m for m in msgids if re.search(r"\bmejl|\bepost|\bmail(et|en|s)?\b", m, flags=re.IGNORECASE)]
+    assert wrong == []
