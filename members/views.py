@@ -26,9 +26,11 @@ from members.access import (
     get_invitation,
     get_public_actor,
     invitation_is_for,
+    user_addresses,
 )
 from members.forms import CONSENT_TEXT, ActorForm, DeleteAccountForm, InvitationForm, JoinForm, MessageForm
 from members.models import Actor, Invitation, Membership, Representation
+from members.overview import my_pages_context
 from members.search import fold
 from networks.models import Network
 
@@ -120,6 +122,7 @@ def actor_message(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def my_pages(request: HttpRequest) -> HttpResponse:
+    """An overview: my actors, what waits for my answer, my applications' next steps, my coming meetings."""
     representations = (
         Representation.objects.filter(user=request.user)
         .select_related("actor")
@@ -128,9 +131,18 @@ def my_pages(request: HttpRequest) -> HttpResponse:
                 "actor__memberships", queryset=Membership.objects.select_related("network"), to_attr="all_memberships"
             )
         )
+        .order_by("actor__name", "pk")
     )
-    invitations = Invitation.objects.open().filter(email__iexact=request.user.email).select_related("actor")
-    return render(request, "members/my_pages.html", {"representations": representations, "invitations": invitations})
+    # Every verified address counts: an invitation binds to the address it was sent to.
+    invitations = (
+        Invitation.objects.open()
+        .filter(email__in=user_addresses(request.user))
+        .select_related("actor", "invited_by")
+        .order_by("expires_at", "pk")
+    )
+    context = {"representations": representations, "invitations": invitations}
+    context.update(my_pages_context(user=request.user))
+    return render(request, "members/my_pages.html", context)
 
 
 @login_required
