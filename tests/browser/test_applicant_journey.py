@@ -220,6 +220,12 @@ def test_applicant_journey(
     j.goto("/mina-sidor/ansokningar/")
     assert raw.is_visible('td[data-label="Status"]') and raw.is_visible('td[data-label="Sökt"]')
     assert "4\xa0500\xa0kr" in raw.inner_text('td[data-label="Sökt"]')
+    # Mina uppgifter: the same data in words, and the JSON file offered as a download.
+    j.goto("/mina-sidor/mina-uppgifter/")
+    assert "kontaktperson som kan bjuda in fler företrädare" in raw.inner_text("#data-representations ~ dl")
+    with raw.expect_download() as download:
+        raw.click('a[href="/mina-sidor/mina-uppgifter/export/"]')
+    assert download.value.suggested_filename == "mina-uppgifter.json"
 
     # The co-applicant confirms after submission, in a browser of their own.
     other = browser.new_context(locale="sv-SE", viewport={"width": width, "height": 900})
