@@ -13,7 +13,17 @@ class GrantsConfig(AppConfig):
         # Typed text refuses control characters, typed dates far-off years (natverk.text).
         guard_model_fields(self.get_models())
 
-        from grants.services import applications_user_delete, applications_user_export
+        from grants.overview import my_pages_applications
+        from grants.services import (
+            APPLICATIONS_EXPORT_LABELS,
+            applications_user_delete,
+            applications_user_export,
+        )
         from members.gdpr import gdpr_register
+        from members.overview import my_pages_register
 
-        gdpr_register(export=applications_user_export, delete=applications_user_delete)
+        gdpr_register(
+            export=applications_user_export, delete=applications_user_delete, labels=APPLICATIONS_EXPORT_LABELS
+        )
+        # Applications and their next steps on the overview of "Mina sidor".
+        my_pages_register(my_pages_applications)

@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from grants.files import check_attachment, reencode_photo, stored_name
 from grants.formatting import format_kr
@@ -334,8 +335,43 @@ def _report_reminder_send(*, application: Application, today: datetime.date) -> 
 # ---- "Mina uppgifter": export and account deletion (hooks in members.services) ----
 
 
-def _when(value) -> str | None:
-    return value.isoformat() if value else None
+# What the grants keys of the download mean, shown on "Mina uppgifter" (members.gdpr).
+APPLICATIONS_EXPORT_LABELS = {
+    # Sections
+    "grant_applications": gettext_lazy("Bidragsansökningar"),
+    "grant_application_events": gettext_lazy("Statusändringar du har gjort"),
+    "grant_coapplicant_confirmations": gettext_lazy("Dina svar som medsökande"),
+    "grant_decisions": gettext_lazy("Beslut du har fattat"),
+    "grant_payments_registered": gettext_lazy("Utbetalningar du har registrerat"),
+    "grant_reports_submitted": gettext_lazy("Återrapporter du har lämnat"),
+    "grant_attachments_uploaded": gettext_lazy("Bilagor du har laddat upp"),
+    # Fields
+    "reference": gettext_lazy("Diarienummer"),
+    "title": gettext_lazy("Aktivitet"),
+    "pot": gettext_lazy("Bidragspott"),
+    "lead_actor": gettext_lazy("Sökande aktör"),
+    "co_applicants": gettext_lazy("Medsökande"),
+    "created_by_me": gettext_lazy("Skapad av dig"),
+    "amount_requested": gettext_lazy("Sökt belopp (kr)"),
+    "amount_granted": gettext_lazy("Beviljat belopp (kr)"),
+    "starts_on": gettext_lazy("Startdatum"),
+    "ends_on": gettext_lazy("Slutdatum"),
+    "submitted_at": gettext_lazy("Inskickad"),
+    "contact_name": gettext_lazy("Kontaktperson"),
+    "payment_method": gettext_lazy("Betalningssätt"),
+    "giro_number": gettext_lazy("Bankgiro- eller plusgironummer"),
+    "clearing_number": gettext_lazy("Clearingnummer"),
+    "account_number": gettext_lazy("Kontonummer"),
+    "application": gettext_lazy("Ansökan"),
+    "from_status": gettext_lazy("Från status"),
+    "to_status": gettext_lazy("Till status"),
+    "note": gettext_lazy("Anteckning"),
+    "at": gettext_lazy("När"),
+    "outcome": gettext_lazy("Beslut"),
+    "motivation": gettext_lazy("Motivering"),
+    "amount": gettext_lazy("Belopp (kr)"),
+    "file": gettext_lazy("Fil"),
+}
 
 
 def applications_user_export(*, user) -> dict:
@@ -361,22 +397,22 @@ def applications_user_export(*, user) -> dict:
             "reference": app.reference,
             "title": app.title,
             "pot": app.pot.name,
-            "status": app.status,
+            "status": app.get_status_display(),
             "lead_actor": app.lead_actor.name,
             "co_applicants": [link.actor.name for link in app.coapplicant_links.all()],
             "created_by_me": app.created_by_id == user.pk,
             "amount_requested": app.amount_requested,
             "amount_granted": app.amount_granted,
-            "starts_on": _when(app.starts_on),
-            "ends_on": _when(app.ends_on),
-            "created_at": _when(app.created_at),
-            "submitted_at": _when(app.submitted_at),
+            "starts_on": app.starts_on,
+            "ends_on": app.ends_on,
+            "created_at": app.created_at,
+            "submitted_at": app.submitted_at,
         }
         if app.created_by_id == user.pk:
             data.update(contact_name=app.contact_name, contact_email=app.contact_email, contact_phone=app.contact_phone)
             # Financial data the user gave: theirs to see; on others' applications it is not.
             data.update(
-                payment_method=app.payment_method,
+                payment_method=app.get_payment_method_display(),
                 giro_number=app.giro_number,
                 clearing_number=app.clearing_number,
                 account_number=app.account_number,
@@ -392,11 +428,11 @@ def applications_user_export(*, user) -> dict:
         "grant_application_events": [
             {
                 "application": str(e.application),
-                "kind": e.kind,
-                "from_status": e.from_status,
-                "to_status": e.to_status,
+                "kind": e.get_kind_display(),
+                "from_status": e.get_from_status_display(),
+                "to_status": e.get_to_status_display(),
                 "note": e.note,
-                "at": _when(e.created_at),
+                "at": e.created_at,
             }
             for e in events
         ],
@@ -404,31 +440,31 @@ def applications_user_export(*, user) -> dict:
             {
                 "application": str(c.application),
                 "actor": c.actor.name,
-                "status": c.status,
-                "at": _when(c.confirmed_at),
+                "status": c.get_status_display(),
+                "at": c.confirmed_at,
             }
             for c in confirmations
         ],
         "grant_decisions": [
             {
                 "application": str(d.application),
-                "outcome": d.outcome,
+                "outcome": d.get_outcome_display(),
                 "amount_granted": d.amount_granted,
                 "motivation": d.motivation,
-                "at": _when(d.decided_at),
+                "at": d.decided_at,
             }
             for d in Decision.objects.filter(decided_by=user).select_related("application").order_by("decided_at")
         ],
         "grant_payments_registered": [
-            {"application": str(p.application), "amount": p.amount, "at": _when(p.paid_at)}
+            {"application": str(p.application), "amount": p.amount, "at": p.paid_at}
             for p in Payment.objects.filter(registered_by=user).select_related("application").order_by("paid_at")
         ],
         "grant_reports_submitted": [
-            {"application": str(r.application), "at": _when(r.submitted_at)}
+            {"application": str(r.application), "at": r.submitted_at}
             for r in FollowUpReport.objects.filter(submitted_by=user).select_related("application")
         ],
         "grant_attachments_uploaded": [
-            {"application": str(a.application), "file": a.original_name, "at": _when(a.uploaded_at)}
+            {"application": str(a.application), "file": a.original_name, "at": a.uploaded_at}
             for a in Attachment.objects.filter(uploaded_by=user).select_related("application").order_by("uploaded_at")
         ],
     }

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, Q, Sum
+from django.db.models import Exists, OuterRef, Prefetch, Sum
 from django.forms.utils import ErrorDict
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -38,6 +38,8 @@ from grants.forms import (
 )
 from grants.models import Application, CoApplicant, FollowUpReport, Pot
 from grants.models.pots import GRANTED_STATUSES
+from grants.overview import ANSWERABLE, coapplicant_requests
+from grants.overview import my_applications as my_applications_of
 from grants.services import (
     applicant_actors,
     application_create_draft,
@@ -49,7 +51,7 @@ from grants.services import (
     report_submit,
 )
 from grants.workflow import MOVES, TransitionError, application_transition
-from members.models import Actor, Membership, Representation
+from members.models import Membership, Representation
 from natverk.text import strip_control_characters
 from networks.models import Network
 
@@ -69,8 +71,6 @@ REVIEW_STEP = len(STEPS) + 1
 LATER = "later"
 SEARCH = "search"
 ADD_ROW = "add_row"
-# Answers to a co-applicant's request are taken until the steering group decides.
-ANSWERABLE = (S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.NEEDS_COMPLETION)
 
 
 def current_pot() -> Pot | None:
@@ -468,25 +468,8 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def my_applications(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    mine = Q(lead_actor__representations__user=user) | Q(coapplicant_links__actor__representations__user=user)
-    ids = Application.objects.filter(mine).values("pk")
-    applications = (
-        Application.objects.filter(pk__in=ids)
-        .select_related("pot", "lead_actor")
-        .prefetch_related("networks")
-        .annotate(is_lead=Exists(Actor.objects.filter(pk=OuterRef("lead_actor"), representations__user=user)))
-        .order_by("-created_at")
-    )
-    pending = (
-        CoApplicant.objects.filter(
-            actor__representations__user=user,
-            status=CoApplicant.Status.PENDING,
-            application__status__in=ANSWERABLE,
-        )
-        .select_related("actor", "application__lead_actor")
-        .distinct()
-    )
+    applications = my_applications_of(user=request.user).prefetch_related("networks")
+    pending = coapplicant_requests(user=request.user)
     return render(request, "grants/my_applications.html", {"applications": applications, "pending": pending})
 
 

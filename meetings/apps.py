@@ -13,7 +13,17 @@ class MeetingsConfig(AppConfig):
         # Typed text refuses control characters, typed dates far-off years (natverk.text).
         guard_model_fields(self.get_models())
 
-        from meetings.services import registrations_user_delete, registrations_user_export
+        from meetings.overview import my_pages_meetings
+        from meetings.services import (
+            REGISTRATIONS_EXPORT_LABELS,
+            registrations_user_delete,
+            registrations_user_export,
+        )
         from members.gdpr import gdpr_register
+        from members.overview import my_pages_register
 
-        gdpr_register(export=registrations_user_export, delete=registrations_user_delete)
+        gdpr_register(
+            export=registrations_user_export, delete=registrations_user_delete, labels=REGISTRATIONS_EXPORT_LABELS
+        )
+        # Coming meetings on the overview of "Mina sidor".
+        my_pages_register(my_pages_meetings)

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from meetings.ics import calendar_bytes
 from meetings.models import Meeting, Registration
@@ -282,6 +283,18 @@ def meeting_series_create(*, dates: list[date], details: SeriesDetails, is_demo:
 # ---- "Mina uppgifter": export and account deletion (hooks in members.services) ----
 
 
+# What the meetings keys of the download mean, shown on "Mina uppgifter" (members.gdpr).
+REGISTRATIONS_EXPORT_LABELS = {
+    "meeting_registrations": gettext_lazy("Anmälningar till möten"),
+    "meeting": gettext_lazy("Möte"),
+    "starts_at": gettext_lazy("Börjar"),
+    "for_actor": gettext_lazy("För aktören"),
+    "needs": gettext_lazy("Behov av anpassning eller kost"),
+    "registered_at": gettext_lazy("Anmäld"),
+    "cancelled_at": gettext_lazy("Avbokad"),
+}
+
+
 def registrations_user_export(*, user: User) -> dict:
     """The user's meeting registrations, for the JSON download of "Mina uppgifter"."""
     registrations = Registration.objects.filter(user=user).select_related("meeting__network", "actor")
@@ -290,12 +303,12 @@ def registrations_user_export(*, user: User) -> dict:
             {
                 "meeting": r.meeting.title,
                 "network": r.meeting.network.name,
-                "starts_at": r.meeting.starts_at.isoformat(),
-                "status": r.status,
+                "starts_at": r.meeting.starts_at,
+                "status": r.get_status_display(),
                 "for_actor": r.actor.name if r.actor_id else None,
                 "needs": r.needs,
-                "registered_at": r.created_at.isoformat(),
-                "cancelled_at": r.cancelled_at.isoformat() if r.cancelled_at else None,
+                "registered_at": r.created_at,
+                "cancelled_at": r.cancelled_at,
             }
             for r in registrations.order_by("meeting__starts_at", "pk")
         ]

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from members.access import WRONG_ADDRESS_MESSAGE, invitation_is_for
 from members.gdpr import gdpr_delete, gdpr_export
@@ -279,23 +279,60 @@ def actor_message_send(*, sender: User, actor: Actor, subject: str, body: str) -
     return logged
 
 
+# What each key of the download means, shown on "Mina uppgifter" (members.gdpr).
+USER_EXPORT_LABELS = {
+    # Sections
+    "exported_at": gettext_lazy("Filen skapades"),
+    "user": gettext_lazy("Ditt konto"),
+    "email_addresses": gettext_lazy("Dina e-postadresser"),
+    "representations": gettext_lazy("Aktörer du företräder"),
+    "memberships": gettext_lazy("Aktörernas medlemskap i nätverk"),
+    "invitations_sent": gettext_lazy("Inbjudningar du har skickat"),
+    "invitations_received": gettext_lazy("Inbjudningar till dig"),
+    "messages_sent_to_actors": gettext_lazy("Meddelanden du har skickat till aktörer"),
+    # Fields
+    "email": gettext_lazy("E-postadress"),
+    "name": gettext_lazy("Namn"),
+    "date_joined": gettext_lazy("Kontot skapades"),
+    "last_login": gettext_lazy("Senast inloggad"),
+    "verified": gettext_lazy("Bekräftad"),
+    "primary": gettext_lazy("Huvudadress"),
+    "actor": gettext_lazy("Aktör"),
+    "role": gettext_lazy("Din roll"),
+    "since": gettext_lazy("Sedan"),
+    "actor_details": gettext_lazy("Aktörens uppgifter"),
+    "slug": gettext_lazy("Kortnamn i adressen"),
+    "kind": gettext_lazy("Typ"),
+    "description": gettext_lazy("Beskrivning"),
+    "website": gettext_lazy("Webbplats"),
+    "org_number": gettext_lazy("Organisationsnummer"),
+    "contact_email": gettext_lazy("E-post för kontakt"),
+    "contact_phone": gettext_lazy("Telefon för kontakt"),
+    "contact_consent_at": gettext_lazy("Samtycke till att visa kontaktuppgifter lämnat"),
+    "contact_consent_text": gettext_lazy("Samtyckestext"),
+    "network": gettext_lazy("Nätverk"),
+    "status": gettext_lazy("Status"),
+    "requested_at": gettext_lazy("Ansökt"),
+    "created_at": gettext_lazy("Skapad"),
+    "accepted_at": gettext_lazy("Accepterad"),
+    "sent_at": gettext_lazy("Skickat"),
+}
+
+
 def user_export(*, user: User) -> dict[str, Any]:
-    """Everything the portal holds about `user`, as plain data for a JSON download."""
+    """Everything the portal holds about `user`, in words a person reads (see members.gdpr)."""
     representations = Representation.objects.filter(user=user).select_related("actor")
     actor_ids = [r.actor_id for r in representations]
     memberships = Membership.objects.filter(actor_id__in=actor_ids).select_related("actor", "network")
     from allauth.account.models import EmailAddress
 
-    def when(value) -> str | None:
-        return value.isoformat() if value else None
-
     data = {
-        "exported_at": timezone.now().isoformat(),
+        "exported_at": timezone.now(),
         "user": {
             "email": user.email,
             "name": user.name,
-            "date_joined": when(user.date_joined),
-            "last_login": when(user.last_login),
+            "date_joined": user.date_joined,
+            "last_login": user.last_login,
         },
         "email_addresses": [
             {"email": e.email, "verified": e.verified, "primary": e.primary}
@@ -304,36 +341,41 @@ def user_export(*, user: User) -> dict[str, Any]:
         "representations": [
             {
                 "actor": r.actor.name,
-                "role": r.role,
-                "since": when(r.created_at),
+                "role": r.role_in_words,
+                "since": r.created_at,
                 "actor_details": {
                     "slug": r.actor.slug,
-                    "kind": r.actor.kind,
+                    "kind": r.actor.get_kind_display(),
                     "description": r.actor.description,
                     "website": r.actor.website,
                     "org_number": r.actor.org_number,
                     "contact_email": r.actor.contact_email,
                     "contact_phone": r.actor.contact_phone,
-                    "contact_consent_at": when(r.actor.contact_consent_at),
+                    "contact_consent_at": r.actor.contact_consent_at,
                     "contact_consent_text": r.actor.contact_consent_text,
                 },
             }
             for r in representations
         ],
         "memberships": [
-            {"actor": m.actor.name, "network": m.network.name, "status": m.status, "requested_at": when(m.requested_at)}
+            {
+                "actor": m.actor.name,
+                "network": m.network.name,
+                "status": m.get_status_display(),
+                "requested_at": m.requested_at,
+            }
             for m in memberships
         ],
         "invitations_sent": [
-            {"actor": i.actor.name, "email": i.email, "created_at": when(i.created_at)}
+            {"actor": i.actor.name, "email": i.email, "created_at": i.created_at}
             for i in Invitation.objects.filter(invited_by=user).select_related("actor")
         ],
         "invitations_received": [
-            {"actor": i.actor.name, "created_at": when(i.created_at), "accepted_at": when(i.accepted_at)}
+            {"actor": i.actor.name, "created_at": i.created_at, "accepted_at": i.accepted_at}
             for i in Invitation.objects.filter(email=user.email).select_related("actor")
         ],
         "messages_sent_to_actors": [
-            {"actor": m.actor.name, "sent_at": when(m.sent_at)}
+            {"actor": m.actor.name, "sent_at": m.sent_at}
             for m in ActorMessage.objects.filter(sender=user).select_related("actor")
         ],
     }

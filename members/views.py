@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -18,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from members import services
+from members import gdpr, services
 from members.access import (
     WRONG_ADDRESS_MESSAGE,
     get_actor_for_user,
@@ -26,9 +25,11 @@ from members.access import (
     get_invitation,
     get_public_actor,
     invitation_is_for,
+    user_addresses,
 )
 from members.forms import CONSENT_TEXT, ActorForm, DeleteAccountForm, InvitationForm, JoinForm, MessageForm
 from members.models import Actor, Invitation, Membership, Representation
+from members.overview import my_pages_context
 from members.search import fold
 from networks.models import Network
 
@@ -120,6 +121,7 @@ def actor_message(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def my_pages(request: HttpRequest) -> HttpResponse:
+    """An overview: my actors, what waits for my answer, my applications' next steps, my coming meetings."""
     representations = (
         Representation.objects.filter(user=request.user)
         .select_related("actor")
@@ -128,9 +130,18 @@ def my_pages(request: HttpRequest) -> HttpResponse:
                 "actor__memberships", queryset=Membership.objects.select_related("network"), to_attr="all_memberships"
             )
         )
+        .order_by("actor__name", "pk")
     )
-    invitations = Invitation.objects.open().filter(email__iexact=request.user.email).select_related("actor")
-    return render(request, "members/my_pages.html", {"representations": representations, "invitations": invitations})
+    # Every verified address counts: an invitation binds to the address it was sent to.
+    invitations = (
+        Invitation.objects.open()
+        .filter(email__in=user_addresses(request.user))
+        .select_related("actor", "invited_by")
+        .order_by("expires_at", "pk")
+    )
+    context = {"representations": representations, "invitations": invitations}
+    context.update(my_pages_context(user=request.user))
+    return render(request, "members/my_pages.html", context)
 
 
 @login_required
@@ -267,16 +278,27 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_GET
 def my_data(request: HttpRequest) -> HttpResponse:
-    return render(request, "members/my_data.html")
+    """The same data as the download, in words: what each key means is listed for the JSON file."""
+    data = services.user_export(user=request.user)
+    labels = {**services.USER_EXPORT_LABELS, **gdpr.EXPORT_LABELS}
+    sections = gdpr.export_for_reading(data, labels)
+    return render(
+        request,
+        "members/my_data.html",
+        {
+            "exported_at": data["exported_at"],
+            # The time of the export is said in the page's introduction, not as a section.
+            "sections": [s for s in sections if s.key != "exported_at"],
+            "keys": sorted((key, str(label)) for key, label in labels.items()),
+        },
+    )
 
 
 @login_required
 @require_GET
 def my_data_export(request: HttpRequest) -> HttpResponse:
     data = services.user_export(user=request.user)
-    response = HttpResponse(
-        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
-    )
+    response = HttpResponse(gdpr.export_json(data), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="mina-uppgifter.json"'
     return response
 

@@ -7,33 +7,16 @@ from datetime import datetime
 from django import template
 from django.utils import dateformat, timezone
 from django.utils.html import format_html
-from django.utils.translation import get_language
 
-from natverk.templatetags.natverk_tags import iso_datetime
+from natverk.templatetags.natverk_tags import iso_datetime, local_day, local_time, local_when
 
 register = template.Library()
 
 
-def _english() -> bool:
-    return (get_language() or "sv").startswith("en")
-
-
-@register.filter
-def meeting_time(value: datetime | None) -> str:
-    """`18.00` (Swedish) or `18:00` (English), in the site's time zone."""
-    if not value:
-        return ""
-    local = timezone.localtime(value)
-    return dateformat.format(local, "H:i" if _english() else "H.i")
-
-
-@register.filter
-def meeting_day(value: datetime | None) -> str:
-    """`tisdag 9 mars 2027` or `Tuesday 9 March 2027`."""
-    if not value:
-        return ""
-    # Django's catalogues give the Swedish day and month names in lower case, as Swedish writes them.
-    return dateformat.format(timezone.localtime(value), "l j F Y")
+# The site-wide date helpers under the names the meeting templates use.
+meeting_time = register.filter("meeting_time", local_time)
+meeting_day = register.filter("meeting_day", local_day)
+meeting_when = register.filter("meeting_when", local_when)
 
 
 @register.filter
@@ -42,15 +25,6 @@ def meeting_month(value: datetime | None) -> str:
     if not value:
         return ""
     return dateformat.format(timezone.localtime(value), "F Y")
-
-
-@register.filter
-def meeting_when(value: datetime | None) -> str:
-    """`tisdag 9 mars 2027 kl. 18.00` or `Tuesday 9 March 2027 at 18:00`."""
-    if not value:
-        return ""
-    joiner = " at " if _english() else " kl. "
-    return meeting_day(value) + joiner + meeting_time(value)
 
 
 @register.filter

@@ -1,6 +1,7 @@
-"""Issue 11's applicant journey at 1280 and 320 px: an actor with a logo kept across an error,
-a network joined, an application with a co-applicant found by search, budget rows added in
-place, payment details, the co-applicant confirming after submission, and a receipt that prints.
+"""Issue 11's applicant journey at 1280 and 320 px: sign-up by code with a name, an actor
+with a logo kept across an error, a network joined, an application with a co-applicant found
+by search, budget rows added in place, payment details, Mina sidor with the next step, the
+co-applicant confirming from their Mina sidor after submission, and a receipt that prints.
 
 axe runs on every page; at 320 px no page may scroll sideways."""
 
@@ -9,14 +10,17 @@ from __future__ import annotations
 import datetime
 import io
 import os
+import re
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 from PIL import Image
 
 from grants.models import Application, CoApplicant, Funding, Pot
-from members.models import Actor, Membership, Representation
+from members.models import Actor, Membership, Representation, User
 from members.services import membership_approve
 from tests.browser.conftest import AxePage
 from tests.conftest import _user
@@ -100,16 +104,27 @@ def test_applicant_journey(
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     cafe_actor, cafe_user = cafe
-    user = _user("ny@example.se")
-    user.name = "Nora Nyberg"
-    user.save()
     page.page.set_viewport_size({"width": width, "height": 900})
     j = Journey(page, width)
     raw = j.raw
 
+    # Sign-up by code with a name: no password, logged in as soon as the code is entered.
+    j.goto("/konto/signup/")
+    raw.fill("#id_name", "Nora Nyberg")
+    raw.fill("#id_email", "ny@example.se")
+    j.click("main form button[type=submit]")
+    assert "ny@example.se" in raw.inner_text("main")
+    body = mail.outbox[-1].body
+    assert body.startswith("Hej Nora!")
+    raw.fill("#id_code", re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", body, re.M).group(1))
+    j.click("main form button[type=submit]")
+    assert urlparse(raw.url).path == "/mina-sidor/"
+    assert raw.inner_text("h1") == "Mina sidor"
+    assert "Nora Nyberg" in raw.inner_text(".site-header")
+    assert User.objects.get(email="ny@example.se").name == "Nora Nyberg"
+
     # An actor with a logo; the organisation number forgotten at first.
-    page.login(user)
-    j.goto("/mina-sidor/aktorer/ny/")
+    j.click('main a[href="/mina-sidor/aktorer/ny/"]')
     assert "firmatecknare" not in raw.inner_text("main").lower()
     raw.fill("#id_name", "Gårdsföreningen Solen")
     raw.check('input[name="kind"][value="forening"]')
@@ -199,13 +214,29 @@ def test_applicant_journey(
     assert app.status == Application.Status.SUBMITTED
     receipt_url = raw.url
 
+    # Mina sidor says what happens next; at 320 px the application list keeps status and amount.
+    j.goto("/mina-sidor/")
+    assert "Styrgruppen behandlar ansökan." in raw.inner_text("#applications-heading + .table-wrap")
+    j.goto("/mina-sidor/ansokningar/")
+    assert raw.is_visible('td[data-label="Status"]') and raw.is_visible('td[data-label="Sökt"]')
+    assert "4\xa0500\xa0kr" in raw.inner_text('td[data-label="Sökt"]')
+    # Mina uppgifter: the same data in words, and the JSON file offered as a download.
+    j.goto("/mina-sidor/mina-uppgifter/")
+    assert "kontaktperson som kan bjuda in fler företrädare" in raw.inner_text("#data-representations ~ dl")
+    with raw.expect_download() as download:
+        raw.click('a[href="/mina-sidor/mina-uppgifter/export/"]')
+    assert download.value.suggested_filename == "mina-uppgifter.json"
+
     # The co-applicant confirms after submission, in a browser of their own.
     other = browser.new_context(locale="sv-SE", viewport={"width": width, "height": 900})
     try:
         co_page = AxePage(other.new_page(), live_server.url)
         co = Journey(co_page, width, who="co-applicant")
         co_page.login(cafe_user)
-        co.goto(f"/bidrag/ansokningar/{app.pk}/bekrafta/")
+        # The request waits on the co-applicant's Mina sidor.
+        co.goto("/mina-sidor/")
+        assert "Läxhjälp och fika" in co.raw.inner_text("#waiting-heading + ul")
+        co.click(f'#waiting-heading + ul a[href="/bidrag/ansokningar/{app.pk}/bekrafta/"]')
         assert "5050-1055" not in co.raw.inner_text("main")
         co.click('button[value="yes"]')
     finally:

@@ -190,10 +190,10 @@ def test_export_has_my_grant_history_and_nobody_elses(client, history, rep_a, re
     titles = sorted(a["title"] for a in data["grant_applications"])
     assert titles == sorted([h["submitted"].title, h["draft"].title])
     submitted = next(a for a in data["grant_applications"] if a["reference"] == h["submitted"].reference)
-    assert submitted["status"] == "submitted"
+    assert submitted["status"] == "Inskickad"
     assert submitted["amount_requested"] == 10_000
     assert submitted["co_applicants"] == ["Föreningen Gamma"]
-    assert [e["to_status"] for e in data["grant_application_events"]] == ["submitted"]
+    assert [e["to_status"] for e in data["grant_application_events"]] == ["Inskickad"]
     assert data["grant_attachments_uploaded"][0]["file"] == "min-budget.pdf"
     assert data["grant_coapplicant_confirmations"] == []
     assert [r["meeting"] for r in data["meeting_registrations"]] == ["Gammal träff", "Fullsatt träff"]
@@ -204,7 +204,7 @@ def test_export_has_my_grant_history_and_nobody_elses(client, history, rep_a, re
     assert "Kim Kontakt" in text  # the contact person on rep_a's own application
     assert "Betas notering" not in text
     # Decided by rep_a as a steering member: the decision is theirs, the application is not.
-    assert [d["outcome"] for d in data["grant_decisions"]] == ["approved"]
+    assert [d["outcome"] for d in data["grant_decisions"]] == ["Beviljad"]
     assert h["beta_app"].title not in [a["title"] for a in data["grant_applications"]]
 
     # The co-applicant's representative sees the confirmation they made.

@@ -189,7 +189,7 @@ def test_payment_details_shown_to_the_lead_not_to_co_applicants(client, applicat
 @pytest.mark.django_db
 def test_payment_details_in_the_export_of_the_one_who_gave_them(application, rep_a, rep_c) -> None:
     mine = applications_user_export(user=rep_a)["grant_applications"][0]
-    assert (mine["payment_method"], mine["giro_number"]) == ("bankgiro", "5050-1055")
+    assert (mine["payment_method"], mine["giro_number"]) == ("Bankgiro", "5050-1055")
     theirs = applications_user_export(user=rep_c)["grant_applications"][0]
     assert "giro_number" not in theirs and "account_number" not in theirs
 

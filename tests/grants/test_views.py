@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 
 import pytest
 from django.core import mail
@@ -501,6 +502,19 @@ def test_my_applications_lists_only_my_actors(client, pot, actor_a, actor_b, rep
         body = client.get(url("my-applications")).content.decode()
     assert body.count("Sommarfest hos Föreningen Alfa") == 15
     assert other.title not in body
+
+
+@pytest.mark.django_db
+def test_my_applications_table_stacks_with_a_label_on_every_cell(client, pot, actor_a, rep_a) -> None:
+    # At 320 px the rows become blocks and each cell shows its data-label, so status and amounts stay visible.
+    make_application(pot=pot, lead=actor_a, status=S.SUBMITTED)
+    client.force_login(rep_a)
+    body = client.get(url("my-applications")).content.decode()
+    assert '<table class="table-stack">' in body
+    cells = re.findall(r"<td\b[^>]*>", body)
+    assert len(cells) == 6
+    assert all("data-label=" in cell for cell in cells), cells
+    assert 'data-label="Status"' in body and 'data-label="Sökt"' in body and 'data-label="Beviljat"' in body
 
 
 @pytest.mark.django_db

@@ -76,8 +76,8 @@ def test_export_lists_my_registrations_only(networks, rep_a, actor_a, resident) 
             {
                 "meeting": "Vårträff",
                 "network": "Andersberg",
-                "starts_at": meeting.starts_at.isoformat(),
-                "status": "confirmed",
+                "starts_at": meeting.starts_at,
+                "status": "Anmäld",
                 "for_actor": "Föreningen Alfa",
                 "needs": "Glutenfritt",
                 "registered_at": data["meeting_registrations"][0]["registered_at"],

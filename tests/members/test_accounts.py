@@ -209,3 +209,19 @@ def test_header_names_the_user_and_logs_out_with_post(client, rep_a) -> None:
     assert f'<form method="post" action="{reverse("account_logout")}">' in header
     client.post(reverse("account_logout"))
     assert client.get("/mina-sidor/").status_code == 302
+
+
+@pytest.mark.parametrize("url_name", ["account_change_password", "account_set_password"])
+def test_password_hints_with_a_list_are_valid_html(client, rep_a, url_name: str, tmp_path) -> None:
+    # Django's password help text is a <ul>; inside a <p> the browser closes the <p> early
+    # and vnu reports "No p element in scope but a p end tag seen".
+    from tests import vnu
+
+    client.force_login(rep_a)
+    html = client.get(reverse(url_name), follow=True).content.decode()
+    assert "<ul><li>" in html, "the password rules are shown as a list"
+    assert not re.search(r"<p\b[^>]*>(?:(?!</p>).)*<ul\b", html, re.S)
+    if vnu.vnu_command() is not None:
+        page = tmp_path / "password.html"
+        page.write_text(html, encoding="utf-8")
+        assert vnu.vnu_errors([page]) == []

@@ -31,6 +31,15 @@ def test_invitation_is_sent_with_link(invitation) -> None:
     assert invitation.expires_at > timezone.now() + timedelta(days=13)
 
 
+def test_invitation_says_the_role_in_plain_words(rep_a, client, django_capture_on_commit_callbacks) -> None:
+    client.force_login(rep_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(INVITE, {"email": "ny@example.se", "role": "signatory"})
+    body = mail.outbox[0].body
+    assert "Föreningen Alfa som kontaktperson som kan bjuda in fler företrädare" in body
+    assert "irmatecknare" not in body
+
+
 def test_accept_requires_login(client, invitation) -> None:
     response = client.get(f"/mina-sidor/inbjudan/{invitation.token}/")
     assert response.status_code == 302

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.utils import dateformat, timezone
 
 from members import gdpr, services
 from members.models import Actor, ActorMessage, Invitation, Representation, User
@@ -141,3 +143,97 @@ def test_grants_and_meetings_register_their_gdpr_hooks() -> None:
 
     assert {applications_user_export, registrations_user_export} <= set(gdpr.USER_EXPORT_SECTIONS)
     assert {applications_user_delete, registrations_user_delete} <= set(gdpr.USER_DELETE_CLEANUPS)
+
+
+def _keys(value) -> set[str]:
+    if isinstance(value, dict):
+        return set(value) | {k for v in value.values() for k in _keys(v)}
+    if isinstance(value, list):
+        return {k for v in value for k in _keys(v)}
+    return set()
+
+
+@pytest.fixture
+def rich_user(rep_a, rep_b, actor_a, networks):
+    """rep_a with a row in most sections: an application, a registration, invitations, a message."""
+    import datetime
+
+    from django.utils import timezone
+
+    from grants.models import Pot
+    from meetings.models import Registration
+    from tests.grants.conftest import make_application
+    from tests.meetings.conftest import make_meeting
+
+    today = timezone.localdate()
+    pot = Pot.objects.create(
+        year=today.year,
+        name="Potten",
+        opens_on=today,
+        closes_on=today + datetime.timedelta(days=30),
+        max_amount_per_application=20_000,
+    )
+    make_application(pot=pot, lead=actor_a, status="submitted")
+    meeting = make_meeting(networks["andersberg"], title="Vårträff", registration_enabled=True, capacity=5)
+    Registration.objects.create(meeting=meeting, user=rep_a, actor=actor_a, needs="Glutenfritt")
+    later = timezone.now() + datetime.timedelta(days=5)
+    Invitation.objects.create(actor=actor_a, email="ny@example.se", token="t1", invited_by=rep_a, expires_at=later)
+    Invitation.objects.create(actor=rep_b.representations.get().actor, email=rep_a.email, token="t2", expires_at=later)
+    ActorMessage.objects.create(sender=rep_a, actor=actor_a)
+    rep_a.name = "Anna Alfa"
+    rep_a.save(update_fields=["name"])
+    return rep_a
+
+
+def test_export_uses_words_and_local_times(client, rich_user) -> None:
+    client.force_login(rich_user)
+    response = client.get("/mina-sidor/mina-uppgifter/export/")
+    data = json.loads(response.content)
+    assert data["user"]["name"] == "Anna Alfa"
+    rep = data["representations"][0]
+    assert rep["role"] == "kontaktperson som kan bjuda in fler företrädare"
+    assert rep["actor_details"]["kind"] == "Förening"
+    assert data["memberships"][0]["status"] == "Aktiv"
+    assert data["grant_applications"][0]["status"] == "Inskickad"
+    assert data["meeting_registrations"][0]["status"] == "Anmäld"
+    text = response.content.decode()
+    for code in ('"signatory"', '"forening"', '"active"', '"submitted"', '"confirmed"'):
+        assert code not in text
+    # Local time with its offset and whole seconds: never UTC's "Z"/"+00:00", never microseconds.
+    stamps = re.findall(r'"(\d{4}-\d\d-\d\dT[^"]+)"', text)
+    assert stamps
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0[12]:00", stamp) for stamp in stamps), stamps
+    assert data["user"]["date_joined"] == timezone.localtime(rich_user.date_joined).replace(microsecond=0).isoformat()
+
+
+def test_my_data_page_shows_the_data_readably_and_documents_every_key(client, rich_user) -> None:
+    client.force_login(rich_user)
+    html = client.get("/mina-sidor/mina-uppgifter/").content.decode()
+    assert "<dt>Din roll</dt><dd>kontaktperson som kan bjuda in fler företrädare</dd>" in html
+    assert "<dt>Typ</dt><dd>Förening</dd>" in html
+    assert "<dt>Namn</dt><dd>Anna Alfa</dd>" in html
+    assert "<dt>Behov av anpassning eller kost</dt><dd>Glutenfritt</dd>" in html
+    joined = dateformat.format(timezone.localtime(rich_user.date_joined), "l j F Y")
+    assert f"<dt>Kontot skapades</dt><dd>{joined} kl. " in html
+    assert "signatory" not in html and "forening" not in html.replace("foreningen-alfa", "")
+    assert 'href="/mina-sidor/mina-uppgifter/export/" download' in html
+    # Every key of the download is explained on the page, and shown under its label.
+    data = json.loads(client.get("/mina-sidor/mina-uppgifter/export/").content)
+    for key in _keys(data):
+        assert f"<code>{key}</code></dt><dd>" in html, f"{key} is not documented"
+        assert f"<code>{key}</code></dt><dd>{key}</dd>" not in html
+
+
+def test_every_export_key_has_a_label() -> None:
+    # Sections without rows in the page test (decisions, payments, ...) are checked in the source.
+    import inspect
+
+    from grants.services import applications_user_export
+    from meetings.services import registrations_user_export
+
+    labels = {**services.USER_EXPORT_LABELS, **gdpr.EXPORT_LABELS}
+    for export in (services.user_export, applications_user_export, registrations_user_export):
+        source = inspect.getsource(export)
+        keys = set(re.findall(r'"([a-z_]+)": ', source)) | set(re.findall(r"\b([a-z_]+)=app\.", source))
+        assert keys, export
+        assert keys <= set(labels), keys - set(labels)

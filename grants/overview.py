@@ -1,0 +1,92 @@
+"""The applicant's view of their applications: which ones, and what to do next.
+
+Used by "Mina ansökningar" and by the overview on "Mina sidor" (registered in apps.py
+through members.overview).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from grants.models import Application, CoApplicant
+from members.models import Actor, User
+
+S = Application.Status
+# Answers to a co-applicant's request are taken until the steering group decides.
+ANSWERABLE = (S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.NEEDS_COMPLETION)
+# Nothing more will happen: the overview on "Mina sidor" leaves these out.
+FINISHED = (S.REJECTED, S.WITHDRAWN, S.CLOSED)
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What happens next with an application, as the applicant reads it."""
+
+    text: str
+    # Set when the reader has something to do: the page that does it, and by when.
+    url: str = ""
+    due: datetime.date | None = None
+
+
+def my_applications(*, user: User) -> QuerySet[Application]:
+    """Applications led or co-applied for by an actor the user represents, newest first, with `is_lead`."""
+    mine = Q(lead_actor__representations__user=user) | Q(coapplicant_links__actor__representations__user=user)
+    # A subquery, not .distinct(): an actor with two representatives must not list an application twice.
+    ids = Application.objects.filter(mine).values("pk")
+    return (
+        Application.objects.filter(pk__in=ids)
+        .select_related("pot", "lead_actor")
+        .annotate(is_lead=Exists(Actor.objects.filter(pk=OuterRef("lead_actor"), representations__user=user)))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def coapplicant_requests(*, user: User) -> QuerySet[CoApplicant]:
+    """Requests to confirm taking part that wait for an actor the user represents."""
+    return (
+        CoApplicant.objects.filter(
+            actor__representations__user=user,
+            status=CoApplicant.Status.PENDING,
+            application__status__in=ANSWERABLE,
+        )
+        .select_related("actor", "application__lead_actor")
+        .distinct()
+    )
+
+
+def application_next_step(app: Application, *, is_lead: bool) -> NextStep:
+    """The next step for the lead actor's representatives; co-applicants only follow along."""
+    if app.status == S.DRAFT:
+        if not is_lead:
+            return NextStep(_("Den sökande aktören skriver ansökan."))
+        return NextStep(_("Skicka in"), reverse("grants:review", args=[app.pk]), app.pot.closes_on)
+    if app.status == S.NEEDS_COMPLETION:
+        if not is_lead:
+            return NextStep(_("Den sökande aktören kompletterar ansökan."))
+        return NextStep(_("Komplettera"), reverse("grants:review", args=[app.pk]))
+    if app.status in (S.SUBMITTED, S.IN_REVIEW):
+        return NextStep(_("Styrgruppen behandlar ansökan. Du får besked via e-post."))
+    if app.status == S.APPROVED:
+        return NextStep(_("Beviljad. Pengarna betalas ut till det konto ni har angett."))
+    if app.status == S.PAID:
+        if not is_lead:
+            return NextStep(_("Utbetald. Den sökande aktören lämnar återrapporten."))
+        return NextStep(_("Lämna återrapport"), reverse("grants:report", args=[app.pk]), app.report_due_on)
+    if app.status == S.REPORTED:
+        return NextStep(_("Styrgruppen läser återrapporten."))
+    return NextStep(_("Inget mer att göra."))
+
+
+def my_pages_applications(*, user: User) -> dict[str, Any]:
+    """The applications part of "Mina sidor": those still under way, each with its next step."""
+    applications = list(my_applications(user=user).exclude(status__in=FINISHED))
+    return {
+        "overview_applications": [(app, application_next_step(app, is_lead=app.is_lead)) for app in applications],
+        "coapplicant_requests": list(coapplicant_requests(user=user)),
+    }

@@ -1,0 +1,25 @@
+"""The meetings part of the overview on "Mina sidor" (registered in apps.py through members.overview)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from meetings.models import Registration
+from members.models import User
+
+# The overview shows the next few; "Mina anmälningar" has them all.
+OVERVIEW_MEETINGS = 5
+
+
+def my_pages_meetings(*, user: User) -> dict[str, Any]:
+    """The user's coming registrations (waiting list included), the next meeting first."""
+    registrations = (
+        Registration.objects.active()
+        .filter(user=user, meeting__ends_at__gte=timezone.now())
+        .select_related("meeting__network", "actor")
+        .order_by("meeting__starts_at", "pk")
+    )
+    coming = list(registrations[: OVERVIEW_MEETINGS + 1])
+    return {"coming_registrations": coming[:OVERVIEW_MEETINGS], "more_registrations": len(coming) > OVERVIEW_MEETINGS}
