@@ -360,13 +360,13 @@ def test_twenty_approvals_at_once_split_across_both_servers_never_overspend_the_
         tabs.append((app, port, tab, fields))
 
     barrier = threading.Barrier(len(tabs))
-    answers: dict[int, tuple[int, str] | BaseException] = {}
+    answers: dict[int, tuple[int, str, str] | BaseException] = {}
 
     def confirm(app: Application, port: int, tab: Browser, fields: list[tuple[str, str]]) -> None:
         try:
             barrier.wait(timeout=30)
-            status, headers, _html = tab.request(port, "POST", changelist, fields)
-            answers[app.pk] = (status, headers.get("Location", ""))
+            status, headers, html = tab.request(port, "POST", changelist, fields)
+            answers[app.pk] = (status, headers.get("Location", ""), htmllib.unescape(html))
         except BaseException as error:  # noqa: BLE001 - reported by the assertion below
             answers[app.pk] = error
 
@@ -375,10 +375,17 @@ def test_twenty_approvals_at_once_split_across_both_servers_never_overspend_the_
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    assert answers == {app.pk: (302, changelist) for app in apps}
+    assert not [answer for answer in answers.values() if isinstance(answer, BaseException)], answers
+    # An approval goes back to the list; a refusal answers with the form again, its reason
+    # and what was typed. Nothing else (no 5xx).
+    assert {answer[0] for answer in answers.values()} <= {200, 302}
 
-    # The message each tab shows after its redirect (messages travel in a signed cookie).
-    shown = {app.pk: htmllib.unescape(tab.get(port, changelist)[2]) for app, port, tab, _fields in tabs}
+    # What each tab shows: after a redirect the list with its message (messages travel in a
+    # signed cookie), after a refusal the form itself.
+    shown = {
+        app.pk: htmllib.unescape(tab.get(port, changelist)[2]) if answers[app.pk][0] == 302 else answers[app.pk][2]
+        for app, port, tab, _fields in tabs
+    }
 
     for app in apps:
         app.refresh_from_db()
@@ -393,17 +400,20 @@ def test_twenty_approvals_at_once_split_across_both_servers_never_overspend_the_
     assert {servers[apps.index(app) % 2] for app in approved} == set(servers)
 
     for app in approved:
+        assert answers[app.pk][:2] == (302, changelist)
         assert Decision.objects.get(application=app).amount_granted == 6_000
-        assert f"{app}: beviljat 6\xa0000\xa0kr." in shown[app.pk]
+        assert "1 ansökan fick status ”Beviljad”." in shown[app.pk]
         assert "Potten räcker inte" not in shown[app.pk]
     for app in refused:
+        assert answers[app.pk][0] == 200
+        assert "Potten räcker inte" in shown[app.pk]
+        assert "Bra för området." in shown[app.pk], "the typed motivation is kept"
         assert app.status == S.IN_REVIEW
         assert app.amount_granted is None
         assert not Decision.objects.filter(application=app).exists()
         assert not app.events.exists()
         assert (
-            f"{app}: Potten räcker inte: 4\xa0000\xa0kr återstår i Potten för två servrar, "
-            "men 6\xa0000\xa0kr skulle beviljas."
+            "Potten räcker inte: 4\xa0000\xa0kr återstår i Potten för två servrar, men 6\xa0000\xa0kr skulle beviljas."
         ) in shown[app.pk]
 
     # One approval event per approved application, and no other event from these requests.
