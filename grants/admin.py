@@ -13,7 +13,6 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,6 +35,7 @@ from grants.models import (
     Pot,
 )
 from grants.services import pot_funding_problem, pot_fundings_save
+from natverk.adminlist import short_date
 from natverk.csvexport import csv_response
 
 S = Application.Status
@@ -327,9 +327,7 @@ class ApplicationAdmin(DecisionViews, BulkDecisionActions, admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("Inskickad"), ordering="submitted_at")
     def submitted_on(self, obj: Application) -> str:
-        if obj.submitted_at is None:
-            return "–"
-        return date_format(timezone.localtime(obj.submitted_at).date(), "SHORT_DATE_FORMAT")
+        return short_date(obj.submitted_at)
 
     @admin.display(description=gettext_lazy("Utbetalning till"))
     def payment_details_text(self, obj: Application) -> str:

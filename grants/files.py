@@ -51,15 +51,7 @@ def check_attachment(upload: UploadedFile) -> tuple[str, str]:
         )
     content_type, extension = found
     if content_type.startswith("image/"):
-        try:
-            with open_image(upload) as image:
-                image.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-            raise ValidationError(
-                _("Bilden går inte att läsa. Spara om den och försök igen."), code="bad_image"
-            ) from None
-        finally:
-            upload.seek(0)
+        _verify_image(upload, _("Bilden går inte att läsa. Spara om den och försök igen."))
     else:
         upload.seek(0)
         if b"%%EOF" not in upload.read()[-2048:]:
@@ -77,14 +69,17 @@ def stored_name(extension: str) -> str:
 def check_photo(upload: UploadedFile) -> None:
     """Refuse a report photo in the form already: too large, too many pixels, or no image."""
     _check_size(upload)
+    _verify_image(upload, _("Bilden går inte att läsa. Använd en JPEG- eller PNG-bild."))
+
+
+def _verify_image(upload: UploadedFile, unreadable: str) -> None:
+    """Refuse an image that is too large in pixels (natverk.images) or cannot be read."""
     try:
         upload.seek(0)
         with open_image(upload) as image:
             image.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise ValidationError(
-            _("Bilden går inte att läsa. Använd en JPEG- eller PNG-bild."), code="bad_image"
-        ) from None
+        raise ValidationError(unreadable, code="bad_image") from None
     finally:
         upload.seek(0)
 

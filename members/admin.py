@@ -18,7 +18,7 @@ from members.access import actors_visible_to
 from members.forms import MembershipDeclineForm
 from members.images import process_logo
 from members.models import Actor, ActorMessage, Invitation, Membership, Representation, User
-from natverk.adminlist import DateSafeChangeListMixin
+from natverk.adminlist import DateSafeChangeListMixin, short_date
 from natverk.text import TextGuardMixin
 from networks.scoping import NetworkScopedAdminMixin
 
@@ -102,7 +102,7 @@ class ActorAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(NetworkScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["actor", "network", "status", "requested_at", "decided_at"]
+    list_display = ["actor", "network_name", "status", "requested_on", "decided_on"]
     # Only the networks in the (coordinator-scoped) rows, not every network.
     list_filter = ["status", ("network", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["actor__name"]
@@ -111,6 +111,18 @@ class MembershipAdmin(NetworkScopedAdminMixin, admin.ModelAdmin):
     readonly_fields = ["status", "requested_at", "decided_at", "decided_by"]
     actions = ["approve", "decline"]
     change_form_template = "admin/members/membership/change_form.html"
+
+    @admin.display(description=_("nätverk"), ordering="network__name")
+    def network_name(self, obj: Membership) -> str:
+        return obj.network.name
+
+    @admin.display(description=_("ansökt"), ordering="requested_at")
+    def requested_on(self, obj: Membership) -> str:
+        return short_date(obj.requested_at)
+
+    @admin.display(description=_("beslutad"), ordering="decided_at")
+    def decided_on(self, obj: Membership) -> str:
+        return short_date(obj.decided_at)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Membership | None = None) -> list[str]:
         # Status changes go through the decide pages and actions, which mail the actor's
@@ -293,11 +305,23 @@ class MembershipAdmin(NetworkScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["email", "actor", "role", "created_at", "expires_at", "accepted_at"]
+    list_display = ["email", "actor", "role", "created_on", "expires_on", "accepted_on"]
     list_filter = ["role"]
     search_fields = ["email", "actor__name"]
     list_select_related = ["actor"]
     readonly_fields = ["actor", "email", "role", "invited_by", "created_at", "expires_at", "accepted_at", "accepted_by"]
+
+    @admin.display(description=_("skickad"), ordering="created_at")
+    def created_on(self, obj: Invitation) -> str:
+        return short_date(obj.created_at)
+
+    @admin.display(description=_("gäller till"), ordering="expires_at")
+    def expires_on(self, obj: Invitation) -> str:
+        return short_date(obj.expires_at)
+
+    @admin.display(description=_("använd"), ordering="accepted_at")
+    def accepted_on(self, obj: Invitation) -> str:
+        return short_date(obj.accepted_at)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -75,3 +75,26 @@ def test_one_word_for_email_in_every_swedish_text() -> None:
     assert len(msgids) > 500
     wrong = [m for m in msgids if re.search(r"\bmejl|\bepost|\bmail(et|en|s)?\b", m, flags=re.IGNORECASE)]
     assert wrong == []
+
+
+def test_allauths_swedish_says_e_post_too() -> None:
+    """allauth's own Swedish says "epost-adress" and "Verifierings-mail"; locale/sv overrides them."""
+    import re
+
+    import allauth
+    from django.utils import translation
+
+    allauth_po = Path(allauth.__file__).parent / "locale" / "sv" / "LC_MESSAGES" / "django.po"
+    msgids, current = [], None
+    for line in allauth_po.read_text(encoding="utf-8").splitlines():
+        if line.startswith("msgid "):
+            current = ast.literal_eval(line.split(" ", 1)[1])
+            msgids.append(current)
+        elif line.startswith('"') and current is not None:
+            msgids[-1] += ast.literal_eval(line)
+        else:
+            current = None
+    with translation.override("sv"):
+        shown = [translation.gettext(m) for m in msgids if m]
+    assert len(shown) > 300
+    assert [text for text in shown if re.search(r"\bepost|Verifierings-mail", text, flags=re.IGNORECASE)] == []
