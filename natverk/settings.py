@@ -258,7 +258,7 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 # Seconds the one try right after a save may wait for the mail server (natverk/mail.py);
 # send_outbox uses EMAIL_TIMEOUT.
-EMAIL_REQUEST_TIMEOUT = env_int("EMAIL_REQUEST_TIMEOUT", 2)
+EMAIL_REQUEST_TIMEOUT = env_int("EMAIL_REQUEST_TIMEOUT", 1)
 # send_outbox gives a mail up (visible in the admin) after this many failed attempts.
 MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Stadsdelsnätverken i Gävle <noreply@example.se>")
