@@ -170,3 +170,24 @@ def page(browser, live_server, html_pages_dir):
     yield axe_page
     context.close()
     assert not axe_page.outside_requests, f"requests to other hosts: {axe_page.outside_requests}"
+
+
+@pytest.fixture
+def pot(db):
+    """An open pot of 50 000 kr for the applicant's browser journeys."""
+    import datetime
+
+    from django.utils import timezone
+
+    from grants.models import Funding, Pot
+
+    today = timezone.localdate()
+    pot = Pot.objects.create(
+        year=today.year,
+        name=f"Aktivitetspotten {today.year}",
+        opens_on=today - datetime.timedelta(days=10),
+        closes_on=today + datetime.timedelta(days=90),
+        max_amount_per_application=20_000,
+    )
+    Funding.objects.create(pot=pot, funder="Gävle kommun", amount=50_000)
+    return pot

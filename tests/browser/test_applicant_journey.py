@@ -19,7 +19,7 @@ from django.core import mail
 from django.utils import timezone
 from PIL import Image
 
-from grants.models import Application, CoApplicant, Funding, Pot
+from grants.models import Application, CoApplicant
 from members.models import Actor, Membership, Representation, User
 from members.services import membership_approve
 from tests.browser.conftest import AxePage
@@ -30,20 +30,6 @@ def _png() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (400, 200), (0, 90, 112)).save(out, format="PNG")
     return out.getvalue()
-
-
-@pytest.fixture
-def pot(db) -> Pot:
-    today = timezone.localdate()
-    pot = Pot.objects.create(
-        year=today.year,
-        name=f"Aktivitetspotten {today.year}",
-        opens_on=today - datetime.timedelta(days=10),
-        closes_on=today + datetime.timedelta(days=90),
-        max_amount_per_application=20_000,
-    )
-    Funding.objects.create(pot=pot, funder="Gävle kommun", amount=50_000)
-    return pot
 
 
 @pytest.fixture

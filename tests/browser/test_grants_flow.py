@@ -8,23 +8,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from grants.models import Application, Funding, Pot
+from grants.models import Application
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-@pytest.fixture
-def pot(db) -> Pot:
-    today = timezone.localdate()
-    pot = Pot.objects.create(
-        year=today.year,
-        name=f"Aktivitetspotten {today.year}",
-        opens_on=today - datetime.timedelta(days=10),
-        closes_on=today + datetime.timedelta(days=90),
-        max_amount_per_application=20_000,
-    )
-    Funding.objects.create(pot=pot, funder="Gävle kommun", amount=50_000)
-    return pot
 
 
 @pytest.fixture
