@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "networks",
     "meetings",
     "grants",
+    "borsen",
     # Before natverk.cache's config below, whose module shares this folder: so that
     # `manage.py send_outbox` is found in natverk/management/.
     "natverk.apps.NatverkConfig",
@@ -400,6 +401,8 @@ ANON_CACHE_MODELS = [
     "grants.Application_networks",
     "grants.CoApplicant",
     "grants.FollowUpReport",
+    "borsen.Listing",
+    "borsen.Listing_networks",
 ]
 # Adds X-DB-Queries (the number of SQL queries) to every response; for `make bench`.
 QUERY_COUNT_HEADER = env_bool("QUERY_COUNT_HEADER", False)
