@@ -12,3 +12,12 @@ class BorsenConfig(AppConfig):
     def ready(self) -> None:
         # Typed text refuses control characters, typed dates far-off years (natverk.text).
         guard_model_fields(self.get_models())
+
+        from borsen.overview import my_pages_listings
+        from borsen.services import LISTINGS_EXPORT_LABELS, listings_user_delete, listings_user_export
+        from members.gdpr import gdpr_register
+        from members.overview import my_pages_register
+
+        gdpr_register(export=listings_user_export, delete=listings_user_delete, labels=LISTINGS_EXPORT_LABELS)
+        # The listings of the user's actors on the overview of "Mina sidor".
+        my_pages_register(my_pages_listings)

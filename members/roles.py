@@ -35,6 +35,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "meetings.change_meeting",
         "meetings.delete_meeting",
         "meetings.view_registration",
+        # Change is hiding a listing that breaks the rules (borsen.admin): nothing else is editable.
+        "borsen.view_listing",
+        "borsen.change_listing",
+        "borsen.view_match",
     ],
     STEERING_GROUP: [
         "networks.view_network",
@@ -52,6 +56,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "grants.change_application",
         "grants.view_applicationevent",
         "grants.view_payment",
+        "borsen.view_listing",
+        "borsen.view_match",
     ],
 }
 

@@ -381,6 +381,8 @@ ANON_CACHE_PREFIXES = [
     "/tillganglighet/",
     "/personuppgifter/",
     "/bidrag/beviljade/",
+    # Nothing per visitor on the list, a listing or the feed (answering needs a login).
+    "/borsen/",
 ]
 # A save, delete or many-to-many change of a row of these models makes every cached page
 # stale: the rows public pages show, nothing else (a draft, an outbox row, an invitation or

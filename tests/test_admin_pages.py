@@ -22,6 +22,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from borsen.models import Listing, Match
 from grants.models import Application, ApplicationEvent, Funding, Payment, Pot
 from meetings.models import Meeting, Registration
 from members.models import ActorMessage, Invitation, Membership, Representation
@@ -65,7 +66,27 @@ def objects(superuser, steering, coord_andersberg, coord_satra, rep_a, rep_b, ac
     )
     Registration.objects.create(meeting=meeting, user=rep_a)
     TOTP.activate(superuser, generate_totp_secret())
+    ask = Listing.objects.create(
+        actor=actor_a,
+        direction=Listing.Direction.ASK,
+        kind=Listing.Kind.VENUE,
+        title="Lokal",
+        text="En lördag.",
+        last_date=TODAY + datetime.timedelta(days=30),
+    )
+    offer = Listing.objects.create(
+        actor=actor_b,
+        direction=Listing.Direction.OFFER,
+        kind=Listing.Kind.VENUE,
+        title="Vår lokal",
+        text="Ledig.",
+        last_date=TODAY + datetime.timedelta(days=30),
+    )
+    ask.networks.set([x])
+    offer.networks.set([x])
     return {
+        Listing: ask,
+        Match: Match.objects.create(ask=ask, offer=offer),
         Group: Group.objects.get(name=STEERING_GROUP),
         EmailAddress: EmailAddress.objects.create(user=rep_a, email=rep_a.email, verified=True, primary=True),
         Authenticator: Authenticator.objects.get(user=superuser),

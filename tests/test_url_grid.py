@@ -31,6 +31,7 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from borsen.models import Listing, Match
 from grants.models import Application, ApplicationEvent, Attachment, Funding, Payment, Pot
 from meetings.models import Meeting, Registration
 from members.models import ActorMessage, Invitation, Membership, Representation
@@ -191,7 +192,28 @@ def world(cast, actor_a, actor_b, networks) -> dict:
     payment = Payment.objects.create(
         application=submitted, amount=1, paid_at=timezone.now(), registered_by=cast["superuser"]
     )
+    listing = Listing.objects.create(
+        actor=actor_a,
+        author=cast["rep_a"],
+        direction=Listing.Direction.ASK,
+        kind=Listing.Kind.VENUE,
+        title="Lokal för 30 personer",
+        text="En lördag.",
+        last_date=TODAY + datetime.timedelta(days=30),
+    )
+    listing.networks.set([x])
+    offer = Listing.objects.create(
+        actor=actor_b,
+        direction=Listing.Direction.OFFER,
+        kind=Listing.Kind.VENUE,
+        title="Vår lokal",
+        text="Ledig på lördagar.",
+        last_date=TODAY + datetime.timedelta(days=30),
+    )
+    offer.networks.set([x])
     return {
+        "listing": listing.pk,
+        "match": Match.objects.create(ask=listing, offer=offer).pk,
         "actor_a": actor_a.pk,
         "actor_a_slug": actor_a.slug,
         "network_x": x.pk,
@@ -328,6 +350,15 @@ ROWS: list[Row] = [
         login(404, rep_a=302),
         "post",
     ),
+    # ---- borsen ----
+    Row("borsen/", "/borsen/", PUBLIC),
+    Row("borsen/natverk/<slug:slug>/flode/", "/borsen/natverk/andersberg/flode/", PUBLIC),
+    # The world's listing is actor A's ask in X: everyone reads it, only A's representative changes it.
+    Row("borsen/<int:pk>/", "/borsen/{listing}/", PUBLIC),
+    Row("borsen/nytt/", "/borsen/nytt/", login()),
+    Row("borsen/<int:pk>/andra/", "/borsen/{listing}/andra/", login(403, rep_a=200)),
+    Row("borsen/<int:pk>/lost/", "/borsen/{listing}/lost/", login(403, rep_a=200)),
+    Row("borsen/<int:pk>/svara/", "/borsen/{listing}/svara/", login()),
     # ---- allauth, under /konto/ ----
     Row("konto/login/", "/konto/login/", grid(302, anonymous=200)),
     Row("konto/logout/", "/konto/logout/", login()),
@@ -382,7 +413,7 @@ ROWS: list[Row] = [
     Row("admin/r/<path:content_type_id>/<path:object_id>/", "/admin/r/{post_ct}/{post}/", admin()),
     Row(
         # The admin's app index matches the labels of the apps with registered models.
-        "admin/^(?P<app_label>auth|account|mfa|members|networks|meetings|grants|natverk)/$",
+        "admin/^(?P<app_label>auth|account|mfa|members|networks|meetings|grants|borsen|natverk)/$",
         "/admin/members/",
         staff(200, 200, 200, 200),
     ),
@@ -405,6 +436,8 @@ ROWS: list[Row] = [
         "/admin/meetings/meeting/{meeting}/anmalningar.csv",
         staff(200, 404, 200, 200),
     ),
+    # Hiding a listing: coordinators of its networks and superusers; the steering group only reads.
+    Row("admin/borsen/listing/<int:pk>/dolj/", "/admin/borsen/listing/{listing}/dolj/", staff(200, 404, 403, 200)),
     Row("admin/grants/pot/<int:pk>/diagram/", "/admin/grants/pot/{pot}/diagram/", staff(403, 403, 200, 200)),
     Row("admin/grants/application/export/", "/admin/grants/application/export/", staff(403, 403, 200, 200)),
     # A decision page: coordinators may not read applications (404, as on the site); a
@@ -510,6 +543,26 @@ ROWS: list[Row] = [
         default=staff(403, 403, 200, 200),
         add=staff(403, 403, 403, 403),
         delete=staff(403, 403, 403, 403),
+        redirect=admin(),
+    ),
+    *model_admin(
+        "borsen/listing",
+        "listing",
+        default=staff(403, 403, 403, 200),
+        changelist=staff(200, 200, 200, 200),
+        add=staff(403, 403, 403, 403),
+        history=staff(200, 302, 200, 200),
+        change=staff(200, 302, 200, 200),
+        redirect=admin(),
+    ),
+    *model_admin(
+        "borsen/match",
+        "match",
+        default=staff(403, 403, 403, 200),
+        changelist=staff(200, 200, 200, 200),
+        add=staff(403, 403, 403, 403),
+        history=staff(200, 302, 200, 200),
+        change=staff(200, 302, 200, 200),
         redirect=admin(),
     ),
     *model_admin(

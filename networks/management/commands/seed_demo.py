@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+import borsen.demo
 import grants.demo
 import meetings.demo
 import members.demo
@@ -20,6 +21,7 @@ class Command(BaseCommand):
             ("members: demo actors and one login per role", members.demo.create_demo),
             ("meetings: a year of demo meetings per network", meetings.demo.create_demo),
             ("grants: a demo pot and applications in every status", grants.demo.create_demo),
+            ("borsen: asks and offers in every network, one matching pair in Brynäs", borsen.demo.create_demo),
         ]
         for label, create_demo in steps:
             create_demo()
