@@ -28,6 +28,7 @@ from django.db import models
 from django.test import Client
 from django.utils import timezone
 
+from borsen.models import Listing
 from grants.models import Application
 from meetings.models import Registration
 from members.models import Invitation, Representation
@@ -40,7 +41,7 @@ from tests.meetings.conftest import make_meeting
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = ("members", "networks", "meetings", "grants")
+PROJECT_APPS = ("members", "networks", "meetings", "grants", "borsen")
 TEXT_VALUES = {
     "nul": "Hej\x00då",
     "control": "Hej\x01\x08\x1b\x7f\x9fdå",
@@ -303,6 +304,7 @@ class World:
     meeting_pk: int
     registration_pk: int
     invitation_token: str
+    listing_pk: int
 
 
 @pytest.fixture
@@ -335,7 +337,21 @@ def world(pot, networks, actor_a, rep_a, actor_b, rep_b, actor_c, rep_c, residen
         meeting_pk=meeting.pk,
         registration_pk=registration.pk,
         invitation_token=invitation.token,
+        listing_pk=_listing(actor_a, networks["andersberg"]).pk,
     )
+
+
+def _listing(actor, network) -> Listing:
+    listing = Listing.objects.create(
+        actor=actor,
+        direction=Listing.Direction.ASK,
+        kind=Listing.Kind.VENUE,
+        title="Lokal för 30 personer",
+        text="En lördag.",
+        last_date=timezone.localdate() + datetime.timedelta(days=30),
+    )
+    listing.networks.set([network])
+    return listing
 
 
 # (who, page, where the form posts or None for the page itself)
@@ -358,6 +374,10 @@ SITE_FORMS: dict[str, tuple[str, Callable[[World], str], Callable[[World], str] 
     "grant-withdraw": ("rep_a", lambda w: f"/bidrag/ansokningar/{w.submitted.pk}/aterkalla/", None),
     "grant-report": ("rep_a", lambda w: f"/bidrag/ansokningar/{w.paid.pk}/aterrapport/", None),
     "grant-confirm": ("rep_c", lambda w: f"/bidrag/ansokningar/{w.to_confirm.pk}/bekrafta/", None),
+    "borsen-create": ("rep_a", lambda w: "/borsen/nytt/", None),
+    "borsen-edit": ("rep_a", lambda w: f"/borsen/{w.listing_pk}/andra/", None),
+    "borsen-solve": ("rep_a", lambda w: f"/borsen/{w.listing_pk}/lost/", None),
+    "borsen-answer": ("resident", lambda w: f"/borsen/{w.listing_pk}/svara/", None),
     "login": ("anonymous", lambda w: "/konto/login/", None),
     "signup": ("anonymous", lambda w: "/konto/signup/", None),
     "password-reset": ("anonymous", lambda w: "/konto/password/reset/", None),
@@ -462,7 +482,7 @@ def test_the_fuzzer_finds_fields_and_refusals(world: World, rep_a, client: Clien
 
 # ---- Searches and filters (GET): control characters are dropped, never a server error ----
 
-SITE_SEARCHES = ["/aktorer/", "/moten/", "/moten/arkiv/", "/bidrag/beviljade/", "/nyheter/"]
+SITE_SEARCHES = ["/aktorer/", "/moten/", "/moten/arkiv/", "/bidrag/beviljade/", "/nyheter/", "/borsen/"]
 
 
 def _query_names(html: str) -> set[str]:

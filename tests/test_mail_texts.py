@@ -19,6 +19,7 @@ from django.conf import settings
 from django.test import RequestFactory
 from django.utils import timezone
 
+from borsen.models import Listing
 from grants.models import Application
 from grants.workflow import MOVES
 from meetings.models import Meeting, Registration
@@ -121,7 +122,40 @@ def _status(status: str) -> Callable[[World], dict]:
 
 
 # Site mails: template -> (context, a phrase saying what to do next, the contact expected).
+def _listings(w: World) -> tuple[Listing, Listing]:
+    last = timezone.localdate() + timedelta(days=30)
+    ask = Listing(
+        pk=5, actor=w.actor, direction=Listing.Direction.ASK, kind="lokal", title="Lokal en lördag", last_date=last
+    )
+    offer = Listing(
+        pk=6, actor=w.other, direction=Listing.Direction.OFFER, kind="lokal", title="Vår kafélokal", last_date=last
+    )
+    return ask, offer
+
+
 SITE: dict[str, tuple[Callable[[World], dict], str, str]] = {
+    "borsen/email/hidden": (
+        lambda w: {
+            "listing": _listings(w)[0],
+            "reason": "Inlägget är en annons för ett företag.",
+            "url": URL,
+            "contact_email": NETWORK_CONTACT,
+        },
+        "Vad du kan göra",
+        NETWORK_CONTACT,
+    ),
+    "borsen/email/match": (
+        lambda w: {
+            "mine": _listings(w)[0],
+            "other": _listings(w)[1],
+            "mine_url": URL,
+            "other_url": URL,
+            "answer_url": URL,
+            "other_contact_email": "",
+        },
+        "svara via portalen",
+        settings.CONTACT_EMAIL,
+    ),
     "grants/email/coapplicant_answer": (
         lambda w: {"confirmed": False, "actor": "Kafé Beta", "answered_by": "Bo", "title": "Fest", "url": URL},
         "Vad du kan göra",
