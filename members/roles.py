@@ -35,6 +35,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "meetings.change_meeting",
         "meetings.delete_meeting",
         "meetings.view_registration",
+        "voices.view_voice",
+        "voices.add_voice",
+        "voices.change_voice",
+        "voices.delete_voice",
     ],
     STEERING_GROUP: [
         "networks.view_network",
@@ -52,6 +56,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "grants.change_application",
         "grants.view_applicationevent",
         "grants.view_payment",
+        "voices.view_voice",
+        "voices.add_voice",
+        "voices.change_voice",
+        "voices.delete_voice",
     ],
 }
 

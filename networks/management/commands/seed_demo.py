@@ -5,6 +5,7 @@ import grants.demo
 import meetings.demo
 import members.demo
 import networks.demo
+import voices.demo
 from networks.models import Post, WorkingGroup
 
 
@@ -20,6 +21,7 @@ class Command(BaseCommand):
             ("members: demo actors and one login per role", members.demo.create_demo),
             ("meetings: a year of demo meetings per network", meetings.demo.create_demo),
             ("grants: a demo pot and applications in every status", grants.demo.create_demo),
+            ("voices: demo voices from the networks, one with a captioned video", voices.demo.create_demo),
         ]
         for label, create_demo in steps:
             create_demo()
