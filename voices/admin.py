@@ -8,6 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -95,7 +97,8 @@ class VoiceAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("samtycke lämnat"), ordering="consent_given_at")
     def consent_given(self, obj: Voice) -> str:
-        return short_date(obj.consent_given_at)
+        # A date, not a time: short_date's form without the conversion to local time.
+        return format_html('<span class="date-short">{}</span>', date_format(obj.consent_given_at, "SHORT_DATE_FORMAT"))
 
     @admin.display(description=gettext_lazy("samtycke"), ordering="consent_withdrawn_at")
     def consent(self, obj: Voice) -> str:
