@@ -79,3 +79,21 @@ def test_demo_voices_are_marked_and_made_once(networks, settings, tmp_path) -> N
     assert voices.exclude(photo="").get().photo_alt
     files = list(demo.DEMO_MEDIA.iterdir())
     assert sum(path.stat().st_size for path in files) < 300 * 1024
+
+
+@pytest.mark.parametrize("path", ["/natverk/andersberg/", "/om/"])
+def test_one_query_for_the_voices_however_many(client, networks, actor_a, path) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        return len(queries)
+
+    make_voice(networks["andersberg"], actor=actor_a)
+    few = count()
+    for number in range(5):
+        make_voice(networks["andersberg"], person_name=f"Person {number}", actor=actor_a)
+        make_voice(networks["satra"], person_name=f"Sätrabo {number}", actor_name="Föreningen")
+    assert count() == few
