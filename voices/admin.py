@@ -57,7 +57,8 @@ class VoiceAdmin(admin.ModelAdmin):
     list_filter = [("network", admin.RelatedOnlyFieldListFilter), "is_published", ConsentFilter, "is_demo"]
     search_fields = ["person_name", "role", "actor_name", "actor__name"]
     list_select_related = ["network", "actor"]
-    autocomplete_fields = ["actor"]
+    # A plain select (the coordinator's own networks' actors), not the autocomplete: its
+    # empty combobox has no accessible name (axe: aria-input-field-name).
     readonly_fields = ["consent_withdrawn_at", "consent_withdrawn_by"]
     actions = ["withdraw_consent"]
     change_form_template = "admin/voices/voice/change_form.html"

@@ -43,3 +43,16 @@ def test_a_captioned_video_on_the_network_page_and_om(transactional_db, networks
         raw.get_by_text("Läs det som sägs i videon").click()
         assert raw.get_by_text("[Demo] På träffarna lär vi känna grannar.").is_visible()
         page.check()
+
+
+def test_coordinator_withdraws_a_consent_in_the_admin(transactional_db, networks, coord_andersberg, media_served, page):
+    voice = make_voice(networks["andersberg"], video=webm(), captions=vtt())
+    page.login(coord_andersberg)
+    page.goto(f"/admin/voices/voice/{voice.pk}/change/")
+    page.page.get_by_role("link", name="Samtycket har återkallats").click()
+    page.check()
+    page.page.get_by_role("button", name="Ja, ta bort rösten").click()
+    page.check()
+    assert "Samtycket är återkallat." in page.page.content()
+    page.goto("/natverk/andersberg/")
+    assert page.page.locator("video").count() == 0

@@ -65,10 +65,12 @@ def test_a_coordinator_adds_a_voice_with_a_captioned_video(client, coord_andersb
     assert "Samtycket har återkallats" in page and f"/admin/voices/voice/{voice.pk}/aterkalla/" in page
 
 
-def test_a_coordinator_cannot_put_a_voice_in_another_network(client, coord_andersberg, networks) -> None:
+def test_a_coordinator_cannot_put_a_voice_in_another_network(client, coord_andersberg, networks, actor_a, actor_b):
     client.force_login(coord_andersberg)
     form = client.get(ADD).context["adminform"].form
     assert list(form.fields["network"].queryset) == [networks["andersberg"]]
+    # Only the actors of their own networks can be named (actor B is in Sätra).
+    assert list(form.fields["actor"].queryset) == [actor_a]
     response = client.post(ADD, _form(networks["satra"]))
     assert "network" in response.context["adminform"].form.errors
     assert not Voice.objects.exists()
