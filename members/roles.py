@@ -39,6 +39,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "borsen.view_listing",
         "borsen.change_listing",
         "borsen.view_match",
+        "voices.view_voice",
+        "voices.add_voice",
+        "voices.change_voice",
+        "voices.delete_voice",
     ],
     STEERING_GROUP: [
         "networks.view_network",
@@ -58,6 +62,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "grants.view_payment",
         "borsen.view_listing",
         "borsen.view_match",
+        "voices.view_voice",
+        "voices.add_voice",
+        "voices.change_voice",
+        "voices.delete_voice",
     ],
 }
 

@@ -136,6 +136,7 @@ INSTALLED_APPS = [
     "meetings",
     "grants",
     "borsen",
+    "voices",
     # Before natverk.cache's config below, whose module shares this folder: so that
     # `manage.py send_outbox` is found in natverk/management/.
     "natverk.apps.NatverkConfig",
@@ -289,6 +290,8 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF],
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
+        # Voices' videos and their caption tracks, from MEDIA_URL on this site only.
+        "media-src": [SELF],
         "font-src": [SELF],
         "connect-src": [SELF],
         "form-action": [SELF],
@@ -405,6 +408,7 @@ ANON_CACHE_MODELS = [
     "grants.FollowUpReport",
     "borsen.Listing",
     "borsen.Listing_networks",
+    "voices.Voice",  # Every save: unpublishing or a withdrawn consent must vanish at once.
 ]
 # Adds X-DB-Queries (the number of SQL queries) to every response; for `make bench`.
 QUERY_COUNT_HEADER = env_bool("QUERY_COUNT_HEADER", False)
@@ -412,3 +416,8 @@ QUERY_COUNT_HEADER = env_bool("QUERY_COUNT_HEADER", False)
 # ---- grants ----
 # Largest attachment to a grant application, in bytes.
 GRANT_ATTACHMENT_MAX_BYTES = env_int("GRANT_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+
+# ---- voices ----
+# Largest video of a voice from the networks, in bytes (the reverse proxy must accept
+# request bodies this large on /admin/).
+VOICES_VIDEO_MAX_BYTES = env_int("VOICES_VIDEO_MAX_BYTES", 50 * 1024 * 1024)

@@ -14,6 +14,7 @@ from meetings.models import Meeting, next_meeting_start
 from members.models import Actor, Membership, Representation, User
 from members.roles import STEERING_GROUP
 from networks.models import Network, Post, WorkingGroup
+from voices.models import Voice
 
 HOME_NEWS_COUNT = 3
 HOME_MEETINGS_COUNT = 5
@@ -85,6 +86,7 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "news": news,
             "next_meetings": next_meetings,
             "join_actors": _join_actors(request.user, network),
+            "voices": Voice.objects.public().filter(network=network),
         },
     )
 
@@ -145,7 +147,12 @@ def _coordinators_prefetch() -> Prefetch:
 def about(request: HttpRequest) -> HttpResponse:
     networks = Network.objects.prefetch_related(_coordinators_prefetch())
     steering_group = User.objects.filter(groups__name=STEERING_GROUP, is_active=True).exclude(name="").order_by("name")
-    return render(request, "networks/about.html", {"networks": networks, "steering_group": steering_group})
+    voices = Voice.objects.public()
+    return render(
+        request,
+        "networks/about.html",
+        {"networks": networks, "steering_group": steering_group, "voices": voices, "show_network": True},
+    )
 
 
 @require_safe

@@ -30,6 +30,7 @@ from members.roles import STEERING_GROUP
 from natverk.models import Outbox
 from networks.models import Post, WorkingGroup
 from tests.grants.conftest import make_application
+from voices.models import Voice
 
 ROLES = ["superuser", "steering", "coord_x", "coord_y"]
 TODAY = timezone.localdate()
@@ -113,6 +114,13 @@ def objects(superuser, steering, coord_andersberg, coord_satra, rep_a, rep_b, ac
         ),
         Payment: Payment.objects.get(application=application),
         Outbox: Outbox.objects.create(to="a@example.se", subject="Ämne", body="Text"),
+        Voice: Voice.objects.create(
+            network=x,
+            quote="Nätverket gav oss en lokal.",
+            person_name="Anna Andersson",
+            consent_given_at=TODAY,
+            consent_recorded="skriftligt samtycke",
+        ),
     }
 
 

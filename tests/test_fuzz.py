@@ -38,10 +38,11 @@ from tests.conftest import PASSWORD
 from tests.grants.conftest import actor_c, make_application, pot, rep_c  # noqa: F401 - fixtures used below
 from tests.images import png_bomb, png_claiming
 from tests.meetings.conftest import make_meeting
+from voices.models import Voice
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = ("members", "networks", "meetings", "grants", "borsen")
+PROJECT_APPS = ("members", "networks", "meetings", "grants", "borsen", "voices")
 TEXT_VALUES = {
     "nul": "Hej\x00då",
     "control": "Hej\x01\x08\x1b\x7f\x9fdå",
@@ -318,6 +319,13 @@ def world(pot, networks, actor_a, rep_a, actor_b, rep_b, actor_c, rep_c, residen
     make_meeting(networks["satra"], title="Sätraträff")
     Post.objects.create(title="Nyhet", slug="nyhet", summary="Kort", body="Lång", network=networks["andersberg"])
     WorkingGroup.objects.create(network=networks["andersberg"], name="Trygghet")
+    Voice.objects.create(
+        network=networks["andersberg"],
+        quote="Nätverket gav oss en lokal.",
+        person_name="Anna Andersson",
+        consent_given_at=timezone.localdate(),
+        consent_recorded="skriftligt samtycke",
+    )
     to_confirm = make_application(pot=pot, lead=actor_b, co=[actor_c], confirmed=False)
     invitation = Invitation.objects.create(
         actor=actor_a,

@@ -39,6 +39,7 @@ from members.roles import STEERING_GROUP
 from natverk.models import Outbox
 from networks.models import Post, WorkingGroup
 from tests.grants.conftest import make_application
+from voices.models import Voice
 
 ROLES = [
     "anonymous",
@@ -239,6 +240,14 @@ def world(cast, actor_a, actor_b, networks) -> dict:
         "emailaddress": email.pk,
         "authenticator": Authenticator.objects.get(user=cast["superuser"]).pk,
         "post_ct": ContentType.objects.get_for_model(Post).pk,
+        "voice": Voice.objects.create(
+            network=x,
+            quote="Nätverket gav oss en lokal.",
+            person_name="Anna Andersson",
+            consent_given_at=TODAY,
+            consent_recorded="skriftligt samtycke",
+            is_published=True,
+        ).pk,
     }
 
 
@@ -413,7 +422,7 @@ ROWS: list[Row] = [
     Row("admin/r/<path:content_type_id>/<path:object_id>/", "/admin/r/{post_ct}/{post}/", admin()),
     Row(
         # The admin's app index matches the labels of the apps with registered models.
-        "admin/^(?P<app_label>auth|account|mfa|members|networks|meetings|grants|borsen|natverk)/$",
+        "admin/^(?P<app_label>auth|account|mfa|members|networks|meetings|grants|borsen|voices|natverk)/$",
         "/admin/members/",
         staff(200, 200, 200, 200),
     ),
@@ -446,6 +455,12 @@ ROWS: list[Row] = [
         "admin/grants/application/<int:pk>/beslut/<slug:move>/",
         "/admin/grants/application/{submitted}/beslut/granska/",
         staff(404, 404, 200, 403),
+    ),
+    # A voice of X: its coordinator, the steering group and superusers withdraw the consent.
+    Row(
+        "admin/voices/voice/<int:pk>/aterkalla/",
+        "/admin/voices/voice/{voice}/aterkalla/",
+        staff(200, 404, 200, 200),
     ),
     *model_admin("auth/group", "group", default=staff(403, 403, 403, 200), redirect=admin()),
     *model_admin("account/emailaddress", "emailaddress", default=staff(403, 403, 403, 200), redirect=admin()),
@@ -563,6 +578,14 @@ ROWS: list[Row] = [
         add=staff(403, 403, 403, 403),
         history=staff(200, 302, 200, 200),
         change=staff(200, 302, 200, 200),
+        redirect=admin(),
+    ),
+    *model_admin(
+        "voices/voice",
+        "voice",
+        default=staff(200, 302, 200, 200),
+        changelist=staff(200, 200, 200, 200),
+        add=staff(200, 200, 200, 200),
         redirect=admin(),
     ),
     *model_admin(

@@ -6,6 +6,7 @@ import grants.demo
 import meetings.demo
 import members.demo
 import networks.demo
+import voices.demo
 from networks.models import Post, WorkingGroup
 
 
@@ -22,6 +23,7 @@ class Command(BaseCommand):
             ("meetings: a year of demo meetings per network", meetings.demo.create_demo),
             ("grants: a demo pot and applications in every status", grants.demo.create_demo),
             ("borsen: asks and offers in every network, one matching pair in Brynäs", borsen.demo.create_demo),
+            ("voices: demo voices from the networks, one with a captioned video", voices.demo.create_demo),
         ]
         for label, create_demo in steps:
             create_demo()

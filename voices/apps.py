@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from natverk.text import guard_model_fields
+
+
+class VoicesConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "voices"
+    verbose_name = _("Röster från nätverken")
+
+    def ready(self) -> None:
+        # Typed text refuses control characters, typed dates far-off years (natverk.text).
+        guard_model_fields(self.get_models())
