@@ -136,6 +136,7 @@ INSTALLED_APPS = [
     "meetings",
     "grants",
     "borsen",
+    "sok",
     # Before natverk.cache's config below, whose module shares this folder: so that
     # `manage.py send_outbox` is found in natverk/management/.
     "natverk.apps.NatverkConfig",
@@ -381,6 +382,9 @@ ANON_CACHE_PREFIXES = [
     "/tillganglighet/",
     "/personuppgifter/",
     "/bidrag/beviljade/",
+    # Results depend on the query string (part of the key) and on rows of the models
+    # below only; the same for every anonymous visitor (sok/search.py).
+    "/sok/",
 ]
 # A save, delete or many-to-many change of a row of these models makes every cached page
 # stale: the rows public pages show, nothing else (a draft, an outbox row, an invitation or
