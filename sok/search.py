@@ -11,8 +11,8 @@ PostgreSQL: full-text search with the configuration `natverk_sv` (Swedish stemmi
 unaccent, created by sok's migration). Each word is a prefix ("kaf" finds "Kafé"); all
 words must be found. The title has weight A, the other texts B or C, ranked with
 SearchRank; a trigram word similarity on the unaccented, lower-case title also finds
-near misses ("laxhjelp"). Nothing is stored: the vectors are computed per query, which
-is fast enough at the size of the benchmark's data set (see the README).
+near misses of a one-word query ("laxhjelp"). Nothing is stored: the vectors are
+computed per query, which is fast enough at the size of the benchmark's data set.
 
 SQLite (development and tests): the SQL function `natverk_fold` (registered on every
 SQLite connection by sok.apps; members.search.fold in Python) folds case and accents,
@@ -63,7 +63,8 @@ MAX_QUERY_LENGTH = 100
 MAX_WORDS = 8
 HITS_PER_GROUP = 10
 CONFIG = "natverk_sv"
-# word_similarity of the folded query and the folded title at which a title counts as found.
+# word_similarity of a one-word query and the folded title at which a title counts as
+# found: "laxhjelp" finds "Läxhjälp" (0.56). A query of several words uses full-text only.
 TRIGRAM_THRESHOLD = 0.5
 TRIGRAM_MIN_LENGTH = 4
 
@@ -260,9 +261,8 @@ def _matching_postgresql(source: Source, queryset: QuerySet, words: list[str]) -
     vector = SearchVector(source.title, weight="A", config=CONFIG)
     for text, weight in source.texts:
         vector = vector + SearchVector(_as_expression(text), weight=weight, config=CONFIG)
-    folded_query = " ".join(words)
-    if len(folded_query) >= TRIGRAM_MIN_LENGTH:
-        similarity = TrigramWordSimilarity(Value(folded_query), Fold(source.title))
+    if len(words) == 1 and len(words[0]) >= TRIGRAM_MIN_LENGTH:
+        similarity = TrigramWordSimilarity(Value(words[0]), Fold(source.title))
     else:
         similarity = Value(0.0, output_field=FloatField())
     queryset = queryset.annotate(

@@ -18,9 +18,18 @@ def search_page(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         q = form.cleaned_data["q"]
         groups = search(q)
+    # What the box shows: the cleaned query, or what was typed when it was refused.
+    typed = q if form.is_bound and not form.errors else form["q"].value() or ""
     found = [group for group in groups if group.count]
     return render(
         request,
         "sok/search.html",
-        {"form": form, "q": q, "groups": found, "searched": bool(groups), "total": sum(g.count for g in found)},
+        {
+            "form": form,
+            "q": q,
+            "typed": typed,
+            "groups": found,
+            "searched": bool(groups),
+            "total": sum(g.count for g in found),
+        },
     )
