@@ -12,7 +12,9 @@ unaccent, created by sok's migration). Each word is a prefix ("kaf" finds "Kafé
 words must be found. The title has weight A, the other texts B or C, ranked with
 SearchRank; a trigram word similarity on the unaccented, lower-case title also finds
 near misses of a one-word query ("laxhjelp"). Nothing is stored: the vectors are
-computed per query, which is fast enough at the size of the benchmark's data set.
+computed per query. That is too slow at the size of the benchmark's data set when the
+page cache misses (1 to 4 s with 20,000 actors; see the README's Search section): a
+stored, indexed vector is the next step.
 
 SQLite (development and tests): the SQL function `natverk_fold` (registered on every
 SQLite connection by sok.apps; members.search.fold in Python) folds case and accents,
