@@ -25,6 +25,7 @@ from django.core.management.color import no_style
 from django.db import connection, models
 from django.utils import timezone
 
+from borsen.models import Listing
 from grants.models import (
     Application,
     ApplicationEvent,
@@ -83,6 +84,7 @@ class Sizes:
     registrations: int = 100_000
     applications: int = 50_000
     grant_years: int = 10
+    listings: int = 2_000
 
     @classmethod
     def small(cls) -> Sizes:
@@ -95,6 +97,7 @@ class Sizes:
             registrations=2_000,
             applications=1_000,
             grant_years=3,
+            listings=100,
         )
 
 
@@ -479,6 +482,42 @@ def make_grants(*, cast: Cast, sizes: Sizes, rng: random.Random) -> None:
 GRANTED = ("approved", "paid", "reported", "closed")
 
 
+def make_listings(*, cast: Cast, sizes: Sizes, rng: random.Random) -> None:
+    """Samverkansbörsen: asks and offers of active members, most open, some solved."""
+    today = timezone.localdate()
+    now = timezone.now()
+    members = [(actor_id, networks) for actor_id, networks in cast.active_networks.items() if networks]
+    kinds = [kind for kind, _label in Listing.Kind.choices]
+    listings, chosen = [], []
+    for i in range(sizes.listings):
+        actor_id, networks = rng.choice(members)
+        direction = rng.choice([Listing.Direction.ASK, Listing.Direction.OFFER])
+        created = now - timedelta(hours=i * 3)
+        listings.append(
+            Listing(
+                actor_id=actor_id,
+                direction=direction,
+                kind=rng.choice(kinds),
+                title=f"{direction.label} {_text(rng, 3)[:-1].lower()} (demo)",
+                text=_text(rng, 40),
+                last_date=today + timedelta(days=rng.randint(1, 90)),
+                solved_at=created + timedelta(days=1) if i % 10 == 0 else None,
+                created_at=created,
+                is_demo=True,
+            )
+        )
+        chosen.append(rng.sample(networks, k=min(len(networks), rng.randint(1, 2))))
+    copy_objects(Listing, listings)
+    through = Listing.networks.through
+    through.objects.bulk_create(
+        [
+            through(listing_id=listing.pk, network_id=network_id)
+            for listing, network_ids in zip(listings, chosen, strict=True)
+            for network_id in network_ids
+        ]
+    )
+
+
 def load(*, small: bool = False, seed: int = 6) -> tuple[Cast, dict[str, int]]:
     """Fill the (empty, migrated) database; returns the cast and the row counts."""
     sizes = Sizes.small() if small else Sizes()
@@ -486,6 +525,7 @@ def load(*, small: bool = False, seed: int = 6) -> tuple[Cast, dict[str, int]]:
     cast = make_networks_members(sizes=sizes, rng=rng)
     make_meetings(cast=cast, sizes=sizes, rng=rng)
     make_grants(cast=cast, sizes=sizes, rng=rng)
+    make_listings(cast=cast, sizes=sizes, rng=rng)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     counts = {
@@ -503,6 +543,7 @@ def load(*, small: bool = False, seed: int = 6) -> tuple[Cast, dict[str, int]]:
             Pot,
             Application,
             ApplicationEvent,
+            Listing,
         )
     }
     return cast, counts

@@ -137,6 +137,7 @@ INSTALLED_APPS = [
     "grants",
     "borsen",
     "voices",
+    "sok",
     # Before natverk.cache's config below, whose module shares this folder: so that
     # `manage.py send_outbox` is found in natverk/management/.
     "natverk.apps.NatverkConfig",
@@ -386,6 +387,9 @@ ANON_CACHE_PREFIXES = [
     "/bidrag/beviljade/",
     # Nothing per visitor on the list, a listing or the feed (answering needs a login).
     "/borsen/",
+    # Results depend on the query string (part of the key) and on rows of the models
+    # below only; the same for every anonymous visitor (sok/search.py).
+    "/sok/",
 ]
 # A save, delete or many-to-many change of a row of these models makes every cached page
 # stale: the rows public pages show, nothing else (a draft, an outbox row, an invitation or

@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("", include("meetings.urls")),
     path("", include("grants.urls")),
     path("", include("borsen.urls")),
+    path("", include("sok.urls")),
     prefix_default_language=False,
 )
 

@@ -6,6 +6,7 @@ import random
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from bench.data import PASSWORD, Sizes, make_networks_members
 from members.models import Actor, Membership, Representation, User
@@ -79,3 +80,28 @@ def test_tiny_grants(db):
         "approved",
         "rejected",
     }
+
+
+def test_tiny_listings(db):
+    from bench.data import make_listings
+    from borsen.models import Listing
+
+    sizes = Sizes(actors=30, extra_users=5, posts=1, groups_per_network=1, listings=40)
+    rng = random.Random(4)
+    cast = make_networks_members(sizes=sizes, rng=rng)
+    make_listings(cast=cast, sizes=sizes, rng=rng)
+
+    assert Listing.objects.count() == 40
+    assert Listing.objects.filter(networks__isnull=True).count() == 0
+    # Every listing concerns networks its actor is an active member of.
+    for listing in Listing.objects.prefetch_related("networks"):
+        assert {n.pk for n in listing.networks.all()} <= set(cast.active_networks[listing.actor_id])
+    assert 0 < Listing.objects.public().count() <= 40
+    Listing.objects.create(
+        actor_id=cast.actor_ids[0],
+        direction="soker",
+        kind="lokal",
+        title="Efter",
+        text="x",
+        last_date=timezone.localdate(),
+    )

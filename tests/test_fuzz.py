@@ -490,7 +490,7 @@ def test_the_fuzzer_finds_fields_and_refusals(world: World, rep_a, client: Clien
 
 # ---- Searches and filters (GET): control characters are dropped, never a server error ----
 
-SITE_SEARCHES = ["/aktorer/", "/moten/", "/moten/arkiv/", "/bidrag/beviljade/", "/nyheter/", "/borsen/"]
+SITE_SEARCHES = ["/aktorer/", "/moten/", "/moten/arkiv/", "/bidrag/beviljade/", "/nyheter/", "/borsen/", "/sok/"]
 
 
 def _query_names(html: str) -> set[str]:

@@ -317,6 +317,8 @@ ROWS: list[Row] = [
     Row("mina-sidor/mina-uppgifter/", "/mina-sidor/mina-uppgifter/", login()),
     Row("mina-sidor/mina-uppgifter/export/", "/mina-sidor/mina-uppgifter/export/", login()),
     Row("mina-sidor/mina-uppgifter/radera/", "/mina-sidor/mina-uppgifter/radera/", login()),
+    # ---- sok ----
+    Row("sok/", "/sok/?q=alfa", PUBLIC),
     # ---- grants ----
     Row("bidrag/", "/bidrag/", PUBLIC),
     Row("bidrag/beviljade/", "/bidrag/beviljade/", PUBLIC),

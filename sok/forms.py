@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from natverk.text import TextGuardMixin
+from sok.search import MAX_QUERY_LENGTH
+
+
+class SearchForm(TextGuardMixin, forms.Form):
+    q = forms.CharField(
+        label=_("Sök på webbplatsen"),
+        max_length=MAX_QUERY_LENGTH,
+        required=False,
+        strip=True,
+        error_messages={
+            "max_length": _("Skriv högst %(limit_value)d tecken (du skrev %(show_value)d)."),
+        },
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
