@@ -16,7 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, npgettext
 
 from borsen import services
 from borsen.access import listings_hideable_by, listings_visible_to, matches_visible_to, may_hide
@@ -147,7 +147,7 @@ class ListingAdmin(admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": ngettext("Dölj inlägget", "Dölj %(count)d inlägg", count) % {"count": count},
+            "title": npgettext("page title", "Dölj inlägget", "Dölj %(count)d inlägg", count) % {"count": count},
             "listings": listings,
             "original": original,
             "form": form,
