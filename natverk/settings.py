@@ -136,6 +136,7 @@ INSTALLED_APPS = [
     "meetings",
     "grants",
     "borsen",
+    "digest",
     # Before natverk.cache's config below, whose module shares this folder: so that
     # `manage.py send_outbox` is found in natverk/management/.
     "natverk.apps.NatverkConfig",

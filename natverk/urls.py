@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("", include("networks.urls")),
     path("", include("meetings.urls")),
     path("", include("grants.urls")),
+    path("", include("digest.urls")),
     prefix_default_language=False,
 )
 
