@@ -22,6 +22,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from digest.models import DigestSent, Subscription
 from grants.models import Application, ApplicationEvent, Funding, Payment, Pot
 from meetings.models import Meeting, Registration
 from members.models import ActorMessage, Invitation, Membership, Representation
@@ -92,6 +93,8 @@ def objects(superuser, steering, coord_andersberg, coord_satra, rep_a, rep_b, ac
         ),
         Payment: Payment.objects.get(application=application),
         Outbox: Outbox.objects.create(to="a@example.se", subject="Ämne", body="Text"),
+        Subscription: Subscription.objects.create(user=rep_a, network=x),
+        DigestSent: DigestSent.objects.create(user=rep_a, week="2026-W47"),
     }
 
 

@@ -31,6 +31,8 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from digest.access import unsubscribe_token
+from digest.models import DigestSent, Subscription
 from grants.models import Application, ApplicationEvent, Attachment, Funding, Payment, Pot
 from meetings.models import Meeting, Registration
 from members.models import ActorMessage, Invitation, Membership, Representation
@@ -217,6 +219,9 @@ def world(cast, actor_a, actor_b, networks) -> dict:
         "emailaddress": email.pk,
         "authenticator": Authenticator.objects.get(user=cast["superuser"]).pk,
         "post_ct": ContentType.objects.get_for_model(Post).pk,
+        "digest_token": unsubscribe_token(cast["rep_a"]),
+        "subscription": Subscription.objects.create(user=cast["rep_a"], network=x).pk,
+        "digest_sent": DigestSent.objects.create(user=cast["rep_a"], week="2026-W47").pk,
     }
 
 
@@ -328,6 +333,10 @@ ROWS: list[Row] = [
         login(404, rep_a=302),
         "post",
     ),
+    # ---- digest ----
+    Row("mina-sidor/veckobrev/", "/mina-sidor/veckobrev/", login()),
+    # The link in every digest works without logging in; the button's POST is in tests/digest/.
+    Row("veckobrev/avsluta/<str:token>/", "/veckobrev/avsluta/{digest_token}/", PUBLIC),
     # ---- allauth, under /konto/ ----
     Row("konto/login/", "/konto/login/", grid(302, anonymous=200)),
     Row("konto/logout/", "/konto/logout/", login()),
@@ -382,7 +391,7 @@ ROWS: list[Row] = [
     Row("admin/r/<path:content_type_id>/<path:object_id>/", "/admin/r/{post_ct}/{post}/", admin()),
     Row(
         # The admin's app index matches the labels of the apps with registered models.
-        "admin/^(?P<app_label>auth|account|mfa|members|networks|meetings|grants|natverk)/$",
+        "admin/^(?P<app_label>auth|account|mfa|members|networks|meetings|grants|digest|natverk)/$",
         "/admin/members/",
         staff(200, 200, 200, 200),
     ),
@@ -508,6 +517,22 @@ ROWS: list[Row] = [
         "grants/payment",
         "payment",
         default=staff(403, 403, 200, 200),
+        add=staff(403, 403, 403, 403),
+        delete=staff(403, 403, 403, 403),
+        redirect=admin(),
+    ),
+    *model_admin(
+        "digest/subscription",
+        "subscription",
+        default=staff(403, 403, 403, 200),
+        add=staff(403, 403, 403, 403),
+        delete=staff(403, 403, 403, 403),
+        redirect=admin(),
+    ),
+    *model_admin(
+        "digest/digestsent",
+        "digest_sent",
+        default=staff(403, 403, 403, 200),
         add=staff(403, 403, 403, 403),
         delete=staff(403, 403, 403, 403),
         redirect=admin(),
