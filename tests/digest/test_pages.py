@@ -118,6 +118,11 @@ def test_unsubscribe_without_logging_in_page_and_button(csrf_client, resident, n
     assert _chosen(resident) == set()
 
 
+def test_crawlers_keep_out_of_the_links(client, resident) -> None:
+    assert "Disallow: /veckobrev/" in client.get("/robots.txt").text.splitlines()
+    assert '<meta name="robots" content="noindex">' in client.get(_path(resident)).content.decode()
+
+
 def test_the_button_without_csrf_token_is_refused(csrf_client, resident, networks) -> None:
     subscribe(resident, networks["andersberg"])
     response = csrf_client.post(_path(resident), {"anything": "else"})
