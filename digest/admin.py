@@ -31,7 +31,7 @@ class SuperuserReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Subscription)
 class SubscriptionAdmin(SuperuserReadOnlyAdmin):
-    list_display = ["user", "network", "created_at"]
+    list_display = ["user", "user__email", "network", "created_at"]
     list_filter = ["network"]
     search_fields = ["user__email", "user__name"]
     list_select_related = ["user", "network"]
@@ -40,8 +40,8 @@ class SubscriptionAdmin(SuperuserReadOnlyAdmin):
 
 @admin.register(DigestSent)
 class DigestSentAdmin(SuperuserReadOnlyAdmin):
-    list_display = ["week", "user", "sent_at"]
-    list_filter = ["week"]
+    list_display = ["week", "user", "user__email", "sent_at"]
+    date_hierarchy = "sent_at"
     search_fields = ["user__email", "week"]
     list_select_related = ["user"]
     readonly_fields = ["user", "week", "sent_at"]
