@@ -44,6 +44,24 @@ ATTACHMENT_NAME_MAX_LENGTH = 100
 # Django raises BadHeaderError on a newline, after the change was saved.
 _HEADER_SPACE = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
 _BATCHES_ATTRIBUTE = "_natverk_mail_batches"
+# Extra headers (List-Unsubscribe, …): a plain field name, never one the sender sets itself.
+_HEADER_NAME = re.compile(r"[A-Za-z][A-Za-z0-9-]{0,75}")
+_SENDER_HEADERS = {
+    "bcc",
+    "cc",
+    "content-transfer-encoding",
+    "content-type",
+    "date",
+    "from",
+    "message-id",
+    "mime-version",
+    "reply-to",
+    "sender",
+    "subject",
+    "to",
+}
+# RFC 5322: a line is at most 998 characters.
+HEADER_VALUE_MAX_LENGTH = 998
 
 # (filename, content, mimetype), as EmailMessage.attach takes them.
 Attachment = tuple[str, bytes | str, str]
@@ -103,6 +121,21 @@ def address_clean(value: str) -> str:
     return value
 
 
+def headers_clean(headers: dict[str, str] | None) -> dict[str, str]:
+    """Extra headers as given, or ValueError: a line break would start a header of its own.
+
+    They come from code, not from a form: a bad one is a bug, refused before anything is queued.
+    """
+    clean: dict[str, str] = {}
+    for name, value in (headers or {}).items():
+        if not isinstance(name, str) or not _HEADER_NAME.fullmatch(name) or name.lower() in _SENDER_HEADERS:
+            raise ValueError(f"Not an extra mail header the site may set: {name!r}")
+        if not isinstance(value, str) or _HEADER_SPACE.sub(" ", value) != value or len(value) > HEADER_VALUE_MAX_LENGTH:
+            raise ValueError(f"The value of the mail header {name} holds a line break or control character")
+        clean[name] = value
+    return clean
+
+
 def retry_delay(attempts: int) -> timedelta:
     """How long to wait after the `attempts`-th failure: 1, 2, 4, … minutes, at most 6 hours."""
     # Capping the exponent first keeps the number small however many attempts are allowed.
@@ -120,11 +153,13 @@ def mail_queue(
     reply_to: str = "",
     attachments: Iterable[Attachment] = (),
     kind: str,
+    headers: dict[str, str] | None = None,
 ) -> list[int]:
     """Queue one mail per recipient in the current transaction; it is sent after commit.
 
     Subject and body come from `<template>_subject.txt` and `<template>.txt`, rendered in the
-    site's language whatever page the change came from. Returns the outbox ids.
+    site's language whatever page the change came from. `headers` are extra headers
+    (`headers_clean`). Returns the outbox ids.
     """
     # Every mail ends with whom to contact and the portal's address (includes/mail_signature.txt);
     # a caller that knows a closer contact (the network's address) passes its own.
@@ -132,7 +167,9 @@ def mail_queue(
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string(f"{template}_subject.txt", context)
         body = render_to_string(f"{template}.txt", context)
-    return mail_queue_message(to=to, subject=subject, body=body, reply_to=reply_to, attachments=attachments, kind=kind)
+    return mail_queue_message(
+        to=to, subject=subject, body=body, reply_to=reply_to, attachments=attachments, kind=kind, headers=headers
+    )
 
 
 def mail_queue_each(
@@ -175,8 +212,10 @@ def mail_queue_message(
     reply_to: str = "",
     attachments: Iterable[Attachment] = (),
     kind: str,
+    headers: dict[str, str] | None = None,
 ) -> list[int]:
     """Queue a mail that is already rendered (allauth renders its own); see `mail_queue`."""
+    headers = headers_clean(headers)
     subject = header_clean(subject)
     reply_to = address_clean(reply_to)
     stored = [
@@ -199,7 +238,7 @@ def mail_queue_message(
             continue
         seen.add(clean.lower())
         row = Outbox.objects.create(
-            to=clean, subject=subject, body=body, reply_to=reply_to, attachments=stored, kind=kind
+            to=clean, subject=subject, body=body, reply_to=reply_to, attachments=stored, kind=kind, headers=headers
         )
         ids.append(row.pk)
     if ids:
@@ -302,6 +341,8 @@ def _message(row: Outbox) -> EmailMessage:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[row.to],
         reply_to=[row.reply_to] if row.reply_to else None,
+        # Checked again: a row may have been written by other code than mail_queue_message.
+        headers=headers_clean(row.headers) or None,
     )
     for attachment in row.attachments:
         message.attach(attachment["filename"], base64.b64decode(attachment["content"]), attachment["mimetype"])

@@ -19,6 +19,8 @@ class Outbox(models.Model):
     reply_to = models.EmailField(_("svar till"), blank=True)
     # [{"filename": ..., "content": base64, "mimetype": ...}]: small .ics files only.
     attachments = models.JSONField(_("bilagor"), default=list, blank=True)
+    # {"List-Unsubscribe": "<https://…>", …}: extra headers, checked by natverk.mail.headers_clean.
+    headers = models.JSONField(_("extra rubrikfält"), default=dict, blank=True)
     kind = models.CharField(_("typ"), max_length=50, db_index=True)
     created_at = models.DateTimeField(_("skapad"), default=timezone.now)
     attempts = models.PositiveSmallIntegerField(_("försök"), default=0)

@@ -138,6 +138,7 @@ INSTALLED_APPS = [
     "borsen",
     "voices",
     "sok",
+    "digest",
     # Before natverk.cache's config below, whose module shares this folder: so that
     # `manage.py send_outbox` is found in natverk/management/.
     "natverk.apps.NatverkConfig",

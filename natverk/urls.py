@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("", include("grants.urls")),
     path("", include("borsen.urls")),
     path("", include("sok.urls")),
+    path("", include("digest.urls")),
     prefix_default_language=False,
 )
 

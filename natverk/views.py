@@ -107,6 +107,9 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "Disallow: /en/konto/",
         "Disallow: /mina-sidor/",
         "Disallow: /en/mina-sidor/",
+        # The digest's unsubscribe links: personal, never to be fetched by a crawler.
+        "Disallow: /veckobrev/",
+        "Disallow: /en/veckobrev/",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

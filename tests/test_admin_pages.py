@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from borsen.models import Listing, Match
+from digest.models import DigestSent, Subscription
 from grants.models import Application, ApplicationEvent, Funding, Payment, Pot
 from meetings.models import Meeting, Registration
 from members.models import ActorMessage, Invitation, Membership, Representation
@@ -121,6 +122,8 @@ def objects(superuser, steering, coord_andersberg, coord_satra, rep_a, rep_b, ac
             consent_given_at=TODAY,
             consent_recorded="skriftligt samtycke",
         ),
+        Subscription: Subscription.objects.create(user=rep_a, network=x),
+        DigestSent: DigestSent.objects.create(user=rep_a, week="2026-W47"),
     }
 
 

@@ -371,6 +371,7 @@ SITE_FORMS: dict[str, tuple[str, Callable[[World], str], Callable[[World], str] 
     "meeting-cancel": ("resident", lambda w: f"/mina-sidor/moten/{w.registration_pk}/avboka/", None),
     "invitation-accept": ("resident", lambda w: f"/mina-sidor/inbjudan/{w.invitation_token}/", None),
     "account-delete": ("resident", lambda w: "/mina-sidor/mina-uppgifter/radera/", None),
+    "digest-subscriptions": ("resident", lambda w: "/mina-sidor/veckobrev/", None),
     "actor-edit": ("rep_a", lambda w: "/mina-sidor/aktorer/foreningen-alfa/", None),
     "actor-join": ("rep_a", lambda w: "/mina-sidor/aktorer/foreningen-alfa/ga-med/", None),
     "actor-invite": ("rep_a", lambda w: "/mina-sidor/aktorer/foreningen-alfa/bjud-in/", None),

@@ -27,6 +27,7 @@ from members.adapter import AccountAdapter
 from members.models import Actor, Invitation, Membership, Representation, User
 from natverk.mail import mail_queue
 from natverk.models import Outbox
+from networks.models import Post
 
 pytestmark = pytest.mark.django_db
 
@@ -121,6 +122,29 @@ def _status(status: str) -> Callable[[World], dict]:
     return context
 
 
+def _digest(w: World) -> dict:
+    from digest.services import NetworkDigest, Part, Week
+
+    w.meeting.digest_url = URL
+    post = Post(title="Ny lekplats på gården", slug="lekplats")
+    post.digest_url = URL
+    section = NetworkDigest(
+        network=w.meeting.network,
+        url=URL,
+        listings=Part(),
+        news=Part([post]),
+        grants=Part(),
+        meetings=Part([w.meeting], more=2),
+    )
+    return {
+        "week": Week.parse("2027-W10"),
+        "sections": [section],
+        "general_news": Part(),
+        "subscriptions_url": URL,
+        "unsubscribe_url": URL,
+    }
+
+
 # Site mails: template -> (context, a phrase saying what to do next, the contact expected).
 def _listings(w: World) -> tuple[Listing, Listing]:
     last = timezone.localdate() + timedelta(days=30)
@@ -156,6 +180,7 @@ SITE: dict[str, tuple[Callable[[World], dict], str, str]] = {
         "svara via portalen",
         settings.CONTACT_EMAIL,
     ),
+    "digest/email/weekly": (_digest, "Avsluta det med den här länken", settings.CONTACT_EMAIL),
     "grants/email/coapplicant_answer": (
         lambda w: {"confirmed": False, "actor": "Kafé Beta", "answered_by": "Bo", "title": "Fest", "url": URL},
         "Vad du kan göra",

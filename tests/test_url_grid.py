@@ -32,6 +32,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from borsen.models import Listing, Match
+from digest.access import unsubscribe_token
+from digest.models import DigestSent, Subscription
 from grants.models import Application, ApplicationEvent, Attachment, Funding, Payment, Pot
 from meetings.models import Meeting, Registration
 from members.models import ActorMessage, Invitation, Membership, Representation
@@ -248,6 +250,9 @@ def world(cast, actor_a, actor_b, networks) -> dict:
             consent_recorded="skriftligt samtycke",
             is_published=True,
         ).pk,
+        "digest_token": unsubscribe_token(cast["rep_a"]),
+        "subscription": Subscription.objects.create(user=cast["rep_a"], network=x).pk,
+        "digest_sent": DigestSent.objects.create(user=cast["rep_a"], week="2026-W47").pk,
     }
 
 
@@ -370,6 +375,10 @@ ROWS: list[Row] = [
     Row("borsen/<int:pk>/andra/", "/borsen/{listing}/andra/", login(403, rep_a=200)),
     Row("borsen/<int:pk>/lost/", "/borsen/{listing}/lost/", login(403, rep_a=200)),
     Row("borsen/<int:pk>/svara/", "/borsen/{listing}/svara/", login()),
+    # ---- digest ----
+    Row("mina-sidor/veckobrev/", "/mina-sidor/veckobrev/", login()),
+    # The link in every digest works without logging in; the button's POST is in tests/digest/.
+    Row("veckobrev/avsluta/<str:token>/", "/veckobrev/avsluta/{digest_token}/", PUBLIC),
     # ---- allauth, under /konto/ ----
     Row("konto/login/", "/konto/login/", grid(302, anonymous=200)),
     Row("konto/logout/", "/konto/logout/", login()),
@@ -424,7 +433,7 @@ ROWS: list[Row] = [
     Row("admin/r/<path:content_type_id>/<path:object_id>/", "/admin/r/{post_ct}/{post}/", admin()),
     Row(
         # The admin's app index matches the labels of the apps with registered models.
-        "admin/^(?P<app_label>auth|account|mfa|members|networks|meetings|grants|borsen|voices|natverk)/$",
+        "admin/^(?P<app_label>auth|account|mfa|members|networks|meetings|grants|borsen|voices|digest|natverk)/$",
         "/admin/members/",
         staff(200, 200, 200, 200),
     ),
@@ -588,6 +597,22 @@ ROWS: list[Row] = [
         default=staff(200, 302, 200, 200),
         changelist=staff(200, 200, 200, 200),
         add=staff(200, 200, 200, 200),
+        redirect=admin(),
+    ),
+    *model_admin(
+        "digest/subscription",
+        "subscription",
+        default=staff(403, 403, 403, 200),
+        add=staff(403, 403, 403, 403),
+        delete=staff(403, 403, 403, 403),
+        redirect=admin(),
+    ),
+    *model_admin(
+        "digest/digestsent",
+        "digest_sent",
+        default=staff(403, 403, 403, 200),
+        add=staff(403, 403, 403, 403),
+        delete=staff(403, 403, 403, 403),
         redirect=admin(),
     ),
     *model_admin(

@@ -1,0 +1,14 @@
+"""The digest part of the overview on "Mina sidor" (registered in apps.py through members.overview)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from digest.models import Subscription
+from members.models import User
+
+
+def my_pages_digest(*, user: User) -> dict[str, Any]:
+    """The networks whose weekly digest the user gets."""
+    subscriptions = Subscription.objects.filter(user=user).select_related("network")
+    return {"digest_networks": [s.network for s in subscriptions.order_by("network__sort_order", "network__name")]}
