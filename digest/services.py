@@ -136,10 +136,12 @@ class NetworkDigest:
     news: Part
     grants: Part
     meetings: Part
+    # A coming meeting announced this week is news; one announced earlier only goes along.
+    meetings_announced: bool = False
 
     @property
     def has_news(self) -> bool:
-        return bool(self.listings or self.news or self.grants or self.meetings)
+        return bool(self.listings or self.news or self.grants or self.meetings_announced)
 
 
 def _listing_url(listing: Listing, network_url: str) -> str:
@@ -185,17 +187,25 @@ def network_digest(network: Network, *, week: Week, now: datetime.datetime) -> N
     for application in grants.items:
         query = urlencode({"ar": application.pot.year, "natverk": network.slug})
         application.digest_url = _absolute(f"{reverse('grants:granted')}?{query}")
-    meetings = Part.of(
-        Meeting.objects.filter(
-            network=network,
-            status=Meeting.Status.PLANNED,
-            starts_at__gte=now,
-            starts_at__lt=now + datetime.timedelta(days=COMING_MEETING_DAYS),
-        ).order_by("starts_at", "pk")
-    )
+    coming = Meeting.objects.filter(
+        network=network,
+        status=Meeting.Status.PLANNED,
+        starts_at__gte=now,
+        starts_at__lt=now + datetime.timedelta(days=COMING_MEETING_DAYS),
+    ).order_by("starts_at", "pk")
+    meetings = Part.of(coming)
     for meeting in meetings.items:
         meeting.digest_url = _absolute(meeting.get_absolute_url())
-    return NetworkDigest(network=network, url=url, listings=listings, news=news, grants=grants, meetings=meetings)
+    announced = coming.filter(created_at__gte=start, created_at__lt=end).exists()
+    return NetworkDigest(
+        network=network,
+        url=url,
+        listings=listings,
+        news=news,
+        grants=grants,
+        meetings=meetings,
+        meetings_announced=announced,
+    )
 
 
 def general_news(*, week: Week) -> Part:

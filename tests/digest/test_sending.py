@@ -274,3 +274,15 @@ def test_weeks() -> None:
     monday = datetime.datetime(2027, 1, 4, 6, 0, tzinfo=datetime.UTC)
     assert Week.last_complete(monday).label == "2026-W53"
     assert Week.containing(datetime.date(2027, 1, 3)).label == "2026-W53"
+
+
+def test_a_meeting_announced_before_the_week_is_not_news_by_itself(networks, resident, this_week) -> None:
+    subscribe(resident, networks["satra"])
+    meeting = make_meeting(networks["satra"], title="Sätraträffen i december")
+    Meeting.objects.filter(pk=meeting.pk).update(created_at=timezone.now() - datetime.timedelta(days=30))
+    assert digest_send(week=this_week).sent == 0
+    assert _bodies() == {}
+    # Something new in the same network brings the coming meeting along.
+    Post.objects.create(network=networks["satra"], title="Sätranytt", slug="satranytt", summary="s", body="b")
+    assert digest_send(week=this_week).sent == 1
+    assert "Sätraträffen i december" in _bodies()[resident.email]
