@@ -12,6 +12,8 @@ from django.utils import dateformat, timezone
 
 from grants.models import Application, CoApplicant, Pot
 from grants.overview import application_next_step
+from borsen.models import Listing
+from digest.models import Subscription
 from meetings.models import Meeting, Registration
 from members.models import Actor, Invitation, Membership, Representation
 from tests.grants.conftest import make_application
@@ -182,10 +184,23 @@ def test_overview_queries_are_bounded(
         )
         meeting = make_meeting(networks["satra" if n % 2 else "andersberg"], title=f"Träff {n}")
         Registration.objects.create(meeting=meeting, user=rep_a, actor=actors[n])
+        listing = Listing.objects.create(
+            actor=actors[n],
+            author=rep_a,
+            direction=Listing.Direction.ASK,
+            kind=Listing.Kind.VENUE,
+            title=f"Lokal {n}",
+            text="En lokal för en kväll.",
+            last_date=timezone.localdate() + datetime.timedelta(days=10),
+        )
+        listing.networks.add(networks["andersberg"])
+        Subscription.objects.create(user=rep_a, network=list(networks.values())[n])
     client.force_login(rep_a)
-    with django_assert_max_num_queries(10):
+    # One query more per section of the overview (börs listings, weekly digest), not per row.
+    with django_assert_max_num_queries(11):
         html = client.get(MY_PAGES).content.decode()
     assert html.count("Du är inbjuden att företräda") == 4
     assert html.count("vill söka ”") == 4
     assert html.count("Träff ") == 4
+    assert all(f"Lokal {n}" in html for n in range(4))
     assert CoApplicant.objects.filter(status=CoApplicant.Status.PENDING).count() == 4
