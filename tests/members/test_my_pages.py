@@ -10,10 +10,10 @@ from allauth.account.models import EmailAddress
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
-from grants.models import Application, CoApplicant, Pot
-from grants.overview import application_next_step
 from borsen.models import Listing
 from digest.models import Subscription
+from grants.models import Application, CoApplicant, Pot
+from grants.overview import application_next_step
 from meetings.models import Meeting, Registration
 from members.models import Actor, Invitation, Membership, Representation
 from tests.grants.conftest import make_application
