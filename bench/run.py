@@ -71,9 +71,24 @@ PAGES = [
     # the heaviest search there is in this data set.
     Page("Search", "/sok/?q=l%C3%A4xhj%C3%A4lp"),
     # The same search rendered afresh for every request, as for a visitor whose query string
-    # nobody asked before; and a word that is nowhere.
-    Page("Search, cache miss", "/sok/?q=l%C3%A4xhj%C3%A4lp", public=False, miss=True, p50_target_ms=SEARCH_P50_MS),
-    Page("Search, cache miss, no hits", "/sok/?q=xyzzy", public=False, miss=True, p50_target_ms=SEARCH_P50_MS),
+    # nobody asked before; and a word that is nowhere. Two visitors at once (like the admin
+    # list): the median is the time one search takes, not the queue of 16 on 2 workers.
+    Page(
+        "Search, cache miss",
+        "/sok/?q=l%C3%A4xhj%C3%A4lp",
+        public=False,
+        connections=2,
+        miss=True,
+        p50_target_ms=SEARCH_P50_MS,
+    ),
+    Page(
+        "Search, cache miss, no hits",
+        "/sok/?q=xyzzy",
+        public=False,
+        connections=2,
+        miss=True,
+        p50_target_ms=SEARCH_P50_MS,
+    ),
     Page("Samverkansbörsen", "/borsen/"),
     Page("Mina sidor (logged in)", "/mina-sidor/", as_user="representative", public=False),
     # Two steering-group members at work at once, not sixteen: the target is its median.
@@ -422,7 +437,8 @@ def report(results, transfer, machine_info, counts, args) -> str:
     lines = [
         f"## Benchmark ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)",
         "",
-        f"wrk, {args.connections} connections (the admin list: 2), {args.threads} threads, "
+        f"wrk, {args.connections} connections (the admin list and the search cache misses: 2), "
+        f"{args.threads} threads, "
         f"`Accept-Encoding: gzip`, the median of {RUNS} runs of {args.duration} s per page "
         f"(after {args.warmup} s warm-up); gunicorn --workers 2 {args.gunicorn_args}"
         f"{' with gunicorn.conf.py' if (REPO / 'gunicorn.conf.py').exists() else ''}; DEBUG off; "
