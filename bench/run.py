@@ -329,7 +329,8 @@ def wrk(
 def measure(page: Page, *, port: int, binary: str, cookies: dict[str, str], args) -> Result:
     cookie = f"sessionid={cookies[page.as_user]}" if page.as_user else None
     # The first request renders the page (a cache miss): its query count is the page's own.
-    status, headers, _body = fetch(port, page.path, {"Cookie": cookie} if cookie else None)
+    first = f"{page.path}&bench-miss=first" if page.miss else page.path
+    status, headers, _body = fetch(port, first, {"Cookie": cookie} if cookie else None)
     queries = headers.get("x-db-queries", "?")
     again = f"{page.path}&bench-miss=check" if page.miss else page.path
     cache_state = fetch(port, again, {"Cookie": cookie} if cookie else None)[1].get("x-cache", "-")

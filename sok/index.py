@@ -8,9 +8,11 @@ actor and börs listing, whatever its visibility (the search filters that, see s
   it; every save writes the entry anew, so a withdrawn consent removes it at once.
 - Writes that send no signals (QuerySet.update(), COPY, bulk_create) leave an entry
   stale until the row's next save or `manage.py rebuild_search_index`. A stale entry can
-  never show a row a visitor may not see (the public querysets decide that), and the
-  one such write to an indexed model, members.services' account deletion, also makes
-  the actor non-public.
+  never show a row a visitor may not see (the public querysets decide that). The one
+  such write to an indexed model in the site's code, members.services.user_delete, hides
+  the actors nobody else represents and clears their contact details with update(), and
+  then deletes the user's representations: each deleted representation writes its
+  actor's entry anew, so the address is out of the index in the same transaction.
 - `rebuild(apps)` writes every entry afresh; the rebuild command and migration 0004 use it.
 """
 
@@ -154,7 +156,20 @@ def _deleted(sender, instance, **kwargs) -> None:
     unindex_object(instance)
 
 
+def _representation_deleted(sender, instance, **kwargs) -> None:
+    # The actor as the database now holds it (see the module docstring); gone when the
+    # representation goes with its actor, whose own delete removes the entry.
+    actor = global_apps.get_model("members.Actor").objects.filter(pk=instance.actor_id).first()
+    if actor is not None:
+        index_object(actor)
+
+
 def connect_signals() -> None:
+    post_delete.connect(
+        _representation_deleted,
+        sender=global_apps.get_model("members.Representation"),
+        dispatch_uid="sok.index.representation.delete",
+    )
     for indexed in INDEXED:
         model = global_apps.get_model(indexed.label)
         post_save.connect(_saved, sender=model, dispatch_uid=f"sok.index.{indexed.label}.save")

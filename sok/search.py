@@ -3,26 +3,32 @@
 The stored index (sok.Entry, kept current by sok/index.py) finds and ranks the candidates;
 what may be shown is decided by the queryset the public pages show
 (`Post.objects.published()`, `Actor.objects.public()`, `Listing.objects.public()`, ...):
-each group keeps only the entries whose row is in it (`object_id IN (...)`), so a draft,
+every query keeps only the entries whose row is in it (`object_id IN (...)`), so a draft,
 a hidden post, a non-public actor or a stale entry can never be found. An actor's contact
 address is in its entry only while the actor consents to show it, and the snippet shows
 it on the same condition. Grant applications are not indexed at all.
 
-One query per group: the entries of that source that match, joined to their rows (for
-the tie-break order and the snippets), with the group's total as a window count.
+Queries: one for every group's number of hits (each counted up to COUNT_LIMIT, then "more
+than"), then per group with hits one for its best entries with their rows. The entries
+that hold the words in the title come first and are ranked on their own; only when fewer
+than HITS_PER_GROUP titles hold them is a further query made for the rest (the near
+misses, then the texts). So a word that is in nearly every text is ranked among the
+titles that hold it, not among all the texts.
 
-PostgreSQL: full-text search on the stored tsvector (configuration `natverk_sv`, Swedish
-stemming after unaccent, GIN index). Each word is a prefix ("kaf" finds "Kafé"); all
-words must be found. The title has weight A, the other texts B or C, ranked with ts_rank;
-a one-word query also finds near misses in the folded title by trigram word similarity
-("laxhjelp" finds "Läxhjälp"), through the trigram GIN index (`%>` with the threshold set
-for the transaction).
+PostgreSQL: full-text search on the stored tsvectors (configuration `natverk_sv`, Swedish
+stemming after unaccent; GIN indexes together with the source). Each word is a prefix
+("kaf" finds "Kafé"); all words must be found. The vector weighs the title A and the
+other texts B or C, ranked with ts_rank. A one-word query also finds near misses in the
+folded title by trigram word similarity ("laxhjelp" finds "Läxhjälp"), through the
+trigram index (`%>` with the threshold set for the search's transaction), ranked by
+their similarity, after the titles that hold the word.
 
 SQLite (development and tests): each folded word (members.search.fold) must be a
-substring of the entry's folded texts.
+substring of the entry's folded texts (of its folded title for the title hits).
 
-Both: a title that holds the words comes before a hit in the text only; then the rank.
-The snippets are built in Python by sok.highlight on both databases.
+Both: a title that holds the words comes before a hit in the text only; then the rank
+(PostgreSQL), then the group's own order (newest or nearest first, or by name). The
+snippets are built in Python by sok.highlight on both databases.
 """
 
 from __future__ import annotations
@@ -54,7 +60,7 @@ MAX_QUERY_LENGTH = 100
 MAX_WORDS = 8
 HITS_PER_GROUP = 10
 # A group's hits are counted up to this many; beyond it the page says "more than".
-COUNT_LIMIT = 1000
+COUNT_LIMIT = 100
 # word_similarity of a one-word query and the folded title at which a title counts as
 # found: "laxhjelp" finds "Läxhjälp" (0.56). A query of several words uses full-text only.
 TRIGRAM_THRESHOLD = 0.5

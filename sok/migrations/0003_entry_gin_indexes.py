@@ -1,15 +1,20 @@
-"""PostgreSQL only: GIN indexes on the entry's vectors and (trigrams) on its folded title.
+"""PostgreSQL only: GIN indexes on the entry's vectors and (trigrams) on its folded title,
+each together with the source (btree_gin), so that a group's search reads only its own
+source's part of the index.
 
 Made here rather than in Entry.Meta so that SQLite, which has neither GIN nor trigrams,
-migrates the same model; on SQLite this migration does nothing.
+migrates the same model; on SQLite this migration does nothing (BtreeGinExtension checks
+the vendor itself). btree_gin is a "trusted" extension (PostgreSQL 13 and later): the
+database's owner may create it.
 """
 
+from django.contrib.postgres.operations import BtreeGinExtension
 from django.db import migrations
 
 CREATE = """
-CREATE INDEX IF NOT EXISTS sok_entry_vector_gin ON sok_entry USING gin (vector);
-CREATE INDEX IF NOT EXISTS sok_entry_title_vector_gin ON sok_entry USING gin (title_vector);
-CREATE INDEX IF NOT EXISTS sok_entry_title_trgm ON sok_entry USING gin (title_folded gin_trgm_ops);
+CREATE INDEX IF NOT EXISTS sok_entry_vector_gin ON sok_entry USING gin (source, vector);
+CREATE INDEX IF NOT EXISTS sok_entry_title_vector_gin ON sok_entry USING gin (source, title_vector);
+CREATE INDEX IF NOT EXISTS sok_entry_title_trgm ON sok_entry USING gin (source, title_folded gin_trgm_ops);
 """
 DROP = """
 DROP INDEX IF EXISTS sok_entry_title_trgm;
@@ -31,4 +36,7 @@ def drop_indexes(apps, schema_editor) -> None:
 class Migration(migrations.Migration):
     dependencies = [("sok", "0002_entry")]
 
-    operations = [migrations.RunPython(create_indexes, drop_indexes, elidable=False)]
+    operations = [
+        BtreeGinExtension(),
+        migrations.RunPython(create_indexes, drop_indexes, elidable=False),
+    ]
