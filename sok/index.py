@@ -22,15 +22,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.apps import apps as global_apps
-from django.contrib.postgres.search import SearchVector
+from django.contrib.postgres.search import SearchVectorField
 from django.db import connection, transaction
-from django.db.models import Model, Value
+from django.db.models import Expression, Model
 from django.db.models.signals import post_delete, post_save
 
 from members.search import fold
 
 CONFIG = "natverk_sv"
-BATCH = 2000
+BATCH = 1000
 
 
 def _network(network) -> tuple[str, str, str]:
@@ -78,15 +78,33 @@ INDEXED = (
 BY_LABEL = {indexed.label: indexed for indexed in INDEXED}
 
 
-def _vector(title, text_b, text_c):
-    return (
-        SearchVector(title, weight="A", config=CONFIG)
-        + SearchVector(text_b, weight="B", config=CONFIG)
-        + SearchVector(text_c, weight="C", config=CONFIG)
-    )
+class Vector(Expression):
+    """The tsvector of texts given as values, in natverk_sv, each with its weight.
+
+    Plain parameters rather than SearchVector(Value(...)) for each text: a rebuild writes
+    every row with its vectors in one INSERT, and this compiles in a fraction of the time.
+    """
+
+    output_field = SearchVectorField()
+
+    def __init__(self, *weighted: tuple[str, str]) -> None:
+        super().__init__()
+        self.weighted = weighted
+
+    def as_sql(self, compiler, connection):
+        parts = []
+        params = []
+        for text, weight in self.weighted:
+            if weight:
+                parts.append("setweight(to_tsvector(%s::regconfig, %s), %s)")
+                params += [CONFIG, text, weight]
+            else:
+                parts.append("to_tsvector(%s::regconfig, %s)")
+                params += [CONFIG, text]
+        return "(" + " || ".join(parts) + ")", params
 
 
-def _entry(entry_model: type[Model], indexed: Indexed, obj: Model, *, with_vector: bool) -> Model:
+def _entry(entry_model: type[Model], indexed: Indexed, obj: Model) -> Model:
     title, text_b, text_c = (text or "" for text in indexed.document(obj))
     entry = entry_model(
         source=indexed.label,
@@ -97,9 +115,9 @@ def _entry(entry_model: type[Model], indexed: Indexed, obj: Model, *, with_vecto
         title_folded=fold(title),
         text_folded=fold(_lines(title, text_b, text_c)),
     )
-    if with_vector and connection.vendor == "postgresql":
-        entry.vector = _vector(Value(title), Value(text_b), Value(text_c))
-        entry.title_vector = SearchVector(Value(title), config=CONFIG)
+    if connection.vendor == "postgresql":
+        entry.vector = Vector((title, "A"), (text_b, "B"), (text_c, "C"))
+        entry.title_vector = Vector((title, ""))
     return entry
 
 
@@ -109,7 +127,7 @@ def index_object(obj: Model) -> None:
 
     indexed = BY_LABEL[obj._meta.label_lower]
     Entry.objects.bulk_create(
-        [_entry(Entry, indexed, obj, with_vector=True)],
+        [_entry(Entry, indexed, obj)],
         update_conflicts=True,
         unique_fields=["source", "object_id"],
         update_fields=["title", "text_b", "text_c", "title_folded", "text_folded", "vector", "title_vector"],
@@ -123,7 +141,10 @@ def unindex_object(obj: Model) -> None:
 
 
 def rebuild(apps=global_apps) -> int:
-    """Every entry afresh, in one transaction; returns their number. `apps`: a migration's."""
+    """Every entry afresh, in one transaction; returns their number. `apps`: a migration's.
+
+    The vectors are computed in the INSERT: no second write of every row.
+    """
     entry_model = apps.get_model("sok", "Entry")
     total = 0
     with transaction.atomic():
@@ -133,18 +154,13 @@ def rebuild(apps=global_apps) -> int:
             rows = model._default_manager.only("pk", *indexed.fields).order_by("pk")
             batch = []
             for obj in rows.iterator(chunk_size=BATCH):
-                batch.append(_entry(entry_model, indexed, obj, with_vector=False))
+                batch.append(_entry(entry_model, indexed, obj))
                 if len(batch) == BATCH:
                     entry_model.objects.bulk_create(batch)
                     total += len(batch)
                     batch = []
             entry_model.objects.bulk_create(batch)
             total += len(batch)
-        if connection.vendor == "postgresql":
-            # One statement for all vectors: PostgreSQL parses the texts it already holds.
-            entry_model.objects.update(
-                vector=_vector("title", "text_b", "text_c"), title_vector=SearchVector("title", config=CONFIG)
-            )
     return total
 
 

@@ -2,6 +2,11 @@
 each together with the source (btree_gin), so that a group's search reads only its own
 source's part of the index.
 
+fastupdate off: an insert goes straight into the index rather than into a pending list
+that every search reads through until the next VACUUM (measured: a search for a word
+that is nowhere took 110 ms instead of 15 ms after a rebuild). Writes are one row per
+save, so their cost does not matter.
+
 Made here rather than in Entry.Meta so that SQLite, which has neither GIN nor trigrams,
 migrates the same model; on SQLite this migration does nothing (BtreeGinExtension checks
 the vendor itself). btree_gin is a "trusted" extension (PostgreSQL 13 and later): the
@@ -12,9 +17,12 @@ from django.contrib.postgres.operations import BtreeGinExtension
 from django.db import migrations
 
 CREATE = """
-CREATE INDEX IF NOT EXISTS sok_entry_vector_gin ON sok_entry USING gin (source, vector);
-CREATE INDEX IF NOT EXISTS sok_entry_title_vector_gin ON sok_entry USING gin (source, title_vector);
-CREATE INDEX IF NOT EXISTS sok_entry_title_trgm ON sok_entry USING gin (source, title_folded gin_trgm_ops);
+CREATE INDEX IF NOT EXISTS sok_entry_vector_gin ON sok_entry
+    USING gin (source, vector) WITH (fastupdate = off);
+CREATE INDEX IF NOT EXISTS sok_entry_title_vector_gin ON sok_entry
+    USING gin (source, title_vector) WITH (fastupdate = off);
+CREATE INDEX IF NOT EXISTS sok_entry_title_trgm ON sok_entry
+    USING gin (source, title_folded gin_trgm_ops) WITH (fastupdate = off);
 """
 DROP = """
 DROP INDEX IF EXISTS sok_entry_title_trgm;
