@@ -8,15 +8,16 @@ that is nowhere took 110 ms instead of 15 ms after a rebuild). Writes are one ro
 save, so their cost does not matter.
 
 Made here rather than in Entry.Meta so that SQLite, which has neither GIN nor trigrams,
-migrates the same model; on SQLite this migration does nothing (BtreeGinExtension checks
-the vendor itself). btree_gin is a "trusted" extension (PostgreSQL 13 and later): the
-database's owner may create it.
+migrates the same model; on SQLite this migration does nothing, either way (not
+BtreeGinExtension: its reverse asks pg_extension on SQLite too). btree_gin is a "trusted"
+extension (PostgreSQL 13 and later): the database's owner may create it; going back
+leaves it installed, as other indexes may use it.
 """
 
-from django.contrib.postgres.operations import BtreeGinExtension
 from django.db import migrations
 
 CREATE = """
+CREATE EXTENSION IF NOT EXISTS btree_gin;
 CREATE INDEX IF NOT EXISTS sok_entry_vector_gin ON sok_entry
     USING gin (source, vector) WITH (fastupdate = off);
 CREATE INDEX IF NOT EXISTS sok_entry_title_vector_gin ON sok_entry
@@ -44,7 +45,4 @@ def drop_indexes(apps, schema_editor) -> None:
 class Migration(migrations.Migration):
     dependencies = [("sok", "0002_entry")]
 
-    operations = [
-        BtreeGinExtension(),
-        migrations.RunPython(create_indexes, drop_indexes, elidable=False),
-    ]
+    operations = [migrations.RunPython(create_indexes, drop_indexes, elidable=False)]
