@@ -212,6 +212,8 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # PRIVATE_MEDIA_ROOT, no URLs: served only through access-checked views (natverk/storage.py).
+    "private": {"BACKEND": "natverk.storage.PrivateFileSystemStorage"},
     "staticfiles": {
         # live_server in tests cannot serve hashed names, and DEBUG serves from the source.
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -219,6 +221,84 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# Object storage (S3-compatible): with S3_BUCKET set, public media and private files go to
+# the store instead of MEDIA_ROOT and PRIVATE_MEDIA_ROOT, so that every app server sees
+# every upload. Public media under S3_MEDIA_PREFIX, read by browsers at S3_PUBLIC_URL (the
+# address of the bucket's root; default the bucket's own address) and allowed by the
+# bucket policy; private files in S3_PRIVATE_BUCKET, or without it under S3_PRIVATE_PREFIX
+# of the same bucket, never public: the app streams them after its access check. README,
+# "Object storage".
+S3_BUCKET = env_str("S3_BUCKET")
+S3_PRIVATE_BUCKET = env_str("S3_PRIVATE_BUCKET")
+S3_ENDPOINT_URL = env_str("S3_ENDPOINT_URL").rstrip("/")
+S3_REGION = env_str("S3_REGION")
+S3_ACCESS_KEY_ID = env_str("S3_ACCESS_KEY_ID")
+S3_SECRET_ACCESS_KEY = env_str("S3_SECRET_ACCESS_KEY")
+S3_MEDIA_PREFIX = env_str("S3_MEDIA_PREFIX", "media").strip("/")
+S3_PRIVATE_PREFIX = env_str("S3_PRIVATE_PREFIX", "private").strip("/")
+S3_PUBLIC_URL = env_str("S3_PUBLIC_URL").rstrip("/")
+# "path" (bucket in the path; most stores other than AWS), "virtual" (bucket in the host
+# name) or empty (botocore decides).
+S3_ADDRESSING_STYLE = env_str("S3_ADDRESSING_STYLE", "path" if S3_ENDPOINT_URL else "")
+# Seconds to wait for a connection / an answer, and the most tries of one call, so that a
+# hung store answers a request with an error instead of holding it.
+S3_CONNECT_TIMEOUT = env_float("S3_CONNECT_TIMEOUT", 3)
+S3_READ_TIMEOUT = env_float("S3_READ_TIMEOUT", 10)
+S3_MAX_ATTEMPTS = env_int("S3_MAX_ATTEMPTS", 3)
+
+
+def s3_public_base_url() -> str:
+    """Where browsers read the bucket's objects: S3_PUBLIC_URL or the bucket's own address."""
+    if S3_PUBLIC_URL:
+        return S3_PUBLIC_URL
+    if S3_ENDPOINT_URL:
+        if S3_ADDRESSING_STYLE == "virtual":
+            endpoint = urlparse(S3_ENDPOINT_URL)
+            return f"{endpoint.scheme}://{S3_BUCKET}.{endpoint.netloc}{endpoint.path}"
+        return f"{S3_ENDPOINT_URL}/{S3_BUCKET}"
+    if S3_REGION:
+        return f"https://{S3_BUCKET}.s3.{S3_REGION}.amazonaws.com"
+    return f"https://{S3_BUCKET}.s3.amazonaws.com"
+
+
+if S3_BUCKET:
+    if not S3_MEDIA_PREFIX or not S3_PRIVATE_PREFIX or S3_MEDIA_PREFIX == S3_PRIVATE_PREFIX:
+        raise ImproperlyConfigured("S3_MEDIA_PREFIX and S3_PRIVATE_PREFIX must be two different, non-empty prefixes.")
+    if not S3_PRIVATE_BUCKET and (
+        S3_PRIVATE_PREFIX.startswith(S3_MEDIA_PREFIX + "/") or S3_MEDIA_PREFIX.startswith(S3_PRIVATE_PREFIX + "/")
+    ):
+        raise ImproperlyConfigured("S3_PRIVATE_PREFIX must not lie inside S3_MEDIA_PREFIX, nor the other way round.")
+    _public = urlparse(s3_public_base_url())
+    if _public.scheme not in {"http", "https"} or not _public.netloc:
+        raise ImproperlyConfigured(f"S3_PUBLIC_URL must be an http(s) address, not {S3_PUBLIC_URL!r}")
+    _s3_client = {
+        "endpoint_url": S3_ENDPOINT_URL or None,
+        "region_name": S3_REGION or None,
+        # Empty: boto3 finds the keys itself (environment, instance role).
+        "access_key": S3_ACCESS_KEY_ID or None,
+        "secret_key": S3_SECRET_ACCESS_KEY or None,
+    }
+    STORAGES["default"] = {
+        "BACKEND": "natverk.s3.PublicMediaStorage",
+        "OPTIONS": {
+            **_s3_client,
+            "bucket_name": S3_BUCKET,
+            "location": S3_MEDIA_PREFIX,
+            "url_protocol": f"{_public.scheme}:",
+            "custom_domain": f"{_public.netloc}{_public.path}",
+        },
+    }
+    STORAGES["private"] = {
+        "BACKEND": "natverk.s3.PrivateMediaStorage",
+        "OPTIONS": {**_s3_client, "bucket_name": S3_PRIVATE_BUCKET or S3_BUCKET, "location": S3_PRIVATE_PREFIX},
+    }
+    MEDIA_URL = f"{_public.scheme}://{_public.netloc}{_public.path}/{S3_MEDIA_PREFIX}/"
+    # Browsers load logos, photos and videos from the store: allowed by the CSP below.
+    MEDIA_ORIGIN = f"{_public.scheme}://{_public.netloc}"
+else:
+    MEDIA_ORIGIN = ""
+
 # Without collectstatic (development, tests) whitenoise finds files in the source folders
 # instead of warning that STATIC_ROOT does not exist.
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
@@ -291,9 +371,11 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
-        # Voices' videos and their caption tracks, from MEDIA_URL on this site only.
-        "media-src": [SELF],
+        "img-src": [SELF, "data:", *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
+        # Voices' videos from MEDIA_URL (this site, or the object store); their caption
+        # tracks always from this site (voices/views.py), since a track from another
+        # origin would need CORS.
+        "media-src": [SELF, *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
         "font-src": [SELF],
         "connect-src": [SELF],
         "form-action": [SELF],
