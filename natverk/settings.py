@@ -248,56 +248,93 @@ S3_READ_TIMEOUT = env_float("S3_READ_TIMEOUT", 10)
 S3_MAX_ATTEMPTS = env_int("S3_MAX_ATTEMPTS", 3)
 
 
-def s3_public_base_url() -> str:
+def s3_public_base_url(*, bucket: str, endpoint_url: str, region: str, addressing_style: str, public_url: str) -> str:
     """Where browsers read the bucket's objects: S3_PUBLIC_URL or the bucket's own address."""
-    if S3_PUBLIC_URL:
-        return S3_PUBLIC_URL
-    if S3_ENDPOINT_URL:
-        if S3_ADDRESSING_STYLE == "virtual":
-            endpoint = urlparse(S3_ENDPOINT_URL)
-            return f"{endpoint.scheme}://{S3_BUCKET}.{endpoint.netloc}{endpoint.path}"
-        return f"{S3_ENDPOINT_URL}/{S3_BUCKET}"
-    if S3_REGION:
-        return f"https://{S3_BUCKET}.s3.{S3_REGION}.amazonaws.com"
-    return f"https://{S3_BUCKET}.s3.amazonaws.com"
+    if public_url:
+        return public_url
+    if endpoint_url:
+        if addressing_style == "virtual":
+            endpoint = urlparse(endpoint_url)
+            return f"{endpoint.scheme}://{bucket}.{endpoint.netloc}{endpoint.path}"
+        return f"{endpoint_url}/{bucket}"
+    if region:
+        return f"https://{bucket}.s3.{region}.amazonaws.com"
+    return f"https://{bucket}.s3.amazonaws.com"
 
 
-if S3_BUCKET:
-    if not S3_MEDIA_PREFIX or not S3_PRIVATE_PREFIX or S3_MEDIA_PREFIX == S3_PRIVATE_PREFIX:
+def s3_storages(
+    *,
+    bucket: str,
+    private_bucket: str = "",
+    endpoint_url: str = "",
+    region: str = "",
+    access_key: str = "",
+    secret_key: str = "",
+    media_prefix: str = "media",
+    private_prefix: str = "private",
+    public_url: str = "",
+    addressing_style: str = "",
+) -> tuple[dict, str, str]:
+    """STORAGES["default"] and ["private"] on the object store, MEDIA_URL, and the media origin."""
+    if not media_prefix or not private_prefix or media_prefix == private_prefix:
         raise ImproperlyConfigured("S3_MEDIA_PREFIX and S3_PRIVATE_PREFIX must be two different, non-empty prefixes.")
-    if not S3_PRIVATE_BUCKET and (
-        S3_PRIVATE_PREFIX.startswith(S3_MEDIA_PREFIX + "/") or S3_MEDIA_PREFIX.startswith(S3_PRIVATE_PREFIX + "/")
+    if not private_bucket and (
+        private_prefix.startswith(media_prefix + "/") or media_prefix.startswith(private_prefix + "/")
     ):
         raise ImproperlyConfigured("S3_PRIVATE_PREFIX must not lie inside S3_MEDIA_PREFIX, nor the other way round.")
-    _public = urlparse(s3_public_base_url())
-    if _public.scheme not in {"http", "https"} or not _public.netloc:
-        raise ImproperlyConfigured(f"S3_PUBLIC_URL must be an http(s) address, not {S3_PUBLIC_URL!r}")
-    _s3_client = {
-        "endpoint_url": S3_ENDPOINT_URL or None,
-        "region_name": S3_REGION or None,
+    base = s3_public_base_url(
+        bucket=bucket,
+        endpoint_url=endpoint_url,
+        region=region,
+        addressing_style=addressing_style,
+        public_url=public_url,
+    )
+    public = urlparse(base)
+    if public.scheme not in {"http", "https"} or not public.netloc:
+        raise ImproperlyConfigured(f"S3_PUBLIC_URL must be an http(s) address, not {public_url!r}")
+    client = {
+        "endpoint_url": endpoint_url or None,
+        "region_name": region or None,
         # Empty: boto3 finds the keys itself (environment, instance role).
-        "access_key": S3_ACCESS_KEY_ID or None,
-        "secret_key": S3_SECRET_ACCESS_KEY or None,
+        "access_key": access_key or None,
+        "secret_key": secret_key or None,
     }
-    STORAGES["default"] = {
-        "BACKEND": "natverk.s3.PublicMediaStorage",
-        "OPTIONS": {
-            **_s3_client,
-            "bucket_name": S3_BUCKET,
-            "location": S3_MEDIA_PREFIX,
-            "url_protocol": f"{_public.scheme}:",
-            "custom_domain": f"{_public.netloc}{_public.path}",
+    storages = {
+        "default": {
+            "BACKEND": "natverk.s3.PublicMediaStorage",
+            "OPTIONS": {
+                **client,
+                "bucket_name": bucket,
+                "location": media_prefix,
+                "url_protocol": f"{public.scheme}:",
+                "custom_domain": f"{public.netloc}{public.path}",
+            },
+        },
+        "private": {
+            "BACKEND": "natverk.s3.PrivateMediaStorage",
+            "OPTIONS": {**client, "bucket_name": private_bucket or bucket, "location": private_prefix},
         },
     }
-    STORAGES["private"] = {
-        "BACKEND": "natverk.s3.PrivateMediaStorage",
-        "OPTIONS": {**_s3_client, "bucket_name": S3_PRIVATE_BUCKET or S3_BUCKET, "location": S3_PRIVATE_PREFIX},
-    }
-    MEDIA_URL = f"{_public.scheme}://{_public.netloc}{_public.path}/{S3_MEDIA_PREFIX}/"
-    # Browsers load logos, photos and videos from the store: allowed by the CSP below.
-    MEDIA_ORIGIN = f"{_public.scheme}://{_public.netloc}"
-else:
-    MEDIA_ORIGIN = ""
+    media_url = f"{public.scheme}://{public.netloc}{public.path}/{media_prefix}/"
+    return storages, media_url, f"{public.scheme}://{public.netloc}"
+
+
+# Browsers load logos, photos and videos from here besides the site: allowed by the CSP below.
+MEDIA_ORIGIN = ""
+if S3_BUCKET:
+    _s3, MEDIA_URL, MEDIA_ORIGIN = s3_storages(
+        bucket=S3_BUCKET,
+        private_bucket=S3_PRIVATE_BUCKET,
+        endpoint_url=S3_ENDPOINT_URL,
+        region=S3_REGION,
+        access_key=S3_ACCESS_KEY_ID,
+        secret_key=S3_SECRET_ACCESS_KEY,
+        media_prefix=S3_MEDIA_PREFIX,
+        private_prefix=S3_PRIVATE_PREFIX,
+        public_url=S3_PUBLIC_URL,
+        addressing_style=S3_ADDRESSING_STYLE,
+    )
+    STORAGES.update(_s3)
 
 # Without collectstatic (development, tests) whitenoise finds files in the source folders
 # instead of warning that STATIC_ROOT does not exist.
