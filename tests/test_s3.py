@@ -14,8 +14,9 @@ environment variables instead and goes through the whole site.
 from __future__ import annotations
 
 import datetime
-import re
+import io
 import json
+import re
 import socket
 import threading
 import time
@@ -365,6 +366,48 @@ def test_a_replaced_logo_and_the_logo_of_a_deleted_actor_leave_the_store(
     with django_capture_on_commit_callbacks(execute=True):
         Actor.objects.get(pk=actor_a.pk).delete()
     assert store.media_keys() == set()
+
+
+# ---- Moving a site's local files into the store ----
+
+
+def test_copy_media_to_store_keeps_every_name_and_can_run_again(store, settings, tmp_path) -> None:
+    from django.core.management import call_command
+
+    local_media, local_private = tmp_path / "old-media", tmp_path / "old-private"
+    files = {
+        local_media / "logos" / "alfa.png": png_small(),
+        local_media / "voices" / "captions" / "a.vtt": VTT,
+        local_private / "grants" / "attachments" / "2026" / "b.pdf": PDF,
+    }
+    for path, content in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    settings.MEDIA_ROOT, settings.PRIVATE_MEDIA_ROOT = local_media, local_private
+
+    out = io.StringIO()
+    call_command("copy_media_to_store", "--dry-run", stdout=out)
+    assert "would copy=3 already_there=0" in out.getvalue()
+    assert store.media_keys() == set() and store.private_keys() == set()
+
+    call_command("copy_media_to_store", stdout=io.StringIO())
+    assert store.media_keys() == {"media/logos/alfa.png", "media/voices/captions/a.vtt"}
+    assert store.private_keys() == {"private/grants/attachments/2026/b.pdf"}
+    assert store.content_type(store.bucket, "media/voices/captions/a.vtt") == "text/vtt; charset=utf-8"
+    assert private_storage.open("grants/attachments/2026/b.pdf").read() == PDF
+    out = io.StringIO()
+    call_command("copy_media_to_store", stdout=out)
+    assert "copied=0 already_there=3" in out.getvalue()
+    assert all(path.exists() for path in files)  # Nothing on disk is deleted.
+    # Put the folders back to the ones the fixture checks stay empty.
+    settings.MEDIA_ROOT, settings.PRIVATE_MEDIA_ROOT = tmp_path / "media", tmp_path / "private"
+
+
+def test_copy_media_to_store_refuses_without_a_store(db) -> None:
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="S3_BUCKET is not set"):
+        call_command("copy_media_to_store")
 
 
 # ---- A hung store answers with an error, in bounded time ----
