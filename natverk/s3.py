@@ -52,6 +52,9 @@ class _MediaStorage(S3Storage):
         options.setdefault("client_config", client_config())
         options.setdefault("file_overwrite", False)  # As on disk: a new name, never another's file.
         options.setdefault("default_acl", None)
+        # A file read by the app (an attachment it streams) spills to a temporary file
+        # beyond this size instead of staying whole in memory.
+        options.setdefault("max_memory_size", 2 * 1024 * 1024)
         super().__init__(**options)
 
     def _get_write_parameters(self, name, content=None) -> dict:
