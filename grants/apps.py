@@ -12,6 +12,11 @@ class GrantsConfig(AppConfig):
     def ready(self) -> None:
         # Typed text refuses control characters, typed dates far-off years (natverk.text).
         guard_model_fields(self.get_models())
+        # A deleted attachment or photo (also with its draft, GDPR) leaves its store.
+        from natverk.storage import delete_files_with_rows
+
+        delete_files_with_rows(self.get_model("Attachment"))
+        delete_files_with_rows(self.get_model("FollowUpPhoto"))
 
         from grants.overview import my_pages_applications
         from grants.services import (

@@ -257,6 +257,12 @@ def attachment_add(*, application: Application, upload: UploadedFile, user) -> A
     )
 
 
+def attachment_remove(*, attachment: Attachment) -> None:
+    """Delete the attachment; its file leaves the store after the commit (grants/apps.py)."""
+    with transaction.atomic():
+        attachment.delete()
+
+
 def report_submit(
     *,
     application: Application,
@@ -489,12 +495,9 @@ def applications_user_delete(*, user) -> None:
             created_by=user, status__in=[S.REJECTED, S.WITHDRAWN, S.PAID, S.REPORTED, S.CLOSED]
         ).exclude(payment_method="").update(payment_method="", giro_number="", clearing_number="", account_number="")
         drafts = Application.objects.filter(created_by=user, status=Application.Status.DRAFT)
-        files = [(a.file.storage, a.file.name) for a in Attachment.objects.filter(application__in=drafts)]
-        # Budget lines, attachments and co-applicant links go with the draft (CASCADE).
+        # Budget lines, attachments and co-applicant links go with the draft (CASCADE); the
+        # attachments' files leave the store once the rows are surely gone (grants/apps.py).
         drafts.delete()
-        for storage, name in files:
-            # Only once the rows are surely gone; a rolled-back deletion keeps its files.
-            transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
 
 
 # ---- Pots and fundings ----

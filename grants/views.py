@@ -46,6 +46,7 @@ from grants.services import (
     application_set_parties,
     application_submit_problems,
     attachment_add,
+    attachment_remove,
     budget_gap,
     coapplicant_respond,
     report_submit,
@@ -295,8 +296,7 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> Http
     if not app.is_editable:
         raise PermissionDenied
     name = attachment.original_name
-    attachment.file.delete(save=False)
-    attachment.delete()
+    attachment_remove(attachment=attachment)
     messages.success(request, _("Filen ”%(name)s” är borttagen.") % {"name": name})
     return redirect("grants:step", pk=app.pk, step=4)
 
@@ -304,6 +304,7 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> Http
 @login_required
 def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     item = get_attachment_for_user(request, pk, attachment_pk)
+    # Streamed from the private store (local disk or S3) after the access check above.
     response = FileResponse(
         item.file.open("rb"), as_attachment=True, filename=item.original_name, content_type=item.content_type
     )

@@ -19,5 +19,9 @@ class MembersConfig(AppConfig):
     def ready(self) -> None:
         # Typed text refuses control characters, typed dates far-off years (natverk.text).
         guard_model_fields(self.get_models())
+        # A replaced or removed logo, or the logo of a deleted actor, leaves the store.
+        from natverk.storage import delete_files_with_rows
+
+        delete_files_with_rows(self.get_model("Actor"))
         # Role groups need the permissions of every app, which exist only after migrate.
         post_migrate.connect(_sync_role_groups, dispatch_uid="members_sync_role_groups")

@@ -10,17 +10,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import Storage
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
 from natverk.images import open_image
+from natverk.storage import private_storage
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_SIDE = 800
@@ -92,16 +92,18 @@ class PendingLogo:
     size: int
 
 
-def _pending_storage() -> FileSystemStorage:
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+def _pending_storage() -> Storage:
+    return private_storage
 
 
-def _sweep_stale(storage: FileSystemStorage) -> None:
+def _sweep_stale(storage: Storage) -> None:
     """Remove logos kept longer than a day: their forms were abandoned."""
-    if not storage.exists(PENDING_DIR):
+    try:
+        kept = storage.listdir(PENDING_DIR)[1]  # An object store has no folders to test for.
+    except FileNotFoundError:
         return
     cutoff = timezone.now() - PENDING_MAX_AGE
-    for name in storage.listdir(PENDING_DIR)[1]:
+    for name in kept:
         path = f"{PENDING_DIR}/{name}"
         try:
             if storage.get_modified_time(path) < cutoff:

@@ -212,6 +212,8 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # PRIVATE_MEDIA_ROOT, no URLs: served only through access-checked views (natverk/storage.py).
+    "private": {"BACKEND": "natverk.storage.PrivateFileSystemStorage"},
     "staticfiles": {
         # live_server in tests cannot serve hashed names, and DEBUG serves from the source.
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -219,6 +221,121 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# Object storage (S3-compatible): with S3_BUCKET set, public media and private files go to
+# the store instead of MEDIA_ROOT and PRIVATE_MEDIA_ROOT, so that every app server sees
+# every upload. Public media under S3_MEDIA_PREFIX, read by browsers at S3_PUBLIC_URL (the
+# address of the bucket's root; default the bucket's own address) and allowed by the
+# bucket policy; private files in S3_PRIVATE_BUCKET, or without it under S3_PRIVATE_PREFIX
+# of the same bucket, never public: the app streams them after its access check. README,
+# "Object storage".
+S3_BUCKET = env_str("S3_BUCKET")
+S3_PRIVATE_BUCKET = env_str("S3_PRIVATE_BUCKET")
+S3_ENDPOINT_URL = env_str("S3_ENDPOINT_URL").rstrip("/")
+S3_REGION = env_str("S3_REGION")
+S3_ACCESS_KEY_ID = env_str("S3_ACCESS_KEY_ID")
+S3_SECRET_ACCESS_KEY = env_str("S3_SECRET_ACCESS_KEY")
+S3_MEDIA_PREFIX = env_str("S3_MEDIA_PREFIX", "media").strip("/")
+S3_PRIVATE_PREFIX = env_str("S3_PRIVATE_PREFIX", "private").strip("/")
+S3_PUBLIC_URL = env_str("S3_PUBLIC_URL").rstrip("/")
+# "path" (bucket in the path; most stores other than AWS), "virtual" (bucket in the host
+# name) or empty (botocore decides).
+S3_ADDRESSING_STYLE = env_str("S3_ADDRESSING_STYLE", "path" if S3_ENDPOINT_URL else "")
+# Seconds to wait for a connection / an answer, and the most tries of one call, so that a
+# hung store answers a request with an error instead of holding it.
+S3_CONNECT_TIMEOUT = env_float("S3_CONNECT_TIMEOUT", 3)
+S3_READ_TIMEOUT = env_float("S3_READ_TIMEOUT", 10)
+S3_MAX_ATTEMPTS = env_int("S3_MAX_ATTEMPTS", 3)
+
+
+def s3_public_base_url(*, bucket: str, endpoint_url: str, region: str, addressing_style: str, public_url: str) -> str:
+    """Where browsers read the bucket's objects: S3_PUBLIC_URL or the bucket's own address."""
+    if public_url:
+        return public_url
+    if endpoint_url:
+        if addressing_style == "virtual":
+            endpoint = urlparse(endpoint_url)
+            return f"{endpoint.scheme}://{bucket}.{endpoint.netloc}{endpoint.path}"
+        return f"{endpoint_url}/{bucket}"
+    if region:
+        return f"https://{bucket}.s3.{region}.amazonaws.com"
+    return f"https://{bucket}.s3.amazonaws.com"
+
+
+def s3_storages(
+    *,
+    bucket: str,
+    private_bucket: str = "",
+    endpoint_url: str = "",
+    region: str = "",
+    access_key: str = "",
+    secret_key: str = "",
+    media_prefix: str = "media",
+    private_prefix: str = "private",
+    public_url: str = "",
+    addressing_style: str = "",
+) -> tuple[dict, str, str]:
+    """STORAGES["default"] and ["private"] on the object store, MEDIA_URL, and the media origin."""
+    if not media_prefix or not private_prefix or media_prefix == private_prefix:
+        raise ImproperlyConfigured("S3_MEDIA_PREFIX and S3_PRIVATE_PREFIX must be two different, non-empty prefixes.")
+    if not private_bucket and (
+        private_prefix.startswith(media_prefix + "/") or media_prefix.startswith(private_prefix + "/")
+    ):
+        raise ImproperlyConfigured("S3_PRIVATE_PREFIX must not lie inside S3_MEDIA_PREFIX, nor the other way round.")
+    base = s3_public_base_url(
+        bucket=bucket,
+        endpoint_url=endpoint_url,
+        region=region,
+        addressing_style=addressing_style,
+        public_url=public_url,
+    )
+    public = urlparse(base)
+    if public.scheme not in {"http", "https"} or not public.netloc:
+        raise ImproperlyConfigured(f"S3_PUBLIC_URL must be an http(s) address, not {public_url!r}")
+    client = {
+        "endpoint_url": endpoint_url or None,
+        "region_name": region or None,
+        # Empty: boto3 finds the keys itself (environment, instance role).
+        "access_key": access_key or None,
+        "secret_key": secret_key or None,
+    }
+    storages = {
+        "default": {
+            "BACKEND": "natverk.s3.PublicMediaStorage",
+            "OPTIONS": {
+                **client,
+                "bucket_name": bucket,
+                "location": media_prefix,
+                "url_protocol": f"{public.scheme}:",
+                "custom_domain": f"{public.netloc}{public.path}",
+            },
+        },
+        "private": {
+            "BACKEND": "natverk.s3.PrivateMediaStorage",
+            "OPTIONS": {**client, "bucket_name": private_bucket or bucket, "location": private_prefix},
+        },
+    }
+    media_url = f"{public.scheme}://{public.netloc}{public.path}/{media_prefix}/"
+    return storages, media_url, f"{public.scheme}://{public.netloc}"
+
+
+# Browsers load logos, photos and videos from here besides the site: allowed by the CSP below.
+MEDIA_ORIGIN = ""
+if S3_BUCKET:
+    _s3, MEDIA_URL, MEDIA_ORIGIN = s3_storages(
+        bucket=S3_BUCKET,
+        private_bucket=S3_PRIVATE_BUCKET,
+        endpoint_url=S3_ENDPOINT_URL,
+        region=S3_REGION,
+        access_key=S3_ACCESS_KEY_ID,
+        secret_key=S3_SECRET_ACCESS_KEY,
+        media_prefix=S3_MEDIA_PREFIX,
+        private_prefix=S3_PRIVATE_PREFIX,
+        public_url=S3_PUBLIC_URL,
+        addressing_style=S3_ADDRESSING_STYLE,
+    )
+    STORAGES.update(_s3)
+
 # Without collectstatic (development, tests) whitenoise finds files in the source folders
 # instead of warning that STATIC_ROOT does not exist.
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
@@ -291,9 +408,11 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
-        # Voices' videos and their caption tracks, from MEDIA_URL on this site only.
-        "media-src": [SELF],
+        "img-src": [SELF, "data:", *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
+        # Voices' videos from MEDIA_URL (this site, or the object store); their caption
+        # tracks always from this site (voices/views.py), since a track from another
+        # origin would need CORS.
+        "media-src": [SELF, *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
         "font-src": [SELF],
         "connect-src": [SELF],
         "form-action": [SELF],

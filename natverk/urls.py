@@ -31,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("", include("borsen.urls")),
     path("", include("sok.urls")),
     path("", include("digest.urls")),
+    path("", include("voices.urls")),
     prefix_default_language=False,
 )
 

@@ -10,19 +10,10 @@ from __future__ import annotations
 
 import datetime
 import html as htmllib
-import http.client
-import os
-import secrets
 import socket
-import subprocess
-import sys
 import threading
-import time
 import uuid
-from html.parser import HTMLParser
-from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import quote, urlencode
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -32,6 +23,7 @@ from django.utils import timezone
 
 from grants.models import Application, ApplicationEvent, Decision, Funding, Pot
 from members.models import User
+from tests.appservers import Browser, app_servers, form_fields, server_env, test_database_url
 from tests.conftest import PASSWORD
 from tests.grants.conftest import make_application
 
@@ -58,185 +50,17 @@ pytestmark = [
 ]
 
 
-def _database_url() -> str:
-    """The pytest test database (test_...), as DATABASE_URL for the servers."""
-    s = connection.settings_dict
-    auth = quote(s["USER"] or "", safe="")
-    if s["PASSWORD"]:
-        auth += ":" + quote(s["PASSWORD"], safe="")
-    return f"postgres://{auth}@{s['HOST'] or HOST}:{s['PORT'] or 5432}/{quote(s['NAME'], safe='')}"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-class Browser:
-    """Keeps its cookies for 127.0.0.1, whatever the port (as browsers do); follows no redirects.
-
-    Sends `Host: 127.0.0.1` to both ports, as a load balancer in front of them would pass on
-    the one public host name: the servers then see the same site (and the same cache keys).
-    """
-
-    def __init__(self) -> None:
-        self.cookies: dict[str, str] = {}
-
-    def request(self, port: int, method: str, path: str, data: dict | None = None):
-        headers = {"Host": HOST}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
-        if data is not None:
-            body = urlencode(data, doseq=True)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        conn = http.client.HTTPConnection(HOST, port, timeout=30)
-        try:
-            conn.request(method, path, body=body, headers=headers)
-            response = conn.getresponse()
-            content = response.read().decode()
-            for header in response.headers.get_all("Set-Cookie") or []:
-                for name, morsel in SimpleCookie(header).items():
-                    if morsel.value:
-                        self.cookies[name] = morsel.value
-                    else:
-                        self.cookies.pop(name, None)
-            return response.status, response.headers, content
-        finally:
-            conn.close()
-
-    def get(self, port: int, path: str):
-        return self.request(port, "GET", path)
-
-
-class FormFields(HTMLParser):
-    """The fields a browser would submit from the form with the given id (None: a form without one)."""
-
-    def __init__(self, form_id: str | None) -> None:
-        super().__init__()
-        self.form_id = form_id
-        self.inside = False
-        self.fields: list[tuple[str, str]] = []
-        self._select: str | None = None
-        self._textarea: str | None = None
-        self._text: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        a = {k: v or "" for k, v in attrs}
-        if tag == "form":
-            self.inside = a.get("id") == self.form_id
-        if not self.inside:
-            return
-        if tag == "input" and a.get("name"):
-            kind = a.get("type", "text")
-            if kind in ("submit", "button", "file", "image", "reset"):
-                return
-            if kind in ("checkbox", "radio") and "checked" not in a:
-                return
-            self.fields.append((a["name"], a.get("value", "on" if kind == "checkbox" else "")))
-        elif tag == "select":
-            self._select = a.get("name")
-        elif tag == "option" and self._select and "selected" in a:
-            self.fields.append((self._select, a.get("value", "")))
-        elif tag == "textarea":
-            self._textarea, self._text = a.get("name"), []
-
-    def handle_data(self, data):
-        if self._textarea:
-            self._text.append(data)
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.inside = False
-        elif tag == "select":
-            self._select = None
-        elif tag == "textarea" and self._textarea:
-            text = "".join(self._text)
-            self.fields.append((self._textarea, text[1:] if text.startswith("\n") else text))
-            self._textarea = None
-
-
-def _form(html: str, form_id: str | None) -> list[tuple[str, str]]:
-    parser = FormFields(form_id)
-    parser.feed(html)
-    return parser.fields
-
-
 @pytest.fixture(scope="module")
 def servers(django_db_setup, tmp_path_factory):
-    """Two gunicorn instances sharing the test database and Redis.
-
-    One worker process each with ten threads, so that ten requests to one server are in
-    flight at the same time (the database pool of a process holds ten connections).
-    """
-    static_root = tmp_path_factory.mktemp("static")
+    """Two gunicorn instances sharing the test database and Redis (tests/appservers.py)."""
     env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": test_database_url(),
         "REDIS_URL": REDIS_URL,
         "CACHE_KEY_PREFIX": f"multi-server-test-{uuid.uuid4().hex}",
-        "SECRET_KEY": secrets.token_urlsafe(50),  # The same on both: a session made by one is valid on the other.
-        "DEBUG": "false",
-        "ALLOWED_HOSTS": HOST,
-        "SECURE_SSL_REDIRECT": "false",
-        "SESSION_COOKIE_SECURE": "false",
         "ANON_CACHE_SECONDS": "300",
-        # Staff would otherwise have to set up TOTP before the admin (tests/members cover that).
-        "REQUIRE_STAFF_MFA": "false",
-        "STATIC_ROOT": str(static_root),
-        "LOG_LEVEL": "WARNING",
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     }
-    subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=REPO, env=env, check=True
-    )
-    ports = [_free_port(), _free_port()]
-    processes = [
-        subprocess.Popen(  # noqa: S603
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "natverk.wsgi:application",
-                "--workers",
-                "1",
-                "--threads",
-                "10",
-                "--bind",
-                f"{HOST}:{port}",
-            ],
-            cwd=REPO,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        for port in ports
-    ]
-    try:
-        for port, process in zip(ports, processes, strict=True):
-            deadline = time.monotonic() + 30
-            while True:
-                if process.poll() is not None:
-                    pytest.fail(f"gunicorn on {port} stopped:\n{process.stderr.read().decode()}")
-                try:
-                    if Browser().get(port, "/healthz")[0] == 200:
-                        break
-                except OSError:
-                    pass
-                if time.monotonic() > deadline:
-                    pytest.fail(f"gunicorn on {port} did not answer within 30 s")
-                time.sleep(0.2)
+    with app_servers(server_env(env, tmp_path_factory.mktemp("servers"))) as ports:
         yield ports
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-            process.stderr.close()
 
 
 @pytest.fixture(autouse=True)
@@ -257,7 +81,7 @@ def _admin_login(browser: Browser, port: int, user: User) -> None:
     assert status == 302
     status, _headers, html = browser.get(port, headers["Location"])
     assert status == 200
-    fields = dict(_form(html, "login-form"))
+    fields = dict(form_fields(html, "login-form"))
     fields |= {"login": user.email, "password": PASSWORD}
     status, headers, _html = browser.request(port, "POST", "/konto/login/?next=/admin/", fields)
     assert status == 302, "the admin login failed"
@@ -297,7 +121,7 @@ def test_edit_through_one_server_is_visible_on_the_other(servers, networks):
     status, _headers, html = editor.get(a, change_url)
     assert status == 200
     new_summary = "Andersberg har fått en ny ingress, sparad genom server A."
-    fields = [(k, v) for k, v in _form(html, "network_form") if k != "summary"]
+    fields = [(k, v) for k, v in form_fields(html, "network_form") if k != "summary"]
     fields += [("summary", new_summary), ("_save", "Spara")]
     status, headers, html = editor.request(a, "POST", change_url, fields)
     assert status == 302, f"the admin did not save: {html[:2000]}"
@@ -339,7 +163,7 @@ def test_twenty_approvals_at_once_split_across_both_servers_never_overspend_the_
         _admin_login(browser, port, steering)
         status, _headers, html = browser.get(port, changelist)
         assert status == 200
-        logged_in[port] = (browser, dict(_form(html, "changelist-form"))["csrfmiddlewaretoken"])
+        logged_in[port] = (browser, dict(form_fields(html, "changelist-form"))["csrfmiddlewaretoken"])
 
     # Each approval as in a browser tab of its own: the action's page with the amount and
     # motivation form, filled in, its "Bekräfta" not yet pressed.
@@ -352,7 +176,7 @@ def test_twenty_approvals_at_once_split_across_both_servers_never_overspend_the_
         selected = {"csrfmiddlewaretoken": token, "action": "approve", "_selected_action": app.pk, "index": "0"}
         status, _headers, html = tab.request(port, "POST", changelist, selected)
         assert status == 200
-        fields = _form(html, None)  # The action form has no id; the logout form has.
+        fields = form_fields(html, None)  # The action form has no id; the logout form has.
         assert ("apply", "1") in fields
         assert (f"a{app.pk}-amount", "6000") in fields  # Defaults to the amount asked.
         fields = [(k, v) for k, v in fields if k != f"a{app.pk}-motivation"]

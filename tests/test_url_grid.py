@@ -249,6 +249,7 @@ def world(cast, actor_a, actor_b, networks) -> dict:
             consent_given_at=TODAY,
             consent_recorded="skriftligt samtycke",
             is_published=True,
+            captions=ContentFile(b"WEBVTT\n\n00:00.000 --> 00:02.000\nHej!\n", name="undertexter.vtt"),
         ).pk,
         "digest_token": unsubscribe_token(cast["rep_a"]),
         "subscription": Subscription.objects.create(user=cast["rep_a"], network=x).pk,
@@ -379,6 +380,9 @@ ROWS: list[Row] = [
     Row("mina-sidor/veckobrev/", "/mina-sidor/veckobrev/", login()),
     # The link in every digest works without logging in; the button's POST is in tests/digest/.
     Row("veckobrev/avsluta/<str:token>/", "/veckobrev/avsluta/{digest_token}/", PUBLIC),
+    # ---- voices ----
+    # A published voice's captions, from this site for every visitor (tests/voices/test_captions.py).
+    Row("roster/<int:pk>/undertexter.vtt", "/roster/{voice}/undertexter.vtt", PUBLIC),
     # ---- allauth, under /konto/ ----
     Row("konto/login/", "/konto/login/", grid(302, anonymous=200)),
     Row("konto/logout/", "/konto/logout/", login()),

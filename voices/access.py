@@ -50,3 +50,8 @@ def may_change_voice(user, voice: Voice) -> bool:
 def get_voice_for_user_rw(user, pk: int) -> Voice | None:
     """The voice if the user may change it; None when it is outside their networks (404)."""
     return voices_visible_to(user).filter(pk=pk).select_related("network").first()
+
+
+def get_public_voice_with_captions(pk: int) -> Voice | None:
+    """The voice if anyone may see it (published, consent standing) and it has captions."""
+    return Voice.objects.public().filter(pk=pk).exclude(captions="").first()

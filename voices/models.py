@@ -8,16 +8,15 @@ about the person is emptied and their files deleted from storage.
 
 from __future__ import annotations
 
-import logging
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from natverk.dates import date_bounds_constraint
+from natverk.storage import delete_after_commit
 from voices.media import (
     captions_upload_to,
     photo_upload_to,
@@ -25,8 +24,6 @@ from voices.media import (
     validate_video,
     video_upload_to,
 )
-
-logger = logging.getLogger(__name__)
 
 FILE_FIELDS = ("photo", "video", "captions")
 
@@ -180,17 +177,8 @@ class Voice(models.Model):
 
 def delete_files_after_commit(names: list[str]) -> None:
     """Delete stored files once the change that let go of them has committed."""
-
-    def delete() -> None:
-        from django.core.files.storage import default_storage
-
-        for name in names:
-            try:
-                default_storage.delete(name)
-            except OSError:
-                logger.exception("Voices: could not delete the file %s", name)
-
-    transaction.on_commit(delete)
+    # All three fields use the public media store (STORAGES["default"]: disk or S3).
+    delete_after_commit(Voice._meta.get_field("photo").storage, names)
 
 
 @receiver(post_delete, sender=Voice, dispatch_uid="voices.delete_files")

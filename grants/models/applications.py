@@ -5,19 +5,20 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import Storage
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+import natverk.storage
 from grants.models.pots import GRANTED_STATUSES, Pot
 from natverk.dates import date_bounds_constraint
 
 
-def private_storage() -> FileSystemStorage:
-    """Files outside the public media folder, served only through access-checked views."""
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+def private_storage() -> Storage:
+    """The private store (natverk/storage.py): files served only through access-checked views."""
+    return natverk.storage.private_storage
 
 
 REPORT_DUE_AFTER = datetime.timedelta(weeks=6)
