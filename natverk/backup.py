@@ -33,7 +33,7 @@ from pathlib import Path
 import django
 from django.apps import apps
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
@@ -91,11 +91,12 @@ def row_counts() -> dict[str, int]:
     """Rows of every model with a table of its own (that exists), by app_label.ModelName."""
     tables = set(connection.introspection.table_names())
     counts = {}
-    for model in apps.get_models():
-        meta = model._meta
-        if meta.managed and not meta.proxy and not meta.swapped and meta.db_table in tables:
-            counts[meta.label] = model._default_manager.using("default").count()
-    return dict(sorted(counts.items()))
+    with connection.cursor() as cursor:
+        for label, table in sorted(_tables_of_models().items()):
+            if table in tables:
+                cursor.execute(f"SELECT count(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608
+                counts[label] = cursor.fetchone()[0]
+    return counts
 
 
 def _applied_migrations() -> list[str]:
@@ -134,20 +135,49 @@ def _run(command: list[str], env: dict[str, str]) -> None:
 # ---- backup ---------------------------------------------------------------------------
 
 
-def _dump_database(folder: Path) -> str:
+def _tables_of_models() -> dict[str, str]:
+    return {
+        model._meta.label: model._meta.db_table
+        for model in apps.get_models()
+        if model._meta.managed and not model._meta.proxy and not model._meta.swapped
+    }
+
+
+def _dump_database(folder: Path) -> tuple[str, list[str], dict[str, int]]:
+    """Write the database into `folder`; returns the file's name, and the applied migrations
+    and row counts of exactly what was written (a running site goes on writing meanwhile)."""
     if connection.vendor == "postgresql":
         path = folder / PG_DUMP_FILE
-        _run([_program("pg_dump"), "--format=custom", "--file", str(path)], _pg_environment())
-        return path.name
+        # pg_dump reads the snapshot this transaction exported, so the counts below and
+        # the dump see the same rows.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cursor.execute("SELECT pg_export_snapshot()")
+            snapshot = cursor.fetchone()[0]
+            _run(
+                [_program("pg_dump"), "--format=custom", f"--snapshot={snapshot}", "--file", str(path)],
+                _pg_environment(),
+            )
+            return path.name, _applied_migrations(), row_counts()
     if connection.vendor == "sqlite":
         path = folder / SQLITE_FILE
         connection.ensure_connection()
         target = sqlite3.connect(path)
         try:
             connection.connection.backup(target)
+            # Counted in the copy itself.
+            tables = {row[0] for row in target.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            counts = {
+                label: target.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]  # noqa: S608
+                for label, table in sorted(_tables_of_models().items())
+                if table in tables
+            }
+            migrations = sorted(
+                f"{app}.{name}" for app, name in target.execute("SELECT app, name FROM django_migrations")
+            )
         finally:
             target.close()
-        return path.name
+        return path.name, migrations, counts
     raise BackupError(f"backups support PostgreSQL and SQLite, not {connection.vendor}")
 
 
@@ -175,14 +205,15 @@ def create_backup(output: Path, *, now: datetime.datetime | None = None) -> Path
         raise BackupError(f"{final} exists already; wait a second and run again.")
     partial.mkdir(mode=0o700)
     try:
+        database_file, migrations, counts = _dump_database(partial)
         manifest: dict = {
             "format": FORMAT_VERSION,
             "created_at": now.isoformat(),
             "git_commit": _git_commit(),
             "django": django.get_version(),
-            "database": {"vendor": connection.vendor, "file": _dump_database(partial)},
-            "migrations": _applied_migrations(),
-            "counts": row_counts(),
+            "database": {"vendor": connection.vendor, "file": database_file},
+            "migrations": migrations,
+            "counts": counts,
         }
         if _uses_object_storage():
             manifest["media"] = {

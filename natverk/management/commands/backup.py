@@ -9,13 +9,13 @@ from natverk.backup import BackupError, create_backup, prune
 
 class Command(BaseCommand):
     help = (
-        "Writes a backup folder natverk-<time> into --output: pg_dump (custom format) or a copy "
-        "of the SQLite file, tars of MEDIA_ROOT and PRIVATE_MEDIA_ROOT, and manifest.json."
+        "Skriver en säkerhetskopia, mappen natverk-<tid>, i --output: pg_dump (custom format) eller "
+        "en kopia av SQLite-filen, tar-filer av MEDIA_ROOT och PRIVATE_MEDIA_ROOT, och manifest.json."
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--output", required=True, type=Path, help="folder that holds the backups")
-        parser.add_argument("--keep", type=int, help="afterwards delete all but this many newest backups there")
+        parser.add_argument("--output", required=True, type=Path, help="mappen som håller säkerhetskopiorna")
+        parser.add_argument("--keep", type=int, help="ta sedan bort alla utom så här många av de nyaste kopiorna där")
 
     def handle(self, *args, output: Path, keep: int | None, **options) -> None:
         if keep is not None and keep < 1:

@@ -9,13 +9,13 @@ from natverk.backup import BackupError, restore_backup
 
 class Command(BaseCommand):
     help = (
-        "Restores a folder written by `manage.py backup` into DATABASE_URL's database, which must "
-        "be empty, and into MEDIA_ROOT and PRIVATE_MEDIA_ROOT, which must be empty or missing. "
-        "Checks every file against the manifest first, and the restored rows after."
+        "Återställer en mapp från `manage.py backup` till DATABASE_URL:s databas, som måste vara tom, "
+        "och till MEDIA_ROOT och PRIVATE_MEDIA_ROOT, som måste vara tomma eller saknas. Kontrollerar "
+        "först varje fil mot manifestet och efteråt de återställda raderna."
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("backup", type=Path, help="a backup folder natverk-<time>")
+        parser.add_argument("backup", type=Path, help="en säkerhetskopia, mappen natverk-<tid>")
 
     def handle(self, *args, backup: Path, **options) -> None:
         try:
