@@ -158,6 +158,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "natverk.mail_guard.MailNeedsCacheMiddleware",  # After CSRF: refuses only valid posts.
     "members.middleware.StaffMFAMiddleware",
+    "members.middleware.UserLanguageMiddleware",  # Mail follows the language the user browses in.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
