@@ -200,6 +200,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", "Svenska"), ("en", "English"), ("fi", "Suomi"), ("ar", "العربية")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Date formats of our own for some languages (natverk/formats/); the rest are Django's.
+FORMAT_MODULE_PATH = ["natverk.formats"]
 USE_I18N = True
 TIME_ZONE = "Europe/Stockholm"
 USE_TZ = True
