@@ -14,7 +14,6 @@ from urllib.parse import parse_qs, unquote, urlparse
 
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -195,9 +194,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Languages: Swedish without a URL prefix, English under /en/.
+# Languages: Swedish without a URL prefix, the others under /en/, /fi/ and /ar/.
+# Content (natverk/translation.py) gets a column per language except Swedish.
 LANGUAGE_CODE = "sv"
-LANGUAGES = [("sv", _("svenska")), ("en", _("engelska"))]
+LANGUAGES = [("sv", "Svenska"), ("en", "English"), ("fi", "Suomi"), ("ar", "العربية")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Stockholm"

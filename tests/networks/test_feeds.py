@@ -52,6 +52,8 @@ def test_sitemap_has_every_page_with_hreflang_alternates(client, networks) -> No
     assert alternates == {
         "sv": "http://testserver/",
         "en": "http://testserver/en/",
+        "fi": "http://testserver/fi/",
+        "ar": "http://testserver/ar/",
         "x-default": "http://testserver/",
     }
 
