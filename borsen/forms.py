@@ -127,9 +127,7 @@ class ListingForm(TextGuardMixin, forms.ModelForm):
 
     def has_translations(self) -> bool:
         """Open the translations when something is typed there or has an error."""
-        return any(
-            field.value() or field.errors for group in self.translation_groups() for field in group["fields"]
-        )
+        return any(field.value() or field.errors for group in self.translation_groups() for field in group["fields"])
 
     def clean_last_date(self) -> datetime.date:
         value = self.cleaned_data["last_date"]
