@@ -197,6 +197,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Languages: Swedish without a URL prefix, the others under /en/, /fi/ and /ar/ (Arabic is
 # right to left). Each is named in itself: the language switcher shows these names.
+# Content (natverk/translation.py) gets a column per language except Swedish.
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", "Svenska"), ("en", "English"), ("fi", "Suomi"), ("ar", "العربية")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
