@@ -1,15 +1,29 @@
 -- wrk script: counts non-2xx answers and prints one parseable result line.
 --   wrk -s bench/report.lua ...   ->   WRK-RESULT requests=... rps=... p50_ms=... p99_ms=... non2xx=... errors=...
+--   wrk -s bench/report.lua URL -- NONCE   ->   every request misses the page cache: it gets
+--   "&bench-miss=NONCE-<thread>-<n>" (a parameter the page ignores, never the same twice).
 -- Each wrk thread has its own Lua state: count per thread, add up in done().
 
 local threads = {}
 
 function setup(thread)
   table.insert(threads, thread)
+  thread:set("id", #threads)
 end
 
 function init(args)
   non2xx = 0
+  nonce = args[1]
+  sent = 0
+end
+
+function request()
+  if nonce == nil then
+    return wrk.request()
+  end
+  sent = sent + 1
+  local path = string.format("%s&bench-miss=%s-%d-%d", wrk.path, nonce, id, sent)
+  return wrk.format(nil, path)
 end
 
 function response(status, headers, body)

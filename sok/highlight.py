@@ -24,7 +24,8 @@ def _folded_with_positions(text: str) -> tuple[str, list[int]]:
     parts: list[str] = []
     positions: list[int] = []
     for index, char in enumerate(text):
-        folded = fold(char)
+        # ASCII folds to its lower case; only the rest needs Unicode decomposition.
+        folded = char.lower() if char.isascii() else fold(char)
         parts.append(folded)
         positions.extend([index] * len(folded))
     return "".join(parts), positions

@@ -1,28 +1,34 @@
 """Site search over what a visitor may see: networks, news, meetings, actors and börs posts.
 
-Every group starts from the queryset the public pages show (`Post.objects.published()`,
-`Actor.objects.public()`, `Listing.objects.public()`, ...), so a draft, a hidden post
-or a non-public actor can never be found. An actor's contact address is searched only
-while the actor has consented to show it (the same Case expression feeds the snippet),
-so a hidden address never matches and is never shown. Grant applications are not
-searched at all.
+The stored index (sok.Entry, kept current by sok/index.py) finds and ranks the candidates;
+what may be shown is decided by the queryset the public pages show
+(`Post.objects.published()`, `Actor.objects.public()`, `Listing.objects.public()`, ...):
+every query keeps only the entries whose row is in it (`object_id IN (...)`), so a draft,
+a hidden post, a non-public actor or a stale entry can never be found. An actor's contact
+address is in its entry only while the actor consents to show it, and the snippet shows
+it on the same condition. Grant applications are not indexed at all.
 
-PostgreSQL: full-text search with the configuration `natverk_sv` (Swedish stemming after
-unaccent, created by sok's migration). Each word is a prefix ("kaf" finds "Kafé"); all
-words must be found. The title has weight A, the other texts B or C, ranked with
-SearchRank; a trigram word similarity on the unaccented, lower-case title also finds
-near misses of a one-word query ("laxhjelp"). Nothing is stored: the vectors are
-computed per query. That is too slow at the size of the benchmark's data set when the
-page cache misses (1 to 4 s with 20,000 actors; see the README's Search section): a
-stored, indexed vector is the next step.
+Queries: one for every group's number of hits (each counted up to COUNT_LIMIT, then "more
+than"), then per group with hits one for its best entries with their rows. The entries
+that hold the words in the title come first and are ranked on their own; only when fewer
+than HITS_PER_GROUP titles hold them is a further query made for the rest (the near
+misses, then the texts). So a word that is in nearly every text is ranked among the
+titles that hold it, not among all the texts.
 
-SQLite (development and tests): the SQL function `natverk_fold` (registered on every
-SQLite connection by sok.apps; members.search.fold in Python) folds case and accents,
-and each folded word must be a substring of the folded texts. Correct, and fast enough
-for a development database; production runs PostgreSQL.
+PostgreSQL: full-text search on the stored tsvectors (configuration `natverk_sv`, Swedish
+stemming after unaccent; GIN indexes together with the source). Each word is a prefix
+("kaf" finds "Kafé"); all words must be found. The vector weighs the title A and the
+other texts B or C, ranked with ts_rank. A one-word query also finds near misses in the
+folded title by trigram word similarity ("laxhjelp" finds "Läxhjälp"), through the
+trigram index (`%>` with the threshold set for the search's transaction), ranked by
+their similarity, after the titles that hold the word.
 
-Both: a title that holds the words comes before a hit in the text only; then the rank.
-The snippets are built in Python by sok.highlight on both databases.
+SQLite (development and tests): each folded word (members.search.fold) must be a
+substring of the entry's folded texts (of its folded title for the title hits).
+
+Both: a title that holds the words comes before a hit in the text only; then the rank
+(PostgreSQL), then the group's own order (newest or nearest first, or by name). The
+snippets are built in Python by sok.highlight on both databases.
 """
 
 from __future__ import annotations
@@ -30,23 +36,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, TrigramWordSimilarity
-from django.db import connection
-from django.db.models import (
-    Case,
-    CharField,
-    Count,
-    Expression,
-    F,
-    FloatField,
-    IntegerField,
-    Q,
-    QuerySet,
-    Value,
-    When,
-    Window,
-)
-from django.db.models.functions import Concat, Lower
+from django.contrib.postgres.lookups import TrigramWordSimilar
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.db import connection, transaction
+from django.db.models import Expression, F, FloatField, Q, QuerySet, Value
 from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -60,61 +53,39 @@ from members.models import Actor
 from members.search import fold
 from networks.models import Network, Post
 from sok.highlight import has_hit, highlight, snippet
+from sok.index import CONFIG
+from sok.models import Entry
 
 MAX_QUERY_LENGTH = 100
 MAX_WORDS = 8
 HITS_PER_GROUP = 10
-CONFIG = "natverk_sv"
+# A group's hits are counted up to this many; beyond it the page says "more than".
+COUNT_LIMIT = 100
 # word_similarity of a one-word query and the folded title at which a title counts as
 # found: "laxhjelp" finds "Läxhjälp" (0.56). A query of several words uses full-text only.
 TRIGRAM_THRESHOLD = 0.5
 TRIGRAM_MIN_LENGTH = 4
 
 
-def sqlite_fold(value: str | None) -> str | None:
-    return None if value is None else fold(value)
-
-
-class Fold(Expression):
-    """Lower case without accents, in SQL: natverk_fold(x) on SQLite, unaccent(lower(x)) on PostgreSQL."""
-
-    output_field = CharField()
-
-    def __init__(self, expression) -> None:
-        super().__init__()
-        self.expression = expression if hasattr(expression, "resolve_expression") else F(expression)
-
-    def get_source_expressions(self):
-        return [self.expression]
-
-    def set_source_expressions(self, exprs) -> None:
-        (self.expression,) = exprs
-
-    def as_sql(self, compiler, connection):
-        sql, params = compiler.compile(self.expression)
-        return f"natverk_fold({sql})", params
-
-    def as_postgresql(self, compiler, connection):
-        sql, params = compiler.compile(Lower(self.expression))
-        return f"unaccent({sql})", params
-
-
 @dataclass(frozen=True)
 class Source:
-    """One group of results: what is searched and how a hit is shown."""
+    """One group of results: which rows may be found and how a hit is shown."""
 
     key: str
     label: str
+    # The index's source label (sok.index.INDEXED) and the Entry join to the row.
+    source: str
+    relation: str
     queryset: Callable[[], QuerySet]
     title: str
-    # (field or expression, weight B or C); the title has weight A.
-    texts: tuple[tuple[str | Expression, str], ...]
-    # Names of the values the snippet is taken from, in order (annotated for expressions).
-    snippet_fields: tuple[str, ...]
+    # The texts the snippet is taken from, in order.
+    snippet_texts: Callable[[object], list[str]]
     meta: Callable[[object], list[str]]
     url: Callable[[object], str | None] = lambda obj: obj.get_absolute_url()
-    # Tie-break after the rank: newest or nearest first.
+    # Tie-break after the rank, on the row: newest or nearest first.
     order: tuple[str, ...] = ("pk",)
+    # What the meta needs, joined to the row (select_related).
+    related: tuple[str, ...] = ()
 
 
 @dataclass
@@ -132,6 +103,8 @@ class Group:
     label: str
     count: int
     hits: list[Hit]
+    # More than `count` (COUNT_LIMIT) hits.
+    more: bool = False
 
 
 # ---- what each group shows beside the title ----
@@ -157,6 +130,11 @@ def _actor_meta(actor: Actor) -> list[str]:
     return [actor.get_kind_display()]
 
 
+def _actor_texts(actor: Actor) -> list[str]:
+    # The address only while the actor consents to show it.
+    return [actor.description, actor.contact_email if actor.contact_consent_at else ""]
+
+
 def _listing_meta(listing: Listing) -> list[str]:
     meta = [listing.get_direction_display(), listing.get_kind_display(), listing.actor.name]
     if listing.is_solved:
@@ -173,65 +151,66 @@ def _listing_url(listing: Listing) -> str | None:
         return None
 
 
-# An actor's address is searched and shown only while the actor consents to show it.
-CONSENTED_EMAIL = Case(
-    When(contact_consent_at__isnull=False, then=F("contact_email")),
-    default=Value(""),
-    output_field=CharField(),
-)
-
 SOURCES = [
     Source(
         key="natverk",
         label=gettext_lazy("Nätverk"),
+        source="networks.network",
+        relation="network",
         queryset=lambda: Network.objects.all(),
         title="name",
-        texts=(("network_name", "B"), ("summary", "B"), ("description", "C")),
-        snippet_fields=("summary", "description", "network_name"),
+        snippet_texts=lambda network: [network.summary, network.description, network.network_name],
         meta=_network_meta,
         order=("sort_order", "name"),
     ),
     Source(
         key="nyheter",
         label=gettext_lazy("Nyheter"),
-        queryset=lambda: Post.objects.published().select_related("network"),
+        source="networks.post",
+        relation="post",
+        queryset=lambda: Post.objects.published(),
         title="title",
-        texts=(("summary", "B"), ("body", "C")),
-        snippet_fields=("summary", "body"),
+        snippet_texts=lambda post: [post.summary, post.body],
         meta=_post_meta,
         order=("-published_at", "-pk"),
+        related=("network",),
     ),
     Source(
         key="moten",
         label=gettext_lazy("Möten"),
+        source="meetings.meeting",
+        relation="meeting",
         # Every meeting has a public page, past and cancelled ones too (the archive).
-        queryset=lambda: Meeting.objects.select_related("network"),
+        queryset=lambda: Meeting.objects.all(),
         title="title",
-        texts=(("place", "B"), ("address", "C"), ("agenda", "C")),
-        snippet_fields=("agenda", "place", "address"),
+        snippet_texts=lambda meeting: [meeting.agenda, meeting.place, meeting.address],
         meta=_meeting_meta,
         order=("-starts_at", "-pk"),
+        related=("network",),
     ),
     Source(
         key="aktorer",
         label=gettext_lazy("Aktörer"),
-        queryset=lambda: Actor.objects.public().annotate(shown_email=CONSENTED_EMAIL),
+        source="members.actor",
+        relation="actor",
+        queryset=lambda: Actor.objects.public(),
         title="name",
-        texts=(("description", "C"), (CONSENTED_EMAIL, "B")),
-        snippet_fields=("description", "shown_email"),
+        snippet_texts=_actor_texts,
         meta=_actor_meta,
         order=("name", "pk"),
     ),
     Source(
         key="borsen",
         label=gettext_lazy("Börsinlägg"),
-        queryset=lambda: Listing.objects.public().select_related("actor"),
+        source="borsen.listing",
+        relation="listing",
+        queryset=lambda: Listing.objects.public(),
         title="title",
-        texts=(("text", "C"),),
-        snippet_fields=("text",),
+        snippet_texts=lambda listing: [listing.text],
         meta=_listing_meta,
         url=_listing_url,
         order=("-created_at", "-pk"),
+        related=("actor",),
     ),
 ]
 
@@ -246,71 +225,81 @@ def query_words(q: str) -> list[str]:
 
 
 def _tsquery(words: list[str]) -> str:
-    """Every word as a quoted prefix ('kafe':*), all required; quotes and backslashes escaped."""
+    """Every word as a prefix, all required; quotes and backslashes escaped.
+
+    A word is written ('kafe' | 'kafe':*), which finds what 'kafe':* finds: PostgreSQL
+    estimates how many rows a prefix finds as a fixed small share, but a whole lexeme
+    from the column's statistics, so a word that is in most texts gets the plan for many
+    rows (not a seq scan that computes trigrams on every title).
+    """
     quoted = []
     for word in words:
         escaped = word.replace("\\", "\\\\").replace("'", "''")
-        quoted.append(f"'{escaped}':*")
+        quoted.append(f"('{escaped}' | '{escaped}':*)")
     return " & ".join(quoted)
 
 
-def _as_expression(text: str | Expression):
-    return F(text) if isinstance(text, str) else text
+def _uses_trigrams(words: list[str]) -> bool:
+    return connection.vendor == "postgresql" and len(words) == 1 and len(words[0]) >= TRIGRAM_MIN_LENGTH
 
 
-def _matching_postgresql(source: Source, queryset: QuerySet, words: list[str]) -> QuerySet:
+@dataclass(frozen=True)
+class Matcher:
+    """How a query finds entries: `found`, all its matches (counted), and `phases`, the
+    matches in the order they are shown, each (condition, rank) ranked on its own: the
+    entries that hold the words in the title come first, so a phase after it is needed
+    only when the ones before it hold fewer than HITS_PER_GROUP entries. A word that is
+    in nearly every text is then ranked among the titles only."""
+
+    found: Q
+    phases: list[tuple[Q, Expression]]
+
+
+def _matcher_postgresql(words: list[str]) -> Matcher:
     query = SearchQuery(_tsquery(words), search_type="raw", config=CONFIG)
-    vector = SearchVector(source.title, weight="A", config=CONFIG)
-    for text, weight in source.texts:
-        vector = vector + SearchVector(_as_expression(text), weight=weight, config=CONFIG)
-    if len(words) == 1 and len(words[0]) >= TRIGRAM_MIN_LENGTH:
-        similarity = TrigramWordSimilarity(Value(words[0]), Fold(source.title))
-    else:
-        similarity = Value(0.0, output_field=FloatField())
-    queryset = queryset.annotate(
-        search_document=vector,
-        search_title=SearchVector(source.title, config=CONFIG),
-        search_similarity=similarity,
-    ).filter(Q(search_document=query) | Q(search_similarity__gte=TRIGRAM_THRESHOLD))
-    return queryset.annotate(
-        title_hit=Case(
-            When(Q(search_title=query) | Q(search_similarity__gte=TRIGRAM_THRESHOLD), then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
-        ),
-        search_rank=SearchRank(vector, query) + F("search_similarity"),
-    ).order_by("-title_hit", "-search_rank", *source.order)
-
-
-def _matching_sqlite(source: Source, queryset: QuerySet, words: list[str]) -> QuerySet:
-    parts = [F(source.title)]
-    for text, _weight in source.texts:
-        parts += [Value("\n"), _as_expression(text)]
-    queryset = queryset.annotate(
-        search_all=Fold(Concat(*parts, output_field=CharField())), search_title=Fold(source.title)
+    rank = SearchRank(F("vector"), query)
+    in_title = (Q(title_vector=query), rank)
+    in_text = (Q(vector=query), rank)
+    if not _uses_trigrams(words):
+        return Matcher(found=Q(vector=query), phases=[in_title, in_text])
+    # A one-word query also finds a near miss in a title by its trigrams (`%>`, through
+    # the trigram index; the threshold is set in search()), after the titles that hold
+    # the word and before the texts, ranked by its similarity. (django.contrib.postgres
+    # is not installed: the lookup is used as an expression.)
+    near_miss = Q(TrigramWordSimilar(F("title_folded"), Value(words[0])))
+    similarity = TrigramWordSimilarity(Value(words[0]), "title_folded")
+    return Matcher(
+        found=Q(vector=query) | near_miss,
+        phases=[in_title, (near_miss & ~Q(title_vector=query), similarity), in_text],
     )
+
+
+def _matcher_sqlite(words: list[str]) -> Matcher:
+    found = Q()
+    in_title = Q()
     for word in words:
-        queryset = queryset.filter(search_all__contains=word)
-    title_hits = [
-        Case(When(search_title__contains=word, then=Value(1)), default=Value(0), output_field=IntegerField())
-        for word in words
-    ]
-    total = title_hits[0]
-    for hit in title_hits[1:]:
-        total = total + hit
-    return queryset.annotate(title_hit=total).order_by("-title_hit", *source.order)
+        found &= Q(text_folded__contains=word)
+        in_title &= Q(title_folded__contains=word)
+    no_rank = Value(0.0, output_field=FloatField())
+    return Matcher(found=found, phases=[(in_title, no_rank), (found, no_rank)])
 
 
-def matching(source: Source, words: list[str]) -> QuerySet:
-    """The source's visible rows that match every word, best first."""
-    queryset = source.queryset()
-    if connection.vendor == "postgresql":
-        return _matching_postgresql(source, queryset, words)
-    return _matching_sqlite(source, queryset, words)
+def _best(source: Source, entries: QuerySet, rank: Expression, limit: int) -> list[Entry]:
+    """The best `limit` entries, each with its row (`getattr(entry, source.relation)`)."""
+    relation = source.relation
+    tie_break = [f"-{relation}__{name[1:]}" if name.startswith("-") else f"{relation}__{name}" for name in source.order]
+    related = [f"{relation}__{name}" for name in source.related] or [relation]
+    return list(
+        entries.annotate(search_rank=rank)
+        .select_related(*related)
+        # Of the entry only the id: its texts and vectors are searched, not shown.
+        .only("object_id", relation)
+        .order_by("-search_rank", *tie_break)[:limit]
+    )
 
 
 def _hit(source: Source, obj, words: list[str]) -> Hit:
-    texts = [getattr(obj, name) or "" for name in source.snippet_fields]
+    texts = [text or "" for text in source.snippet_texts(obj)]
     shown = next((text for text in texts if has_hit(text, words)), next((text for text in texts if text), ""))
     return Hit(
         title=highlight(getattr(obj, source.title), words),
@@ -320,17 +309,61 @@ def _hit(source: Source, obj, words: list[str]) -> Hit:
     )
 
 
+def _visible_entries(source: Source) -> QuerySet:
+    """The source's entries whose row the public queryset holds."""
+    return Entry.objects.filter(source=source.source, object_id__in=source.queryset().values("pk"))
+
+
+def _counts(matcher: Matcher) -> list[int]:
+    """Every group's number of matches, in one query; each counted up to COUNT_LIMIT + 1.
+
+    Counting stops there, so a word in nearly every text costs no more than that.
+    """
+    parts = []
+    params: list = []
+    for source in SOURCES:
+        sql, part_params = (
+            _visible_entries(source).filter(matcher.found).values("pk")[: COUNT_LIMIT + 1].query.sql_with_params()
+        )
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted)")  # noqa: S608 (SQL compiled by Django)
+        params.extend(part_params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        return list(cursor.fetchone())
+
+
+def _group(source: Source, words: list[str], matcher: Matcher, count: int) -> Group:
+    best: list[Entry] = []
+    for condition, rank in matcher.phases:
+        if len(best) >= min(count, HITS_PER_GROUP):
+            break
+        # A phase is reached only when the ones before it gave all their entries.
+        shown = [entry.object_id for entry in best]
+        entries = _visible_entries(source).filter(condition).exclude(object_id__in=shown)
+        best += _best(source, entries, rank, HITS_PER_GROUP - len(best))
+    return Group(
+        key=source.key,
+        label=source.label,
+        count=min(count, COUNT_LIMIT),
+        more=count > COUNT_LIMIT,
+        hits=[_hit(source, getattr(entry, source.relation), words) for entry in best],
+    )
+
+
+def _groups(words: list[str]) -> list[Group]:
+    matcher = _matcher_postgresql(words) if connection.vendor == "postgresql" else _matcher_sqlite(words)
+    counts = _counts(matcher)
+    return [_group(source, words, matcher, count) for source, count in zip(SOURCES, counts, strict=True)]
+
+
 def search(q: str) -> list[Group]:
     """Every group with its number of hits and its best HITS_PER_GROUP hits."""
     words = query_words(q)
     if not words:
         return []
-    groups = []
-    for source in SOURCES:
-        # The total in the same query as the best rows.
-        rows = list(matching(source, words).annotate(search_total=Window(Count("pk")))[:HITS_PER_GROUP])
-        count = rows[0].search_total if rows else 0
-        groups.append(
-            Group(key=source.key, label=source.label, count=count, hits=[_hit(source, r, words) for r in rows])
-        )
-    return groups
+    if not _uses_trigrams(words):
+        return _groups(words)
+    # The `%>` operator's threshold, for this transaction only.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)", [str(TRIGRAM_THRESHOLD)])
+        return _groups(words)

@@ -31,5 +31,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "groups": found,
             "searched": bool(groups),
             "total": sum(g.count for g in found),
+            # Some group has more hits than it counted (sok.search.COUNT_LIMIT).
+            "more": any(g.more for g in found),
         },
     )
