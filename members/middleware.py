@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -41,10 +42,12 @@ class StaffMFAMiddleware:
 
 
 class UserLanguageMiddleware:
-    """A logged-in user who opens a page in another language gets mail in that language from now on.
+    """A logged-in user who opens a page in English, Finnish or Arabic gets mail in that language from now on.
 
     Only pages under the language prefixes (not /robots.txt or /sitemap.xml, whose language
     is nobody's choice), only reading requests, and a write only when the language differs.
+    A Swedish page changes nothing: it has no prefix, so links in mail, shared links and the
+    admin lead there without anyone choosing it; back to Swedish is a choice on "Mina uppgifter".
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -58,7 +61,7 @@ class UserLanguageMiddleware:
             return None
         user = request.user
         language = get_language()
-        if user.is_authenticated and language and user.language != language:
+        if user.is_authenticated and language and language != settings.LANGUAGE_CODE and user.language != language:
             user_set_language(user=user, language=language)
         return None
 
