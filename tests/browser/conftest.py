@@ -148,6 +148,8 @@ class AxePage:
     def check(self) -> None:
         from axe_playwright_python.sync_playwright import Axe
 
+        # After a click the next page may still be loading; judge the whole page.
+        self.page.wait_for_load_state("load")
         self._save_documents()
         results = Axe().run(self.page, options=AXE_RULES)
         violations = results.response["violations"]
