@@ -63,7 +63,7 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 
 messages: install
-	$(DEV) $(PY) manage.py makemessages -l en --ignore=.venv --ignore=tests --ignore=bench --no-obsolete --add-location=file
+	$(DEV) $(PY) manage.py makemessages -l en -l fi -l ar --ignore=.venv --ignore=tests --ignore=bench --no-obsolete --add-location=file
 	$(DEV) $(PY) manage.py compilemessages --ignore=.venv -v0
 
 # Speed and scale (issue 6): a large data set on PostgreSQL, gunicorn, wrk; about five minutes.

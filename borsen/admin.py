@@ -23,6 +23,7 @@ from borsen.access import listings_hideable_by, listings_visible_to, matches_vis
 from borsen.forms import HideForm
 from borsen.models import SOLVED_VISIBLE_DAYS, Listing, Match
 from natverk.adminlist import short_date
+from natverk.translation_admin import TranslatedAdminMixin
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -63,7 +64,7 @@ def state_in_words(listing: Listing) -> str:
 
 
 @admin.register(Listing)
-class ListingAdmin(admin.ModelAdmin):
+class ListingAdmin(TranslatedAdminMixin, admin.ModelAdmin):
     list_display = ["title", "actor", "direction", "kind", "network_names", "created_on", "last_date", "state"]
     list_filter = [("networks", admin.RelatedOnlyFieldListFilter), "kind", "direction", StateFilter, "is_demo"]
     search_fields = ["title", "text", "actor__name"]

@@ -5,18 +5,18 @@ from __future__ import annotations
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from borsen.models import Listing
 from natverk.text import strip_control_characters
+from natverk.translation import ContentLanguageAtom1Feed, fallback_languages
 from networks.models import Network
 
 FEED_LENGTH = 30
 
 
 class NetworkListingsFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = ContentLanguageAtom1Feed
 
     def get_object(self, request, slug: str) -> Network:
         return get_object_or_404(Network, slug=slug)
@@ -37,13 +37,16 @@ class NetworkListingsFeed(Feed):
     # XML writer refuse the whole feed.
     def item_title(self, item: Listing) -> str:
         prefix = _("Löst: ") if item.is_solved else ""
-        return strip_control_characters(f"{prefix}{item.get_direction_display()}: {item.title}")
+        return strip_control_characters(f"{prefix}{item.get_direction_display()}: {item.tr('title')}")
 
     def item_description(self, item: Listing) -> str:
-        text = f"{item.actor.name} – {item.get_kind_display()}\n\n{item.text}"
+        text = f"{item.actor.name} – {item.get_kind_display()}\n\n{item.tr('text')}"
         if item.is_solved and item.solved_note:
             text += f"\n\n{_('Så löste det sig:')} {item.solved_note}"
         return strip_control_characters(text)
+
+    def item_extra_kwargs(self, item: Listing) -> dict:
+        return {"content_languages": fallback_languages(item, title="title", summary="text")}
 
     def item_pubdate(self, item: Listing):
         return item.created_at

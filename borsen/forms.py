@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from borsen.models import MAX_DAYS_AHEAD, Listing
 from members.models import Actor, Membership
 from natverk.text import TextGuardMixin
+from natverk.translation import column, content_languages, is_rtl, language_name
 from networks.models import Network
 
 DEFAULT_DAYS_AHEAD = 30
@@ -42,7 +43,16 @@ class ListingForm(TextGuardMixin, forms.ModelForm):
 
     class Meta:
         model = Listing
-        fields = ["actor", "direction", "kind", "title", "text", "networks", "last_date"]
+        fields = [
+            "actor",
+            "direction",
+            "kind",
+            "title",
+            "text",
+            "networks",
+            "last_date",
+            *(column(name, code) for code in content_languages() for name in ("title", "text")),
+        ]
         widgets = {
             "direction": forms.RadioSelect,
             "kind": forms.RadioSelect,
@@ -82,6 +92,10 @@ class ListingForm(TextGuardMixin, forms.ModelForm):
                 "max": (today + datetime.timedelta(days=MAX_DAYS_AHEAD)).isoformat(),
             }
         )
+        for code in content_languages():
+            attrs = {"lang": code, "dir": "rtl" if is_rtl(code) else "ltr"}
+            self.fields[column("title", code)].widget.attrs.update(attrs)
+            self.fields[column("text", code)].widget.attrs.update({"rows": 4, **attrs})
         if self.instance.pk:
             del self.fields["actor"]
             self.fields["networks"].initial = list(self.instance.networks.all())
@@ -91,6 +105,29 @@ class ListingForm(TextGuardMixin, forms.ModelForm):
             if len(only) == 1:
                 self.fields["actor"].initial = only[0].pk
             self.fields["last_date"].initial = today + datetime.timedelta(days=DEFAULT_DAYS_AHEAD)
+
+    def _is_translation(self, name: str) -> bool:
+        return any(name == column(field, code) for code in content_languages() for field in ("title", "text"))
+
+    def main_fields(self) -> list:
+        """The fields in Swedish and the listing's facts, in order."""
+        return [field for field in self.visible_fields() if not self._is_translation(field.name)]
+
+    def translation_groups(self) -> list[dict]:
+        """One group per language for the optional translations of the title and text."""
+        return [
+            {
+                "code": code,
+                "name": language_name(code),
+                "dir": "rtl" if is_rtl(code) else "ltr",
+                "fields": [self[column("title", code)], self[column("text", code)]],
+            }
+            for code in content_languages()
+        ]
+
+    def has_translations(self) -> bool:
+        """Open the translations when something is typed there or has an error."""
+        return any(field.value() or field.errors for group in self.translation_groups() for field in group["fields"])
 
     def clean_last_date(self) -> datetime.date:
         value = self.cleaned_data["last_date"]

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from natverk.dates import date_bounds_constraint
+from natverk.translation import TranslatedMixin, translated_fields
 
 # How far ahead the last date may lie, and how long a solved listing stays visible.
 MAX_DAYS_AHEAD = 90
@@ -47,7 +48,8 @@ class ListingQuerySet(models.QuerySet):
         )
 
 
-class Listing(models.Model):
+@translated_fields("title", "text")
+class Listing(TranslatedMixin, models.Model):
     class Direction(models.TextChoices):
         ASK = "soker", _("Vi söker")
         OFFER = "erbjuder", _("Vi erbjuder")

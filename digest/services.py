@@ -35,7 +35,7 @@ from grants.models import Application
 from grants.models.pots import GRANTED_STATUSES
 from meetings.models import Meeting
 from members.models import User
-from natverk.mail import mail_queue
+from natverk.mail import mail_language, mail_queue
 from networks.models import Network, Post
 
 logger = logging.getLogger(__name__)
@@ -301,7 +301,8 @@ def digest_send_to(
 ) -> bool:
     """Queue `user`'s digest for `week` with its DigestSent row; False when the row was there already."""
     url = unsubscribe_url(user)
-    with translation.override(settings.LANGUAGE_CODE):
+    language = mail_language(user.language)
+    with translation.override(language):
         subscriptions_url = _absolute(reverse("digest:subscriptions"))
     try:
         with transaction.atomic():
@@ -318,6 +319,7 @@ def digest_send_to(
                     "unsubscribe_url": url,
                 },
                 kind=MAIL_KIND,
+                language=language,
                 headers={"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
             )
     except IntegrityError:

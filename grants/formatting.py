@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 
 NBSP = "\u00a0"
+# Unicode's left-to-right isolate and its end: in Arabic text "12 500 kr" would otherwise be
+# shown as "kr 500 12". Characters, not HTML, so that the same text works in mail and the admin.
+LTR_ISOLATE = "\u2066"
+POP_ISOLATE = "\u2069"
 
 
 def format_kr(amount: int | None) -> str:
     if amount is None:
         return "–"
-    return f"{amount:,}".replace(",", NBSP) + f"{NBSP}kr"
+    text = f"{amount:,}".replace(",", NBSP) + f"{NBSP}kr"
+    return f"{LTR_ISOLATE}{text}{POP_ISOLATE}" if get_language_bidi() else text
 
 
 def format_size(size: int | None) -> str:

@@ -31,6 +31,7 @@ from meetings.services import (
 )
 from natverk.adminlist import DateSafeChangeListMixin
 from natverk.csvexport import csv_response
+from natverk.translation_admin import TranslatedAdminMixin
 from networks.access import networks_coordinated_by
 from networks.scoping import NetworkScopedAdminMixin
 
@@ -116,7 +117,7 @@ def _with_clashes(dates: list[date], network) -> list[PlannedDate]:
 
 
 @admin.register(Meeting)
-class MeetingAdmin(DateSafeChangeListMixin, NetworkScopedAdminMixin, admin.ModelAdmin):
+class MeetingAdmin(TranslatedAdminMixin, DateSafeChangeListMixin, NetworkScopedAdminMixin, admin.ModelAdmin):
     list_display = ["title", "starts_at", "network", "kind", "status", "registration_summary", "is_demo"]
     list_filter = ["network", WhenFilter, MinutesFilter, "kind", "status", "registration_enabled", "is_demo"]
     search_fields = ["title", "place", "agenda"]

@@ -33,16 +33,25 @@ def _event(meeting: Meeting, tz: ZoneInfo) -> Event:
     event.add("last-modified", meeting.updated_at or timezone.now())
     event.add("dtstart", timezone.localtime(meeting.starts_at, tz))
     event.add("dtend", timezone.localtime(meeting.ends_at, tz))
-    event.add("summary", f"{meeting.title} ({meeting.network.name})")
+    # SUMMARY and DESCRIPTION in the language of the address (/en/…/kalender.ics gives English
+    # where the coordinator wrote it), with LANGUAGE=sv where the Swedish text stands in.
+    event.add(
+        "summary",
+        f"{meeting.tr('title')} ({meeting.network.name})",
+        parameters={"language": meeting.shown_language("title")},
+    )
     location = ", ".join(part for part in (meeting.place, meeting.address) if part)
     if location:
         event.add("location", location)
     url = settings.SITE_URL + meeting.get_absolute_url()
     event.add("url", url)
-    description = [meeting.agenda.strip(), url]
+    description = [meeting.tr("agenda").strip(), url]
     if meeting.is_cancelled:
-        description.insert(0, _("INSTÄLLT: %(reason)s") % {"reason": meeting.cancel_reason})
-    event.add("description", "\n\n".join(part for part in description if part))
+        description.insert(0, _("INSTÄLLT: %(reason)s") % {"reason": meeting.tr("cancel_reason")})
+    # The text's language is the agenda's, or the reason's on a cancelled meeting without one.
+    texts = [name for name in ("cancel_reason", "agenda") if getattr(meeting, name).strip()]
+    parameters = {"language": meeting.shown_language(texts[-1])} if texts else None
+    event.add("description", "\n\n".join(part for part in description if part), parameters=parameters)
     event.add("status", "CANCELLED" if meeting.is_cancelled else "CONFIRMED")
     return event
 

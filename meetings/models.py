@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from natverk.dates import date_bounds_constraint
+from natverk.translation import TranslatedMixin, translated_fields
 
 NEEDS_MAX_LENGTH = 300
 
@@ -59,7 +60,8 @@ def next_meeting_start() -> models.Subquery:
     )
 
 
-class Meeting(models.Model):
+@translated_fields("title", "agenda", "accessibility", "cancel_reason", "minutes")
+class Meeting(TranslatedMixin, models.Model):
     """A meeting of a network: a network meeting, a theme meeting or a working-group meeting."""
 
     class Kind(models.TextChoices):

@@ -17,23 +17,37 @@ from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.translation import get_language
 
 from members.models import User
-from natverk.mail import mail_queue_message
+from natverk.mail import mail_language, mail_queue_message
+
+
+def _recipient(email: str, context: dict[str, Any]) -> User | None:
+    user = context.get("user")
+    if not isinstance(user, User):
+        user = User.objects.filter(email__iexact=email).first()
+    return user
 
 
 def _recipient_name(email: str, context: dict[str, Any]) -> str:
     """The name to greet the reader by; "" for an address without an account (unknown_account)."""
-    user = context.get("user")
-    if not isinstance(user, User):
-        user = User.objects.filter(email__iexact=email).first()
+    user = _recipient(email, context)
     return user.greeting_name if user else ""
+
+
+def _recipient_language(email: str, context: dict[str, Any]) -> str | None:
+    user = _recipient(email, context)
+    return user.language if user else None
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request: HttpRequest, user: User, form: BaseForm, commit: bool = True) -> User:
         # Set before allauth saves, so the user row is written once, with the name.
         user.name = form.cleaned_data.get("name", "") or user.name
+        # Mail goes out in the language of the page the user signed up on.
+        user.language = mail_language(get_language())
         return super().save_user(request, user, form, commit=commit)
 
     def pre_login(self, request: HttpRequest, user: User, **kwargs: Any) -> HttpResponse | None:
@@ -75,7 +89,11 @@ class AccountAdapter(DefaultAccountAdapter):
             "site_url": settings.SITE_URL,
             **context,
         }
-        message = self.render_mail(template_prefix, email, ctx)
+        # In the language of the page that asked for the mail (a login code asked for on /fi/
+        # comes in Finnish); without a request, in the recipient's own.
+        language = get_language() if request is not None else _recipient_language(email, context)
+        with translation.override(mail_language(language)):
+            message = self.render_mail(template_prefix, email, ctx)
         mail_queue_message(
             to=message.to,
             subject=message.subject,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from localflavor.se.forms import SEOrganisationNumberField
 
 from members.images import PendingLogo, pending_logo_forget, pending_logo_keep, pending_logo_load, process_logo
-from members.models import Actor, Membership, Representation
+from members.models import Actor, Membership, Representation, User
 from natverk.text import TextGuardMixin
 from networks.models import Network
 
@@ -221,6 +221,17 @@ class InvitationForm(TextGuardMixin, forms.Form):
 class MessageForm(TextGuardMixin, forms.Form):
     subject = forms.CharField(label=_("Ämne"), max_length=150)
     body = forms.CharField(label=_("Meddelande"), max_length=5000, widget=forms.Textarea(attrs={"rows": 8}))
+
+
+class LanguageForm(TextGuardMixin, forms.Form):
+    """The language of the site and of the mail it sends; each language named in itself."""
+
+    language = forms.ChoiceField(
+        label=_("Språk"),
+        help_text=_("Vi skickar e-post till dig på det här språket. Sidorna visas också på det."),
+        choices=User._meta.get_field("language").choices,
+        error_messages={"required": _("Välj ett språk."), "invalid_choice": _("Välj ett av språken i listan.")},
+    )
 
 
 class DeleteAccountForm(TextGuardMixin, forms.Form):

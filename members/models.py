@@ -45,6 +45,17 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField(_("e-postadress"), unique=True)
     name = models.CharField(_("namn"), max_length=150, blank=True)
+    # The language the site writes to the user in; set at sign-up from the page's language,
+    # changed on "Mina uppgifter" or by browsing the site in another language.
+    # db_default too: rows written without the column (older code during a deploy, migration
+    # tests working on an earlier state of the models) get Swedish.
+    language = models.CharField(
+        _("språk för e-post"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        db_default=settings.LANGUAGE_CODE,
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

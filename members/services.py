@@ -21,7 +21,7 @@ from members.access import WRONG_ADDRESS_MESSAGE, invitation_is_for
 from members.gdpr import gdpr_delete, gdpr_export
 from members.models import Actor, ActorMessage, Invitation, Membership, Representation, User
 from natverk.cache import bump_content_version
-from natverk.mail import mail_queue, mail_queue_each
+from natverk.mail import mail_language, mail_queue, mail_queue_each
 
 # Path segments under /mina-sidor/aktorer/ that are pages, not actors.
 RESERVED_SLUGS = {"ny"}
@@ -213,16 +213,17 @@ def invitation_create(*, actor: Actor, email: str, role: str, invited_by: User) 
         token=secrets.token_urlsafe(32),
         expires_at=timezone.now() + timedelta(days=settings.MEMBERS_INVITATION_DAYS),
     )
+    # The invited person may not have an account yet; then the mail says "Hej!", in Swedish.
+    invitee = User.objects.filter(email__iexact=invitation.email).first()
+    language = mail_language(invitee.language if invitee else None)
+    with translation.override(language):
+        url = _site_url(reverse("members:invitation-accept", kwargs={"token": invitation.token}))
     mail_queue(
         to=[invitation.email],
         template="members/email/invitation",
-        context={
-            "invitation": invitation,
-            # The invited person may not have an account yet; then the mail says "Hej!".
-            "name": getattr(User.objects.filter(email__iexact=invitation.email).first(), "greeting_name", ""),
-            "url": _site_url(reverse("members:invitation-accept", kwargs={"token": invitation.token})),
-        },
+        context={"invitation": invitation, "name": invitee.greeting_name if invitee else "", "url": url},
         kind="members.invitation",
+        language=language,
     )
     return invitation
 
@@ -293,6 +294,7 @@ USER_EXPORT_LABELS = {
     # Fields
     "email": gettext_lazy("E-postadress"),
     "name": gettext_lazy("Namn"),
+    "language": gettext_lazy("Språk för e-post"),
     "date_joined": gettext_lazy("Kontot skapades"),
     "last_login": gettext_lazy("Senast inloggad"),
     "verified": gettext_lazy("Bekräftad"),
@@ -319,6 +321,20 @@ USER_EXPORT_LABELS = {
 }
 
 
+def user_set_language(*, user: User, language: str) -> bool:
+    """The language the site writes to `user` in; True when it changed.
+
+    A plain update, only when the value differs: it runs when a logged-in user opens a page
+    in another language, and the language is on no public page (no cache to empty).
+    """
+    language = mail_language(language)
+    if user.language == language:
+        return False
+    User.objects.filter(pk=user.pk).update(language=language)
+    user.language = language
+    return True
+
+
 def user_export(*, user: User) -> dict[str, Any]:
     """Everything the portal holds about `user`, in words a person reads (see members.gdpr)."""
     representations = Representation.objects.filter(user=user).select_related("actor")
@@ -331,6 +347,7 @@ def user_export(*, user: User) -> dict[str, Any]:
         "user": {
             "email": user.email,
             "name": user.name,
+            "language": user.get_language_display(),
             "date_joined": user.date_joined,
             "last_login": user.last_login,
         },

@@ -13,7 +13,8 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -27,7 +28,15 @@ from members.access import (
     invitation_is_for,
     user_addresses,
 )
-from members.forms import CONSENT_TEXT, ActorForm, DeleteAccountForm, InvitationForm, JoinForm, MessageForm
+from members.forms import (
+    CONSENT_TEXT,
+    ActorForm,
+    DeleteAccountForm,
+    InvitationForm,
+    JoinForm,
+    LanguageForm,
+    MessageForm,
+)
 from members.models import Actor, Invitation, Membership, Representation
 from members.overview import my_pages_context
 from members.search import fold
@@ -276,9 +285,20 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def my_data(request: HttpRequest) -> HttpResponse:
-    """The same data as the download, in words: what each key means is listed for the JSON file."""
+    """The same data as the download, in words: what each key means is listed for the JSON file.
+
+    A POST changes the language of the site's mail; the page then opens in that language,
+    which is also what the user browses in from then on (members.middleware).
+    """
+    language_form = LanguageForm(_post(request), initial={"language": request.user.language})
+    if request.method == "POST" and language_form.is_valid():
+        language = language_form.cleaned_data["language"]
+        services.user_set_language(user=request.user, language=language)
+        with translation.override(language):
+            messages.success(request, _("Sparat. Från och med nu får du e-post från oss på det här språket."))
+            return redirect(reverse("members:my-data"))
     data = services.user_export(user=request.user)
     labels = {**services.USER_EXPORT_LABELS, **gdpr.EXPORT_LABELS}
     sections = gdpr.export_for_reading(data, labels)
@@ -290,6 +310,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
             # The time of the export is said in the page's introduction, not as a section.
             "sections": [s for s in sections if s.key != "exported_at"],
             "keys": sorted((key, str(label)) for key, label in labels.items()),
+            "form": language_form,
         },
     )
 

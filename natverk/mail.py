@@ -154,22 +154,31 @@ def mail_queue(
     attachments: Iterable[Attachment] = (),
     kind: str,
     headers: dict[str, str] | None = None,
+    language: str | None = None,
 ) -> list[int]:
     """Queue one mail per recipient in the current transaction; it is sent after commit.
 
-    Subject and body come from `<template>_subject.txt` and `<template>.txt`, rendered in the
-    site's language whatever page the change came from. `headers` are extra headers
-    (`headers_clean`). Returns the outbox ids.
+    Subject and body come from `<template>_subject.txt` and `<template>.txt`, rendered in
+    `language` (the recipient's, `User.language`), or in the site's language (Swedish) when it
+    is None or not one of the site's languages, whatever page the change came from. Links made
+    with `{% url %}` in the template get that language's prefix (/fi/, /ar/). `headers` are
+    extra headers (`headers_clean`). Returns the outbox ids.
     """
     # Every mail ends with whom to contact and the portal's address (includes/mail_signature.txt);
     # a caller that knows a closer contact (the network's address) passes its own.
     context = {"contact_email": settings.CONTACT_EMAIL, "site_url": settings.SITE_URL, **context}
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(mail_language(language)):
         subject = render_to_string(f"{template}_subject.txt", context)
         body = render_to_string(f"{template}.txt", context)
     return mail_queue_message(
         to=to, subject=subject, body=body, reply_to=reply_to, attachments=attachments, kind=kind, headers=headers
     )
+
+
+def mail_language(language: str | None) -> str:
+    """`language` when it is one of the site's languages, else the site's own (Swedish)."""
+    codes = {code for code, _name in settings.LANGUAGES}
+    return language if language in codes else settings.LANGUAGE_CODE
 
 
 def mail_queue_each(
@@ -181,10 +190,11 @@ def mail_queue_each(
     attachments: Sequence[Attachment] = (),
     kind: str,
 ) -> list[int]:
-    """`mail_queue` once per user, so that each mail greets its reader by name.
+    """`mail_queue` once per user, so that each mail greets its reader by name, in the user's language.
 
-    `users` are accounts (anything with `email` and `greeting_name`); a user whose address
-    comes twice gets one mail. The context gets `name`, "" for a user without a name.
+    `users` are accounts (anything with `email` and `greeting_name`, and `language`; without
+    it the mail is Swedish); a user whose address comes twice gets one mail. The context gets
+    `name`, "" for a user without a name.
     """
     ids: list[int] = []
     seen: set[str] = set()
@@ -200,6 +210,7 @@ def mail_queue_each(
             reply_to=reply_to,
             attachments=attachments,
             kind=kind,
+            language=getattr(user, "language", None),
         )
     return ids
 

@@ -14,7 +14,6 @@ from urllib.parse import parse_qs, unquote, urlparse
 
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -159,6 +158,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "natverk.mail_guard.MailNeedsCacheMiddleware",  # After CSRF: refuses only valid posts.
     "members.middleware.StaffMFAMiddleware",
+    "members.middleware.UserLanguageMiddleware",  # Mail follows the language the user browses in.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
@@ -195,10 +195,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Languages: Swedish without a URL prefix, English under /en/.
+# Languages: Swedish without a URL prefix, the others under /en/, /fi/ and /ar/ (Arabic is
+# right to left). Each is named in itself: the language switcher shows these names.
+# Content (natverk/translation.py) gets a column per language except Swedish.
 LANGUAGE_CODE = "sv"
-LANGUAGES = [("sv", _("svenska")), ("en", _("engelska"))]
+LANGUAGES = [("sv", "Svenska"), ("en", "English"), ("fi", "Suomi"), ("ar", "العربية")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Date formats of our own for some languages (natverk/formats/); the rest are Django's.
+FORMAT_MODULE_PATH = ["natverk.formats"]
 USE_I18N = True
 TIME_ZONE = "Europe/Stockholm"
 USE_TZ = True
@@ -494,7 +498,7 @@ INSTALLED_APPS += ["natverk.cache.PageCacheConfig"]  # Connects the invalidation
 # because a page cached in one test must not answer in the next (tests/test_cache.py
 # turns it on).
 ANON_CACHE_SECONDS = env_int("ANON_CACHE_SECONDS", 0 if TESTING else 300)
-# Exact paths and path prefixes that may be cached; the same under /en/.
+# Exact paths and path prefixes that may be cached; the same under /en/, /fi/ and /ar/.
 ANON_CACHE_PATHS = ["/", "/sitemap.xml"]
 ANON_CACHE_PREFIXES = [
     "/natverk/",
@@ -504,6 +508,7 @@ ANON_CACHE_PREFIXES = [
     "/om/",
     "/tillganglighet/",
     "/personuppgifter/",
+    "/lattlast/",
     "/bidrag/beviljade/",
     # Nothing per visitor on the list, a listing or the feed (answering needs a login).
     "/borsen/",

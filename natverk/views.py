@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -99,19 +100,13 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    lines = [
-        "User-agent: *",
-        "Disallow: /admin/",
-        "Disallow: /en/admin/",
-        "Disallow: /konto/",
-        "Disallow: /en/konto/",
-        "Disallow: /mina-sidor/",
-        "Disallow: /en/mina-sidor/",
-        # The digest's unsubscribe links: personal, never to be fetched by a crawler.
-        "Disallow: /veckobrev/",
-        "Disallow: /en/veckobrev/",
-        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
-    ]
+    # Swedish paths have no prefix; every other language has its own (/en/, /fi/, /ar/).
+    prefixes = [""] + [f"/{code}" for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+    lines = ["User-agent: *"]
+    # The digest's unsubscribe links (veckobrev): personal, never to be fetched by a crawler.
+    for folder in ("admin", "konto", "mina-sidor", "veckobrev"):
+        lines += [f"Disallow: {prefix}/{folder}/" for prefix in prefixes]
+    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 

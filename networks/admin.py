@@ -7,19 +7,21 @@ from django.utils.translation import gettext_lazy as _
 
 from members.roles import is_superuser
 from natverk.adminlist import DateSafeChangeListMixin
+from natverk.translation import column, content_languages
+from natverk.translation_admin import TranslatedAdminMixin, TranslatedWidgetsMixin
 from networks.access import may_change_in_network, may_publish_news, networks_visible_to
 from networks.models import Network, Post, WorkingGroup
 from networks.scoping import NetworkScopedAdminMixin
 
 
-class WorkingGroupInline(admin.TabularInline):
+class WorkingGroupInline(TranslatedWidgetsMixin, admin.TabularInline):
     model = WorkingGroup
     extra = 0
-    fields = ["name", "name_en", "is_active"]
+    fields = ["name", *(column("name", code) for code in content_languages()), "is_active"]
 
 
 @admin.register(Network)
-class NetworkAdmin(admin.ModelAdmin):
+class NetworkAdmin(TranslatedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "network_name", "slug", "contact_email", "sort_order"]
     search_fields = ["name", "network_name"]
     # No filter on coordinators: its choices would list every user account to every coordinator.
@@ -29,7 +31,6 @@ class NetworkAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["name", "network_name", "slug", "sort_order"]}),
         (_("Svenska"), {"fields": ["summary", "description", "how_to_join", "meeting_rhythm"]}),
-        (_("Engelska"), {"fields": ["summary_en", "description_en", "how_to_join_en", "meeting_rhythm_en"]}),
         (_("Kontakt"), {"fields": ["contact_email", "contact_phone", "coordinators"]}),
     ]
 
@@ -42,9 +43,10 @@ class NetworkAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
         # Only administrators decide who coordinates a network and what its address is.
-        if is_superuser(request.user):
-            return []
-        return ["slug", "coordinators", "sort_order"]
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not is_superuser(request.user):
+            readonly += ["slug", "coordinators", "sort_order"]
+        return readonly
 
     def get_prepopulated_fields(self, request: HttpRequest, obj=None) -> dict[str, list[str]]:
         # A read-only slug is not in the form; prepopulating it made the page a server error.
@@ -54,7 +56,7 @@ class NetworkAdmin(admin.ModelAdmin):
 
 
 @admin.register(WorkingGroup)
-class WorkingGroupAdmin(NetworkScopedAdminMixin, admin.ModelAdmin):
+class WorkingGroupAdmin(TranslatedAdminMixin, NetworkScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "network", "is_active", "created_at"]
     list_filter = ["network", "is_active"]
     search_fields = ["name", "name_en", "description"]
@@ -62,7 +64,7 @@ class WorkingGroupAdmin(NetworkScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Post)
-class PostAdmin(DateSafeChangeListMixin, NetworkScopedAdminMixin, admin.ModelAdmin):
+class PostAdmin(TranslatedAdminMixin, DateSafeChangeListMixin, NetworkScopedAdminMixin, admin.ModelAdmin):
     list_display = ["title", "network", "published_at", "is_published", "is_demo"]
     list_filter = ["network", "is_published", "is_demo"]
     search_fields = ["title", "title_en", "summary", "body"]
@@ -73,7 +75,6 @@ class PostAdmin(DateSafeChangeListMixin, NetworkScopedAdminMixin, admin.ModelAdm
     fieldsets = [
         (None, {"fields": ["network", "slug", "published_at", "is_published", "is_demo"]}),
         (_("Svenska"), {"fields": ["title", "summary", "body"]}),
-        (_("Engelska"), {"fields": ["title_en", "summary_en", "body_en"]}),
         (None, {"fields": ["author", "updated_at"]}),
     ]
 

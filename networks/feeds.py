@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
 from natverk.text import strip_control_characters
+from natverk.translation import ContentLanguageAtom1Feed, fallback_languages
 from networks.models import Post
 
 FEED_LENGTH = 20
 
 
 class NewsFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = ContentLanguageAtom1Feed
     title = _("Nyheter från stadsdelsnätverken i Gävle")
     subtitle = _("Nyheter från Andersberg, Bomhus (TIBO), Brynäs och Sätra.")
     link = reverse_lazy("networks:news")
@@ -29,6 +29,9 @@ class NewsFeed(Feed):
 
     def item_description(self, item: Post) -> str:
         return strip_control_characters(item.tr("summary"))
+
+    def item_extra_kwargs(self, item: Post) -> dict:
+        return {"content_languages": fallback_languages(item, title="title", summary="summary")}
 
     def item_pubdate(self, item: Post):
         return item.published_at

@@ -6,27 +6,13 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from natverk.dates import date_bounds_constraint
+from natverk.translation import TranslatedMixin, translated_fields
 
 
-class TranslatedMixin:
-    """Reads `<field>_en` when the page is in English and that text is filled in."""
-
-    def tr(self, field: str) -> str:
-        if (get_language() or "sv").startswith("en"):
-            english = getattr(self, f"{field}_en", "")
-            if english:
-                return english
-        return getattr(self, field)
-
-    def is_shown_in_swedish(self, field: str) -> bool:
-        """True when an English page falls back to the Swedish text (for `lang="sv"`)."""
-        return (get_language() or "sv").startswith("en") and not getattr(self, f"{field}_en", "")
-
-
+@translated_fields("summary", "description", "how_to_join", "meeting_rhythm")
 class Network(TranslatedMixin, models.Model):
     """A neighbourhood network (stadsdelsnätverk) in one district of Gävle."""
 
@@ -36,13 +22,9 @@ class Network(TranslatedMixin, models.Model):
         _("nätverkets namn"), max_length=100, blank=True, help_text=_("Till exempel TIBO för Bomhus.")
     )
     summary = models.CharField(_("ingress"), max_length=300)
-    summary_en = models.CharField(_("ingress (engelska)"), max_length=300, blank=True)
     description = models.TextField(_("beskrivning"))
-    description_en = models.TextField(_("beskrivning (engelska)"), blank=True)
     how_to_join = models.TextField(_("så går du med"))
-    how_to_join_en = models.TextField(_("så går du med (engelska)"), blank=True)
     meeting_rhythm = models.CharField(_("hur ofta nätverket träffas"), max_length=200, blank=True)
-    meeting_rhythm_en = models.CharField(_("hur ofta nätverket träffas (engelska)"), max_length=200, blank=True)
     contact_email = models.EmailField(_("e-post till nätverket"), blank=True)
     contact_phone = models.CharField(_("telefon till nätverket"), max_length=40, blank=True)
     coordinators = models.ManyToManyField(
@@ -71,6 +53,7 @@ class Network(TranslatedMixin, models.Model):
         return self.name
 
 
+@translated_fields("name", "description")
 class WorkingGroup(TranslatedMixin, models.Model):
     """A working group (arbetsgrupp) a network forms around a shared question."""
 
@@ -78,9 +61,7 @@ class WorkingGroup(TranslatedMixin, models.Model):
         Network, on_delete=models.CASCADE, related_name="working_groups", verbose_name=_("nätverk")
     )
     name = models.CharField(_("namn"), max_length=150)
-    name_en = models.CharField(_("namn (engelska)"), max_length=150, blank=True)
     description = models.TextField(_("beskrivning"), blank=True)
-    description_en = models.TextField(_("beskrivning (engelska)"), blank=True)
     is_active = models.BooleanField(_("aktiv"), default=True)
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
 
@@ -102,6 +83,7 @@ class PostQuerySet(models.QuerySet):
         return self.filter(is_published=True, published_at__lte=timezone.now())
 
 
+@translated_fields("title", "summary", "body")
 class Post(TranslatedMixin, models.Model):
     """A news item from a network, or from all networks when no network is set."""
 
@@ -115,12 +97,9 @@ class Post(TranslatedMixin, models.Model):
         help_text=_("Lämna tomt för nyheter som gäller alla nätverk."),
     )
     title = models.CharField(_("rubrik"), max_length=200)
-    title_en = models.CharField(_("rubrik (engelska)"), max_length=200, blank=True)
     slug = models.SlugField(_("kortnamn i adressen"), max_length=220, unique=True)
     summary = models.CharField(_("ingress"), max_length=400)
-    summary_en = models.CharField(_("ingress (engelska)"), max_length=400, blank=True)
     body = models.TextField(_("text"))
-    body_en = models.TextField(_("text (engelska)"), blank=True)
     published_at = models.DateTimeField(_("publicerad"), default=timezone.now, db_index=True)
     is_published = models.BooleanField(_("publicerad"), default=True)
     is_demo = models.BooleanField(

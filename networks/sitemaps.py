@@ -1,4 +1,4 @@
-"""sitemap.xml: the fixed pages, the networks and the news, in both languages."""
+"""sitemap.xml: the fixed pages, the networks and the news, in every language (x-default: Swedish)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ class StaticPagesSitemap(Sitemap):
             "networks:news",
             "networks:accessibility",
             "networks:privacy",
+            "networks:easy-read",
         ]
 
     def location(self, item: str) -> str:

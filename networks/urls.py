@@ -10,6 +10,8 @@ urlpatterns = [
     path("om/", views.about, name="about"),
     path("tillganglighet/", views.accessibility, name="accessibility"),
     path("personuppgifter/", views.privacy, name="privacy"),
+    # The basics in easy Swedish (Lättläst), Swedish under every language prefix.
+    path("lattlast/", views.easy_read, name="easy-read"),
     # /natverk/
     path("natverk/", views.network_list, name="list"),
     path("natverk/<slug:slug>/", views.network_detail, name="detail"),

@@ -180,3 +180,9 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 @require_safe
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "networks/privacy.html")
+
+
+@require_safe
+def easy_read(request: HttpRequest) -> HttpResponse:
+    """Lättläst: the basics in easy Swedish, the same Swedish text on every language's page."""
+    return render(request, "networks/easy_read.html", {"networks": Network.objects.order_by("name")})

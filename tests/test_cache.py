@@ -194,8 +194,8 @@ def test_swedish_and_english_are_cached_apart(client, networks):
     assert client.get("/")["X-Cache"] == "hit"
     english_again = client.get("/en/")
     assert english_again["X-Cache"] == "hit"
-    assert '<html lang="en">' in english_again.content.decode()
-    assert '<html lang="sv">' in client.get("/").content.decode()
+    assert '<html lang="en" dir="ltr">' in english_again.content.decode()
+    assert '<html lang="sv" dir="ltr">' in client.get("/").content.decode()
 
 
 def test_query_strings_are_cached_apart(client, networks):

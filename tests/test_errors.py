@@ -22,7 +22,7 @@ def test_english_404_links_to_the_english_home_page(client, db) -> None:
     response = client.get("/en/finns-inte/")
 
     assert response.status_code == 404
-    assert '<html lang="en">' in response.text
+    assert '<html lang="en" dir="ltr">' in response.text
     assert 'href="/en/"' in response.text
     assert '<a href="/finns-inte/" hreflang="sv" lang="sv">' in response.text
 

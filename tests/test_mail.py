@@ -24,6 +24,7 @@ from members.services import actor_message_send
 from natverk.mail import (
     BREAKER,
     mail_queue,
+    mail_queue_each,
     mail_queue_message,
     outbox_send,
     outbox_send_after_commit,
@@ -93,6 +94,54 @@ def test_templates_are_rendered_in_swedish_whatever_the_page(settings, django_ca
             kind="members.actor_message",
         )
     assert mail.outbox[0].subject == "Meddelande via Stadsdelsnätverken: Hej"
+
+
+def _actor_message(**extra) -> None:
+    mail_queue(
+        to=["a@example.se"],
+        template="members/email/actor_message",
+        context={"sender": User(name="Kim"), "actor": Actor(name="Alfa"), "subject": "Hej", "body": "Text"},
+        kind="members.actor_message",
+        **extra,
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "subject"),
+    [
+        ("en", "Message via the neighbourhood networks: Hej"),
+        ("sv", "Meddelande via Stadsdelsnätverken: Hej"),
+        (None, "Meddelande via Stadsdelsnätverken: Hej"),
+        ("xx", "Meddelande via Stadsdelsnätverken: Hej"),  # not a site language: Swedish
+    ],
+)
+def test_templates_are_rendered_in_the_language_asked_for(django_capture_on_commit_callbacks, language, subject):
+    from django.utils import translation
+
+    with django_capture_on_commit_callbacks(execute=True), translation.override("fi"):
+        _actor_message(language=language)
+        # The page's language is back once the mail is rendered.
+        assert translation.get_language() == "fi"
+    assert mail.outbox[0].subject == subject
+
+
+@pytest.mark.django_db
+def test_mail_to_each_user_in_the_users_language(django_capture_on_commit_callbacks):
+    english = User.objects.create_user(email="en@example.se", name="Kim Berg", language="en")
+    swedish = User.objects.create_user(email="sv@example.se", name="Ulla Berg")
+    with django_capture_on_commit_callbacks(execute=True):
+        mail_queue_each(
+            users=[english, swedish],
+            template="members/email/actor_message",
+            context={"sender": User(name="Kim"), "actor": Actor(name="Alfa"), "subject": "Hej", "body": "Text"},
+            kind="members.actor_message",
+        )
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    assert subjects == {
+        "en@example.se": "Message via the neighbourhood networks: Hej",
+        "sv@example.se": "Meddelande via Stadsdelsnätverken: Hej",
+    }
 
 
 @pytest.mark.django_db(transaction=True)

@@ -288,6 +288,7 @@ ROWS: list[Row] = [
     Row("om/", "/om/", PUBLIC),
     Row("tillganglighet/", "/tillganglighet/", PUBLIC),
     Row("personuppgifter/", "/personuppgifter/", PUBLIC),
+    Row("lattlast/", "/lattlast/", PUBLIC),
     Row("natverk/", "/natverk/", PUBLIC),
     Row("natverk/<slug:slug>/", "/natverk/andersberg/", PUBLIC),
     Row("natverk/<slug:slug>/nyheter/", "/natverk/andersberg/nyheter/", PUBLIC),

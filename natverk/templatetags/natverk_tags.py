@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django import template
+from django.conf import settings
 from django.utils import dateformat, timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -26,25 +28,31 @@ def iso_datetime(value: datetime | date | None) -> str:
     return value.replace(microsecond=0).isoformat()
 
 
-def _english() -> bool:
-    return (get_language() or "sv").startswith("en")
+# Time of day: Swedish and Finnish write 18.00, English and Arabic 18:00 (24 hours everywhere).
+_TIME_FORMATS = {"en": "H:i", "ar": "H:i"}
+# The day with its weekday. Finnish puts a point after the day and the month in the partitive
+# ("tiistai 9. maaliskuuta 2027"); Django's catalogues give Swedish names in lower case.
+_DAY_FORMATS = {"fi": "l j. E Y"}
+
+
+def _language() -> str:
+    return (get_language() or settings.LANGUAGE_CODE).split("-")[0]
 
 
 @register.filter
 def local_time(value: datetime | None) -> str:
-    """`18.00` (Swedish) or `18:00` (English), in the site's time zone."""
+    """`18.00` (Swedish, Finnish) or `18:00` (English, Arabic), in the site's time zone."""
     if not value:
         return ""
-    return dateformat.format(timezone.localtime(value), "H:i" if _english() else "H.i")
+    return dateformat.format(timezone.localtime(value), _TIME_FORMATS.get(_language(), "H.i"))
 
 
 @register.filter
 def local_day(value: datetime | None) -> str:
-    """`tisdag 9 mars 2027` or `Tuesday 9 March 2027`."""
+    """`tisdag 9 mars 2027`, `Tuesday 9 March 2027`, `tiistai 9. maaliskuuta 2027`."""
     if not value:
         return ""
-    # Django's catalogues give the Swedish day and month names in lower case, as Swedish writes them.
-    return dateformat.format(timezone.localtime(value), "l j F Y")
+    return dateformat.format(timezone.localtime(value), _DAY_FORMATS.get(_language(), "l j F Y"))
 
 
 @register.filter
@@ -52,5 +60,5 @@ def local_when(value: datetime | None) -> str:
     """`tisdag 9 mars 2027 kl. 18.00` or `Tuesday 9 March 2027 at 18:00`."""
     if not value:
         return ""
-    joiner = " at " if _english() else " kl. "
-    return local_day(value) + joiner + local_time(value)
+    # Translators: a day ("tisdag 9 mars 2027") and a time of day ("18.00").
+    return _("%(day)s kl. %(time)s") % {"day": local_day(value), "time": local_time(value)}

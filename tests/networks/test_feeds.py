@@ -44,14 +44,18 @@ def test_sitemap_has_every_page_with_hreflang_alternates(client, networks) -> No
     assert response.status_code == 200
     urls = ET.fromstring(response.content).findall(f"{SITEMAP}url")
     locations = {u.findtext(f"{SITEMAP}loc") for u in urls}
-    for path in ["/", "/om/", "/natverk/andersberg/", "/nyheter/nyhet-1/", "/tillganglighet/", "/personuppgifter/"]:
+    paths = ["/", "/om/", "/natverk/andersberg/", "/nyheter/nyhet-1/", "/tillganglighet/", "/personuppgifter/"]
+    for path in [*paths, "/lattlast/"]:
         assert f"http://testserver{path}" in locations
-        assert f"http://testserver/en{path}" in locations
+        for code in ["en", "fi", "ar"]:
+            assert f"http://testserver/{code}{path}" in locations
     home = next(u for u in urls if u.findtext(f"{SITEMAP}loc") == "http://testserver/")
     alternates = {link.get("hreflang"): link.get("href") for link in home.findall(f"{XHTML}link")}
     assert alternates == {
         "sv": "http://testserver/",
         "en": "http://testserver/en/",
+        "fi": "http://testserver/fi/",
+        "ar": "http://testserver/ar/",
         "x-default": "http://testserver/",
     }
 
@@ -62,5 +66,7 @@ def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_admin(client
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")
     lines = response.text.splitlines()
-    assert "Disallow: /admin/" in lines
+    for prefix in ["", "/en", "/fi", "/ar"]:
+        assert f"Disallow: {prefix}/admin/" in lines
+        assert f"Disallow: {prefix}/mina-sidor/" in lines
     assert "Sitemap: http://testserver/sitemap.xml" in lines

@@ -37,7 +37,7 @@ def test_public_page_answers_valid_html_without_cookies(client, post, path: str)
 
     assert response.status_code == 200
     language = "en" if path.startswith("/en/") else "sv"
-    assert f'<html lang="{language}">' in response.text
+    assert f'<html lang="{language}" dir="ltr">' in response.text
     assert response["Content-Language"] == language
     assert not response.cookies, f"{path} set cookies {list(response.cookies)}"
     assert html_problems(response.text) == []
