@@ -32,10 +32,10 @@ from django.utils import timezone
 from grants.models import Application, ApplicationEvent, Attachment, Funding, Pot
 from meetings.models import Meeting, Registration
 from natverk import backup
+from tests.appservers import Browser, form_fields, free_port, test_database_url
 from tests.conftest import PASSWORD
 from tests.grants.conftest import make_application
 from tests.images import png_small
-from tests.test_multi_server import Browser, _database_url, _form, _free_port
 
 REPO = Path(__file__).resolve().parent.parent
 PDF = b"%PDF-1.4\n% bilaga till ansokan\n" + bytes(range(256)) * 40 + b"\n%%EOF\n"
@@ -251,7 +251,7 @@ def _manage(env: dict[str, str], *args: str) -> str:
 @pytest.mark.django_db(transaction=True)
 def test_restore_drill(settings, tmp_path, new_database, _production_password_hasher, actor_a, rep_a, resident):
     pot = _pot()
-    old = _env(_database_url(), tmp_path, "old")
+    old = _env(test_database_url(), tmp_path, "old")
     settings.MEDIA_ROOT, settings.PRIVATE_MEDIA_ROOT = Path(old["MEDIA_ROOT"]), Path(old["PRIVATE_MEDIA_ROOT"])
     apps, attachment, meeting = _data(settings, actor_a, rep_a, pot, resident)
     EmailAddress.objects.create(user=rep_a, email=rep_a.email, verified=True, primary=True)
@@ -262,7 +262,7 @@ def test_restore_drill(settings, tmp_path, new_database, _production_password_ha
 
     # Restore into the new database and new, empty media folders, as an operator would.
     s = connection.settings_dict
-    new_url = _database_url().rsplit("/", 1)[0] + f"/{new_database}"
+    new_url = test_database_url().rsplit("/", 1)[0] + f"/{new_database}"
     assert new_database != s["NAME"]
     new = _env(new_url, tmp_path, "new")
     out = _manage(new, "restore", str(folder))
@@ -285,7 +285,7 @@ def test_restore_drill(settings, tmp_path, new_database, _production_password_ha
 
     # The app started on the restored copy shows the same things.
     _manage(new, "collectstatic", "--noinput", "-v0")
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "gunicorn", "natverk.wsgi:application", "--workers", "1", "--bind", f"127.0.0.1:{port}"],
         cwd=REPO,
@@ -318,7 +318,7 @@ def test_restore_drill(settings, tmp_path, new_database, _production_password_ha
         # The representative logs in with the password from before the backup.
         status, _headers, html = visitor.get(port, "/konto/login/")
         assert status == 200
-        fields = dict(_form(html, "login-form")) | {"login": rep_a.email, "password": PASSWORD}
+        fields = dict(form_fields(html, "login-form")) | {"login": rep_a.email, "password": PASSWORD}
         status, headers, _html = visitor.request(port, "POST", "/konto/login/", fields)
         assert status == 302, "the login on the restored copy failed"
 

@@ -33,6 +33,7 @@ from django.conf import settings
 from django.core.management import get_commands
 
 from members.images import MAX_UPLOAD_BYTES as PHOTO_MAX_BYTES
+from tests.appservers import free_port
 from voices.media import CAPTIONS_MAX_BYTES
 
 REPO = Path(__file__).resolve().parent.parent
@@ -62,12 +63,6 @@ def _nginx() -> str:
             pytest.fail(message)
         pytest.skip(message)
     return NGINX
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _env_example() -> dict[str, str]:
@@ -224,7 +219,7 @@ class _SNIConnection(http.client.HTTPSConnection):
 
 @pytest.fixture
 def live_nginx(tmp_path):
-    app_port, http_port, https_port = _free_port(), _free_port(), _free_port()
+    app_port, http_port, https_port = free_port(), free_port(), free_port()
     site = NginxSite(tmp_path, http_port=http_port, https_port=https_port, app_port=app_port)
     app = http.server.ThreadingHTTPServer(("127.0.0.1", app_port), _Echo)
     threading.Thread(target=app.serve_forever, daemon=True).start()

@@ -31,6 +31,7 @@ import natverk.cache_backend
 from meetings.models import Meeting, Registration
 from members.models import ActorMessage, User
 from networks.models import Post
+from tests.appservers import free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -42,17 +43,11 @@ PASSWORD = "ett-langt-losenord-for-test"
 MAIL_DOWN_TEXT = "Vi kan inte skicka e-post just nu. Försök igen om några minuter."
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class RedisProcess:
     """One redis-server the test starts, kills, freezes and brings back."""
 
     def __init__(self, directory: Path) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.directory = directory
         self.process: subprocess.Popen | None = None
 
