@@ -595,9 +595,9 @@ def main() -> None:
             wanted = [term.strip().casefold() for term in args.pages.split(",") if term.strip()]
             if wanted and page is not CEILING and not any(term in page.label.casefold() for term in wanted):
                 continue
-            log(f"Measuring {page.path}")
             if "{draft}" in page.path:
                 page = replace(page, path=page.path.replace("{draft}", str(draft)))
+            log(f"Measuring {page.path}")
             results.append(measure(page, port=port, binary=binary, cookies=cookies, args=args))
         transfer = transfer_size(port)
         memory = worker_memory(server)

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='application',
-            index=models.Index(fields=['pot', 'status'], include=('amount_granted',), name='application_pot_status'),
+            index=models.Index(fields=['pot', 'status'], include=('amount_granted', 'id'), name='application_pot_status'),
         ),
         migrations.AddIndex(
             model_name='application',
