@@ -59,7 +59,6 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
-from django.db import connections, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import cc_delim_re
@@ -113,19 +112,28 @@ def _is_write(sql: str) -> bool:
     return not (table and table.group(1) in settings.USER_CACHE_IGNORED_TABLES)
 
 
-def _queue_bump(alias: str) -> None:
-    """One bump per transaction, after its commit (at once outside a transaction)."""
-    connection = connections[alias]
+def _queue_bump(connection) -> None:
+    """One bump per transaction, after its commit (at once outside a transaction).
+
+    The connection itself, not its alias: Django's own helper connections (the one that
+    creates a test database on PostgreSQL) are not in `connections`.
+    """
     if connection.in_atomic_block and any(entry[1] is bump_user_page_version for entry in connection.run_on_commit):
         return
-    transaction.on_commit(bump_user_page_version, using=alias)
+    if not connection.in_atomic_block and not connection.get_autocommit():
+        # Manual transaction management (set_autocommit(False)), where on_commit cannot
+        # be used: bump now. A page rendered before the commit may then be stored under
+        # the new version; it expires after USER_CACHE_SECONDS.
+        bump_user_page_version()
+        return
+    connection.on_commit(bump_user_page_version)
 
 
 def watch_writes(execute, sql, params, many, context):
     """Execute wrapper: a write makes every personal page stale once it commits."""
     result = execute(sql, params, many, context)
     if isinstance(sql, str) and _is_write(sql):
-        _queue_bump(context["connection"].alias)
+        _queue_bump(context["connection"])
     return result
 
 
