@@ -27,7 +27,7 @@ import socket
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlparse
@@ -90,7 +90,24 @@ PAGES = [
         p50_target_ms=SEARCH_P50_MS,
     ),
     Page("Samverkansbörsen", "/borsen/"),
+    # Logged-in pages (issue 14): >= 20 % of the ceiling (or 600 req/s), p99 <= 60 ms. The
+    # browser sends its session and CSRF cookies, as every browser does after its first page.
     Page("Mina sidor (logged in)", "/mina-sidor/", as_user="representative", public=False),
+    # The same page rendered afresh for every request (the per-session page cache misses,
+    # as after any write to the database): what a first visit costs.
+    Page(
+        "Mina sidor, cache miss",
+        "/mina-sidor/?",
+        as_user="representative",
+        public=False,
+        miss=True,
+    ),
+    # The grant application's steps: the first (a new application) and the steps of the
+    # representative's draft ({draft}: its id, made by prepare()); never cached.
+    Page("Apply: step 1 (new application)", "/bidrag/ansok/", as_user="representative", public=False),
+    Page("Apply: step 2 (the activity)", "/bidrag/ansokningar/{draft}/steg/2/", as_user="representative", public=False),
+    Page("Apply: step 3 (budget)", "/bidrag/ansokningar/{draft}/steg/3/", as_user="representative", public=False),
+    Page("Apply: review", "/bidrag/ansokningar/{draft}/granska/", as_user="representative", public=False),
     # Two steering-group members at work at once, not sixteen: the target is its median.
     Page(
         "Admin: applications (steering group)",
@@ -104,7 +121,12 @@ RUNS = 3
 # Targets from issue 6.
 PUBLIC_SHARE = 50.0
 PUBLIC_P99_MS = 50.0
-ADMIN_P50_MS = 300.0
+# Issue 14 (issue 6 asked for 300 ms): the admin list's median at 50,000 applications,
+# and "Mina sidor".
+ADMIN_P50_MS_AT_50K = 50.0
+LOGGED_IN_SHARE = 20.0
+LOGGED_IN_RPS = 600.0
+LOGGED_IN_P99_MS = 60.0
 HOME_TRANSFER_KB = 60.0
 
 
@@ -238,19 +260,47 @@ def prepare(*, small: bool) -> tuple[dict[str, str], dict[str, int], str]:
     started = time.monotonic()
     cast, counts = data.load(small=small)
     log(f"Loaded in {time.monotonic() - started:.1f} s: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+    # As autovacuum soon does in production: the visibility map lets PostgreSQL answer
+    # counts and sums from an index alone (the admin list's count and the pot's totals).
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
 
     cookies = {}
     for name in ("representative", "steering"):
         client = Client()
         client.force_login(getattr(cast, name))
         cookies[name] = client.cookies["sessionid"].value
+    draft = make_draft(cast.representative)
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         postgres_version = cursor.fetchone()[0]
     log("Collecting static files")
     call_command("collectstatic", interactive=False, verbosity=0)
     connection.close()
-    return cookies, counts, postgres_version
+    return cookies, counts, postgres_version, draft
+
+
+def make_draft(user) -> int:
+    """A draft grant application of one of the user's actors in the open pot: its id."""
+    from grants.models import Pot
+    from grants.services import application_create_draft
+    from members.models import Membership
+
+    pot = Pot.objects.accepting().first()
+    membership = (
+        Membership.objects.filter(actor__representations__user=user, status=Membership.Status.ACTIVE)
+        .select_related("actor", "network")
+        .first()
+    )
+    draft = application_create_draft(
+        user=user,
+        pot=pot,
+        lead_actor=membership.actor,
+        co_applicants=[],
+        networks=[membership.network],
+        title="Läxhjälp på biblioteket (demo)",
+    )
+    return draft.pk
 
 
 # ---- gunicorn, curl-like requests and wrk ----
@@ -326,8 +376,15 @@ def wrk(
     return {key: float(value) for key, value in (item.split("=") for item in line.split()[1:])}
 
 
+def browser_cookie(port: int, session: str) -> str:
+    """The session cookie and the CSRF cookie the site sets on a first page, as a browser sends them."""
+    _status, headers, _body = fetch(port, "/mina-sidor/", {"Cookie": f"sessionid={session}"})
+    found = re.search(r"csrftoken=([^;]+)", headers.get("set-cookie", ""))
+    return f"sessionid={session}" + (f"; csrftoken={found.group(1)}" if found else "")
+
+
 def measure(page: Page, *, port: int, binary: str, cookies: dict[str, str], args) -> Result:
-    cookie = f"sessionid={cookies[page.as_user]}" if page.as_user else None
+    cookie = browser_cookie(port, cookies[page.as_user]) if page.as_user else None
     # The first request renders the page (a cache miss): its query count is the page's own.
     first = f"{page.path}&bench-miss=first" if page.miss else page.path
     status, headers, _body = fetch(port, first, {"Cookie": cookie} if cookie else None)
@@ -429,7 +486,17 @@ def verdict(result: Result, ceiling_rps: float) -> str:
     if result.page.as_user == "steering":
         if result.non2xx or result.errors:
             return "MISSED: non-2xx"
-        return "met" if result.p50 <= ADMIN_P50_MS else f"MISSED: p50 > {ADMIN_P50_MS:.0f} ms"
+        target = ADMIN_P50_MS_AT_50K
+        return "met" if result.p50 <= target else f"MISSED: p50 > {target:.0f} ms"
+    if result.page.path == "/mina-sidor/":
+        missed = []
+        if result.rps < LOGGED_IN_RPS and share < LOGGED_IN_SHARE:
+            missed.append(f"< {LOGGED_IN_RPS:.0f} req/s and < {LOGGED_IN_SHARE:.0f} %")
+        if result.p99 > LOGGED_IN_P99_MS:
+            missed.append(f"p99 > {LOGGED_IN_P99_MS:.0f} ms")
+        if result.non2xx or result.errors:
+            missed.append("non-2xx")
+        return "MISSED: " + ", ".join(missed) if missed else "met"
     return ""
 
 
@@ -480,7 +547,10 @@ def main() -> None:
         "--gunicorn-args", default="", help='more gunicorn options, e.g. "--worker-class gthread --threads 4"'
     )
     parser.add_argument(
-        "--pages", default="", help='only the rows whose label holds this text (and the ceiling), e.g. "Search"'
+        "--pages",
+        default="",
+        help="only the rows whose label holds this text, or one of several separated by commas "
+        '(and the ceiling), e.g. "Search" or "Mina sidor,Apply,Admin"',
     )
     args = parser.parse_args()
 
@@ -514,7 +584,7 @@ def main() -> None:
     started = time.monotonic()
     log(f"Creating the database {urlparse(database_url).path.lstrip('/')}")
     recreate_database(database_url)
-    cookies, counts, postgres_version = prepare(small=args.small)
+    cookies, counts, postgres_version, draft = prepare(small=args.small)
     RESULTS.mkdir(exist_ok=True)
     port = args.port or free_port()
     log(f"Starting gunicorn (2 workers) on {HOST}:{port}")
@@ -522,8 +592,11 @@ def main() -> None:
     try:
         results = []
         for page in PAGES:
-            if args.pages and page is not CEILING and args.pages.casefold() not in page.label.casefold():
+            wanted = [term.strip().casefold() for term in args.pages.split(",") if term.strip()]
+            if wanted and page is not CEILING and not any(term in page.label.casefold() for term in wanted):
                 continue
+            if "{draft}" in page.path:
+                page = replace(page, path=page.path.replace("{draft}", str(draft)))
             log(f"Measuring {page.path}")
             results.append(measure(page, port=port, binary=binary, cookies=cookies, args=args))
         transfer = transfer_size(port)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
@@ -37,6 +38,10 @@ from grants.models import (
 from grants.services import pot_funding_problem, pot_fundings_save
 from natverk.adminlist import short_date
 from natverk.csvexport import csv_response
+
+# Django's own text for the list's checkboxes, translated by Django's catalogue (a name,
+# not a literal, so that makemessages leaves it to Django).
+ACTION_CHECKBOX_LABEL = "Select this object for an action - {}"
 
 S = Application.Status
 
@@ -295,6 +300,17 @@ class ApplicationAdmin(DecisionViews, BulkDecisionActions, admin.ModelAdmin):
         "submitted_at",
     ]
     readonly_fields = fields
+
+    def action_checkbox(self, obj: Application) -> str:
+        """The same checkbox as Django's, written directly: through the widget's template the
+        50 boxes took about a tenth of the page's time (make bench)."""
+        label = format_html(_(ACTION_CHECKBOX_LABEL), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            label,
+        )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # Drafts are the applicant's own work until they are sent in.

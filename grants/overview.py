@@ -10,12 +10,12 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from grants.models import Application, CoApplicant
-from members.models import Actor, User
+from members.models import Actor, Representation, User
 
 S = Application.Status
 # Answers to a co-applicant's request are taken until the steering group decides.
@@ -36,9 +36,13 @@ class NextStep:
 
 def my_applications(*, user: User) -> QuerySet[Application]:
     """Applications led or co-applied for by an actor the user represents, newest first, with `is_lead`."""
-    mine = Q(lead_actor__representations__user=user) | Q(coapplicant_links__actor__representations__user=user)
     # A subquery, not .distinct(): an actor with two representatives must not list an application twice.
-    ids = Application.objects.filter(mine).values("pk")
+    # Two indexed lookups joined by UNION, not one OR across the joins: with the OR PostgreSQL
+    # scanned every application (about 200 ms at 50,000 applications, make bench).
+    actors = Representation.objects.filter(user=user).order_by().values("actor_id")
+    led = Application.objects.filter(lead_actor__in=actors).order_by().values("pk")
+    joined = CoApplicant.objects.filter(actor__in=actors).order_by().values("application_id")
+    ids = led.union(joined)
     return (
         Application.objects.filter(pk__in=ids)
         .select_related("pot", "lead_actor")

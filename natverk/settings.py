@@ -159,6 +159,7 @@ MIDDLEWARE = [
     "natverk.mail_guard.MailNeedsCacheMiddleware",  # After CSRF: refuses only valid posts.
     "members.middleware.StaffMFAMiddleware",
     "members.middleware.UserLanguageMiddleware",  # Mail follows the language the user browses in.
+    "natverk.usercache.UserPageCacheMiddleware",  # After auth and messages: knows both.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
@@ -367,7 +368,12 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions: the database is the record, read through the cache above (natverk/sessions.py);
+# while Redis is down they are read from the database alone. A session stays in the cache
+# for at most these seconds (bounds how long a logout made while Redis was unreachable
+# could be undone by a Redis that comes back with old data).
+SESSION_ENGINE = "natverk.sessions"
+SESSION_CACHE_SECONDS = env_int("SESSION_CACHE_SECONDS", 300)
 
 # E-mail
 EMAIL_BACKEND = env_str(
@@ -492,7 +498,7 @@ MEMBERS_ACTORS_PER_DAY = env_int("MEMBERS_ACTORS_PER_DAY", 5)
 # Whole public pages are cached for visitors without a session (natverk/cache.py), in the
 # default cache above: with REDIS_URL set every app server shares the pages and the content
 # version that invalidates them. allauth keeps its rate limits in that same default cache,
-# so they are shared too; sessions live in the database (SESSION_ENGINE above).
+# so they are shared too; so are sessions, read through it (SESSION_ENGINE above).
 INSTALLED_APPS += ["natverk.cache.PageCacheConfig"]  # Connects the invalidation signals.
 # Seconds a page stays cached; 0 turns the cache off. Off in tests unless set explicitly,
 # because a page cached in one test must not answer in the next (tests/test_cache.py
@@ -539,6 +545,14 @@ ANON_CACHE_MODELS = [
     "borsen.Listing_networks",
     "voices.Voice",  # Every save: unpublishing or a withdrawn consent must vanish at once.
 ]
+# A logged-in user's own pages, cached for that browser session only (natverk/usercache.py):
+# any committed write to the database makes every such page stale. Seconds a page stays
+# cached at most; 0 turns it off. Off in tests unless set (tests/test_user_cache.py).
+USER_CACHE_SECONDS = env_int("USER_CACHE_SECONDS", 0 if TESTING else 60)
+# Exact paths (the same under /en/).
+USER_CACHE_PATHS = ["/mina-sidor/"]
+# Writes to these tables change no page (sessions, the mail outbox) and make nothing stale.
+USER_CACHE_IGNORED_TABLES = ["django_session", "natverk_outbox"]
 # Adds X-DB-Queries (the number of SQL queries) to every response; for `make bench`.
 QUERY_COUNT_HEADER = env_bool("QUERY_COUNT_HEADER", False)
 
