@@ -36,11 +36,11 @@ def test_resident_follows_a_network_switches_to_english_and_reads_news(transacti
     expect(pw).to_have_url(re.compile(r"/natverk/satra/$"))
     expect(pw.locator("h1")).to_have_text("Sätra")
 
-    pw.get_by_role("link", name="In English").click()
+    pw.get_by_role("link", name="English", exact=True).click()
     page.check()
     expect(pw).to_have_url(re.compile(r"/en/natverk/satra/$"))
     expect(pw.locator("html")).to_have_attribute("lang", "en")
-    expect(pw.get_by_role("link", name="På svenska")).to_have_attribute("href", "/natverk/satra/")
+    expect(pw.get_by_role("link", name="Svenska", exact=True)).to_have_attribute("href", "/natverk/satra/")
 
     pw.get_by_role("link", name="Clean-up day in Sätra").click()
     page.check()
