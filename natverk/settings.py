@@ -549,8 +549,10 @@ ANON_CACHE_MODELS = [
 # any committed write to the database makes every such page stale. Seconds a page stays
 # cached at most; 0 turns it off. Off in tests unless set (tests/test_user_cache.py).
 USER_CACHE_SECONDS = env_int("USER_CACHE_SECONDS", 0 if TESTING else 60)
-# Exact paths (the same under /en/).
-USER_CACHE_PATHS = ["/mina-sidor/"]
+# Exact paths (the same under /en/): "Mina sidor", and the steering group's list of
+# applications in the admin (every filter, sorting and page of it; the query string is in
+# the key).
+USER_CACHE_PATHS = ["/mina-sidor/", "/admin/grants/application/"]
 # Writes to these tables change no page (sessions, the mail outbox) and make nothing stale.
 USER_CACHE_IGNORED_TABLES = ["django_session", "natverk_outbox"]
 # Adds X-DB-Queries (the number of SQL queries) to every response; for `make bench`.

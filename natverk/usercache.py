@@ -1,4 +1,5 @@
-"""A page cache for one logged-in user's own pages ("Mina sidor"), keyed on their session.
+"""A page cache for one logged-in user's own pages ("Mina sidor", the steering group's list of
+applications), keyed on their session.
 
 `UserPageCacheMiddleware` stores the complete response of a page in USER_CACHE_PATHS the
 first time a logged-in user asks for it, and answers that same browser's next requests
@@ -17,12 +18,19 @@ only when every one of these holds:
   as on any page (active, the session's password hash matching); a hit does not load
   the user again, which is safe because any change to the user (a new password,
   deactivation, deletion) is a write, and every write makes every stored page stale.
+  The same holds for what the admin checks before it shows its list (staff status,
+  permissions, groups, two-factor authentication): a page is stored only after they
+  passed, and a change to any of them is a write,
   A logout deletes the session, so its key finds nothing any more,
 - the browser sent its CSRF cookie (without it the page sets a new one: not stored),
 - no message is waiting to be shown ("Sparat" after an action is rendered afresh),
 - the response is a 200, not streamed, sets no cookie of its own, its CSRF tokens come
   from the cookie in the key (not a rotated one), the session was not changed, and it
   varies on nothing but Cookie, Accept-Language and Accept-Encoding.
+
+A response's Cache-Control is for the browser and for shared caches, and this store is
+neither: a stored page is only ever given back to the session it was rendered for, with
+the same headers, so the admin's `no-store` still keeps it out of the browser's cache.
 
 Stored pages are not compressed: they hold a secret (the CSRF token), and gzip next to
 text an attacker can influence is what BREACH-style attacks need.
@@ -203,8 +211,14 @@ def _may_use_cache(request: HttpRequest) -> bool:
 
 
 def _is_storable(request: HttpRequest, response: HttpResponse) -> bool:
-    if response.status_code != 200 or response.streaming or response.cookies:
+    if response.status_code != 200 or response.streaming:
         return False
+    # No cookie of its own; the CSRF cookie sent again unchanged (the admin's views renew it
+    # themselves, through csrf_protect) is not one.
+    csrf_cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
+    for name, morsel in response.cookies.items():
+        if name != settings.CSRF_COOKIE_NAME or morsel.value != csrf_cookie:
+            return False
     # The page was rendered for the session's user, who was checked as on every page.
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or str(user.pk) != str(_session_user(request)):
@@ -212,10 +226,7 @@ def _is_storable(request: HttpRequest, response: HttpResponse) -> bool:
     # The page's CSRF tokens must come from the very cookie in the key (not a rotated one).
     # (Django sends the cookie again on every page with a form, to renew its expiry;
     # that alone is no reason not to store.)
-    csrf_cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
     if request.META.get("CSRF_COOKIE", csrf_cookie) != csrf_cookie or request.session.modified:
-        return False
-    if "no-store" in response.get("Cache-Control", "").lower():
         return False
     vary = {part.strip().lower() for part in cc_delim_re.split(response.get("Vary", "")) if part.strip()}
     return not (vary - SAFE_VARY)
