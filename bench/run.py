@@ -51,6 +51,9 @@ class Page:
     # Every request misses the page cache: wrk adds a parameter the page ignores, different
     # in every request (bench/report.lua), so the page is rendered each time.
     miss: bool = False
+    # ... or, for pages that refuse unknown parameters (the admin's lists): a new CSRF
+    # cookie in every request, which is part of the per-session page cache's key.
+    miss_by_cookie: bool = False
     p50_target_ms: float | None = None  # Held to this median instead (not with `public`).
 
 
@@ -109,12 +112,23 @@ PAGES = [
     Page("Apply: step 3 (budget)", "/bidrag/ansokningar/{draft}/steg/3/", as_user="representative", public=False),
     Page("Apply: review", "/bidrag/ansokningar/{draft}/granska/", as_user="representative", public=False),
     # Two steering-group members at work at once, not sixteen: the target is its median.
+    # The list is cached per browser session like "Mina sidor"; the second row renders it
+    # afresh for every request, as after any write to the database.
     Page(
         "Admin: applications (steering group)",
         "/admin/grants/application/",
         as_user="steering",
         public=False,
         connections=2,
+    ),
+    Page(
+        "Admin: applications, cache miss",
+        "/admin/grants/application/",
+        as_user="steering",
+        public=False,
+        connections=2,
+        miss=True,
+        miss_by_cookie=True,
     ),
 ]
 RUNS = 3
@@ -357,6 +371,7 @@ def wrk(
     args,
     connections: int | None = None,
     miss: bool = False,
+    miss_by_cookie: bool = False,
 ) -> dict[str, float]:
     connections = connections or args.connections
     command = [binary, "-t", str(min(args.threads, connections)), "-c", str(connections), "-d", f"{seconds}s"]
@@ -368,7 +383,7 @@ def wrk(
     command.append(f"http://{HOST}:{port}{path}")
     if miss:
         # report.lua appends "&bench-miss=<this>-<thread>-<n>" to every request.
-        command += ["--", secrets.token_hex(4)]
+        command += ["--", secrets.token_hex(4)] + (["csrf"] if miss_by_cookie else [])
     output = run(command, capture_output=True, text=True).stdout
     line = next((line for line in output.splitlines() if line.startswith("WRK-RESULT ")), None)
     if line is None:
@@ -386,11 +401,18 @@ def browser_cookie(port: int, session: str) -> str:
 def measure(page: Page, *, port: int, binary: str, cookies: dict[str, str], args) -> Result:
     cookie = browser_cookie(port, cookies[page.as_user]) if page.as_user else None
     # The first request renders the page (a cache miss): its query count is the page's own.
-    first = f"{page.path}&bench-miss=first" if page.miss else page.path
-    status, headers, _body = fetch(port, first, {"Cookie": cookie} if cookie else None)
+    if page.miss_by_cookie:
+        first, again = page.path, page.path
+        first_cookie, again_cookie = (
+            re.sub(r"csrftoken=[^;]*", f"csrftoken={secrets.token_hex(16)}", cookie) for _ in range(2)
+        )
+    else:
+        first = f"{page.path}&bench-miss=first" if page.miss else page.path
+        again = f"{page.path}&bench-miss=check" if page.miss else page.path
+        first_cookie = again_cookie = cookie
+    status, headers, _body = fetch(port, first, {"Cookie": first_cookie} if cookie else None)
     queries = headers.get("x-db-queries", "?")
-    again = f"{page.path}&bench-miss=check" if page.miss else page.path
-    cache_state = fetch(port, again, {"Cookie": cookie} if cookie else None)[1].get("x-cache", "-")
+    cache_state = fetch(port, again, {"Cookie": again_cookie} if cookie else None)[1].get("x-cache", "-")
     connections = page.connections or args.connections
     if args.warmup:
         wrk(
@@ -402,6 +424,7 @@ def measure(page: Page, *, port: int, binary: str, cookies: dict[str, str], args
             args=args,
             connections=connections,
             miss=page.miss,
+            miss_by_cookie=page.miss_by_cookie,
         )
     # wrk keeps its connections open, and which of the two workers accepts each of them is
     # chance: now and then one worker gets nearly all and the run measures one core. The
@@ -416,6 +439,7 @@ def measure(page: Page, *, port: int, binary: str, cookies: dict[str, str], args
             args=args,
             connections=connections,
             miss=page.miss,
+            miss_by_cookie=page.miss_by_cookie,
         )
         for _ in range(RUNS)
     ]
@@ -483,7 +507,7 @@ def verdict(result: Result, ceiling_rps: float) -> str:
             return "MISSED: non-2xx"
         target = result.page.p50_target_ms
         return "met" if result.p50 <= target else f"MISSED: p50 > {target:.0f} ms"
-    if result.page.as_user == "steering":
+    if result.page.as_user == "steering" and not result.page.miss:
         if result.non2xx or result.errors:
             return "MISSED: non-2xx"
         target = ADMIN_P50_MS_AT_50K
