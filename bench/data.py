@@ -455,6 +455,7 @@ def make_grants(*, cast: Cast, sizes: Sizes, rng: random.Random) -> None:
                 payments.append(
                     Payment(
                         application=application,
+                        pot_id=application.pot_id,
                         amount=application.amount_granted,
                         paid_at=moment,
                         registered_by_id=steering_id,

@@ -326,6 +326,13 @@ class Payment(models.Model):
         Application, on_delete=models.PROTECT, related_name="payment", verbose_name=_("ansökan")
     )
     amount = models.PositiveIntegerField(_("belopp (kr)"))
+    # The application's pot, kept here as well: a pot's paid total is then read from one
+    # index (Pot.objects.with_totals()) instead of joining every payment of every year to
+    # its application. Set from the application on save; an application's pot does not
+    # change once it has been sent in, let alone paid.
+    pot = models.ForeignKey(
+        "grants.Pot", on_delete=models.PROTECT, related_name="+", editable=False, verbose_name=_("pott")
+    )
     # When the payment was registered; `paid_on` is the day the money went out.
     paid_at = models.DateTimeField(_("registrerad"))
     # Empty only on payments registered before the date was asked for (migration 0006
@@ -345,6 +352,7 @@ class Payment(models.Model):
         verbose_name = _("utbetalning")
         verbose_name_plural = _("utbetalningar")
         ordering = ["-paid_at"]
+        indexes = [models.Index(fields=["pot"], include=["amount"], name="payment_pot_amount")]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
             date_bounds_constraint("payment", "paid_on"),
@@ -352,6 +360,11 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application}: {self.amount} kr"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pot_id is None and self.application_id is not None:
+            self.pot_id = self.application.pot_id
+        super().save(*args, **kwargs)
 
 
 class FollowUpReport(models.Model):

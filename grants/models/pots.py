@@ -34,15 +34,8 @@ class PotQuerySet(models.QuerySet):
             granted_amount=_sum_subquery(
                 Application.objects.filter(pot=OuterRef("pk"), status__in=GRANTED_STATUSES), "amount_granted"
             ),
-            # Summed over the pot's granted applications (a payment is made only to a
-            # granted one), one indexed look-up of its payment each: joining the payments
-            # instead made PostgreSQL read every payment of every year (make bench).
-            paid_amount=_sum_subquery(
-                Application.objects.filter(pot=OuterRef("pk"), status__in=GRANTED_STATUSES).annotate(
-                    paid=Subquery(Payment.objects.filter(application=OuterRef("pk")).values("amount")[:1])
-                ),
-                "paid",
-            ),
+            # From the pot's own index on the payments (grants.Payment.pot).
+            paid_amount=_sum_subquery(Payment.objects.filter(pot=OuterRef("pk")), "amount"),
         )
 
     def accepting(self, today: datetime.date | None = None) -> PotQuerySet:
