@@ -20,7 +20,7 @@ only when every one of these holds:
   deactivation, deletion) is a write, and every write makes every stored page stale.
   The same holds for what the admin checks before it shows its list (staff status,
   permissions, groups, two-factor authentication): a page is stored only after they
-  passed, and a change to any of them is a write,
+  passed, and a change to any of them is a write.
   A logout deletes the session, so its key finds nothing any more,
 - the browser sent its CSRF cookie (without it the page sets a new one: not stored),
 - no message is waiting to be shown ("Sparat" after an action is rendered afresh),

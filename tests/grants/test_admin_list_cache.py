@@ -10,32 +10,21 @@ from __future__ import annotations
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Group
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-import natverk.usercache
 from grants.models import Application
 from grants.workflow import application_transition
 from members.models import User
 from members.roles import STEERING_GROUP
 from tests.conftest import PASSWORD
 from tests.grants.conftest import make_application
+from tests.test_user_cache import caches_on  # noqa: F401 (autouse: both caches on and empty)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 S = Application.Status
 LIST = "/admin/grants/application/"
-
-
-@pytest.fixture(autouse=True)
-def caches_on(settings):
-    settings.USER_CACHE_SECONDS = 60
-    cache.clear()
-    natverk.usercache._bump_owed = False
-    natverk.usercache._last_version = None
-    yield
-    cache.clear()
 
 
 @pytest.fixture
