@@ -414,35 +414,26 @@ def measure(page: Page, *, port: int, binary: str, cookies: dict[str, str], args
     queries = headers.get("x-db-queries", "?")
     cache_state = fetch(port, again, {"Cookie": again_cookie} if cookie else None)[1].get("x-cache", "-")
     connections = page.connections or args.connections
-    if args.warmup:
-        wrk(
+
+    def load(seconds: int) -> dict[str, float]:
+        return wrk(
             binary,
             port,
             page.path,
-            seconds=args.warmup,
+            seconds=seconds,
             cookie=cookie,
             args=args,
             connections=connections,
             miss=page.miss,
             miss_by_cookie=page.miss_by_cookie,
         )
+
+    if args.warmup:
+        load(args.warmup)
     # wrk keeps its connections open, and which of the two workers accepts each of them is
     # chance: now and then one worker gets nearly all and the run measures one core. The
     # median of RUNS runs, by requests per second, is the typical case, not the best.
-    runs = [
-        wrk(
-            binary,
-            port,
-            page.path,
-            seconds=args.duration,
-            cookie=cookie,
-            args=args,
-            connections=connections,
-            miss=page.miss,
-            miss_by_cookie=page.miss_by_cookie,
-        )
-        for _ in range(RUNS)
-    ]
+    runs = [load(args.duration) for _ in range(RUNS)]
     numbers = sorted(runs, key=lambda run: run["rps"])[len(runs) // 2]
     return Result(
         page=page,
