@@ -229,10 +229,11 @@ def application_transition(
                 note = _("Beviljat %(amount)s.") % {"amount": format_kr(granted)}
             else:
                 note = _("Beviljat %(amount)s. %(note)s") % {"amount": format_kr(granted), "note": note}
-        elif to_status == S.REJECTED:
+        elif to_status in (S.REJECTED, S.NEEDS_COMPLETION):
+            # A request for completion is a decision too: the applicants get it as a letter.
             Decision.objects.create(
                 application=app,
-                outcome=Decision.Outcome.REJECTED,
+                outcome=Decision.Outcome(to_status),
                 motivation=note,
                 decided_by=actor_user,
                 decided_at=now,

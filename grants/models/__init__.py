@@ -13,6 +13,7 @@ from grants.models.applications import (
     Payment,
     ReferenceCounter,
 )
+from grants.models.letters import DecisionLetter, LetterWording
 from grants.models.pots import Funding, Pot, PotQuerySet
 
 __all__ = [
@@ -23,9 +24,11 @@ __all__ = [
     "BudgetLine",
     "CoApplicant",
     "Decision",
+    "DecisionLetter",
     "FollowUpPhoto",
     "FollowUpReport",
     "Funding",
+    "LetterWording",
     "Payment",
     "Pot",
     "PotQuerySet",

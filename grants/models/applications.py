@@ -96,6 +96,22 @@ class Application(models.Model):
     submitted_at = models.DateTimeField(_("inskickad"), null=True, blank=True)
     report_due_reminded_at = models.DateTimeField(_("påmind om återrapport"), null=True, blank=True)
     report_overdue_reminded_at = models.DateTimeField(_("påmind om sen återrapport"), null=True, blank=True)
+    # The steering group's own: never shown to the applicants nor in their GDPR export.
+    internal_note = models.TextField(
+        _("intern anteckning"),
+        max_length=5000,
+        blank=True,
+        help_text=_("Bara för styrgruppen. De sökande ser den aldrig."),
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="handled_applications",
+        verbose_name=_("handläggare"),
+        help_text=_("Den i styrgruppen som håller i ärendet (valfritt)."),
+    )
     is_demo = models.BooleanField(_("demoinnehåll"), default=False)
 
     objects = ApplicationQuerySet.as_manager()
@@ -286,11 +302,12 @@ class Attachment(models.Model):
 
 
 class Decision(models.Model):
-    """The steering group's decision: approved with an amount, or rejected with a reason."""
+    """The steering group's decision: approved with an amount, rejected, or sent back for completion."""
 
     class Outcome(models.TextChoices):
         APPROVED = "approved", _("Beviljad")
         REJECTED = "rejected", _("Avslagen")
+        NEEDS_COMPLETION = "needs_completion", _("Komplettering begärd")
 
     application = models.ForeignKey(
         Application, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("ansökan")
@@ -310,7 +327,7 @@ class Decision(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(outcome="approved", amount_granted__gt=0)
-                | Q(outcome="rejected", amount_granted__isnull=True),
+                | Q(outcome__in=["rejected", "needs_completion"], amount_granted__isnull=True),
                 name="decision_amount_granted_positive",
             ),
         ]
@@ -355,6 +372,10 @@ class Payment(models.Model):
         indexes = [models.Index(fields=["pot"], include=["amount"], name="payment_pot_amount")]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            # A pot is one year's money: the bank's reference names one payment in it.
+            models.UniqueConstraint(
+                fields=["pot", "reference"], condition=~Q(reference=""), name="payment_reference_unique_per_pot"
+            ),
             date_bounds_constraint("payment", "paid_on"),
         ]
 
@@ -408,11 +429,15 @@ class FollowUpPhoto(models.Model):
 
 
 class ApplicationEvent(models.Model):
-    """Append-only log of an application's status changes and recusals (jäv)."""
+    """Append-only log of an application's status changes, recusals (jäv), notes and letters."""
 
     class Kind(models.TextChoices):
         TRANSITION = "transition", _("Statusändring")
         RECUSAL = "recusal", _("Jäv – steg åt sidan")
+        # The steering group's own rows: never shown to the applicants.
+        NOTE = "note", _("Intern anteckning")
+        HANDLER = "handler", _("Handläggare")
+        LETTER = "letter", _("Beslutsbrev")
 
     application = models.ForeignKey(
         Application, on_delete=models.PROTECT, related_name="events", verbose_name=_("ansökan")
@@ -434,6 +459,11 @@ class ApplicationEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
+    @property
+    def is_internal(self) -> bool:
+        """Rows only the steering group reads (the internal note, the handler)."""
+        return self.kind in INTERNAL_EVENT_KINDS
+
 
 class ReferenceCounter(models.Model):
     """The last reference number used in a year; locked while a new one is taken."""
@@ -448,3 +478,6 @@ class ReferenceCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last_number}"
+
+
+INTERNAL_EVENT_KINDS = (ApplicationEvent.Kind.NOTE, ApplicationEvent.Kind.HANDLER)
