@@ -6,6 +6,10 @@
   drafts, and only with the two-factor check the admin uses (REQUIRE_STAFF_MFA): without
   it, they are outsiders here as well.
 - Everyone else gets 404, so that nobody learns which applications exist.
+
+The payee's bank details are narrower still (`may_see_payment_details`): the lead actor's
+current representatives and the steering group, never co-applicants, and nobody once
+they stop representing the lead (an account stays the actor's, not a former member's).
 """
 
 from __future__ import annotations
@@ -48,6 +52,17 @@ def applications_reviewed_by(user, queryset: QuerySet[Application] | None = None
     if is_steering_group(user) or is_superuser(user):
         return queryset.sent_in()
     return queryset.none()
+
+
+def may_see_payment_details(user, application: Application) -> bool:
+    """Whether `user` may see where `application`'s money goes (bankgiro, plusgiro, account).
+
+    The one rule for every page, receipt and export that shows them: a representative of
+    the lead actor now, or whoever reviews it once it is sent in (as for reading it).
+    """
+    if represents_lead(user, application):
+        return True
+    return application.status != Application.Status.DRAFT and reviews_applications(user)
 
 
 def get_application_for_user(request: HttpRequest, pk: int) -> Application:

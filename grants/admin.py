@@ -219,7 +219,15 @@ class AttachmentInline(ReadOnlyInline):
 
     @admin.display(description=gettext_lazy("Fil"))
     def download(self, obj: Attachment) -> str:
-        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.original_name)
+        # Named as it is served (grants.files.download_name), with the name it was given beside.
+        if obj.download_name == obj.original_name:
+            return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.download_name)
+        return format_html(
+            '<a href="{}">{}</a> ({})',
+            obj.get_absolute_url(),
+            obj.download_name,
+            _("uppladdad som ”%(name)s”") % {"name": obj.original_name},
+        )
 
     @admin.display(description=gettext_lazy("Filtyp"))
     def kind(self, obj: Attachment) -> str:

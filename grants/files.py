@@ -20,6 +20,10 @@ SIGNATURES = {
     b"\x89PNG\r\n\x1a\n": ("image/png", "png"),
 }
 PHOTO_MAX_SIDE = 2000
+# The extension each checked type is stored and served with, and other spellings of it
+# that a name the person gave may keep ("kvitto.jpeg" stays "kvitto.jpeg").
+EXTENSIONS = dict(SIGNATURES.values())
+EXTENSION_SPELLINGS = {"image/jpeg": {"jpg", "jpeg"}}
 
 
 def max_bytes() -> int:
@@ -64,6 +68,20 @@ def check_attachment(upload: UploadedFile) -> tuple[str, str]:
 def stored_name(extension: str) -> str:
     """A random file name: the uploaded name is kept only as text, never used on disk."""
     return f"{uuid.uuid4().hex}.{extension}"
+
+
+def download_name(original_name: str, content_type: str) -> str:
+    """The name a file is served with: the name the person gave, with the extension of the
+    type its content was checked as (`check_attachment`): "offert.html" holding a PDF goes
+    out as "offert.pdf". The name as given is still shown beside the link."""
+    extension = EXTENSIONS.get(content_type, "bin")
+    stem, dot, given = original_name.strip().rpartition(".")
+    if not dot:
+        stem, given = given, ""
+    if given.lower() in EXTENSION_SPELLINGS.get(content_type, {extension}):
+        extension = given
+    stem = stem.strip(" .") or _("bilaga")
+    return f"{stem}.{extension}"
 
 
 def check_photo(upload: UploadedFile) -> None:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from grants.access import may_see_payment_details
 from grants.files import check_attachment, reencode_photo, stored_name
 from grants.formatting import format_kr
 from grants.models import (
@@ -385,7 +386,9 @@ def applications_user_export(*, user) -> dict:
 
     Applications the user created, or that an actor they represent leads or co-applies for.
     The contact person fields are included only on applications the user created: on the
-    others they may be somebody else's name and address.
+    others they may be somebody else's name and address. The payment details too, and only
+    while the user may see them (grants.access.may_see_payment_details): they are the lead
+    actor's account, so a former representative's download has no payment keys at all.
     """
     actor_ids = list(Representation.objects.filter(user=user).values_list("actor_id", flat=True))
     applications = (
@@ -416,7 +419,7 @@ def applications_user_export(*, user) -> dict:
         }
         if app.created_by_id == user.pk:
             data.update(contact_name=app.contact_name, contact_email=app.contact_email, contact_phone=app.contact_phone)
-            # Financial data the user gave: theirs to see; on others' applications it is not.
+        if app.created_by_id == user.pk and may_see_payment_details(user, app):
             data.update(
                 payment_method=app.get_payment_method_display(),
                 giro_number=app.giro_number,

@@ -23,6 +23,7 @@ from grants.access import (
     get_attachment_for_user,
     get_attachment_for_user_rw,
     get_coapplicant_links_for_user,
+    may_see_payment_details,
     represents_lead,
 )
 from grants.forms import (
@@ -53,6 +54,7 @@ from grants.services import (
 )
 from grants.workflow import MOVES, TransitionError, application_transition
 from members.models import Membership, Representation
+from natverk.decorators import private_no_store
 from natverk.text import strip_control_characters
 from networks.models import Network
 
@@ -191,6 +193,8 @@ def _budget_add_row(request: HttpRequest, app: Application, ctx: dict) -> HttpRe
     return render(request, "grants/step.html", ctx)
 
 
+# Step 5 holds the bank details, and every step shares this view.
+@private_no_store
 @login_required
 @require_http_methods(["GET", "POST"])
 def step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
@@ -304,12 +308,15 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> Http
 @login_required
 def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     item = get_attachment_for_user(request, pk, attachment_pk)
-    # Streamed from the private store (local disk or S3) after the access check above.
+    # Streamed from the private store (local disk or S3) after the access check above, named
+    # for the type its content was checked as: "offert.html" holding a PDF goes out as
+    # "offert.pdf", so that no browser or desktop opens it as what its name claims.
     response = FileResponse(
-        item.file.open("rb"), as_attachment=True, filename=item.original_name, content_type=item.content_type
+        item.file.open("rb"), as_attachment=True, filename=item.download_name, content_type=item.content_type
     )
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
@@ -321,6 +328,7 @@ def _application_with_parts(pk: int) -> Application:
     )
 
 
+@private_no_store
 @login_required
 @require_http_methods(["GET", "POST"])
 def review(request: HttpRequest, pk: int) -> HttpResponse:
@@ -351,11 +359,12 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             "application": app,
             "problems": problems,
             "budget_gap": budget_gap(app),
-            "show_payment": True,
+            "show_payment": may_see_payment_details(request.user, app),
         },
     )
 
 
+@private_no_store
 @login_required
 def receipt(request: HttpRequest, pk: int) -> HttpResponse:
     app = get_application_for_user(request, pk)
@@ -363,10 +372,13 @@ def receipt(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     app = _application_with_parts(app.pk)
     return render(
-        request, "grants/receipt.html", {"application": app, "show_payment": represents_lead(request.user, app)}
+        request,
+        "grants/receipt.html",
+        {"application": app, "show_payment": may_see_payment_details(request.user, app)},
     )
 
 
+@private_no_store
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     app = get_application_for_user(request, pk)
@@ -381,6 +393,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "application": app,
             "is_lead": is_lead,
+            "show_payment": may_see_payment_details(request.user, app),
             "can_withdraw": is_lead and (app.status, S.WITHDRAWN) in MOVES,
             "can_answer": app.status in ANSWERABLE,
             "can_report": is_lead and app.status == S.PAID,

@@ -40,6 +40,7 @@ from members.forms import (
 from members.models import Actor, Invitation, Membership, Representation
 from members.overview import my_pages_context
 from members.search import fold
+from natverk.decorators import private_no_store
 from networks.models import Network
 
 ACTORS_PER_PAGE = 20
@@ -284,6 +285,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+# A person's data (with an actor's bank details, grants.access) stays out of the browser's cache.
+@private_no_store
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_data(request: HttpRequest) -> HttpResponse:
@@ -315,6 +318,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
     )
 
 
+@private_no_store
 @login_required
 @require_GET
 def my_data_export(request: HttpRequest) -> HttpResponse:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 import natverk.storage
+from grants.files import download_name as served_name
 from grants.models.pots import GRANTED_STATUSES, Pot
 from natverk.dates import date_bounds_constraint
 
@@ -299,6 +300,11 @@ class Attachment(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("grants:attachment", kwargs={"pk": self.application_id, "attachment_pk": self.pk})
+
+    @property
+    def download_name(self) -> str:
+        """The name it is served with: the given name, with the extension of its checked type."""
+        return served_name(self.original_name, self.content_type)
 
 
 class Decision(models.Model):

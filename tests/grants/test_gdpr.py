@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from grants.models import Application, ApplicationEvent, Attachment, BudgetLine, CoApplicant, Decision
 from meetings.models import Registration
-from members.models import User
+from members.models import Representation, User
 from members.roles import STEERING_GROUP
 from tests.conftest import PASSWORD, _user
 from tests.grants.conftest import S, make_application
@@ -213,3 +213,41 @@ def test_export_has_my_grant_history_and_nobody_elses(client, history, rep_a, re
     assert [c["actor"] for c in data["grant_coapplicant_confirmations"]] == ["Föreningen Gamma"]
     assert [a["title"] for a in data["grant_applications"]] == [h["submitted"].title]
     assert "contact_email" not in data["grant_applications"][0]  # rep_a's contact details
+
+
+PAYMENT_KEYS = {"payment_method", "giro_number", "clearing_number", "account_number"}
+
+
+def test_payment_details_in_the_export_only_while_representing_the_lead(client, pot, actor_a, rep_a) -> None:
+    """The bank details are the lead actor's: a former representative's page and download
+    still list the application they made, without the account (grants.access)."""
+    app = make_application(pot=pot, lead=actor_a, status=S.APPROVED)
+    assert app.created_by == rep_a
+    client.force_login(rep_a)
+    mine = json.loads(client.get("/mina-sidor/mina-uppgifter/export/").content)["grant_applications"]
+    assert mine[0]["giro_number"] == "5050-1055"
+    assert mine[0]["payment_method"] == "Bankgiro"
+    assert "5050-1055" in client.get("/mina-sidor/mina-uppgifter/").content.decode()
+
+    Representation.objects.filter(user=rep_a, actor=actor_a).delete()
+    response = client.get("/mina-sidor/mina-uppgifter/export/")
+    former = json.loads(response.content)["grant_applications"]
+    assert [a["reference"] for a in former] == [app.reference]
+    assert PAYMENT_KEYS.isdisjoint(former[0])
+    assert "5050-1055" not in response.content.decode()
+    page = client.get("/mina-sidor/mina-uppgifter/").content.decode()
+    assert app.title in page
+    assert "5050-1055" not in page
+
+
+def test_another_representative_and_a_co_applicant_get_no_payment_details(
+    client, pot, actor_a, rep_a, actor_c, rep_c
+) -> None:
+    app = make_application(pot=pot, lead=actor_a, co=[actor_c], status=S.SUBMITTED)
+    colleague = _user("kollega@example.se")
+    Representation.objects.create(user=colleague, actor=actor_a, role=Representation.Role.CONTACT)
+    for user in (colleague, rep_c):
+        client.force_login(user)
+        data = json.loads(client.get("/mina-sidor/mina-uppgifter/export/").content)["grant_applications"]
+        assert [a["reference"] for a in data] == [app.reference]
+        assert PAYMENT_KEYS.isdisjoint(data[0])

@@ -237,3 +237,13 @@ def test_every_export_key_has_a_label() -> None:
         keys = set(re.findall(r'"([a-z_]+)": ', source)) | set(re.findall(r"\b([a-z_]+)=app\.", source))
         assert keys, export
         assert keys <= set(labels), keys - set(labels)
+
+
+@pytest.mark.parametrize("path", ["/mina-sidor/mina-uppgifter/", "/mina-sidor/mina-uppgifter/export/"])
+def test_my_data_is_kept_by_no_browser_cache(client, rep_a, path) -> None:
+    """A person's data (an actor's bank details among it) stays off a shared computer's disk."""
+    client.force_login(rep_a)
+    response = client.get(path)
+    assert response.status_code == 200
+    parts = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"private", "no-store"} <= parts
