@@ -31,16 +31,17 @@ def buttons(body: str) -> set[str]:
     return {move.slug for move in DECISION_MOVES if f"/beslut/{move.slug}/" in body}
 
 
-def test_every_steering_move_has_a_page():
+def test_every_steering_move_but_the_review_has_a_page():
     steering_targets = {to for (_from, to), who in MOVES.items() if who == STEERING}
-    assert {move.to_status for move in DECISION_MOVES} == steering_targets
+    # Taking an application into review has no page: opening a decision page does it.
+    assert {move.to_status for move in DECISION_MOVES} == steering_targets - {S.IN_REVIEW}
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("status", "expected"),
     [
-        (S.SUBMITTED, {"granska"}),
+        (S.SUBMITTED, {"bevilja", "avsla", "komplettering"}),
         (S.IN_REVIEW, {"bevilja", "avsla", "komplettering"}),
         (S.NEEDS_COMPLETION, set()),
         (S.APPROVED, {"utbetald"}),
@@ -81,9 +82,13 @@ def test_jav_warning_before_anything_is_clicked_and_no_buttons(client, steering,
     body = client.get(change_url(app)).content.decode()
     assert "Du är jävig i den här ansökan." in body and "Föreningen Gamma" in body
     assert buttons(body) == set()
-    # The decision page itself shows the warning and no form; nothing is logged for looking.
-    page = client.get(decision_url(app, "bevilja")).content.decode()
-    assert "Du är jävig" in page and 'class="default"' not in page
+    # Every move is shown disabled, with the reason beside it.
+    assert body.count("Du är jävig: du företräder Föreningen Gamma.") == 3
+    assert body.count("disabled") >= 3
+    # A typed URL of a decision page goes back with the reason; nothing is logged for looking.
+    response = client.get(decision_url(app, "bevilja"), follow=True)
+    assert response.redirect_chain == [(change_url(app), 302)]
+    assert "”Bevilja” går inte just nu. Du är jävig" in response.content.decode()
     assert not ApplicationEvent.objects.filter(application=app).exists()
 
 
@@ -100,20 +105,6 @@ def test_jav_on_post_is_refused_logged_and_keeps_typed_values(client, steering, 
     app.refresh_from_db()
     assert app.status == S.IN_REVIEW
     assert ApplicationEvent.objects.get(application=app).kind == ApplicationEvent.Kind.RECUSAL
-
-
-@pytest.mark.django_db
-def test_take_in_review_is_a_confirm_step(client, steering, application):
-    client.force_login(steering)
-    page = client.get(decision_url(application, "granska"))
-    assert page.status_code == 200 and "Ja, ta upp för granskning" in page.content.decode()
-    application.refresh_from_db()
-    assert application.status == S.SUBMITTED  # looking changes nothing
-    response = client.post(decision_url(application, "granska"), follow=True)
-    assert response.redirect_chain[-1][0] == change_url(application)
-    assert "har nu status ”Under granskning”" in response.content.decode()
-    application.refresh_from_db()
-    assert application.status == S.IN_REVIEW
 
 
 @pytest.mark.django_db
@@ -251,7 +242,7 @@ def test_close_after_report(client, steering, pot, actor_a):
 
 @pytest.mark.django_db
 def test_outsiders(client, steering, superuser, coord_andersberg, resident, rep_a, application):
-    url = decision_url(application, "granska")
+    url = decision_url(application, "avsla")
     # A coordinator is staff but may not read applications: 404, as on the site.
     client.force_login(coord_andersberg)
     assert client.get(url).status_code == 404
@@ -273,15 +264,16 @@ def test_outsiders(client, steering, superuser, coord_andersberg, resident, rep_
 def test_drafts_and_unknown_moves_are_404(client, steering, pot, actor_a, application):
     draft = make_application(pot=pot, lead=actor_a)
     client.force_login(steering)
-    assert client.get(decision_url(draft, "granska")).status_code == 404
+    assert client.get(decision_url(draft, "avsla")).status_code == 404
+    assert client.get(decision_url(application, "granska")).status_code == 404  # no such step any more
     assert client.get(decision_url(application, "radera")).status_code == 404
 
 
 @pytest.mark.django_db
 def test_wrong_method_is_405(client, steering, application):
     client.force_login(steering)
-    assert client.put(decision_url(application, "granska")).status_code == 405
-    assert client.delete(decision_url(application, "granska")).status_code == 405
+    assert client.put(decision_url(application, "avsla")).status_code == 405
+    assert client.delete(decision_url(application, "avsla")).status_code == 405
     application.refresh_from_db()
     assert application.status == S.SUBMITTED
 
@@ -299,9 +291,9 @@ def _action(client, action: str, apps, **data):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("action", ["take_in_review", "mark_paid", "approve_report"])
+@pytest.mark.parametrize("action", ["reject", "mark_paid", "approve_report"])
 def test_bulk_actions_ask_first(client, steering, pot, actor_a, action):
-    status = {"take_in_review": S.SUBMITTED, "mark_paid": S.APPROVED, "approve_report": S.REPORTED}[action]
+    status = {"reject": S.SUBMITTED, "mark_paid": S.APPROVED, "approve_report": S.REPORTED}[action]
     app = make_application(pot=pot, lead=actor_a, status=status)
     client.force_login(steering)
     body = _action(client, action, [app]).content.decode()
@@ -311,14 +303,23 @@ def test_bulk_actions_ask_first(client, steering, pot, actor_a, action):
 
 
 @pytest.mark.django_db
-def test_bulk_approve_is_not_offered_for_a_submitted_application(client, steering, pot, actor_a, actor_b):
+def test_bulk_approve_takes_a_submitted_application_into_review_first(client, steering, pot, actor_a, actor_b):
     submitted = make_application(pot=pot, lead=actor_a, status=S.SUBMITTED)
     in_review = make_application(pot=pot, lead=actor_b, status=S.IN_REVIEW)
+    rejected = make_application(pot=pot, lead=actor_b, status=S.REJECTED)
     client.force_login(steering)
-    body = _action(client, "approve", [submitted, in_review]).content.decode()
-    assert f'name="a{in_review.pk}-amount"' in body
-    assert f'name="a{submitted.pk}-amount"' not in body
+    body = _action(client, "approve", [submitted, in_review, rejected]).content.decode()
+    assert f'name="a{in_review.pk}-amount"' in body and f'name="a{submitted.pk}-amount"' in body
+    assert f'name="a{rejected.pk}-amount"' not in body
     assert "1 vald ansökan kan inte få status ”Beviljad” nu" in body
+    assert "take_in_review" not in body  # no separate step among the actions
+    _action(client, "approve", [submitted], apply="1", **{f"a{submitted.pk}-amount": "10 000"})
+    submitted.refresh_from_db()
+    assert submitted.status == S.APPROVED
+    assert list(submitted.events.order_by("pk").values_list("from_status", "to_status")) == [
+        (S.SUBMITTED, S.IN_REVIEW),
+        (S.IN_REVIEW, S.APPROVED),
+    ]
 
 
 @pytest.mark.django_db
