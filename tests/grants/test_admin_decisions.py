@@ -3,19 +3,31 @@
 from __future__ import annotations
 
 import datetime
+import re
+from html import unescape
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.models import Group
+from django.core import mail
 from django.urls import reverse
 
-from grants.admin_decisions import DECISION_MOVES, MOVES_BY_SLUG
-from grants.models import Application, ApplicationEvent, Decision, Payment
-from grants.workflow import MOVES, STEERING
+from grants.admin_decisions import DECISION_MOVES, MOVES_BY_SLUG, move_refusal
+from grants.models import Application, ApplicationEvent, CoApplicant, Decision, Payment
+from grants.workflow import MOVES, STEERING, TransitionError, application_take_up, application_transition
 from members.models import Representation
+from members.roles import STEERING_GROUP
+from tests.conftest import _user
 from tests.grants.conftest import TODAY, make_application
 
 S = Application.Status
 CHANGELIST = "admin:grants_application_changelist"
+
+
+def make_steering_member(email: str):
+    user = _user(email, is_staff=True)
+    user.groups.add(Group.objects.get(name=STEERING_GROUP))
+    return user
 
 
 def change_url(app: Application) -> str:
@@ -105,6 +117,150 @@ def test_jav_on_post_is_refused_logged_and_keeps_typed_values(client, steering, 
     app.refresh_from_db()
     assert app.status == S.IN_REVIEW
     assert ApplicationEvent.objects.get(application=app).kind == ApplicationEvent.Kind.RECUSAL
+
+
+def disabled(body: str) -> dict[str, str]:
+    """Disabled buttons on the panel: their text → the reason beside them."""
+    found = {}
+    for match in re.finditer(
+        r'<button type="button" class="button grants-decision__disabled" disabled '
+        r'aria-describedby="([^"]+)">([^<]+)</button>',
+        body,
+    ):
+        reason = re.search(rf'id="{match.group(1)}">(.*?)</p>', body, re.S).group(1)
+        found[match.group(2)] = unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", reason))).strip()
+    return found
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", [S.SUBMITTED, S.IN_REVIEW])
+def test_approve_is_disabled_until_every_coapplicant_confirms(client, steering, pot, actor_a, actor_b, actor_c, status):
+    app = make_application(pot=pot, lead=actor_a, co=[actor_b, actor_c], status=status, confirmed=False)
+    app.coapplicant_links.filter(actor=actor_b).update(status=CoApplicant.Status.CONFIRMED)
+    client.force_login(steering)
+    body = client.get(change_url(app)).content.decode()
+    assert disabled(body) == {
+        "Bevilja": "Går inte nu: Alla medsökande har inte bekräftat ännu: Föreningen Gamma. "
+        "Vänta på deras svar, eller begär komplettering."
+    }
+    assert buttons(body) == {"avsla", "komplettering"}  # still links
+    # The page itself refuses too, with the same reason, and takes nothing into review.
+    response = client.get(decision_url(app, "bevilja"), follow=True)
+    assert response.redirect_chain == [(change_url(app), 302)]
+    assert "”Bevilja” går inte just nu. Alla medsökande har inte bekräftat ännu: Föreningen Gamma." in (
+        response.content.decode()
+    )
+    app.refresh_from_db()
+    assert app.status == status and not app.events.exists()
+
+    app.coapplicant_links.update(status=CoApplicant.Status.CONFIRMED)
+    body = client.get(change_url(app)).content.decode()
+    assert disabled(body) == {}
+    assert buttons(body) == {"bevilja", "avsla", "komplettering"}
+
+
+@pytest.mark.django_db
+def test_a_declined_coapplicant_keeps_approve_disabled(client, steering, pot, actor_a, actor_c):
+    app = make_application(pot=pot, lead=actor_a, co=[actor_c], status=S.IN_REVIEW)
+    app.coapplicant_links.update(status=CoApplicant.Status.DECLINED)
+    client.force_login(steering)
+    assert "Föreningen Gamma" in disabled(client.get(change_url(app)).content.decode())["Bevilja"]
+
+
+@pytest.mark.django_db
+def test_pot_too_small_for_the_whole_amount_leaves_approve_enabled_with_a_note(client, steering, pot, actor_a, actor_b):
+    for _ in range(5):
+        make_application(pot=pot, lead=actor_b, status=S.APPROVED, requested=19_000)
+    app = make_application(pot=pot, lead=actor_a, status=S.IN_REVIEW, requested=6_000)
+    client.force_login(steering)
+    body = client.get(change_url(app)).content.decode()
+    assert disabled(body) == {}
+    assert "bevilja" in buttons(body)
+    assert (
+        "Potten räcker inte till hela beloppet: 5\xa0000\xa0kr återstår, 6\xa0000\xa0kr söks. Ni kan bevilja en del."
+    ) in body
+    assert 'aria-describedby="grants-move-bevilja-why"' in body
+
+
+@pytest.mark.django_db
+def test_empty_pot_disables_approve(client, steering, pot, actor_a, actor_b):
+    for _ in range(5):
+        make_application(pot=pot, lead=actor_b, status=S.APPROVED, requested=20_000)
+    app = make_application(pot=pot, lead=actor_a, status=S.SUBMITTED, requested=6_000)
+    client.force_login(steering)
+    body = client.get(change_url(app)).content.decode()
+    assert disabled(body) == {"Bevilja": f"Går inte nu: Potten är tom: inget återstår att bevilja i {pot.name}."}
+    assert buttons(body) == {"avsla", "komplettering"}
+    response = client.get(decision_url(app, "bevilja"), follow=True)
+    assert response.redirect_chain == [(change_url(app), 302)]
+    assert "Potten är tom" in response.content.decode()
+    app.refresh_from_db()
+    assert app.status == S.SUBMITTED and not app.events.exists()
+
+
+@pytest.mark.django_db
+def test_the_panel_reasons_are_the_workflows_refusals(steering, pot, actor_a, actor_c):
+    """What the panel says beforehand is what the workflow says when it refuses."""
+    app = make_application(pot=pot, lead=actor_a, co=[actor_c], status=S.IN_REVIEW, confirmed=False)
+    with pytest.raises(TransitionError) as refusal:
+        application_transition(application=app, to_status=S.APPROVED, actor_user=steering)
+    reason, _note = move_refusal(application=app, move=MOVES_BY_SLUG["bevilja"], conflicts=[], pot=app.pot)
+    assert reason == str(refusal.value)
+
+
+# ---- opening a decision page takes a submitted application into review ----
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("move", ["bevilja", "komplettering", "avsla"])
+def test_opening_a_decision_page_takes_it_into_review_once(
+    client, steering, application, move, django_capture_on_commit_callbacks
+):
+    client.force_login(steering)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.get(decision_url(application, move))
+    assert page.status_code == 200
+    application.refresh_from_db()
+    assert application.status == S.IN_REVIEW
+    event = application.events.get()
+    assert (event.from_status, event.to_status, event.actor_user) == (S.SUBMITTED, S.IN_REVIEW, steering)
+    # One mail to each applicant ("granskas nu"), and none for opening it again.
+    assert len(mail.outbox) == 2 and all("granskas nu" in m.subject for m in mail.outbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.get(decision_url(application, move)).status_code == 200
+        assert client.get(decision_url(application, "avsla")).status_code == 200
+    assert application.events.count() == 1 and len(mail.outbox) == 2
+    # Deciding then writes the decision's row after it.
+    client.post(decision_url(application, "avsla"), {"note": "Utanför syftet."})
+    assert list(application.events.order_by("pk").values_list("to_status", flat=True)) == [S.IN_REVIEW, S.REJECTED]
+
+
+@pytest.mark.django_db
+def test_the_change_page_and_a_refused_opening_take_nothing_into_review(
+    client, steering, superuser, pot, actor_a, actor_c
+):
+    app = make_application(pot=pot, lead=actor_a, co=[actor_c], status=S.SUBMITTED)
+    client.force_login(steering)
+    assert client.get(change_url(app)).status_code == 200  # looking at the application
+    # A superuser without the steering role reads but does not decide: 403, nothing moves.
+    client.force_login(superuser)
+    assert client.get(decision_url(app, "bevilja")).status_code == 403
+    # A steering member with jäv is sent back; no review and no recusal row for looking.
+    Representation.objects.create(user=steering, actor=actor_c)
+    client.force_login(steering)
+    assert client.get(decision_url(app, "bevilja")).status_code == 302
+    app.refresh_from_db()
+    assert app.status == S.SUBMITTED and not app.events.exists()
+
+
+@pytest.mark.django_db
+def test_two_members_opening_at_once_write_one_row(steering, application):
+    other = make_steering_member("ledamot2@example.se")
+    stale = Application.objects.get(pk=application.pk)  # the second one read it as submitted
+    assert application_take_up(application=application, actor_user=steering) is True
+    assert application_take_up(application=stale, actor_user=other) is False
+    assert application.events.count() == 1
 
 
 @pytest.mark.django_db
@@ -234,7 +390,9 @@ def test_payment_refuses_a_bad_day_or_no_reference(client, steering, pot, actor_
 def test_close_after_report(client, steering, pot, actor_a):
     app = make_application(pot=pot, lead=actor_a, status=S.REPORTED)
     client.force_login(steering)
-    assert "Ja, godkänn och avsluta" in client.get(decision_url(app, "avsluta")).content.decode()
+    page = client.get(decision_url(app, "avsluta")).content.decode()
+    assert "Ja, godkänn och avsluta" in page and "Har ni läst återrapporten och vill godkänna den?" in page
+    assert "Vill du göra" not in page
     assert client.post(decision_url(app, "avsluta")).status_code == 302
     app.refresh_from_db()
     assert app.status == S.CLOSED
