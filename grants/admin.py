@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from grants.access import applications_reviewed_by
 from grants.admin_bulk import BulkDecisionActions
 from grants.admin_decisions import DecisionViews, decision_panel
+from grants.admin_filters import DecisionQueueFilter
 from grants.chart import BAR_AREA, LABEL_WIDTH, chart_bars, granted_per_network_and_month
 from grants.formatting import file_kind, format_kr, format_size
 from grants.models import (
@@ -451,3 +452,8 @@ class PaymentAdmin(AppendOnlyAdmin):
     list_filter = ["application__pot"]
     search_fields = ["application__reference", "application__title", "reference"]
     list_select_related = ["application", "registered_by"]
+
+
+# Where each case stands (ready for a decision, waiting for a co-applicant or a
+# completion): the to-do list on the admin index links to these (grants.admin_filters).
+ApplicationAdmin.list_filter = [*ApplicationAdmin.list_filter, DecisionQueueFilter]

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from grants.forms import ApproveForm, DecisionNoteForm, PayoutForm
 from grants.models import Application
-from grants.workflow import MOVES, STEERING, TransitionError, application_transition
+from grants.workflow import TransitionError, application_take_up, application_transition, steering_may_move
 
 S = Application.Status
 
@@ -54,7 +54,7 @@ def _payment_form(app: Application, data: dict | None) -> forms.Form:
 class BulkDecisionActions:
     """Mixed into ApplicationAdmin; every action calls grants.workflow.application_transition."""
 
-    actions = ["take_in_review", "approve", "reject", "ask_for_completion", "mark_paid", "approve_report"]
+    actions = ["approve", "reject", "ask_for_completion", "mark_paid", "approve_report"]
 
     def _bulk(
         self,
@@ -71,8 +71,9 @@ class BulkDecisionActions:
         applying = "apply" in request.POST
         data = request.POST if applying else None
         apps = list(queryset.select_related("lead_actor"))
-        # "Bevilja" and the rest are offered only where the workflow's table allows them.
-        eligible = [app for app in apps if MOVES.get((app.status, to_status)) == STEERING]
+        # "Bevilja" and the rest are offered only where the workflow allows them (a submitted
+        # application's decisions too: it is taken into review first, as on the decision page).
+        eligible = [app for app in apps if steering_may_move(app.status, to_status)]
         blocked = [app for app in apps if app not in eligible]
         rows = [BulkRow(app, row_form(app, data) if row_form else None) for app in eligible]
         shared = shared_form(data) if shared_form else None
@@ -83,6 +84,7 @@ class BulkDecisionActions:
             for row in rows:
                 form = row.form or shared
                 try:
+                    application_take_up(application=row.application, actor_user=request.user)
                     application_transition(
                         application=row.application,
                         to_status=to_status,
@@ -137,12 +139,6 @@ class BulkDecisionActions:
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/grants/application/action_form.html", context)
-
-    @admin.action(description=gettext_lazy("Ta upp för granskning"), permissions=["change"])
-    def take_in_review(self, request: HttpRequest, queryset: QuerySet):
-        return self._bulk(
-            request, queryset, action="take_in_review", to_status=S.IN_REVIEW, title=_("Ta upp för granskning")
-        )
 
     @admin.action(description=gettext_lazy("Bevilja (belopp och motivering)"), permissions=["change"])
     def approve(self, request: HttpRequest, queryset: QuerySet):

@@ -1,10 +1,13 @@
 """The steering group's decision desk on an application's admin page.
 
 The change page shows a panel (the pot, the budget, the co-applicants, a jäv warning)
-with one button per move `grants.workflow.MOVES` allows this user from the current
-status. Each button leads to a short form on its own page (`<pk>/beslut/<move>/`);
-every move goes through `grants.workflow.application_transition`, and a refusal
-re-shows the form with what was typed and what to do next.
+with one button per steering move from the current status. A move the workflow would
+refuse now (jäv, a co-applicant who has not confirmed, an empty pot) is shown disabled
+with the reason beside it; the reasons come from the workflow's own predicates. Each
+button leads to a short form on its own page (`<pk>/beslut/<move>/`); every move goes
+through `grants.workflow`, and a refusal re-shows the form with what was typed and what
+to do next. A submitted application has no button of its own for the review: opening a
+decision page takes it into review (see `_decision_view`).
 """
 
 from __future__ import annotations
@@ -24,17 +27,21 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from grants.access import get_application_for_user
+from grants.formatting import format_kr
 from grants.forms import ApproveForm, ConfirmForm, DecisionNoteForm, PayoutForm
 from grants.models import Application, Pot
 from grants.workflow import (
-    MOVES,
-    STEERING,
     NotAllowed,
     Overspend,
     RecusalRequired,
     TransitionError,
+    application_take_up,
     application_transition,
+    coapplicants_message,
     conflicting_actors,
+    pot_can_pay,
+    steering_may_move,
+    unconfirmed_coapplicants,
 )
 from members.models import Actor
 from members.roles import is_steering_group
@@ -52,18 +59,13 @@ class Move:
     title: Promise
     submit: Promise
     next_step: Promise
+    # Asked on the page of a move without a form (instead of a generic "Vill du göra …?").
+    question: Promise | str = ""
 
 
-# In the order the buttons are shown; every steering move of MOVES has one (tested).
+# In the order the buttons are shown; every steering move of MOVES has one (tested),
+# except the review, which opening a decision page makes.
 DECISION_MOVES: tuple[Move, ...] = (
-    Move(
-        "granska",
-        S.IN_REVIEW,
-        gettext_lazy("Ta upp för granskning"),
-        gettext_lazy("Ta upp ansökan för granskning"),
-        gettext_lazy("Ja, ta upp för granskning"),
-        gettext_lazy("De sökande får besked via e-post om att ansökan granskas."),
-    ),
     Move(
         "bevilja",
         S.APPROVED,
@@ -103,16 +105,61 @@ DECISION_MOVES: tuple[Move, ...] = (
         gettext_lazy("Godkänn återrapporten och avsluta ärendet"),
         gettext_lazy("Ja, godkänn och avsluta"),
         gettext_lazy("Ärendet avslutas och de sökande får besked om det via e-post."),
+        gettext_lazy("Har ni läst återrapporten och vill godkänna den?"),
     ),
 )
 MOVES_BY_SLUG = {move.slug: move for move in DECISION_MOVES}
 
 
-def allowed_moves(user, application: Application, conflicts: list[Actor]) -> list[Move]:
-    """The buttons for this user: steering moves from the current status, none when jäv."""
-    if not is_steering_group(user) or conflicts:
+@dataclass(frozen=True)
+class PanelMove:
+    """A button on the panel: a link when the move is possible now, else disabled with why."""
+
+    move: Move
+    url: str
+    reason: str = ""
+    note: str = ""
+
+
+def relevant_moves(application: Application) -> list[Move]:
+    """The steering moves from the current status (a submitted application's decisions too)."""
+    return [move for move in DECISION_MOVES if steering_may_move(application.status, move.to_status)]
+
+
+def move_refusal(*, application: Application, move: Move, conflicts: list[Actor], pot: Pot) -> tuple[str, str]:
+    """(Why the workflow would refuse `move` now, or "", a caution for an enabled move, or "")."""
+    if conflicts:
+        return (
+            _("Du är jävig: du företräder %(actors)s.") % {"actors": ", ".join(a.name for a in conflicts)},
+            "",
+        )
+    if move.to_status != S.APPROVED:
+        return "", ""
+    unconfirmed = [
+        link.actor.name for link in unconfirmed_coapplicants(application.coapplicant_links.select_related("actor"))
+    ]
+    if unconfirmed:
+        return coapplicants_message(unconfirmed), ""
+    asked = application.amount_requested or 0
+    if not pot_can_pay(pot, 1):
+        return _("Potten är tom: inget återstår att bevilja i %(pot)s.") % {"pot": pot.name}, ""
+    if not pot_can_pay(pot, asked):
+        return "", _(
+            "Potten räcker inte till hela beloppet: %(remaining)s återstår, %(asked)s söks. Ni kan bevilja en del."
+        ) % {"remaining": format_kr(pot.remaining), "asked": format_kr(asked)}
+    return "", ""
+
+
+def panel_moves(user, application: Application, conflicts: list[Actor], pot: Pot) -> list[PanelMove]:
+    """The buttons for this user: none for readers outside the steering group."""
+    if not is_steering_group(user):
         return []
-    return [move for move in DECISION_MOVES if MOVES.get((application.status, move.to_status)) == STEERING]
+    buttons = []
+    for move in relevant_moves(application):
+        reason, note = move_refusal(application=application, move=move, conflicts=conflicts, pot=pot)
+        url = "" if reason else reverse("admin:grants_application_decision", args=[application.pk, move.slug])
+        buttons.append(PanelMove(move, url, reason, note))
+    return buttons
 
 
 def decision_panel(request: HttpRequest, application: Application) -> dict:
@@ -126,10 +173,7 @@ def decision_panel(request: HttpRequest, application: Application) -> dict:
         "coapplicants": list(application.coapplicant_links.select_related("actor")),
         "conflicts": conflicts,
         "is_steering": is_steering_group(request.user),
-        "moves": [
-            (move, reverse("admin:grants_application_decision", args=[application.pk, move.slug]))
-            for move in allowed_moves(request.user, application, conflicts)
-        ],
+        "moves": panel_moves(request.user, application, conflicts, pot),
     }
 
 
@@ -188,15 +232,29 @@ def _decision_view(model_admin: ModelAdmin, request: HttpRequest, *, pk: int, mo
         raise PermissionDenied
     change_url = reverse("admin:grants_application_change", args=[application.pk])
     conflicts = conflicting_actors(request.user, application)
-    allowed = MOVES.get((application.status, chosen.to_status)) == STEERING
-    if request.method == "GET" and not allowed:
-        # A stale button (someone else decided first): say so on the application's page.
-        messages.warning(
-            request,
-            _("Ansökan har status ”%(status)s” nu, så ”%(move)s” går inte. Se vad som går att göra här.")
-            % {"status": application.get_status_display(), "move": chosen.button},
-        )
-        return HttpResponseRedirect(change_url)
+    if request.method == "GET":
+        if not steering_may_move(application.status, chosen.to_status):
+            # A stale button (someone else decided first): say so on the application's page.
+            messages.warning(
+                request,
+                _("Ansökan har status ”%(status)s” nu, så ”%(move)s” går inte. Se vad som går att göra här.")
+                % {"status": application.get_status_display(), "move": chosen.button},
+            )
+            return HttpResponseRedirect(change_url)
+        pot = Pot.objects.with_totals().get(pk=application.pot_id)
+        reason, _note = move_refusal(application=application, move=chosen, conflicts=conflicts, pot=pot)
+        if reason:
+            # The panel shows this button disabled; a typed or stale URL gets the same reason.
+            messages.warning(
+                request, _("”%(move)s” går inte just nu. %(reason)s") % {"move": chosen.button, "reason": reason}
+            )
+            return HttpResponseRedirect(change_url)
+        # Opening a decision page takes a submitted application into review (one history
+        # row, and one mail telling the applicants it is being reviewed), so the group sees
+        # who has picked the case up, without a separate step before every decision. A GET
+        # that changes state is deliberate here: only a steering member without jäv gets
+        # this far, and it is idempotent (the second opening finds it under review).
+        application_take_up(application=application, actor_user=request.user)
 
     form = _form_for(chosen, application, request.POST if request.method == "POST" else None)
     refusal = ""

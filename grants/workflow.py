@@ -14,8 +14,7 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Sum
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -26,12 +25,12 @@ from grants.formatting import format_kr
 from grants.models import (
     Application,
     ApplicationEvent,
+    CoApplicant,
     Decision,
     Payment,
     Pot,
     ReferenceCounter,
 )
-from grants.models.pots import GRANTED_STATUSES
 from members.models import Actor, User
 from members.roles import is_steering_group
 from natverk.dates import sensible_range
@@ -63,6 +62,19 @@ NOTE_REQUIRED = {
 }
 
 
+# The decisions the steering group makes on an application under review. A submitted one
+# is taken into review when a member opens one of these (application_take_up), so they
+# are offered from "submitted" too.
+DECISIONS = (S.APPROVED, S.NEEDS_COMPLETION, S.REJECTED)
+
+
+def steering_may_move(status: str, to_status: str) -> bool:
+    """Whether the steering group may make this move now, counting the implicit review."""
+    if MOVES.get((status, to_status)) == STEERING:
+        return True
+    return status == S.SUBMITTED and to_status in DECISIONS
+
+
 class TransitionError(Exception):
     """A move that is not allowed; str(error) is a message for the user (Swedish)."""
 
@@ -92,6 +104,31 @@ def conflicting_actors(user, application: Application) -> list[Actor]:
         return []
     actor_ids = [application.lead_actor_id, *application.coapplicant_links.values_list("actor_id", flat=True)]
     return list(Actor.objects.filter(pk__in=actor_ids, representations__user=user).distinct())
+
+
+def recusal_message(actors: list[Actor]) -> str:
+    return _("Du är jävig: du företräder %(actors)s i den här ansökan. Låt en annan ledamot i styrgruppen besluta.") % {
+        "actors": ", ".join(a.name for a in actors)
+    }
+
+
+def unconfirmed_coapplicants(links: QuerySet[CoApplicant]) -> QuerySet[CoApplicant]:
+    """The co-applicants (of `links`) whose yes approval still waits for (pending or declined).
+
+    The one rule for the workflow's refusal, the decision panel and the lists' filter.
+    """
+    return links.exclude(status=CoApplicant.Status.CONFIRMED)
+
+
+def coapplicants_message(names: list[str]) -> str:
+    return _("Alla medsökande har inte bekräftat ännu: %(actors)s. Vänta på deras svar, eller begär komplettering.") % {
+        "actors": ", ".join(names)
+    }
+
+
+def pot_can_pay(pot: Pot, amount: int) -> bool:
+    """Whether `amount` fits in what the pot has left to grant (funded less granted)."""
+    return amount <= pot.remaining
 
 
 def _check_role(who: str, user, application: Application) -> None:
@@ -171,13 +208,7 @@ def application_transition(
         conflicts = conflicting_actors(actor_user, application)
         if conflicts:
             _log_recusal(application=application, user=actor_user, actors=conflicts, to_status=to_status)
-            raise RecusalRequired(
-                _(
-                    "Du är jävig: du företräder %(actors)s i den här ansökan. "
-                    "Låt en annan ledamot i styrgruppen besluta."
-                )
-                % {"actors": ", ".join(a.name for a in conflicts)}
-            )
+            raise RecusalRequired(recusal_message(conflicts))
 
     with transaction.atomic():
         app = (
@@ -277,16 +308,9 @@ def application_transition(
 
 def _check_coapplicants_confirmed(app: Application) -> None:
     """Approval waits until every co-applicant has said yes (they are asked on submission)."""
-    unconfirmed = [
-        link.actor.name
-        for link in app.coapplicant_links.select_related("actor")
-        if link.status != link.Status.CONFIRMED
-    ]
+    unconfirmed = [link.actor.name for link in unconfirmed_coapplicants(app.coapplicant_links.select_related("actor"))]
     if unconfirmed:
-        raise TransitionError(
-            _("Alla medsökande har inte bekräftat ännu: %(actors)s. Vänta på deras svar, eller begär komplettering.")
-            % {"actors": ", ".join(unconfirmed)}
-        )
+        raise TransitionError(coapplicants_message(unconfirmed))
 
 
 def _check_payment(day: datetime.date | None, reference: str) -> None:
@@ -308,17 +332,33 @@ def _check_amount(app: Application, granted) -> None:
             _("Det går inte att bevilja mer än det sökta beloppet (%(asked)s).")
             % {"asked": format_kr(app.amount_requested)}
         )
-    # Lock the pot so that concurrent approvals (also from other app servers) queue here.
+    # Lock the pot so that concurrent approvals (also from other app servers) queue here,
+    # then read its sums (in statements of their own, so they see what the others committed).
     pot = Pot.objects.select_for_update().get(pk=app.pot_id)
-    already = Application.objects.filter(pot=pot, status__in=GRANTED_STATUSES).aggregate(
-        s=Coalesce(Sum("amount_granted"), 0)
-    )["s"]
-    funded = pot.total
-    remaining = funded - already
-    if granted > remaining:
+    pot.total_amount, pot.granted_amount = pot.total, pot.granted
+    if not pot_can_pay(pot, granted):
         raise Overspend(
             _("Potten räcker inte: %(remaining)s återstår i %(pot)s, men %(amount)s skulle beviljas.")
-            % {"remaining": format_kr(max(remaining, 0)), "pot": pot.name, "amount": format_kr(granted)}
+            % {"remaining": format_kr(max(pot.remaining, 0)), "pot": pot.name, "amount": format_kr(granted)}
         )
     # The database checks these too (pot_granted_within_funded).
-    pot.save_totals(funded=funded, granted=already + granted)
+    pot.save_totals(funded=pot.total, granted=pot.granted + granted)
+
+
+def application_take_up(*, application: Application, actor_user) -> bool:
+    """Take a submitted application into review for a steering member; True when it moved.
+
+    False when it is no longer submitted (another member took it up a moment before), so
+    that opening a decision page twice, or two members at once, writes one history row.
+    The caller checks jäv first: a refusal here would log a recusal for merely looking.
+    """
+    if application.status != S.SUBMITTED:
+        return False
+    try:
+        application_transition(application=application, to_status=S.IN_REVIEW, actor_user=actor_user)
+    except NotAllowed:
+        application.refresh_from_db()
+        if application.status == S.SUBMITTED:
+            raise
+        return False
+    return True

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from grants.access import applications_reviewed_by
+from grants.admin_filters import AWAITING_COAPPLICANTS, AWAITING_COMPLETION, PARAMETER, READY, queue_conditions
 from grants.models import Application
 from grants.models.applications import REPORT_DUE_AFTER
 from meetings.models import Meeting, without_minutes_q
@@ -60,8 +61,10 @@ def _grants_section(user) -> TodoSection | None:
     late_before = timezone.localdate() - REPORT_DUE_AFTER
     # grants.workflow saves updated_at with every move and nothing else changes an
     # application under review, so updated_at is when it was taken up for review.
+    # Undecided cases by where they stand, counted with the list filter's own conditions.
+    queues = queue_conditions()
     counts = applications_reviewed_by(user).aggregate(
-        submitted=Count("pk", filter=Q(status=S.SUBMITTED)),
+        **{slug: Count("pk", filter=condition) for slug, (_label, condition) in queues.items()},
         review_long=Count("pk", filter=Q(status=S.IN_REVIEW, updated_at__lt=review_cutoff)),
         report_late=Count("pk", filter=Q(status=S.PAID, ends_on__lt=late_before)),
         report_in=Count("pk", filter=Q(status=S.REPORTED)),
@@ -70,13 +73,31 @@ def _grants_section(user) -> TodoSection | None:
     name = "grants_application"
     candidates = [
         (
-            counts["submitted"],
+            counts[READY],
             ngettext(
-                "%(count)s ansökan är inskickad och väntar på granskning",
-                "%(count)s ansökningar är inskickade och väntar på granskning",
-                counts["submitted"],
+                "%(count)s ansökan är klar för beslut",
+                "%(count)s ansökningar är klara för beslut",
+                counts[READY],
             ),
-            _changelist(name, status__exact=S.SUBMITTED),
+            _changelist(name, **{PARAMETER: READY}),
+        ),
+        (
+            counts[AWAITING_COAPPLICANTS],
+            ngettext(
+                "%(count)s ansökan väntar på att medsökande bekräftar",
+                "%(count)s ansökningar väntar på att medsökande bekräftar",
+                counts[AWAITING_COAPPLICANTS],
+            ),
+            _changelist(name, **{PARAMETER: AWAITING_COAPPLICANTS}),
+        ),
+        (
+            counts[AWAITING_COMPLETION],
+            ngettext(
+                "%(count)s ansökan väntar på komplettering från de sökande",
+                "%(count)s ansökningar väntar på komplettering från de sökande",
+                counts[AWAITING_COMPLETION],
+            ),
+            _changelist(name, **{PARAMETER: AWAITING_COMPLETION}),
         ),
         (
             counts["review_long"],

@@ -114,12 +114,15 @@ def test_coordinator_sees_only_their_networks_and_each_link_lists_exactly_what_i
 def test_steering_group_sees_the_grant_lines_and_each_link_lists_exactly_what_it_counts(
     client, networks, pot, actor_a, actor_b, steering
 ):
-    make_application(pot=pot, lead=actor_a, status=S.SUBMITTED)
-    make_application(pot=pot, lead=actor_b, status=S.SUBMITTED)
+    ready = make_application(pot=pot, lead=actor_a, status=S.SUBMITTED)
+    ready_too = make_application(pot=pot, lead=actor_b, co=[actor_a], status=S.SUBMITTED)
+    waiting = make_application(pot=pot, lead=actor_b, co=[actor_a], status=S.SUBMITTED, confirmed=False)
     make_application(pot=pot, lead=actor_a, status=S.DRAFT)
     fresh = make_application(pot=pot, lead=actor_a, status=S.IN_REVIEW)
     old = make_application(pot=pot, lead=actor_b, status=S.IN_REVIEW)
     Application.objects.filter(pk=old.pk).update(updated_at=timezone.now() - datetime.timedelta(days=15))
+    waiting_in_review = make_application(pot=pot, lead=actor_a, co=[actor_b], status=S.IN_REVIEW, confirmed=False)
+    completion = make_application(pot=pot, lead=actor_b, status=S.NEEDS_COMPLETION)
     approved = make_application(pot=pot, lead=actor_a, status=S.APPROVED)
     late = make_application(pot=pot, lead=actor_a, status=S.PAID)
     on_time = make_application(pot=pot, lead=actor_b, status=S.PAID)
@@ -133,7 +136,9 @@ def test_steering_group_sees_the_grant_lines_and_each_link_lists_exactly_what_it
     lines = _todo(client.get(INDEX).content.decode())
 
     assert set(lines) == {
-        "2 ansökningar är inskickade och väntar på granskning",
+        "4 ansökningar är klara för beslut",
+        "2 ansökningar väntar på att medsökande bekräftar",
+        "1 ansökan väntar på komplettering från de sökande",
         "1 ansökan har varit under granskning i mer än 14 dagar",
         "1 beviljad ansökan väntar på att utbetalningen registreras",
         "1 återrapport väntar på godkännande",
@@ -143,12 +148,26 @@ def test_steering_group_sees_the_grant_lines_and_each_link_lists_exactly_what_it
     def listed(line: str) -> set[int]:
         return {Application.objects.get(reference=row.split(" ", 1)[0]).pk for row in _listed(client, lines[line])}
 
-    assert len(listed("2 ansökningar är inskickade och väntar på granskning")) == 2
+    # Each count is exactly the rows its link lists.
+    assert listed("4 ansökningar är klara för beslut") == {ready.pk, ready_too.pk, fresh.pk, old.pk}
+    assert listed("2 ansökningar väntar på att medsökande bekräftar") == {waiting.pk, waiting_in_review.pk}
+    assert listed("1 ansökan väntar på komplettering från de sökande") == {completion.pk}
     assert listed("1 ansökan har varit under granskning i mer än 14 dagar") == {old.pk}
     assert fresh.pk not in listed("1 ansökan har varit under granskning i mer än 14 dagar")
     assert listed("1 beviljad ansökan väntar på att utbetalningen registreras") == {approved.pk}
     assert listed("1 återrapport väntar på godkännande") == {reported.pk}
     assert listed("1 återrapport är försenad") == {late.pk}
+    # The queues are a filter of the list too, for the steering group to pick by hand.
+    changelist = client.get("/admin/grants/application/").content.decode()
+    for label in ("Klara för beslut", "Väntar på medsökande", "Väntar på komplettering"):
+        assert label in changelist
+
+    # When the co-applicant says yes, the application moves over to "ready".
+    waiting.coapplicant_links.update(status="confirmed")
+    lines = _todo(client.get(INDEX).content.decode())
+    assert "5 ansökningar är klara för beslut" in lines
+    assert "1 ansökan väntar på att medsökande bekräftar" in lines
+    assert waiting.pk in listed("5 ansökningar är klara för beslut")
 
 
 def test_steering_group_without_the_coordinator_role_sees_no_network_lines(client, coordinator_world, steering):
@@ -162,7 +181,7 @@ def test_superuser_sees_both_sections_over_every_network(client, coordinator_wor
     make_application(pot=pot, lead=actor_a, status=S.SUBMITTED)
     client.force_login(superuser)
     lines = _todo(client.get(INDEX).content.decode())
-    assert "1 ansökan är inskickad och väntar på granskning" in lines
+    assert "1 ansökan är klar för beslut" in lines
     assert "3 ansökningar om medlemskap väntar på beslut" in lines
     assert "2 möten har varit men saknar protokoll" in lines
     assert "2 kommande möten" in lines

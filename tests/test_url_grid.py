@@ -469,7 +469,7 @@ ROWS: list[Row] = [
     # superuser reads it but only the steering group decides (403).
     Row(
         "admin/grants/application/<int:pk>/beslut/<slug:move>/",
-        "/admin/grants/application/{submitted}/beslut/granska/",
+        "/admin/grants/application/{submitted}/beslut/avsla/",
         staff(404, 404, 200, 403),
     ),
     # A voice of X: its coordinator, the steering group and superusers withdraw the consent.

@@ -151,10 +151,7 @@ def test_apply_confirm_approve_and_report(page, settings, pot, networks, actor_a
     # The steering group approves part of it in the admin.
     page.login(steering)
     page.goto("/admin/grants/application/")
-    _admin_action(page, app, "take_in_review")
-    assert raw.locator('input[value="Bekräfta"]').count() == 1  # a confirm step first
-    raw.click('input[type="submit"]')
-    page.check()
+    # No separate review step: approving a submitted application takes it into review first.
     _admin_action(page, app, "approve")
     raw.fill(f"#id_a{app.pk}-amount", "7 500")
     raw.fill(f"#id_a{app.pk}-motivation", "Vi beviljar tältet och en del av maten.")

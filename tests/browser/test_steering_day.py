@@ -7,6 +7,8 @@ click or a submit lands on (error states included).
 from __future__ import annotations
 
 import datetime
+import os
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -17,6 +19,8 @@ from members.models import Actor
 from tests.grants.conftest import make_application
 
 S = Application.Status
+# SCREENSHOT_DIR=… keeps screenshots of the decision panel at 1280 and 320 px, to look at.
+SHOTS = os.environ.get("SCREENSHOT_DIR", "")
 
 
 @pytest.fixture
@@ -47,7 +51,8 @@ def test_steering_group_day(page, settings, pot, actor_a, rep_a, actor_b, steeri
     # 40 000 of the pot's 50 000 kr are already granted: 10 000 kr are left.
     make_application(pot=pot, lead=actor_b, status=S.APPROVED, requested=20_000)
     make_application(pot=pot, lead=actor_b, status=S.PAID, requested=20_000)
-    app = make_application(pot=pot, lead=actor_a, status=S.SUBMITTED, requested=18_000)
+    co = Actor.objects.create(name="Föreningen Gamma", slug="foreningen-gamma", kind=Actor.Kind.ASSOCIATION)
+    app = make_application(pot=pot, lead=actor_a, co=[co], status=S.SUBMITTED, requested=18_000, confirmed=False)
     # A long name and a long status, as the real list has them.
     long_name = Actor.objects.create(
         name="Hyresgästföreningen Andersbergsringen", slug="hyresgastforeningen", kind=Actor.Kind.ASSOCIATION
@@ -56,28 +61,49 @@ def test_steering_group_day(page, settings, pot, actor_a, rep_a, actor_b, steeri
 
     page.login(steering)
     page.goto("/admin/")
+    # The to-do list tells apart what waits for a co-applicant and what waits for a completion.
+    todo = raw.inner_text(".todo")
+    assert "1 ansökan väntar på att medsökande bekräftar" in todo
+    assert "1 ansökan väntar på komplettering från de sökande" in todo
+    assert "klar för beslut" not in todo
     page.goto("/admin/grants/application/")
     # The key columns fit at 1280 px: the list does not scroll sideways.
     assert raw.evaluate("(el => el.scrollWidth <= el.clientWidth)(document.querySelector('#changelist .results'))")
 
-    # Opens the submitted application: the panel, one button.
+    # Opens the submitted application: the decisions are offered at once (no review step),
+    # but "Bevilja" is disabled until the co-applicant has confirmed, and says so.
     click_and_check(page, f'a[href="/admin/grants/application/{app.pk}/change/"]')
     panel = raw.inner_text(".grants-decision")
     assert "10\xa0000\xa0kr" in panel and "18\xa0000\xa0kr" in panel
-    assert raw.locator(".grants-decision__moves a").all_inner_texts() == ["Ta upp för granskning"]
+    assert raw.locator(".grants-decision__moves a").all_inner_texts() == ["Begär komplettering", "Avslå"]
+    approve = raw.locator(".grants-decision__moves button:text-is('Bevilja')")
+    assert approve.is_disabled()
+    assert "Föreningen Gamma" in raw.inner_text("#grants-move-bevilja-why")
+    if SHOTS:
+        raw.locator(".grants-decision").screenshot(path=str(Path(SHOTS) / "panel-1280.png"))
+    raw.set_viewport_size({"width": 320, "height": 800})
+    assert raw.evaluate("document.documentElement.scrollWidth <= 320")
+    if SHOTS:
+        raw.locator(".grants-decision").screenshot(path=str(Path(SHOTS) / "panel-320.png"))
+    raw.set_viewport_size({"width": 1280, "height": 900})
+    app.refresh_from_db()
+    assert app.status == S.SUBMITTED  # looking at it changes nothing
 
-    # Takes it into review (a confirm step).
-    click_and_check(page, ".grants-decision__moves a")
-    click_and_check(page, 'input[type="submit"].default')
-    assert "Under granskning" in raw.inner_text(".messagelist")
+    # The co-applicant confirms: "Bevilja" is a link, with a note that the pot is too small for all of it.
+    app.coapplicant_links.update(status="confirmed")
+    page.goto(f"/admin/grants/application/{app.pk}/change/")
     assert raw.locator(".grants-decision__moves a").all_inner_texts() == [
         "Bevilja",
         "Begär komplettering",
         "Avslå",
     ]
+    assert "10\xa0000\xa0kr återstår" in raw.inner_text("#grants-move-bevilja-why")
 
-    # Tries to approve more than the pot holds: refused, the typed reason kept.
+    # Tries to approve more than the pot holds: refused, the typed reason kept. Opening the
+    # page took the application into review, with one history row.
     click_and_check(page, 'a:text-is("Bevilja")')
+    app.refresh_from_db()
+    assert app.status == S.IN_REVIEW and app.events.count() == 1
     assert "10\xa0000\xa0kr" in raw.inner_text(".grants-decision__summary")
     raw.fill("#id_amount", "12 000")
     raw.fill("#id_motivation", "Vi beviljar tältet och scenen, inte ljudet.")

@@ -132,7 +132,6 @@ def test_other_actions(client, steering, pot, actor_a, actor_b):
     approved = make_application(pot=pot, lead=actor_b, status=S.APPROVED)
     reported = make_application(pot=pot, lead=actor_b, status=S.REPORTED)
     client.force_login(steering)
-    _action(client, "take_in_review", [submitted], apply="1")
     _action(client, "ask_for_completion", [submitted], apply="1", note="Bilaga saknas")
     _action(
         client,

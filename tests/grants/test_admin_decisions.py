@@ -3,19 +3,31 @@
 from __future__ import annotations
 
 import datetime
+import re
+from html import unescape
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.models import Group
+from django.core import mail
 from django.urls import reverse
 
-from grants.admin_decisions import DECISION_MOVES, MOVES_BY_SLUG
-from grants.models import Application, ApplicationEvent, Decision, Payment
-from grants.workflow import MOVES, STEERING
+from grants.admin_decisions import DECISION_MOVES, MOVES_BY_SLUG, move_refusal
+from grants.models import Application, ApplicationEvent, CoApplicant, Decision, Payment
+from grants.workflow import MOVES, STEERING, TransitionError, application_take_up, application_transition
 from members.models import Representation
+from members.roles import STEERING_GROUP
+from tests.conftest import _user
 from tests.grants.conftest import TODAY, make_application
 
 S = Application.Status
 CHANGELIST = "admin:grants_application_changelist"
+
+
+def make_steering_member(email: str):
+    user = _user(email, is_staff=True)
+    user.groups.add(Group.objects.get(name=STEERING_GROUP))
+    return user
 
 
 def change_url(app: Application) -> str:
@@ -31,16 +43,17 @@ def buttons(body: str) -> set[str]:
     return {move.slug for move in DECISION_MOVES if f"/beslut/{move.slug}/" in body}
 
 
-def test_every_steering_move_has_a_page():
+def test_every_steering_move_but_the_review_has_a_page():
     steering_targets = {to for (_from, to), who in MOVES.items() if who == STEERING}
-    assert {move.to_status for move in DECISION_MOVES} == steering_targets
+    # Taking an application into review has no page: opening a decision page does it.
+    assert {move.to_status for move in DECISION_MOVES} == steering_targets - {S.IN_REVIEW}
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("status", "expected"),
     [
-        (S.SUBMITTED, {"granska"}),
+        (S.SUBMITTED, {"bevilja", "avsla", "komplettering"}),
         (S.IN_REVIEW, {"bevilja", "avsla", "komplettering"}),
         (S.NEEDS_COMPLETION, set()),
         (S.APPROVED, {"utbetald"}),
@@ -81,9 +94,13 @@ def test_jav_warning_before_anything_is_clicked_and_no_buttons(client, steering,
     body = client.get(change_url(app)).content.decode()
     assert "Du är jävig i den här ansökan." in body and "Föreningen Gamma" in body
     assert buttons(body) == set()
-    # The decision page itself shows the warning and no form; nothing is logged for looking.
-    page = client.get(decision_url(app, "bevilja")).content.decode()
-    assert "Du är jävig" in page and 'class="default"' not in page
+    # Every move is shown disabled, with the reason beside it.
+    assert body.count("Du är jävig: du företräder Föreningen Gamma.") == 3
+    assert body.count("disabled") >= 3
+    # A typed URL of a decision page goes back with the reason; nothing is logged for looking.
+    response = client.get(decision_url(app, "bevilja"), follow=True)
+    assert response.redirect_chain == [(change_url(app), 302)]
+    assert "”Bevilja” går inte just nu. Du är jävig" in response.content.decode()
     assert not ApplicationEvent.objects.filter(application=app).exists()
 
 
@@ -102,18 +119,148 @@ def test_jav_on_post_is_refused_logged_and_keeps_typed_values(client, steering, 
     assert ApplicationEvent.objects.get(application=app).kind == ApplicationEvent.Kind.RECUSAL
 
 
+def disabled(body: str) -> dict[str, str]:
+    """Disabled buttons on the panel: their text → the reason beside them."""
+    found = {}
+    for match in re.finditer(
+        r'<button type="button" class="button grants-decision__disabled" disabled '
+        r'aria-describedby="([^"]+)">([^<]+)</button>',
+        body,
+    ):
+        reason = re.search(rf'id="{match.group(1)}">(.*?)</p>', body, re.S).group(1)
+        found[match.group(2)] = unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", reason))).strip()
+    return found
+
+
 @pytest.mark.django_db
-def test_take_in_review_is_a_confirm_step(client, steering, application):
+@pytest.mark.parametrize("status", [S.SUBMITTED, S.IN_REVIEW])
+def test_approve_is_disabled_until_every_coapplicant_confirms(client, steering, pot, actor_a, actor_b, actor_c, status):
+    app = make_application(pot=pot, lead=actor_a, co=[actor_b, actor_c], status=status, confirmed=False)
+    app.coapplicant_links.filter(actor=actor_b).update(status=CoApplicant.Status.CONFIRMED)
     client.force_login(steering)
-    page = client.get(decision_url(application, "granska"))
-    assert page.status_code == 200 and "Ja, ta upp för granskning" in page.content.decode()
-    application.refresh_from_db()
-    assert application.status == S.SUBMITTED  # looking changes nothing
-    response = client.post(decision_url(application, "granska"), follow=True)
-    assert response.redirect_chain[-1][0] == change_url(application)
-    assert "har nu status ”Under granskning”" in response.content.decode()
+    body = client.get(change_url(app)).content.decode()
+    assert disabled(body) == {
+        "Bevilja": "Går inte nu: Alla medsökande har inte bekräftat ännu: Föreningen Gamma. "
+        "Vänta på deras svar, eller begär komplettering."
+    }
+    assert buttons(body) == {"avsla", "komplettering"}  # still links
+    # The page itself refuses too, with the same reason, and takes nothing into review.
+    response = client.get(decision_url(app, "bevilja"), follow=True)
+    assert response.redirect_chain == [(change_url(app), 302)]
+    assert "”Bevilja” går inte just nu. Alla medsökande har inte bekräftat ännu: Föreningen Gamma." in (
+        response.content.decode()
+    )
+    app.refresh_from_db()
+    assert app.status == status and not app.events.exists()
+
+    app.coapplicant_links.update(status=CoApplicant.Status.CONFIRMED)
+    body = client.get(change_url(app)).content.decode()
+    assert disabled(body) == {}
+    assert buttons(body) == {"bevilja", "avsla", "komplettering"}
+
+
+@pytest.mark.django_db
+def test_a_declined_coapplicant_keeps_approve_disabled(client, steering, pot, actor_a, actor_c):
+    app = make_application(pot=pot, lead=actor_a, co=[actor_c], status=S.IN_REVIEW)
+    app.coapplicant_links.update(status=CoApplicant.Status.DECLINED)
+    client.force_login(steering)
+    assert "Föreningen Gamma" in disabled(client.get(change_url(app)).content.decode())["Bevilja"]
+
+
+@pytest.mark.django_db
+def test_pot_too_small_for_the_whole_amount_leaves_approve_enabled_with_a_note(client, steering, pot, actor_a, actor_b):
+    for _ in range(5):
+        make_application(pot=pot, lead=actor_b, status=S.APPROVED, requested=19_000)
+    app = make_application(pot=pot, lead=actor_a, status=S.IN_REVIEW, requested=6_000)
+    client.force_login(steering)
+    body = client.get(change_url(app)).content.decode()
+    assert disabled(body) == {}
+    assert "bevilja" in buttons(body)
+    assert (
+        "Potten räcker inte till hela beloppet: 5\xa0000\xa0kr återstår, 6\xa0000\xa0kr söks. Ni kan bevilja en del."
+    ) in body
+    assert 'aria-describedby="grants-move-bevilja-why"' in body
+
+
+@pytest.mark.django_db
+def test_empty_pot_disables_approve(client, steering, pot, actor_a, actor_b):
+    for _ in range(5):
+        make_application(pot=pot, lead=actor_b, status=S.APPROVED, requested=20_000)
+    app = make_application(pot=pot, lead=actor_a, status=S.SUBMITTED, requested=6_000)
+    client.force_login(steering)
+    body = client.get(change_url(app)).content.decode()
+    assert disabled(body) == {"Bevilja": f"Går inte nu: Potten är tom: inget återstår att bevilja i {pot.name}."}
+    assert buttons(body) == {"avsla", "komplettering"}
+    response = client.get(decision_url(app, "bevilja"), follow=True)
+    assert response.redirect_chain == [(change_url(app), 302)]
+    assert "Potten är tom" in response.content.decode()
+    app.refresh_from_db()
+    assert app.status == S.SUBMITTED and not app.events.exists()
+
+
+@pytest.mark.django_db
+def test_the_panel_reasons_are_the_workflows_refusals(steering, pot, actor_a, actor_c):
+    """What the panel says beforehand is what the workflow says when it refuses."""
+    app = make_application(pot=pot, lead=actor_a, co=[actor_c], status=S.IN_REVIEW, confirmed=False)
+    with pytest.raises(TransitionError) as refusal:
+        application_transition(application=app, to_status=S.APPROVED, actor_user=steering)
+    reason, _note = move_refusal(application=app, move=MOVES_BY_SLUG["bevilja"], conflicts=[], pot=app.pot)
+    assert reason == str(refusal.value)
+
+
+# ---- opening a decision page takes a submitted application into review ----
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("move", ["bevilja", "komplettering", "avsla"])
+def test_opening_a_decision_page_takes_it_into_review_once(
+    client, steering, application, move, django_capture_on_commit_callbacks
+):
+    client.force_login(steering)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.get(decision_url(application, move))
+    assert page.status_code == 200
     application.refresh_from_db()
     assert application.status == S.IN_REVIEW
+    event = application.events.get()
+    assert (event.from_status, event.to_status, event.actor_user) == (S.SUBMITTED, S.IN_REVIEW, steering)
+    # One mail to each applicant ("granskas nu"), and none for opening it again.
+    assert len(mail.outbox) == 2 and all("granskas nu" in m.subject for m in mail.outbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.get(decision_url(application, move)).status_code == 200
+        assert client.get(decision_url(application, "avsla")).status_code == 200
+    assert application.events.count() == 1 and len(mail.outbox) == 2
+    # Deciding then writes the decision's row after it.
+    client.post(decision_url(application, "avsla"), {"note": "Utanför syftet."})
+    assert list(application.events.order_by("pk").values_list("to_status", flat=True)) == [S.IN_REVIEW, S.REJECTED]
+
+
+@pytest.mark.django_db
+def test_the_change_page_and_a_refused_opening_take_nothing_into_review(
+    client, steering, superuser, pot, actor_a, actor_c
+):
+    app = make_application(pot=pot, lead=actor_a, co=[actor_c], status=S.SUBMITTED)
+    client.force_login(steering)
+    assert client.get(change_url(app)).status_code == 200  # looking at the application
+    # A superuser without the steering role reads but does not decide: 403, nothing moves.
+    client.force_login(superuser)
+    assert client.get(decision_url(app, "bevilja")).status_code == 403
+    # A steering member with jäv is sent back; no review and no recusal row for looking.
+    Representation.objects.create(user=steering, actor=actor_c)
+    client.force_login(steering)
+    assert client.get(decision_url(app, "bevilja")).status_code == 302
+    app.refresh_from_db()
+    assert app.status == S.SUBMITTED and not app.events.exists()
+
+
+@pytest.mark.django_db
+def test_two_members_opening_at_once_write_one_row(steering, application):
+    other = make_steering_member("ledamot2@example.se")
+    stale = Application.objects.get(pk=application.pk)  # the second one read it as submitted
+    assert application_take_up(application=application, actor_user=steering) is True
+    assert application_take_up(application=stale, actor_user=other) is False
+    assert application.events.count() == 1
 
 
 @pytest.mark.django_db
@@ -243,7 +390,9 @@ def test_payment_refuses_a_bad_day_or_no_reference(client, steering, pot, actor_
 def test_close_after_report(client, steering, pot, actor_a):
     app = make_application(pot=pot, lead=actor_a, status=S.REPORTED)
     client.force_login(steering)
-    assert "Ja, godkänn och avsluta" in client.get(decision_url(app, "avsluta")).content.decode()
+    page = client.get(decision_url(app, "avsluta")).content.decode()
+    assert "Ja, godkänn och avsluta" in page and "Har ni läst återrapporten och vill godkänna den?" in page
+    assert "Vill du göra" not in page
     assert client.post(decision_url(app, "avsluta")).status_code == 302
     app.refresh_from_db()
     assert app.status == S.CLOSED
@@ -251,7 +400,7 @@ def test_close_after_report(client, steering, pot, actor_a):
 
 @pytest.mark.django_db
 def test_outsiders(client, steering, superuser, coord_andersberg, resident, rep_a, application):
-    url = decision_url(application, "granska")
+    url = decision_url(application, "avsla")
     # A coordinator is staff but may not read applications: 404, as on the site.
     client.force_login(coord_andersberg)
     assert client.get(url).status_code == 404
@@ -273,15 +422,16 @@ def test_outsiders(client, steering, superuser, coord_andersberg, resident, rep_
 def test_drafts_and_unknown_moves_are_404(client, steering, pot, actor_a, application):
     draft = make_application(pot=pot, lead=actor_a)
     client.force_login(steering)
-    assert client.get(decision_url(draft, "granska")).status_code == 404
+    assert client.get(decision_url(draft, "avsla")).status_code == 404
+    assert client.get(decision_url(application, "granska")).status_code == 404  # no such step any more
     assert client.get(decision_url(application, "radera")).status_code == 404
 
 
 @pytest.mark.django_db
 def test_wrong_method_is_405(client, steering, application):
     client.force_login(steering)
-    assert client.put(decision_url(application, "granska")).status_code == 405
-    assert client.delete(decision_url(application, "granska")).status_code == 405
+    assert client.put(decision_url(application, "avsla")).status_code == 405
+    assert client.delete(decision_url(application, "avsla")).status_code == 405
     application.refresh_from_db()
     assert application.status == S.SUBMITTED
 
@@ -299,9 +449,9 @@ def _action(client, action: str, apps, **data):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("action", ["take_in_review", "mark_paid", "approve_report"])
+@pytest.mark.parametrize("action", ["reject", "mark_paid", "approve_report"])
 def test_bulk_actions_ask_first(client, steering, pot, actor_a, action):
-    status = {"take_in_review": S.SUBMITTED, "mark_paid": S.APPROVED, "approve_report": S.REPORTED}[action]
+    status = {"reject": S.SUBMITTED, "mark_paid": S.APPROVED, "approve_report": S.REPORTED}[action]
     app = make_application(pot=pot, lead=actor_a, status=status)
     client.force_login(steering)
     body = _action(client, action, [app]).content.decode()
@@ -311,14 +461,23 @@ def test_bulk_actions_ask_first(client, steering, pot, actor_a, action):
 
 
 @pytest.mark.django_db
-def test_bulk_approve_is_not_offered_for_a_submitted_application(client, steering, pot, actor_a, actor_b):
+def test_bulk_approve_takes_a_submitted_application_into_review_first(client, steering, pot, actor_a, actor_b):
     submitted = make_application(pot=pot, lead=actor_a, status=S.SUBMITTED)
     in_review = make_application(pot=pot, lead=actor_b, status=S.IN_REVIEW)
+    rejected = make_application(pot=pot, lead=actor_b, status=S.REJECTED)
     client.force_login(steering)
-    body = _action(client, "approve", [submitted, in_review]).content.decode()
-    assert f'name="a{in_review.pk}-amount"' in body
-    assert f'name="a{submitted.pk}-amount"' not in body
+    body = _action(client, "approve", [submitted, in_review, rejected]).content.decode()
+    assert f'name="a{in_review.pk}-amount"' in body and f'name="a{submitted.pk}-amount"' in body
+    assert f'name="a{rejected.pk}-amount"' not in body
     assert "1 vald ansökan kan inte få status ”Beviljad” nu" in body
+    assert "take_in_review" not in body  # no separate step among the actions
+    _action(client, "approve", [submitted], apply="1", **{f"a{submitted.pk}-amount": "10 000"})
+    submitted.refresh_from_db()
+    assert submitted.status == S.APPROVED
+    assert list(submitted.events.order_by("pk").values_list("from_status", "to_status")) == [
+        (S.SUBMITTED, S.IN_REVIEW),
+        (S.IN_REVIEW, S.APPROVED),
+    ]
 
 
 @pytest.mark.django_db

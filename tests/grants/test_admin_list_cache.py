@@ -113,12 +113,12 @@ def test_the_message_after_an_action_is_shown_not_a_stored_page(steering, pot, a
     _list(browser, "miss")
     _list(browser, "hit")
     response = browser.post(
-        LIST, {"action": "take_in_review", ACTION_CHECKBOX_NAME: [app.pk], "apply": "1"}, follow=True
+        LIST, {"action": "reject", ACTION_CHECKBOX_NAME: [app.pk], "apply": "1", "note": "Utanför syftet."}, follow=True
     )
     assert response.status_code == 200
     assert response.get("X-Cache") is None  # A message waited: rendered afresh, not stored.
     body = response.content.decode()
-    assert 'class="messagelist"' in body and "Under granskning" in body
+    assert 'class="messagelist"' in body and "Avslagen" in body
     assert "messagelist" not in _list(browser, "miss")
     _list(browser, "hit")
 
