@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from grants.models import Application, ApplicationEvent
@@ -24,17 +24,18 @@ NOTE_MAX_LENGTH = Application._meta.get_field("internal_note").max_length
 
 def steering_members() -> QuerySet[User]:
     """Who may handle a case: active members of the steering group."""
-    return User.objects.filter(is_active=True, groups__name=STEERING_GROUP).distinct().order_by("name", "email")
+    # One row per user: the group is one row of the join.
+    return User.objects.filter(is_active=True, groups__name=STEERING_GROUP).order_by("name", "email")
 
 
 def handler_choices(*, application: Application) -> QuerySet[User]:
     """The handlers to offer: steering members who are not parties, and the current handler
     (so that saving the note alone never drops a handler who has since left the group)."""
     parties = [application.lead_actor_id, *application.coapplicant_links.values_list("actor_id", flat=True)]
-    candidates = steering_members().exclude(representations__actor_id__in=parties)
-    if application.handler_id is None:
-        return candidates
-    return (candidates | User.objects.filter(pk=application.handler_id)).distinct().order_by("name", "email")
+    offered = Q(pk__in=steering_members().exclude(representations__actor_id__in=parties).values("pk"))
+    if application.handler_id is not None:
+        offered |= Q(pk=application.handler_id)
+    return User.objects.filter(offered).order_by("name", "email")
 
 
 def _locked(*, application: Application, user) -> Application:
