@@ -14,14 +14,16 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from grants.access import applications_reviewed_by
 from grants.admin_bulk import BulkDecisionActions
+from grants.admin_casework import CaseworkViews, casework_panel
 from grants.admin_decisions import DecisionViews, decision_panel
-from grants.admin_filters import DecisionQueueFilter
+from grants.admin_filters import ApplicationHandlerFilter, ApplicationSentInStatusFilter, DecisionQueueFilter
 from grants.chart import BAR_AREA, LABEL_WIDTH, chart_bars, granted_per_network_and_month
 from grants.formatting import file_kind, format_kr, format_size
 from grants.models import (
@@ -261,20 +263,31 @@ class EventInline(ReadOnlyInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(DecisionViews, BulkDecisionActions, admin.ModelAdmin):
+class ApplicationAdmin(DecisionViews, CaseworkViews, BulkDecisionActions, admin.ModelAdmin):
     # The key columns fit at 1280 px beside the admin's two sidebars: the reference stands
     # above the title in one column, labels are short, amounts and dates keep to one line
-    # (grants-admin.css); the networks are a filter and on the application's page.
+    # (grants-admin.css). Every column is a display method or a plain field, so that
+    # natverk.adminrows draws the rows (tests/grants/test_admin_rows.py).
     list_display = [
         "reference_and_title",
         "status",
         "lead_actor_short",
+        "network_short",
+        "starts_short",
         "requested_kr",
         "granted_kr",
         "submitted_on",
+        "days_waiting",
     ]
     list_display_links = ["reference_and_title"]
-    list_filter = ["pot", "status", "networks"]
+    # DecisionQueueFilter: where each case stands; the admin index's to-do list links to it.
+    list_filter = [
+        ApplicationHandlerFilter,
+        DecisionQueueFilter,
+        "pot",
+        ("status", ApplicationSentInStatusFilter),
+        "networks",
+    ]
     search_fields = ["reference", "title", "lead_actor__name", "coapplicant_links__actor__name"]
     list_select_related = ["pot", "lead_actor"]
     date_hierarchy = None
@@ -322,8 +335,9 @@ class ApplicationAdmin(DecisionViews, BulkDecisionActions, admin.ModelAdmin):
         )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        # Drafts are the applicant's own work until they are sent in.
-        return applications_reviewed_by(request.user, super().get_queryset(request))
+        # Drafts are the applicant's own work until they are sent in. The networks in one
+        # query for the whole page (the list's column, the change page, the CSV).
+        return applications_reviewed_by(request.user, super().get_queryset(request)).prefetch_related("networks")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -341,6 +355,24 @@ class ApplicationAdmin(DecisionViews, BulkDecisionActions, admin.ModelAdmin):
     @admin.display(description=gettext_lazy("Nätverk"))
     def network_names(self, obj: Application) -> str:
         return ", ".join(n.name for n in obj.networks.all())
+
+    @admin.display(description=gettext_lazy("Nätverk"))
+    def network_short(self, obj: Application) -> str:
+        # The district's name alone ("Bomhus", not "TIBO (Bomhus)"): the column stays narrow.
+        return ", ".join(n.name for n in obj.networks.all()) or "–"
+
+    @admin.display(description=gettext_lazy("Start"), ordering="starts_on")
+    def starts_short(self, obj: Application) -> str:
+        if obj.starts_on is None:
+            return "–"
+        return format_html('<span class="date-short">{}</span>', date_format(obj.starts_on, "SHORT_DATE_FORMAT"))
+
+    @admin.display(description=gettext_lazy("Sedan inskick"), ordering="-submitted_at")
+    def days_waiting(self, obj: Application) -> str:
+        if obj.submitted_at is None:
+            return "–"
+        days = (timezone.localdate() - timezone.localtime(obj.submitted_at).date()).days
+        return ngettext("%(days)s dag", "%(days)s dagar", days) % {"days": days}
 
     @admin.display(description=gettext_lazy("Ansökan"), ordering="reference")
     def reference_and_title(self, obj: Application) -> str:
@@ -382,13 +414,18 @@ class ApplicationAdmin(DecisionViews, BulkDecisionActions, admin.ModelAdmin):
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None):
         obj = self.get_object(request, object_id)
         if obj is not None and self.has_view_permission(request, obj):
-            extra_context = {**(extra_context or {}), "decision": decision_panel(request, obj)}
+            extra_context = {
+                **(extra_context or {}),
+                "decision": decision_panel(request, obj),
+                "casework": casework_panel(request, obj),
+            }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def get_urls(self) -> list:
         return [
             path("export/", self.admin_site.admin_view(self.export_csv), name="grants_application_export"),
             *self.decision_urls(),
+            *self.casework_urls(),
             *super().get_urls(),
         ]
 
@@ -452,8 +489,3 @@ class PaymentAdmin(AppendOnlyAdmin):
     list_filter = ["application__pot"]
     search_fields = ["application__reference", "application__title", "reference"]
     list_select_related = ["application", "registered_by"]
-
-
-# Where each case stands (ready for a decision, waiting for a co-applicant or a
-# completion): the to-do list on the admin index links to these (grants.admin_filters).
-ApplicationAdmin.list_filter = [*ApplicationAdmin.list_filter, DecisionQueueFilter]

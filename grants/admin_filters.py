@@ -1,7 +1,8 @@
-"""The application list's filter for where each case stands, shared with the to-do list.
+"""The application list's filters: where each case stands (shared with the to-do list),
+the handler ("Mina ärenden"), and the status without drafts.
 
-The admin index's to-do list (natverk.admin_todo) counts with the same conditions and
-links here, so a count and the list it links to always agree.
+The admin index's to-do list (natverk.admin_todo) counts with the same conditions as
+DecisionQueueFilter and links to it, so a count and the list it links to always agree.
 """
 
 from __future__ import annotations
@@ -44,3 +45,33 @@ class DecisionQueueFilter(admin.SimpleListFilter):
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         queue = queue_conditions().get(self.value() or "")
         return queryset if queue is None else queryset.filter(queue[1])
+
+
+class ApplicationHandlerFilter(admin.SimpleListFilter):
+    """ "Mina ärenden": the cases the signed-in member handles; or the cases nobody handles."""
+
+    title = gettext_lazy("handläggare")
+    parameter_name = "handlaggare"
+    MINE, NOBODY = "mina", "ingen"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [(self.MINE, gettext_lazy("Mina ärenden")), (self.NOBODY, gettext_lazy("Utan handläggare"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Application]) -> QuerySet[Application]:
+        if self.value() == self.MINE:
+            return queryset.filter(handler=request.user)
+        if self.value() == self.NOBODY:
+            return queryset.filter(handler__isnull=True)
+        return queryset
+
+
+class ApplicationSentInStatusFilter(admin.ChoicesFieldListFilter):
+    """The status filter without "Utkast": the steering group never sees drafts
+    (grants.access), so that choice would only ever show an empty list. The parameter
+    stays `status__exact`, which the admin index's to-do links use."""
+
+    def choices(self, changelist):
+        draft = changelist.get_query_string({self.lookup_kwarg: Application.Status.DRAFT}, [self.lookup_kwarg_isnull])
+        for choice in super().choices(changelist):
+            if choice["query_string"] != draft:
+                yield choice

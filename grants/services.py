@@ -440,7 +440,9 @@ def applications_user_export(*, user) -> dict:
                 "kind": e.get_kind_display(),
                 "from_status": e.get_from_status_display(),
                 "to_status": e.get_to_status_display(),
-                "note": e.note,
+                # That they wrote a steering note or chose a handler is theirs to know; the
+                # text is the steering group's, kept with the case (grants.casework).
+                "note": "" if e.is_internal else e.note,
                 "at": e.created_at,
             }
             for e in events

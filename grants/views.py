@@ -38,6 +38,7 @@ from grants.forms import (
     WithdrawForm,
 )
 from grants.models import Application, CoApplicant, FollowUpReport, Pot
+from grants.models.applications import INTERNAL_EVENT_KINDS
 from grants.models.pots import GRANTED_STATUSES
 from grants.overview import ANSWERABLE, coapplicant_requests
 from grants.overview import my_applications as my_applications_of
@@ -398,7 +399,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_answer": app.status in ANSWERABLE,
             "can_report": is_lead and app.status == S.PAID,
             "my_links": my_links,
-            "events": app.events.select_related("actor_user").all(),
+            # The steering group's notes and handler are theirs alone (grants.casework).
+            "events": app.events.exclude(kind__in=INTERNAL_EVENT_KINDS).select_related("actor_user"),
             "decision": app.decisions.first(),
         },
     )

@@ -472,6 +472,13 @@ ROWS: list[Row] = [
         "/admin/grants/application/{submitted}/beslut/avsla/",
         staff(404, 404, 200, 403),
     ),
+    # The steering group's note and handler: as a decision page (superusers read the note
+    # on the application's page but do not write it).
+    Row(
+        "admin/grants/application/<int:pk>/arende/",
+        "/admin/grants/application/{submitted}/arende/",
+        staff(404, 404, 200, 403),
+    ),
     # A voice of X: its coordinator, the steering group and superusers withdraw the consent.
     Row(
         "admin/voices/voice/<int:pk>/aterkalla/",
