@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from borsen.models import MAX_DAYS_AHEAD, Listing
 from members.models import Actor, Membership
+from natverk.dates import SwedishDateField, with_date_hint
 from natverk.text import TextGuardMixin
 from natverk.translation import column, content_languages, is_rtl, language_name
 from networks.models import Network
@@ -43,6 +44,7 @@ class ListingForm(TextGuardMixin, forms.ModelForm):
 
     class Meta:
         model = Listing
+        field_classes = {"last_date": SwedishDateField}
         fields = [
             "actor",
             "direction",
@@ -57,7 +59,6 @@ class ListingForm(TextGuardMixin, forms.ModelForm):
             "direction": forms.RadioSelect,
             "kind": forms.RadioSelect,
             "text": forms.Textarea(attrs={"rows": 6}),
-            "last_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         labels = {
             "direction": _("Söker ni eller erbjuder ni något?"),
@@ -75,7 +76,7 @@ class ListingForm(TextGuardMixin, forms.ModelForm):
             "kind": {"required": _("Välj vad inlägget gäller.")},
             "title": {"required": _("Skriv en rubrik.")},
             "text": {"required": _("Beskriv vad ni söker eller erbjuder.")},
-            "last_date": {"required": _("Skriv sista dag."), "invalid": _("Skriv datumet som ÅÅÅÅ-MM-DD.")},
+            "last_date": {"required": _("Skriv sista dag.")},
         }
 
     def __init__(self, *args, actors=None, **kwargs) -> None:
@@ -83,14 +84,9 @@ class ListingForm(TextGuardMixin, forms.ModelForm):
         today = timezone.localdate()
         self.fields["direction"].choices = Listing.Direction.choices
         self.fields["kind"].choices = Listing.Kind.choices
-        self.fields["last_date"].help_text = _(
-            "Inlägget försvinner efter den dagen. Senast %(date)s (%(days)s dagar framåt)."
-        ) % {"date": _date_words(today + datetime.timedelta(days=MAX_DAYS_AHEAD)), "days": MAX_DAYS_AHEAD}
-        self.fields["last_date"].widget.attrs.update(
-            {
-                "min": today.isoformat(),
-                "max": (today + datetime.timedelta(days=MAX_DAYS_AHEAD)).isoformat(),
-            }
+        self.fields["last_date"].help_text = with_date_hint(
+            _("Inlägget försvinner efter den dagen. Senast %(date)s (%(days)s dagar framåt).")
+            % {"date": _date_words(today + datetime.timedelta(days=MAX_DAYS_AHEAD)), "days": MAX_DAYS_AHEAD}
         )
         for code in content_languages():
             attrs = {"lang": code, "dir": "rtl" if is_rtl(code) else "ltr"}

@@ -41,6 +41,7 @@ from grants.models import (
 from grants.services import pot_funding_problem, pot_fundings_save
 from natverk.adminlist import short_date
 from natverk.csvexport import csv_response
+from natverk.dates import ADMIN_DATE_OVERRIDES
 
 # Django's own text for the list's checkboxes, translated by Django's catalogue (a name,
 # not a literal, so that makemessages leaves it to Django).
@@ -96,6 +97,7 @@ class FundingInline(admin.TabularInline):
 
 @admin.register(Pot)
 class PotAdmin(admin.ModelAdmin):
+    formfield_overrides = ADMIN_DATE_OVERRIDES
     list_display = [
         "name",
         "year",
@@ -484,6 +486,7 @@ class ApplicationEventAdmin(AppendOnlyAdmin):
 
 @admin.register(Payment)
 class PaymentAdmin(AppendOnlyAdmin):
+    formfield_overrides = ADMIN_DATE_OVERRIDES
     list_display = ["application", "amount_kr", "paid_on", "reference", "registered_by"]
     amount_kr = kr_display("amount", gettext_lazy("Belopp"))
     list_filter = ["application__pot"]

@@ -24,6 +24,7 @@ from grants.services import (
 )
 from members.models import Actor
 from members.search import fold
+from natverk.dates import SwedishDateField, with_date_hint
 from natverk.text import TextGuardMixin
 from networks.models import Network
 
@@ -157,12 +158,11 @@ class ActivityForm(TextGuardMixin, forms.ModelForm):
             "place": _("Var sker aktiviteten?"),
         }
         help_texts = {
-            "starts_on": _("Ansökan måste komma in innan aktiviteten börjar."),
+            "starts_on": with_date_hint(_("Ansökan måste komma in innan aktiviteten börjar.")),
             "target_group": _("Till exempel barn 7–12 år i Sätra."),
         }
+        field_classes = {"starts_on": SwedishDateField, "ends_on": SwedishDateField}
         widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "description": forms.Textarea(attrs={"rows": 6}),
             "purpose": forms.Textarea(attrs={"rows": 4}),
         }
@@ -447,10 +447,9 @@ class ApproveForm(TextGuardMixin, forms.Form):
 class PayoutForm(TextGuardMixin, forms.Form):
     """The day the money went out and the bank's reference, for "Markera som utbetald"."""
 
-    paid_on = forms.DateField(
+    paid_on = SwedishDateField(
         label=_("Utbetalningsdag"),
-        help_text=_("Dagen pengarna gick ut från kontot."),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=with_date_hint(_("Dagen pengarna gick ut från kontot.")),
     )
     reference = forms.CharField(
         label=_("Betalningsreferens"),

@@ -31,6 +31,7 @@ from meetings.services import (
 )
 from natverk.adminlist import DateSafeChangeListMixin
 from natverk.csvexport import csv_response
+from natverk.dates import ADMIN_DATE_OVERRIDES
 from natverk.translation_admin import TranslatedAdminMixin
 from networks.access import networks_coordinated_by
 from networks.scoping import NetworkScopedAdminMixin
@@ -123,6 +124,7 @@ class MeetingAdmin(TranslatedAdminMixin, DateSafeChangeListMixin, NetworkScopedA
     search_fields = ["title", "place", "agenda"]
     list_select_related = ["network"]
     date_hierarchy = "starts_at"
+    formfield_overrides = ADMIN_DATE_OVERRIDES
     inlines = [RegistrationInline]
     # The calendar's SEQUENCE and the series id are the program's bookkeeping, not the coordinator's:
     # they stay in the model and off the form.

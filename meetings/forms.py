@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings.models import NEEDS_MAX_LENGTH, Meeting
 from meetings.series import LAST, MAX_MEETINGS
+from natverk.dates import SwedishDateField, with_date_hint
 from natverk.text import TextGuardMixin
 from networks.models import Network
 
@@ -122,10 +123,9 @@ class PlanSeriesForm(TextGuardMixin, forms.Form):
     network = forms.ModelChoiceField(label=_("Nätverk"), queryset=Network.objects.none())
     kind = forms.ChoiceField(label=_("Typ av möte"), choices=Meeting.Kind.choices, initial=Meeting.Kind.NETWORK)
     title = forms.CharField(label=_("Rubrik"), max_length=200, initial=_("Nätverksträff"))
-    first_date = forms.DateField(
+    first_date = SwedishDateField(
         label=_("Första datum"),
-        help_text=_("Serien börjar på eller efter det här datumet. Skriv som 2027-01-01."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=with_date_hint(_("Serien börjar på eller efter det här datumet.")),
     )
     nth = forms.TypedChoiceField(label=_("Vilken i månaden"), choices=NTH, coerce=int, initial=2)
     weekday = forms.TypedChoiceField(label=_("Veckodag"), choices=WEEKDAYS, coerce=int, initial=1)

@@ -15,6 +15,8 @@ from urllib.parse import parse_qs, unquote, urlparse
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from natverk import formats
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -204,6 +206,9 @@ LANGUAGES = [("sv", "Svenska"), ("en", "English"), ("fi", "Suomi"), ("ar", "ال
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Date formats of our own for some languages (natverk/formats/); the rest are Django's.
 FORMAT_MODULE_PATH = ["natverk.formats"]
+# Input is day first in every language (natverk/formats/); these apply with no language active.
+DATE_INPUT_FORMATS = formats.DATE_INPUT_FORMATS
+DATETIME_INPUT_FORMATS = formats.DATETIME_INPUT_FORMATS
 USE_I18N = True
 TIME_ZONE = "Europe/Stockholm"
 USE_TZ = True

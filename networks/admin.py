@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.roles import is_superuser
 from natverk.adminlist import DateSafeChangeListMixin
+from natverk.dates import ADMIN_DATE_OVERRIDES
 from natverk.translation import column, content_languages
 from natverk.translation_admin import TranslatedAdminMixin, TranslatedWidgetsMixin
 from networks.access import may_change_in_network, may_publish_news, networks_visible_to
@@ -71,6 +72,7 @@ class PostAdmin(TranslatedAdminMixin, DateSafeChangeListMixin, NetworkScopedAdmi
     list_select_related = ["network"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
+    formfield_overrides = ADMIN_DATE_OVERRIDES
     readonly_fields = ["author", "updated_at"]
     fieldsets = [
         (None, {"fields": ["network", "slug", "published_at", "is_published", "is_demo"]}),

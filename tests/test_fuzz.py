@@ -119,7 +119,7 @@ class _FormReader(HTMLParser):
         if kind in ("checkbox", "radio"):
             form.fields.append(FormField(name, "choice", [value or "on"] if "checked" in attrs else []))
             return
-        if kind == "date" or "vDateField" in classes:
+        if kind == "date" or {"vDateField", "input--date"} & set(classes):
             kind = "date"
         elif kind == "time" or "vTimeField" in classes:
             kind = "time"

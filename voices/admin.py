@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from members.images import process_logo
 from natverk.adminlist import short_date
+from natverk.dates import ADMIN_DATE_OVERRIDES
 from natverk.text import TextGuardMixin
 from voices import services
 from voices.access import actors_for_voices, may_change_voice, networks_for_voices, voices_visible_to
@@ -53,6 +54,7 @@ class ConsentFilter(admin.SimpleListFilter):
 @admin.register(Voice)
 class VoiceAdmin(admin.ModelAdmin):
     form = VoiceAdminForm
+    formfield_overrides = ADMIN_DATE_OVERRIDES
     list_display = ["__str__", "network", "actor_shown", "is_published", "has_video", "consent_given", "consent"]
     list_filter = [("network", admin.RelatedOnlyFieldListFilter), "is_published", ConsentFilter, "is_demo"]
     search_fields = ["person_name", "role", "actor_name", "actor__name"]

@@ -41,11 +41,9 @@ def type_into(page, selector: str, text: str) -> None:
 
 
 def type_date(page, selector: str, day: datetime.date) -> None:
-    """Debian's headless Chromium orders a date field's parts month, day, year (its UI language,
-    not the page's); typing moves from part to part by itself."""
-    tab_to(page, selector)
-    page.keyboard.type(day.strftime("%m%d%Y"))
-    assert page.input_value(selector) == day.isoformat()
+    """A date typed as a Swede writes it, day first ("6/1 2027"), into a plain text field;
+    `app.starts_on == start` below checks that it was read day first."""
+    type_into(page, selector, f"{day.day}/{day.month} {day.year}")
 
 
 def press_button(page, selector: str) -> None:

@@ -159,7 +159,7 @@ def test_plan_series_preview_then_confirm(client, networks, coord_andersberg):
     [
         ("count", "0", "måste vara mellan 1 och 52"),
         ("count", "500", "måste vara mellan 1 och 52"),
-        ("first_date", "2027-02-30", "giltigt datum"),
+        ("first_date", "2027-02-30", "Skriv datumet som 2026-12-07 eller 7/12 2026."),
         ("end_time", "17:00", "måste sluta efter"),
         ("registration_enabled", "on", "Ange hur många platser"),
     ],

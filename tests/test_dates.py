@@ -1,0 +1,149 @@
+"""Dates mean one thing (issue 19): ISO and the Swedish day-first forms, never US month first."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone, translation
+
+from natverk.dates import (
+    DATE_HINT,
+    INVALID_DATE,
+    SwedishDateField,
+    SwedishSplitDateTimeField,
+    parse_date,
+)
+
+DEC_7 = datetime.date(2026, 12, 7)
+MESSAGE = "Skriv datumet som 2026-12-07 eller 7/12 2026."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-12-07",
+        "2026-12-7",
+        "20261207",
+        "7/12 2026",
+        "7/12/2026",
+        "07/12/2026",
+        "7.12.2026",
+        "07.12.2026",
+        "7-12-2026",
+        "7 dec 2026",
+        "7 Dec 2026",
+        "7 DEC. 2026",
+        "7 december 2026",
+        "7. december 2026",
+        "  7   december   2026 ",
+        "7 December 2026",
+        "٧/١٢ ٢٠٢٦",  # Arabic-Indic digits, as an Arabic keyboard types them.
+    ],
+)
+def test_the_ways_people_type_7_december(text: str) -> None:
+    assert parse_date(text) == DEC_7
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("1 jan 2027", datetime.date(2027, 1, 1)),
+        ("3 mars 2027", datetime.date(2027, 3, 3)),
+        ("3 march 2027", datetime.date(2027, 3, 3)),
+        ("9 maj 2027", datetime.date(2027, 5, 9)),
+        ("9 may 2027", datetime.date(2027, 5, 9)),
+        ("4 okt 2027", datetime.date(2027, 10, 4)),
+        ("4 oct 2027", datetime.date(2027, 10, 4)),
+        ("30 sept. 2027", datetime.date(2027, 9, 30)),
+        ("29/2 2028", datetime.date(2028, 2, 29)),
+        ("1/2/2027", datetime.date(2027, 2, 1)),  # the first of February, not 2 January
+    ],
+)
+def test_month_names_and_day_first(text: str, day: datetime.date) -> None:
+    assert parse_date(text) == day
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "12/13/2026",  # US order: there is no thirteenth month
+        "31/2 2026",  # no 31 February
+        "29/2 2027",  # not a leap year
+        "2026-13-01",
+        "7/12 26",  # two-digit year
+        "07/12/26",
+        "7/12",  # no year
+        "7 dec",
+        "dec 7 2026",  # month first
+        "December 7, 2026",
+        "7 foo 2026",
+        "7/12-2026",  # mixed separators
+        "2026127",  # seven digits: 27 January or 7 December?
+        "0/1/2026",
+        "1/1/0000",
+        "i morgon",
+        "",
+    ],
+)
+def test_ambiguous_or_impossible_dates_are_refused_with_the_format(text: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        parse_date(text)
+    assert refused.value.messages == [MESSAGE]
+    assert refused.value.code == "invalid"
+
+
+def test_the_field_reads_swedish_and_shows_iso() -> None:
+    class Form(forms.Form):
+        day = SwedishDateField(label="Dag")
+
+    form = Form({"day": "07/12/2026"})
+    assert form.is_valid() and form.cleaned_data["day"] == DEC_7
+    html = str(Form(initial={"day": DEC_7})["day"])
+    assert 'type="text"' in html and 'value="2026-12-07"' in html
+    assert 'autocomplete="off"' in html and 'class="input--date"' in html
+    assert str(Form()["day"].help_text) == str(DATE_HINT) == "Till exempel 2026-12-07 eller 7/12 2026."
+
+
+def test_the_field_refuses_and_keeps_what_was_typed() -> None:
+    class Form(forms.Form):
+        day = SwedishDateField(label="Dag", help_text="Egen hjälptext.")
+
+    form = Form({"day": "12/13/2026"})
+    assert not form.is_valid()
+    assert form.errors["day"] == [MESSAGE] == [str(INVALID_DATE)]
+    assert 'value="12/13/2026"' in str(form["day"])
+    assert form["day"].help_text == "Egen hjälptext."
+
+
+def test_the_field_takes_dates_and_nothing() -> None:
+    field = SwedishDateField(required=False)
+    assert field.clean("") is None
+    assert field.to_python(DEC_7) == DEC_7
+    assert field.to_python(datetime.datetime(2026, 12, 7, 10, 0)) == DEC_7
+
+
+@pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES] + [None])
+def test_djangos_own_date_fields_are_day_first_in_every_language(language: str | None) -> None:
+    """The fields we did not replace (an app's admin, a library) read 07/12/2026 as 7 December."""
+    with translation.override(language):
+        assert forms.DateField().clean("07/12/2026") == DEC_7
+        assert forms.DateField().clean("2026-12-07") == DEC_7
+        with pytest.raises(ValidationError):
+            forms.DateField().clean("12/13/2026")
+        moment = timezone.localtime(forms.DateTimeField().clean("07/12/2026 18:30"))
+        assert (moment.date(), moment.hour, moment.minute) == (DEC_7, 18, 30)
+        # The widgets show a value in the first format: ISO, as the admin's calendar writes it.
+        assert forms.DateInput().format_value(DEC_7) == "2026-12-07"
+
+
+def test_the_admins_date_and_time_pair_reads_swedish() -> None:
+    field = SwedishSplitDateTimeField()
+    value = field.clean(["7 dec 2026", "18:30"])
+    assert value.date() == DEC_7 and (value.hour, value.minute) == (18, 30)
+    with pytest.raises(ValidationError) as refused:
+        field.clean(["12/13/2026", "18:30"])
+    assert MESSAGE in refused.value.messages
