@@ -134,6 +134,18 @@ def test_a_step_saved_in_a_tab_opened_before_the_submit_is_refused(
 
 
 @pytest.mark.django_db
+def test_a_late_post_with_a_mistake_gets_both_messages(draft, rep_a):
+    tab_a, tab_b = _tab(rep_a), _tab(rep_a)
+    tab_b.post(url("review", pk=draft.pk))
+    before = _snapshot(draft)
+    response = tab_a.post(url("step", pk=draft.pk, step=3), _budget(amount="tolv"))
+    body = response.content.decode()
+    assert response.status_code == 200 and REFUSED in body and 'value="tolv"' in body
+    assert response.context["form"].errors["amount_requested"]
+    assert _snapshot(draft) == before
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("step", [1, 2, 3, 4, 5])
 def test_a_submit_between_the_check_and_the_save_is_caught_under_the_lock(
     client, draft, actor_a, rep_a, networks, actor_c, settings, meanwhile, step
