@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.forms import BaseInlineFormSet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from grants.access import may_see_payment_details
 from grants.files import check_attachment, reencode_photo, stored_name
 from grants.formatting import format_kr
+from grants.locking import NotEditable, application_lock
 from grants.models import (
     Application,
     ApplicationEvent,
@@ -33,6 +36,7 @@ from grants.models import (
     Pot,
 )
 from grants.models.pots import GRANTED_STATUSES
+from grants.overview import ANSWERABLE
 from grants.workflow import application_transition
 from members.models import Actor, Membership, Representation, User
 from natverk.mail import mail_queue_each
@@ -184,19 +188,54 @@ def application_set_parties(
     lead_actor: Actor,
     co_applicants: Iterable[Actor],
     networks: Iterable[Network],
+    title: str | None = None,
 ) -> Application:
-    """Save step 1 (who applies, with whom, where); co-applicants are asked when it is submitted."""
+    """Save step 1 (who applies, with whom, where); co-applicants are asked when it is submitted.
+
+    Raises NotEditable, with nothing saved, once the application has been sent in.
+    """
     with transaction.atomic():
-        application.lead_actor = lead_actor
-        application.save()
+        locked = application_lock(application=application)
+        locked.lead_actor = lead_actor
+        fields = ["lead_actor", "updated_at"]
+        if title is not None:
+            locked.title = title
+            fields.append("title")
+        locked.save(update_fields=fields)
         wanted = {a.pk: a for a in co_applicants if a.pk != lead_actor.pk}
-        application.coapplicant_links.exclude(actor_id__in=wanted).delete()
-        existing = set(application.coapplicant_links.values_list("actor_id", flat=True))
+        locked.coapplicant_links.exclude(actor_id__in=wanted).delete()
+        existing = set(locked.coapplicant_links.values_list("actor_id", flat=True))
         for pk, actor in wanted.items():
             if pk not in existing:
-                CoApplicant.objects.create(application=application, actor=actor)
-        application.networks.set(list(networks))
-    return application
+                CoApplicant.objects.create(application=locked, actor=actor)
+        locked.networks.set(list(networks))
+    return locked
+
+
+def application_save_step(
+    *,
+    application: Application,
+    user: User,
+    changes: dict[str, Any],
+    budget_lines: BaseInlineFormSet | None = None,
+    upload: UploadedFile | None = None,
+) -> Application:
+    """Save one step of the form: fields of the application, and the budget rows or a new file.
+
+    All or nothing, and nothing once the application has been sent in (NotEditable). Only
+    the fields in `changes` are written: the page's copy of the application was read before
+    the lock, and saving all of it would put back the status, or another tab's step, from then.
+    """
+    with transaction.atomic():
+        locked = application_lock(application=application)
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        locked.save(update_fields=[*changes, "updated_at"])
+        if budget_lines is not None:
+            budget_lines.save()
+        if upload is not None:
+            attachment_add(application=locked, upload=upload, user=user)
+    return locked
 
 
 def application_create_draft(
@@ -218,16 +257,28 @@ def application_create_draft(
 
 
 def coapplicant_respond(*, link: CoApplicant, user, confirm: bool) -> CoApplicant:
-    """A co-applicant's representative confirms or declines taking part."""
+    """A co-applicant's representative confirms or declines taking part, until the decision.
+
+    Raises NotEditable, with nothing saved, when the application stopped taking answers
+    (withdrawn, decided) or the lead removed this co-applicant since the page was loaded.
+    """
+    refused = _("Svaret kunde inte sparas. Ansökan går inte längre att ändra.")
     with transaction.atomic():
+        # The application first, as every status move locks it: a withdrawal or a decision
+        # and this answer queue one after the other, and the approval sees the answer.
+        app = application_lock(application=link.application, allowed=ANSWERABLE, message=refused)
         link = (
-            CoApplicant.objects.select_for_update(of=("self",)).select_related("application", "actor").get(pk=link.pk)
+            CoApplicant.objects.select_for_update(of=("self",))
+            .select_related("actor")
+            .filter(pk=link.pk, application=app)
+            .first()
         )
+        if link is None:
+            raise NotEditable(refused)
         link.status = CoApplicant.Status.CONFIRMED if confirm else CoApplicant.Status.DECLINED
         link.confirmed_by = user
         link.confirmed_at = timezone.now()
         link.save()
-        app = link.application
         mail_queue_each(
             users=_representatives(app.lead_actor),
             template="grants/email/coapplicant_answer",
@@ -244,8 +295,10 @@ def coapplicant_respond(*, link: CoApplicant, user, confirm: bool) -> CoApplican
     return link
 
 
+@transaction.atomic
 def attachment_add(*, application: Application, upload: UploadedFile, user) -> Attachment:
     content_type, extension = check_attachment(upload)
+    application_lock(application=application)
     original = upload.name[:200]
     upload.name = stored_name(extension)
     return Attachment.objects.create(
@@ -259,8 +312,15 @@ def attachment_add(*, application: Application, upload: UploadedFile, user) -> A
 
 
 def attachment_remove(*, attachment: Attachment) -> None:
-    """Delete the attachment; its file leaves the store after the commit (grants/apps.py)."""
+    """Delete the attachment; its file leaves the store after the commit (grants/apps.py).
+
+    Raises NotEditable, with the file kept, once the application has been sent in.
+    """
     with transaction.atomic():
+        application_lock(
+            application=attachment.application,
+            message=_("Filen togs inte bort: ansökan har skickats in och kan inte ändras längre."),
+        )
         attachment.delete()
 
 
@@ -273,9 +333,20 @@ def report_submit(
     actual_costs: int,
     photos: Iterable[UploadedFile] = (),
 ) -> FollowUpReport:
-    """Save the follow-up report and move the application to reported, all or nothing."""
+    """Save the follow-up report and move the application to reported, all or nothing.
+
+    Raises NotEditable, with nothing saved, unless the application waits for its report
+    (paid): a second tab that sends the report again is refused, not an error.
+    """
     encoded = [reencode_photo(photo) for photo in photos]
     with transaction.atomic():
+        application_lock(
+            application=application,
+            allowed=[Application.Status.PAID],
+            message=_(
+                "Återrapporten sparades inte: ansökan väntar inte på någon återrapport. Den kan redan vara lämnad."
+            ),
+        )
         report = FollowUpReport.objects.create(
             application=application,
             what_happened=what_happened,

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Sum
+from django.forms import BaseForm, ModelForm
 from django.forms.utils import ErrorDict
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -37,6 +41,7 @@ from grants.forms import (
     ReportForm,
     WithdrawForm,
 )
+from grants.locking import NotEditable, not_editable_message
 from grants.models import Application, CoApplicant, FollowUpReport, Pot
 from grants.models.applications import INTERNAL_EVENT_KINDS
 from grants.models.pots import GRANTED_STATUSES
@@ -45,9 +50,9 @@ from grants.overview import my_applications as my_applications_of
 from grants.services import (
     applicant_actors,
     application_create_draft,
+    application_save_step,
     application_set_parties,
     application_submit_problems,
-    attachment_add,
     attachment_remove,
     budget_gap,
     coapplicant_respond,
@@ -125,6 +130,11 @@ def _quiet(*forms) -> None:
             form._errors = ErrorDict()
 
 
+def _changes(form: ModelForm) -> dict[str, Any]:
+    """The application's fields a step's form sets, as it cleaned them."""
+    return {name: form.cleaned_data[name] for name in form._meta.fields if name in form.cleaned_data}
+
+
 def _after_save(request: HttpRequest, app: Application, step: int) -> HttpResponse:
     if request.POST.get("action") == LATER:
         messages.success(request, _("Utkastet är sparat. Du hittar det under Mina ansökningar."))
@@ -200,16 +210,22 @@ def _budget_add_row(request: HttpRequest, app: Application, ctx: dict) -> HttpRe
 @require_http_methods(["GET", "POST"])
 def step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
     app = get_application_for_user_rw(request, pk)
-    if not app.is_editable:
-        messages.info(request, _("Ansökan är inskickad och kan inte ändras."))
-        return redirect(app)
-    if step not in dict(STEPS):
-        raise Http404
     data = request.POST if request.method == "POST" else None
     files = request.FILES if request.method == "POST" else None
     action = request.POST.get("action") if request.method == "POST" else None
     later = action == LATER
+    # A save sent from a tab opened before the application was submitted is answered on
+    # the form, with what was typed kept; anything else goes to the application's page.
+    saving = data is not None and action not in (SEARCH, ADD_ROW) and not data.get("add_coapplicant")
+    if not app.is_editable and not saving:
+        messages.info(request, _("Ansökan är inskickad och kan inte ändras."))
+        return redirect(app)
+    if step not in dict(STEPS):
+        raise Http404
     ctx = {**_steps_context(app, step), "pot": app.pot}
+    # The services lock the row and check the status again: the tab may be late.
+    save: Callable[[], object] | None = None
+    upload = None
 
     if step == 1:
         if data is not None:
@@ -222,25 +238,23 @@ def step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
             "co_applicants": [c.actor for c in app.coapplicant_links.select_related("actor")],
             "networks": list(app.networks.all()),
         }
-        form = PartiesForm(data, user=request.user, pot=app.pot, initial=initial)
+        form: BaseForm = PartiesForm(data, user=request.user, pot=app.pot, initial=initial)
         if data is not None and form.is_valid():
-            with transaction.atomic():
-                app.title = form.cleaned_data["title"]
-                application_set_parties(
-                    application=app,
-                    lead_actor=form.cleaned_data["lead_actor"],
-                    co_applicants=form.cleaned_data["co_applicants"],
-                    networks=form.cleaned_data["networks"],
-                )
-            return _after_save(request, app, step)
+            save = partial(
+                application_set_parties,
+                application=app,
+                title=form.cleaned_data["title"],
+                lead_actor=form.cleaned_data["lead_actor"],
+                co_applicants=form.cleaned_data["co_applicants"],
+                networks=form.cleaned_data["networks"],
+            )
     elif step == 2:
         form = ActivityForm(data, instance=app)
         if later:
             for field in form.fields.values():
                 field.required = False
         if data is not None and form.is_valid():
-            form.save()
-            return _after_save(request, app, step)
+            save = partial(application_save_step, application=app, user=request.user, changes=_changes(form))
     elif step == 3:
         if action == ADD_ROW:
             return _budget_add_row(request, app, ctx)
@@ -252,10 +266,13 @@ def step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
         if data is not None:
             form_ok, formset_ok = form.is_valid(), formset.is_valid()
             if form_ok and formset_ok:
-                with transaction.atomic():
-                    form.save()
-                    formset.save()
-                return _after_save(request, app, step)
+                save = partial(
+                    application_save_step,
+                    application=app,
+                    user=request.user,
+                    changes=_changes(form),
+                    budget_lines=formset,
+                )
             if not formset_ok:
                 form.add_error(None, _("Kontrollera budgetraderna."))
         else:
@@ -272,22 +289,29 @@ def step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
             for name in ("contact_name", "contact_email"):
                 form.fields[name].required = False
         if data is not None and form.is_valid():
-            with transaction.atomic():
-                form.save()
-                upload = form.cleaned_data.get("attachment")
-                if upload:
-                    attachment_add(application=app, upload=upload, user=request.user)
-            if upload and action == "upload":
-                messages.success(request, _("Filen ”%(name)s” är bifogad.") % {"name": upload.name})
-                return redirect("grants:step", pk=app.pk, step=4)
-            return _after_save(request, app, step)
+            upload = form.cleaned_data.get("attachment")
+            save = partial(
+                application_save_step, application=app, user=request.user, changes=_changes(form), upload=upload
+            )
     else:
         form = PaymentDetailsForm(data, instance=app)
         if later:
             form.fields["payment_method"].required = False
         if data is not None and form.is_valid():
-            form.save()
+            save = partial(application_save_step, application=app, user=request.user, changes=_changes(form))
+
+    if save is not None:
+        try:
+            save()
+        except NotEditable as error:
+            form.add_error(None, str(error))
+        else:
+            if upload and action == "upload":
+                messages.success(request, _("Filen ”%(name)s” är bifogad.") % {"name": upload.name})
+                return redirect("grants:step", pk=app.pk, step=4)
             return _after_save(request, app, step)
+    elif saving and not app.is_editable:
+        form.add_error(None, not_editable_message())
     ctx["attachments"] = app.attachments.all()
     ctx["form"] = form
     return render(request, "grants/step.html", ctx)
@@ -298,10 +322,12 @@ def step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
 def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     attachment = get_attachment_for_user_rw(request, pk, attachment_pk)
     app = attachment.application
-    if not app.is_editable:
-        raise PermissionDenied
     name = attachment.original_name
-    attachment_remove(attachment=attachment)
+    try:
+        attachment_remove(attachment=attachment)
+    except NotEditable as error:
+        messages.error(request, str(error))
+        return redirect(app)
     messages.success(request, _("Filen ”%(name)s” är borttagen.") % {"name": name})
     return redirect("grants:step", pk=app.pk, step=4)
 
@@ -441,8 +467,14 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
         if answer not in ("yes", "no") or app.status not in ANSWERABLE:
             messages.error(request, _("Svaret kunde inte sparas. Ansökan går inte längre att ändra."))
             return redirect("grants:confirm", pk=pk)
-        for link in links:
-            coapplicant_respond(link=link, user=request.user, confirm=answer == "yes")
+        try:
+            # One answer for every actor the user speaks for here, or none of them.
+            with transaction.atomic():
+                for link in links:
+                    coapplicant_respond(link=link, user=request.user, confirm=answer == "yes")
+        except NotEditable as error:
+            messages.error(request, str(error))
+            return redirect("grants:confirm", pk=pk)
         if answer == "yes":
             messages.success(request, _("Tack! Ni är nu bekräftade som medsökande."))
         else:
@@ -471,6 +503,9 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
                 actual_costs=form.cleaned_data["actual_costs"],
                 photos=form.cleaned_data["photos"],
             )
+        except NotEditable as error:
+            # Sent from a second tab after the first one's report: keep what was typed.
+            form.add_error(None, str(error))
         except TransitionError as error:
             messages.error(request, str(error))
             return redirect(app)

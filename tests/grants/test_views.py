@@ -370,10 +370,13 @@ def test_png_upload_is_accepted(client, pot, actor_a, rep_a):
 
 @pytest.fixture
 def attachment(client, pot, actor_a, rep_a) -> Attachment:
-    app = make_application(pot=pot, lead=actor_a, status=S.SUBMITTED)
+    app = make_application(pot=pot, lead=actor_a, status=S.DRAFT)
     from grants.services import attachment_add
 
-    return attachment_add(application=app, upload=SimpleUploadedFile("offert.pdf", PDF), user=rep_a)
+    item = attachment_add(application=app, upload=SimpleUploadedFile("offert.pdf", PDF), user=rep_a)
+    # Files are added while it is a draft; sent in (setup, not the workflow) for the steering group.
+    Application.objects.filter(pk=app.pk).update(status=S.SUBMITTED)
+    return item
 
 
 @pytest.mark.django_db
