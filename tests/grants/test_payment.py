@@ -123,7 +123,9 @@ def test_payment_step_saves_a_checked_bank_account(client, rep_a, draft) -> None
     assert response.status_code == 302
     draft.refresh_from_db()
     assert (draft.clearing_number, draft.account_number, draft.giro_number) == ("6789", account, "")
-    assert draft.payment_details == f"Bankkonto 6789, {account}"
+    assert draft.payment_details == (
+        f"Bankkonto hos Handelsbanken: clearing 6789, konto {account[:3]} {account[3:6]} {account[6:]}"
+    )
 
 
 @pytest.mark.django_db
