@@ -342,9 +342,7 @@ def check_payment(*, application: Application, payment_date: datetime.date | Non
         raise PaymentRefused(_("Ange vilken dag pengarna betalades ut."), field="paid_on")
     first, last = sensible_range()
     if not first <= day <= last:
-        raise PaymentRefused(
-            _("Utbetalningsdagen ligger orimligt långt bort. Kontrollera årtalet."), field="paid_on"
-        )
+        raise PaymentRefused(_("Utbetalningsdagen ligger orimligt långt bort. Kontrollera årtalet."), field="paid_on")
     today = timezone.localdate()
     if day > today:
         raise PaymentRefused(

@@ -286,7 +286,11 @@ def test_paid_then_report_then_close(pot, actor_a, rep_a, steering):
     from grants.services import report_submit
 
     app = make_application(
-        pot=pot, lead=actor_a, status=S.APPROVED, requested=9_000, approved_at=timezone.now() - datetime.timedelta(days=7)
+        pot=pot,
+        lead=actor_a,
+        status=S.APPROVED,
+        requested=9_000,
+        approved_at=timezone.now() - datetime.timedelta(days=7),
     )
     application_transition(
         application=app,
