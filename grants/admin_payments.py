@@ -209,8 +209,9 @@ def bulk_pay(model_admin: admin.ModelAdmin, request: HttpRequest, queryset: Quer
     day_form = _day_form(data)
 
     if applying and rows:
-        forms_valid = day_form.is_valid() & all([row.form.is_valid() for row in rows])
-        if forms_valid:
+        # Every form validated, not only up to the first bad one, so that each shows its errors.
+        valid = [day_form.is_valid(), *(row.form.is_valid() for row in rows)]
+        if all(valid):
             _precheck(request, rows, day_form)
         clean = not day_form.errors and not any(row.errors or row.form.errors for row in rows)
         if clean and _pay_all(request, rows, day_form):
