@@ -145,23 +145,21 @@ def _precheck(request: HttpRequest, rows: list[PayRow], day_form: forms.Form) ->
                 % {"actors": ", ".join(actor.name for actor in conflicts)}
             )
             continue
-        try:
-            check_payment(application=row.application, payment_date=day, payment_reference=reference)
-        except PaymentRefused as error:
-            if error.field == "paid_on":
-                day_problems.setdefault(str(error), []).append(row.application)
-            else:
-                _refuse(row, day_form, error)
-            continue
-        earlier = seen.get(reference.casefold())
-        if earlier is not None:
+        # Two rows with one reference are told so even when the day is wrong as well.
+        earlier = seen.setdefault(reference.casefold(), row.application)
+        if earlier is not row.application:
             row.form.add_error(
                 "reference",
                 _("Samma referens som för %(other)s här ovanför. Varje utbetalning behöver en egen referens.")
                 % {"other": earlier},
             )
-        else:
-            seen[reference.casefold()] = row.application
+        try:
+            check_payment(application=row.application, payment_date=day, payment_reference=reference)
+        except PaymentRefused as error:
+            if error.field == "paid_on":
+                day_problems.setdefault(str(error), []).append(row.application)
+            elif earlier is row.application:
+                _refuse(row, day_form, error)
     # A day in the future is wrong for every row: said once, not once per application.
     for message, apps in day_problems.items():
         if len(apps) == len(rows):

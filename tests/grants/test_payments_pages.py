@@ -362,3 +362,23 @@ def test_bulk_pays_all_with_one_day(client, steering, pot, actor_a, actor_b):
         ("A", 4_000, TODAY),
         ("B", 3_500, TODAY),
     ]
+
+
+@pytest.mark.django_db
+def test_bulk_says_both_a_wrong_day_and_a_repeated_reference(client, steering, pot, actor_a, actor_b):
+    one, two = _approved(pot, actor_a), _approved(pot, actor_b)
+    client.force_login(steering)
+    tomorrow = TODAY + datetime.timedelta(days=1)
+    response = _bulk(
+        client,
+        [one, two],
+        apply="1",
+        paid_on=tomorrow.isoformat(),
+        **{f"a{one.pk}-reference": "A", f"a{two.pk}-reference": "a"},
+    )
+    assert response.context["day_form"].errors["paid_on"] == [
+        "Utbetalningsdagen kan inte ligga i framtiden. Registrera utbetalningen när pengarna har gått ut."
+    ]
+    reference_errors = [row.form.errors.get("reference") for row in response.context["rows"]]
+    assert reference_errors[0] is None and "Samma referens som för" in reference_errors[1][0]
+    assert not Payment.objects.exists()
