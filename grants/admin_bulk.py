@@ -19,7 +19,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from grants.forms import ApproveForm, DecisionNoteForm, PayoutForm
+from grants.admin_payments import bulk_pay
+from grants.forms import ApproveForm, DecisionNoteForm
 from grants.models import Application
 from grants.workflow import TransitionError, application_take_up, application_transition, steering_may_move
 
@@ -45,10 +46,6 @@ def _note_form(label: str) -> Callable[[dict | None], forms.Form]:
 
 def _approve_form(app: Application, data: dict | None) -> forms.Form:
     return ApproveForm(data, prefix=f"a{app.pk}", asked=app.amount_requested, initial={"amount": app.amount_requested})
-
-
-def _payment_form(app: Application, data: dict | None) -> forms.Form:
-    return PayoutForm(data, prefix=f"a{app.pk}")
 
 
 class BulkDecisionActions:
@@ -178,18 +175,8 @@ class BulkDecisionActions:
 
     @admin.action(description=gettext_lazy("Markera som utbetald"), permissions=["change"])
     def mark_paid(self, request: HttpRequest, queryset: QuerySet):
-        return self._bulk(
-            request,
-            queryset,
-            action="mark_paid",
-            to_status=S.PAID,
-            title=_("Registrera utbetalningar"),
-            row_form=_payment_form,
-            kwargs=lambda form: {
-                "payment_date": form.cleaned_data["paid_on"],
-                "payment_reference": form.cleaned_data["reference"],
-            },
-        )
+        # Its own page: what is paid, to whom and where, and all of the batch or none of it.
+        return bulk_pay(self, request, queryset)
 
     @admin.action(description=gettext_lazy("Godkänn återrapporten (avslutar)"), permissions=["change"])
     def approve_report(self, request: HttpRequest, queryset: QuerySet):

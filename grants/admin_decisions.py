@@ -27,16 +27,19 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from grants.access import get_application_for_user
+from grants.admin_payments import payment_page_context
 from grants.formatting import format_kr
 from grants.forms import ApproveForm, ConfirmForm, DecisionNoteForm, PayoutForm
 from grants.models import Application, Pot
 from grants.workflow import (
     NotAllowed,
     Overspend,
+    PaymentRefused,
     RecusalRequired,
     TransitionError,
     application_take_up,
     application_transition,
+    approval_day,
     coapplicants_message,
     conflicting_actors,
     pot_can_pay,
@@ -206,7 +209,7 @@ def _form_for(move: Move, application: Application, data: QueryDict | None = Non
         form.fields["note"].help_text = _("De sökande får läsa det här.")
         return form
     if move.to_status == S.PAID:
-        return PayoutForm(data)
+        return PayoutForm(data, approved_on=approval_day(application))
     return ConfirmForm(data)
 
 
@@ -266,6 +269,12 @@ def _decision_view(model_admin: ModelAdmin, request: HttpRequest, *, pk: int, mo
                 actor_user=request.user,
                 **_transition_kwargs(chosen, form),
             )
+        except PaymentRefused as error:
+            # On the field to fix, with what was typed kept.
+            if error.field in form.fields:
+                form.add_error(error.field, str(error))
+            else:
+                refusal = _refusal_message(error, application)
         except TransitionError as error:
             refusal = _refusal_message(error, application)
             conflicts = conflicting_actors(request.user, application)
@@ -289,6 +298,7 @@ def _decision_view(model_admin: ModelAdmin, request: HttpRequest, *, pk: int, mo
         "conflicts": conflicts,
         "change_url": change_url,
         "has_errors": bool(refusal or form.errors),
+        **(payment_page_context(application) if chosen.to_status == S.PAID else {}),
     }
     return TemplateResponse(request, "admin/grants/application/decision.html", context)
 

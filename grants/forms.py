@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from grants.files import check_attachment, check_photo, max_bytes
@@ -445,30 +446,33 @@ class ApproveForm(TextGuardMixin, forms.Form):
 
 
 class PayoutForm(TextGuardMixin, forms.Form):
-    """The day the money went out and the bank's reference, for "Markera som utbetald"."""
+    """The day the money went out and the bank's reference, for "Markera som utbetald".
+
+    The rules (the day between the approval and today, the reference unique in the year)
+    are grants.workflow.check_payment's; its refusals come back as errors on these fields.
+    """
 
     paid_on = SwedishDateField(
         label=_("Utbetalningsdag"),
-        help_text=with_date_hint(_("Dagen pengarna gick ut från kontot.")),
+        help_text=with_date_hint(
+            _("Dagen pengarna gick ut från kontot: tidigast dagen ansökan beviljades, senast i dag.")
+        ),
     )
     reference = forms.CharField(
         label=_("Betalningsreferens"),
-        help_text=_("Verifikationsnummer eller bankens referens."),
+        help_text=_(
+            "Verifikationsnummer eller bankens referens. Varje utbetalning under ett år har sin egen referens."
+        ),
         max_length=100,
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, approved_on: datetime.date | None = None, **kwargs) -> None:
         kwargs.setdefault("initial", {}).setdefault("paid_on", timezone.localdate())
         super().__init__(*args, **kwargs)
-
-    def clean_paid_on(self) -> datetime.date:
-        day = self.cleaned_data["paid_on"]
-        if day > timezone.localdate():
-            raise ValidationError(
-                _("Utbetalningsdagen kan inte ligga i framtiden. Registrera utbetalningen när pengarna har gått ut."),
-                code="future",
-            )
-        return day
+        if approved_on is not None:
+            self.fields["paid_on"].help_text = _(
+                "Dagen pengarna gick ut från kontot: tidigast %(approved)s (dagen ansökan beviljades), senast i dag."
+            ) % {"approved": date_format(approved_on, "j F Y")}
 
 
 class ConfirmForm(forms.Form):

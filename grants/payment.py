@@ -17,6 +17,19 @@ The table below covers the banks most associations in Gävle use. A clearing num
 outside it (a small or new bank) is accepted with only a length check (seven to ten
 digits), so that nobody is refused for banking somewhere this table does not know;
 the steering group sees the details before paying.
+
+Shown the way banks and the giro services print them (`format_payment_details`):
+
+- bankgiro: the last four digits after a dash, "505-1055", "5050-1055" (Bankgirot);
+- plusgiro: the check digit after a dash and the digits before it in pairs from the right,
+  "28 65 43-4", "4 12 34-5" (PlusGirot's own grouping, also on its paper forms);
+- bank account: the clearing number ("8327", Swedbank's five-digit form "8327-9") and the
+  account number in groups of three from the right ("1 234 567"), with the check digit of a
+  Swedbank 8000-series account after a dash ("123 456 789-0") and a Nordea personkonto as
+  the personal identity number it is ("800101-1234"), as those banks print them.
+
+Ordinary spaces, not no-break ones: the steering group copies the numbers into the internet
+bank, whose fields take spaces and dashes but not always a no-break space.
 """
 
 from __future__ import annotations
@@ -178,3 +191,82 @@ def clean_bank_account(clearing_value: str, account_value: str) -> BankAccount:
     if not ok:
         raise wrong_account
     return BankAccount(clearing=clearing, account=account, bank=bank)
+
+
+# ---- shown as a bank shows them ----
+
+BANKGIRO, PLUSGIRO, BANK_ACCOUNT = "bankgiro", "plusgiro", "bankkonto"
+
+
+def _groups_from_right(digits: str, size: int) -> str:
+    head = len(digits) % size
+    parts = ([digits[:head]] if head else []) + [digits[i : i + size] for i in range(head, len(digits), size)]
+    return " ".join(parts)
+
+
+def format_bankgiro(value: str) -> str:
+    """ "50501055" -> "5050-1055"; anything that is not a bankgiro number comes back as it was."""
+    try:
+        digits = digits_only(value)
+    except ValueError:
+        return value
+    return f"{digits[:-4]}-{digits[-4:]}" if 7 <= len(digits) <= 8 else value
+
+
+def format_plusgiro(value: str) -> str:
+    """ "2865434" -> "28 65 43-4"; anything that is not a plusgiro number comes back as it was."""
+    try:
+        digits = digits_only(value)
+    except ValueError:
+        return value
+    return f"{_groups_from_right(digits[:-1], 2)}-{digits[-1]}" if 2 <= len(digits) <= 8 else value
+
+
+def format_clearing(value: str) -> str:
+    """ "83279" -> "8327-9" (Swedbank's check digit after a dash), "6789" -> "6789"."""
+    try:
+        digits = digits_only(value)
+    except ValueError:
+        return value
+    return f"{digits[:4]}-{digits[4]}" if len(digits) == 5 else digits
+
+
+def format_account(clearing: str, account: str) -> str:
+    """The account number as the bank of `clearing` prints it (see the module's docstring)."""
+    try:
+        clearing_digits, digits = digits_only(clearing), digits_only(account)
+    except ValueError:
+        return account
+    if not digits:
+        return account
+    found = _clearing_type(int(clearing_digits[:4])) if len(clearing_digits) >= 4 else None
+    if found and found[0] == TYPE2_C3 and len(digits) >= 2:
+        if clearing_digits[:4] in ("3300", "3782") and len(digits) == 10:
+            return f"{digits[:6]}-{digits[6:]}"
+        return f"{_groups_from_right(digits[:-1], 3)}-{digits[-1]}"
+    return _groups_from_right(digits, 3)
+
+
+def format_payment_details(*, method: str, giro_number: str, clearing_number: str, account_number: str) -> str:
+    """Where the money goes, in one line as a bank shows it; "" when the details are missing.
+
+    "Bankgiro 5050-1055", "Plusgiro 28 65 43-4",
+    "Bankkonto hos Swedbank: clearing 8327-9, konto 123 456 789-0".
+    """
+    if method == BANKGIRO and giro_number.strip():
+        return _("Bankgiro %(number)s") % {"number": format_bankgiro(giro_number.strip())}
+    if method == PLUSGIRO and giro_number.strip():
+        return _("Plusgiro %(number)s") % {"number": format_plusgiro(giro_number.strip())}
+    if method == BANK_ACCOUNT and clearing_number.strip() and account_number.strip():
+        numbers = {
+            "clearing": format_clearing(clearing_number.strip()),
+            "account": format_account(clearing_number.strip(), account_number.strip()),
+        }
+        found = _clearing_type(int(clearing_number[:4])) if clearing_number[:4].isdigit() else None
+        if found:
+            return _("Bankkonto hos %(bank)s: clearing %(clearing)s, konto %(account)s") % {
+                **numbers,
+                "bank": found[1],
+            }
+        return _("Bankkonto: clearing %(clearing)s, konto %(account)s") % numbers
+    return ""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -96,6 +96,15 @@ class RecusalRequired(TransitionError):
 
 class Overspend(TransitionError):
     pass
+
+
+class PaymentRefused(TransitionError):
+    """A payment refused because of what was typed; `field` names the form field to fix
+    ("paid_on", "reference"), or is "" when nothing typed can fix it (no payment details)."""
+
+    def __init__(self, message: str, *, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def conflicting_actors(user, application: Application) -> list[Actor]:
@@ -270,15 +279,25 @@ def application_transition(
                 decided_at=now,
             )
         elif to_status == S.PAID:
-            _check_payment(payment_date, payment_reference)
-            Payment.objects.create(
-                application=app,
-                amount=app.amount_granted,
-                paid_at=now,
-                paid_on=payment_date,
-                reference=payment_reference,
-                registered_by=actor_user,
-            )
+            # The pots of the year, locked in one order: two payments with the same reference
+            # (of any application of the year) queue here, and the second sees the first.
+            list(Pot.objects.select_for_update().filter(year=app.pot.year).order_by("pk").values_list("pk"))
+            check_payment(application=app, payment_date=payment_date, payment_reference=payment_reference)
+            try:
+                with transaction.atomic():
+                    Payment.objects.create(
+                        application=app,
+                        amount=app.amount_granted,
+                        paid_at=now,
+                        paid_on=payment_date,
+                        reference=payment_reference,
+                        registered_by=actor_user,
+                    )
+            except IntegrityError:
+                # The unique (pot, reference) constraint, if a payment slipped past the lock
+                # (a pot of the year created meanwhile): the same refusal, not a server error.
+                _check_reference_free(app, payment_reference)
+                raise
             note = note or _("Utbetalt %(day)s, referens %(reference)s.") % {
                 "day": date_format(payment_date, "j F Y"),
                 "reference": payment_reference,
@@ -313,14 +332,83 @@ def _check_coapplicants_confirmed(app: Application) -> None:
         raise TransitionError(coapplicants_message(unconfirmed))
 
 
-def _check_payment(day: datetime.date | None, reference: str) -> None:
+def approval_day(application: Application) -> datetime.date | None:
+    """The local day of the decision that approved the application (None before one exists)."""
+    decided_at = (
+        application.decisions.filter(outcome=Decision.Outcome.APPROVED)
+        .order_by("-decided_at")
+        .values_list("decided_at", flat=True)
+        .first()
+    )
+    return timezone.localdate(decided_at) if decided_at else None
+
+
+def check_payment(*, application: Application, payment_date: datetime.date | None, payment_reference: str) -> None:
+    """Raise PaymentRefused unless the application can be paid on that day with that reference.
+
+    The rules of a payment, in one place: the payee's details are known, the day lies between
+    the approval and today, and the reference names no other payment of the pots of the same
+    year. The payment move runs it under the lock; the bulk payment page runs it first for
+    every row so that a batch with one bad row changes nothing.
+    """
+    app = application
+    reference = (payment_reference or "").strip()
+    if not app.payment_details:
+        raise PaymentRefused(
+            _(
+                "Ansökan saknar uppgifter om vart pengarna ska betalas, så den kan inte markeras som "
+                "utbetald. Be den sökande fylla i steg 5 ”Utbetalning” (bankgiro, plusgiro eller "
+                "clearing- och kontonummer) och betala ut först när uppgifterna finns."
+            )
+        )
+    day = payment_date
     if not isinstance(day, datetime.date):
-        raise TransitionError(_("Ange vilken dag pengarna betalades ut."))
+        raise PaymentRefused(_("Ange vilken dag pengarna betalades ut."), field="paid_on")
     first, last = sensible_range()
     if not first <= day <= last:
-        raise TransitionError(_("Utbetalningsdagen ligger orimligt långt bort. Kontrollera årtalet."))
+        raise PaymentRefused(_("Utbetalningsdagen ligger orimligt långt bort. Kontrollera årtalet."), field="paid_on")
+    today = timezone.localdate()
+    if day > today:
+        raise PaymentRefused(
+            _("Utbetalningsdagen kan inte ligga i framtiden. Registrera utbetalningen när pengarna har gått ut."),
+            field="paid_on",
+        )
+    approved_on = approval_day(app)
+    if approved_on and day < approved_on:
+        raise PaymentRefused(
+            _(
+                "Utbetalningsdagen %(day)s ligger före beslutet att bevilja (%(approved)s). "
+                "Pengar kan inte ha betalats ut före beslutet: kontrollera dagen, den ska ligga mellan "
+                "%(approved)s och i dag."
+            )
+            % {"day": date_format(day, "j F Y"), "approved": date_format(approved_on, "j F Y")},
+            field="paid_on",
+        )
     if not reference:
-        raise TransitionError(_("Ange betalningsreferensen (verifikationsnummer eller bankens referens)."))
+        raise PaymentRefused(
+            _("Ange betalningsreferensen (verifikationsnummer eller bankens referens)."), field="reference"
+        )
+    _check_reference_free(app, reference)
+
+
+def _check_reference_free(app: Application, reference: str) -> None:
+    """Refuse a reference that another payment of the pots of the same year already has."""
+    other = (
+        Payment.objects.filter(pot__year=app.pot.year, reference__iexact=reference.strip())
+        .exclude(application_id=app.pk)
+        .select_related("application", "pot")
+        .first()
+    )
+    if other is not None:
+        raise PaymentRefused(
+            _(
+                "Betalningsreferensen ”%(reference)s” används redan för utbetalningen till %(other)s "
+                "(%(pot)s). Varje utbetalning under ett år behöver en egen referens: kontrollera "
+                "verifikationsnumret."
+            )
+            % {"reference": other.reference, "other": other.application, "pot": other.pot.name},
+            field="reference",
+        )
 
 
 def _check_amount(app: Application, granted) -> None:

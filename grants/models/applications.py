@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 import natverk.storage
 from grants.files import download_name as served_name
 from grants.models.pots import GRANTED_STATUSES, Pot
+from grants.payment import format_payment_details
 from natverk.dates import date_bounds_constraint
 
 
@@ -185,12 +186,13 @@ class Application(models.Model):
 
     @property
     def payment_details(self) -> str:
-        """The payment details in one line, as the steering group pays them ("" if not given)."""
-        if self.payment_method == self.PaymentMethod.BANK_ACCOUNT:
-            return f"{self.get_payment_method_display()} {self.clearing_number}, {self.account_number}"
-        if self.payment_method:
-            return f"{self.get_payment_method_display()} {self.giro_number}"
-        return ""
+        """The payment details in one line, as a bank shows them ("" if not given; grants.payment)."""
+        return format_payment_details(
+            method=self.payment_method,
+            giro_number=self.giro_number,
+            clearing_number=self.clearing_number,
+            account_number=self.account_number,
+        )
 
     @property
     def is_editable(self) -> bool:

@@ -127,9 +127,18 @@ def test_steering_group_day(page, settings, pot, actor_a, rep_a, actor_b, steeri
     click_and_check(page, 'a:text-is("Markera som utbetald")')
     assert raw.evaluate("document.documentElement.scrollWidth <= 320")
     raw.set_viewport_size({"width": 1280, "height": 900})
-    paid_on = timezone.localdate() - datetime.timedelta(days=1)
-    raw.fill("#id_paid_on", paid_on.isoformat())
+    body = raw.inner_text("#content")
+    assert "9\xa0000\xa0kr" in body and "Bankgiro 5050-1055" in body
+    # A day before the approval (today) is refused on the field, with what was typed kept.
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    raw.fill("#id_paid_on", yesterday.isoformat())
     raw.fill("#id_reference", "VER-2027-0412")
+    click_and_check(page, 'input[type="submit"].default')
+    assert "före beslutet att bevilja" in raw.inner_text("#id_paid_on_error")
+    assert raw.input_value("#id_paid_on") == yesterday.isoformat()
+    assert raw.input_value("#id_reference") == "VER-2027-0412"
+    paid_on = timezone.localdate()
+    raw.fill("#id_paid_on", paid_on.isoformat())
     click_and_check(page, 'input[type="submit"].default')
     payment = Payment.objects.get(application=app)
     assert (payment.paid_on, payment.reference, payment.amount) == (paid_on, "VER-2027-0412", 9_000)

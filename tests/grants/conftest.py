@@ -60,6 +60,7 @@ def make_application(
     confirmed: bool = True,
     network=None,
     reference: str = "",
+    approved_at: datetime.datetime | None = None,
 ) -> Application:
     """A complete application in any status (test setup; the workflow is tested on its own)."""
     from members.models import User
@@ -111,7 +112,7 @@ def make_application(
             outcome=Decision.Outcome.APPROVED,
             amount_granted=granted,
             decided_by=steering_user,
-            decided_at=timezone.now(),
+            decided_at=approved_at or timezone.now(),
         )
     if status in (S.PAID, S.REPORTED, S.CLOSED):
         Payment.objects.create(application=app, amount=granted, paid_at=timezone.now(), registered_by=steering_user)

@@ -138,7 +138,7 @@ def test_other_actions(client, steering, pot, actor_a, actor_b):
         "mark_paid",
         [approved],
         apply="1",
-        **{f"a{approved.pk}-paid_on": TODAY.isoformat(), f"a{approved.pk}-reference": "VER-77"},
+        **{"paid_on": TODAY.isoformat(), f"a{approved.pk}-reference": "VER-77"},
     )
     _action(client, "approve_report", [reported], apply="1")
     for app, status in ((submitted, S.NEEDS_COMPLETION), (approved, S.PAID), (reported, S.CLOSED)):

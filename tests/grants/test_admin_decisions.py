@@ -11,6 +11,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from grants.admin_decisions import DECISION_MOVES, MOVES_BY_SLUG, move_refusal
 from grants.models import Application, ApplicationEvent, CoApplicant, Decision, Payment
@@ -22,6 +23,7 @@ from tests.grants.conftest import TODAY, make_application
 
 S = Application.Status
 CHANGELIST = "admin:grants_application_changelist"
+A_WEEK_AGO = timezone.now() - datetime.timedelta(days=7)
 
 
 def make_steering_member(email: str):
@@ -354,7 +356,7 @@ def test_reject_and_completion_require_a_reason(client, steering, pot, actor_a, 
 
 @pytest.mark.django_db
 def test_payment_stores_day_and_reference(client, steering, pot, actor_a):
-    app = make_application(pot=pot, lead=actor_a, status=S.APPROVED, requested=9_000)
+    app = make_application(pot=pot, lead=actor_a, status=S.APPROVED, requested=9_000, approved_at=A_WEEK_AGO)
     client.force_login(steering)
     page = client.get(decision_url(app, "utbetald")).content.decode()
     assert f'value="{TODAY.isoformat()}"' in page  # today by default
@@ -511,8 +513,8 @@ def test_bulk_approve_keeps_typed_values_of_the_refused_row(client, steering, po
 
 @pytest.mark.django_db
 def test_bulk_mark_paid_asks_for_day_and_reference(client, steering, pot, actor_a, actor_b):
-    one = make_application(pot=pot, lead=actor_a, status=S.APPROVED)
-    two = make_application(pot=pot, lead=actor_b, status=S.APPROVED)
+    one = make_application(pot=pot, lead=actor_a, status=S.APPROVED, approved_at=A_WEEK_AGO)
+    two = make_application(pot=pot, lead=actor_b, status=S.APPROVED, approved_at=A_WEEK_AGO)
     client.force_login(steering)
     day = TODAY - datetime.timedelta(days=1)
     body = _action(
@@ -520,12 +522,7 @@ def test_bulk_mark_paid_asks_for_day_and_reference(client, steering, pot, actor_
         "mark_paid",
         [one, two],
         apply="1",
-        **{
-            f"a{one.pk}-paid_on": day.isoformat(),
-            f"a{one.pk}-reference": "VER-1",
-            f"a{two.pk}-paid_on": day.isoformat(),
-            f"a{two.pk}-reference": "",
-        },
+        **{"paid_on": day.isoformat(), f"a{one.pk}-reference": "VER-1", f"a{two.pk}-reference": ""},
     ).content.decode()
     assert "Betalningsreferens" in body and 'value="VER-1"' in body
     assert not Payment.objects.exists()  # one missing reference: nothing happens yet
@@ -534,12 +531,7 @@ def test_bulk_mark_paid_asks_for_day_and_reference(client, steering, pot, actor_
         "mark_paid",
         [one, two],
         apply="1",
-        **{
-            f"a{one.pk}-paid_on": day.isoformat(),
-            f"a{one.pk}-reference": "VER-1",
-            f"a{two.pk}-paid_on": day.isoformat(),
-            f"a{two.pk}-reference": "VER-2",
-        },
+        **{"paid_on": day.isoformat(), f"a{one.pk}-reference": "VER-1", f"a{two.pk}-reference": "VER-2"},
     ).content.decode()
     assert "2 ansökningar fick status ”Utbetald”." in body
     assert sorted(Payment.objects.values_list("reference", "paid_on")) == [("VER-1", day), ("VER-2", day)]

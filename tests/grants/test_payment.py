@@ -8,7 +8,18 @@ from django.urls import reverse
 from stdnum import luhn
 
 from grants.models import Application
-from grants.payment import clean_bank_account, clean_bankgiro, clean_plusgiro, luhn_ok, mod11_ok
+from grants.payment import (
+    clean_bank_account,
+    clean_bankgiro,
+    clean_plusgiro,
+    format_account,
+    format_bankgiro,
+    format_clearing,
+    format_payment_details,
+    format_plusgiro,
+    luhn_ok,
+    mod11_ok,
+)
 from grants.services import applications_user_delete, applications_user_export
 from tests.grants.conftest import make_application
 
@@ -123,7 +134,9 @@ def test_payment_step_saves_a_checked_bank_account(client, rep_a, draft) -> None
     assert response.status_code == 302
     draft.refresh_from_db()
     assert (draft.clearing_number, draft.account_number, draft.giro_number) == ("6789", account, "")
-    assert draft.payment_details == f"Bankkonto 6789, {account}"
+    assert draft.payment_details == (
+        f"Bankkonto hos Handelsbanken: clearing 6789, konto {account[:3]} {account[3:6]} {account[6:]}"
+    )
 
 
 @pytest.mark.django_db
@@ -204,3 +217,51 @@ def test_account_deletion_removes_payment_details_no_longer_needed(pot, actor_a,
     assert paid.payment_details == ""
     # Still to be paid to the actor: kept until then.
     assert open_app.payment_details == "Bankgiro 5050-1055"
+
+
+# ---- Shown as a bank shows them ----
+
+
+@pytest.mark.parametrize(
+    ("method", "giro", "clearing", "account", "shown"),
+    [
+        ("bankgiro", "5050-1055", "", "", "Bankgiro 5050-1055"),
+        ("bankgiro", "9912346", "", "", "Bankgiro 991-2346"),
+        ("plusgiro", "286543-4", "", "", "Plusgiro 28 65 43-4"),
+        ("plusgiro", "412345", "", "", "Plusgiro 4 12 34-5"),
+        ("plusgiro", "4123455", "", "", "Plusgiro 41 23 45-5"),
+        ("plusgiro", "9-1", "", "", "Plusgiro 9-1"),
+        ("bankkonto", "", "83279", "1234567890", "Bankkonto hos Swedbank: clearing 8327-9, konto 123 456 789-0"),
+        ("bankkonto", "", "8327", "12345678", "Bankkonto hos Swedbank: clearing 8327, konto 1 234 567-8"),
+        ("bankkonto", "", "6789", "123456789", "Bankkonto hos Handelsbanken: clearing 6789, konto 123 456 789"),
+        ("bankkonto", "", "7123", "1234567", "Bankkonto hos Swedbank: clearing 7123, konto 1 234 567"),
+        ("bankkonto", "", "3300", "8001011234", "Bankkonto hos Nordea (personkonto): clearing 3300, konto 800101-1234"),
+        ("bankkonto", "", "9999", "1234567", "Bankkonto: clearing 9999, konto 1 234 567"),
+        # Details from before the checks existed are shown as they were typed, not dropped.
+        ("bankgiro", "okänt", "", "", "Bankgiro okänt"),
+        ("bankkonto", "", "abc", "12-34", "Bankkonto: clearing abc, konto 12-34"),
+        ("bankgiro", "", "", "", ""),
+        ("bankkonto", "", "8327", "", ""),
+        ("", "5050-1055", "", "", ""),
+    ],
+)
+def test_payment_details_formatted_as_a_bank_shows_them(method, giro, clearing, account, shown) -> None:
+    details = format_payment_details(method=method, giro_number=giro, clearing_number=clearing, account_number=account)
+    assert details == shown
+
+
+def test_formatting_agrees_with_the_checks() -> None:
+    """What the step stores (clean_*) comes back grouped, and the grouping passes the checks again."""
+    assert format_plusgiro(clean_plusgiro("28 65 43-4")) == "28 65 43-4"
+    assert clean_plusgiro(format_plusgiro("2865434")) == "286543-4"
+    assert format_bankgiro(clean_bankgiro("50501055")) == "5050-1055"
+    account = _with_luhn_check("123456789")
+    checked = clean_bank_account("8327-9", account)
+    assert format_clearing(checked.clearing) == "8327-9"
+    assert clean_bank_account(format_clearing(checked.clearing), format_account("83279", account)).account == account
+
+
+@pytest.mark.django_db
+def test_the_application_shows_its_details_formatted(draft) -> None:
+    draft.payment_method, draft.giro_number = Application.PaymentMethod.PLUSGIRO, "286543-4"
+    assert draft.payment_details == "Plusgiro 28 65 43-4"

@@ -8,6 +8,7 @@ import re
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 
 from grants.models import Application, ApplicationEvent, Decision
 from grants.workflow import (
@@ -284,7 +285,13 @@ def test_failing_mail_server_keeps_the_decision_and_send_outbox_retries(
 def test_paid_then_report_then_close(pot, actor_a, rep_a, steering):
     from grants.services import report_submit
 
-    app = make_application(pot=pot, lead=actor_a, status=S.APPROVED, requested=9_000)
+    app = make_application(
+        pot=pot,
+        lead=actor_a,
+        status=S.APPROVED,
+        requested=9_000,
+        approved_at=timezone.now() - datetime.timedelta(days=7),
+    )
     application_transition(
         application=app,
         to_status=S.PAID,
