@@ -23,6 +23,7 @@ from grants.access import (
     get_attachment_for_user,
     get_attachment_for_user_rw,
     get_coapplicant_links_for_user,
+    get_letter_for_user,
     represents_lead,
 )
 from grants.forms import (
@@ -36,7 +37,9 @@ from grants.forms import (
     ReportForm,
     WithdrawForm,
 )
-from grants.models import Application, CoApplicant, FollowUpReport, Pot
+from grants.letters import CONTENT_TYPE as LETTER_CONTENT_TYPE
+from grants.letters import letter_filename
+from grants.models import Application, CoApplicant, DecisionLetter, FollowUpReport, Pot
 from grants.models.pots import GRANTED_STATUSES
 from grants.overview import ANSWERABLE, coapplicant_requests
 from grants.overview import my_applications as my_applications_of
@@ -313,6 +316,22 @@ def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileRespons
     return response
 
 
+@login_required
+def letter(request: HttpRequest, pk: int, letter_pk: int) -> FileResponse:
+    item = get_letter_for_user(request, pk, letter_pk)
+    # The stored bytes as they are: their SHA-256 is in the application's history.
+    response = FileResponse(
+        item.file.open("rb"),
+        as_attachment=True,
+        filename=letter_filename(item.decision.application),
+        content_type=LETTER_CONTENT_TYPE,
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 def _application_with_parts(pk: int) -> Application:
     return (
         Application.objects.select_related("pot", "lead_actor")
@@ -387,6 +406,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "my_links": my_links,
             "events": app.events.select_related("actor_user").all(),
             "decision": app.decisions.first(),
+            "letters": DecisionLetter.objects.filter(decision__application=app).select_related("decision"),
         },
     )
 
