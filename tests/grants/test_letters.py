@@ -286,3 +286,23 @@ def test_the_template_names_no_outside_resource():
 
     source = (Path(settings.BASE_DIR) / "templates/grants/letter/decision.html").read_text()
     assert not re.search(r"(src|href)=|url\(|@import", source)
+
+
+@pytest.mark.django_db
+def test_each_decision_keeps_its_own_letter(client, in_review, steering, rep_a, django_capture_on_commit_callbacks):
+    completion = _decide(in_review, steering, "completion", django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        application_transition(application=in_review, to_status=S.SUBMITTED, actor_user=rep_a)
+        application_transition(application=in_review, to_status=S.IN_REVIEW, actor_user=steering)
+        application_transition(
+            application=in_review, to_status=S.APPROVED, actor_user=steering, amount=4_000, note="Ok."
+        )
+    approval = DecisionLetter.objects.exclude(pk=completion.pk).get()
+    assert approval.sha256 != completion.sha256
+    assert in_review.events.filter(kind="letter").count() == 2
+    client.force_login(rep_a)
+    body = client.get(in_review.get_absolute_url()).content.decode()
+    # The latest decision's letter first, the request for completion under "Tidigare beslutsbrev".
+    assert body.index(approval.get_absolute_url()) < body.index("Tidigare beslutsbrev")
+    assert body.index("Tidigare beslutsbrev") < body.index(completion.get_absolute_url())
+    assert "Komplettering begärd" in body
