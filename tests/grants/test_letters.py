@@ -196,6 +196,8 @@ def test_the_application_page_links_the_letter(client, in_review, steering, rep_
     body = client.get(in_review.get_absolute_url()).content.decode()
     size = round(letter.size / 1000)
     assert f'<a href="{letter.get_absolute_url()}">Ladda ner beslutsbrevet (PDF, {size}\xa0kB)</a>' in body
+    # The history shows the letter's checksum, so that a party can check the copy they hold.
+    assert f"SHA-256: {letter.sha256}</li>" in body
 
 
 @pytest.mark.django_db
