@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEV := DEBUG=true
 
-.PHONY: install compiled-messages migrate demo run chromium test lint format messages
+.PHONY: install pango compiled-messages migrate demo run chromium test lint format messages
 
 # Only when there is no venv at all: create it (a fresh clone).
 $(PY):
@@ -20,7 +20,16 @@ $(STAMP): requirements.txt requirements-dev.txt | $(PY)
 	$(PIP) install --quiet -r requirements-dev.txt
 	touch $@
 
-install: $(STAMP) compiled-messages
+install: $(STAMP) pango compiled-messages
+
+# Decision letters are PDFs made by WeasyPrint, which needs Debian's Pango and a font
+# (DejaVu Sans); install them when one is missing.
+PANGO_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+pango:
+	@if [ "$$(dpkg-query -W -f='$${Status}\n' $(PANGO_PACKAGES) 2>/dev/null | grep -c 'install ok installed')" != 3 ]; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(PANGO_PACKAGES); \
+	fi
 
 compiled-messages: $(STAMP)
 	@if [ -d locale ]; then $(DEV) $(PY) manage.py compilemessages --ignore=.venv -v0; fi

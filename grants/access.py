@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
-from grants.models import Application, Attachment, CoApplicant
+from grants.models import Application, Attachment, CoApplicant, DecisionLetter
 from members.models import Representation
 from members.roles import is_steering_group, is_superuser, staff_mfa_satisfied
 
@@ -113,3 +113,13 @@ def get_coapplicant_links_for_user(request: HttpRequest, pk: int) -> list[CoAppl
     if not links:
         raise Http404
     return links
+
+
+def get_letter_for_user(request: HttpRequest, pk: int, letter_pk: int) -> DecisionLetter:
+    """A decision letter of application `pk`: its parties and the steering group read it; 404 otherwise."""
+    app = get_application_for_user(request, pk)
+    letter = DecisionLetter.objects.select_related("decision").filter(pk=letter_pk, decision__application=app).first()
+    if letter is None:
+        raise Http404
+    letter.decision.application = app
+    return letter

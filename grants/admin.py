@@ -24,6 +24,7 @@ from grants.admin_bulk import BulkDecisionActions
 from grants.admin_casework import CaseworkViews, casework_panel
 from grants.admin_decisions import DecisionViews, decision_panel
 from grants.admin_filters import ApplicationHandlerFilter, ApplicationSentInStatusFilter, DecisionQueueFilter
+from grants.admin_letters import letter_link
 from grants.chart import BAR_AREA, LABEL_WIDTH, chart_bars, granted_per_network_and_month
 from grants.formatting import file_kind, format_kr, format_size
 from grants.models import (
@@ -245,9 +246,16 @@ class AttachmentInline(ReadOnlyInline):
 
 class DecisionInline(ReadOnlyInline):
     model = Decision
-    fields = ["outcome", "granted_kr", "motivation", "decided_by", "decided_at"]
+    fields = ["outcome", "granted_kr", "motivation", "decided_by", "decided_at", "letter_download"]
     readonly_fields = fields
     granted_kr = kr_display("amount_granted", gettext_lazy("Beviljat"))
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("decided_by", "letter", "application")
+
+    @admin.display(description=gettext_lazy("Beslutsbrev"))
+    def letter_download(self, obj: Decision) -> str:
+        return letter_link(obj)
 
 
 class ReportInline(ReadOnlyInline):

@@ -17,6 +17,14 @@ class GrantsConfig(AppConfig):
 
         delete_files_with_rows(self.get_model("Attachment"))
         delete_files_with_rows(self.get_model("FollowUpPhoto"))
+        # A decision letter is written once and kept: refuse any change or deletion of its row.
+        from django.db.models.signals import pre_delete, pre_save
+
+        from grants.letters import letter_guard_delete, letter_guard_save
+
+        letter = self.get_model("DecisionLetter")
+        pre_save.connect(letter_guard_save, sender=letter, dispatch_uid="grants.letter_guard_save")
+        pre_delete.connect(letter_guard_delete, sender=letter, dispatch_uid="grants.letter_guard_delete")
 
         from grants.overview import my_pages_applications
         from grants.services import (

@@ -17,6 +17,7 @@ urlpatterns = [
     path("bidrag/ansokningar/<int:pk>/bekrafta/", views.confirm, name="confirm"),
     path("bidrag/ansokningar/<int:pk>/aterrapport/", views.report, name="report"),
     path("bidrag/ansokningar/<int:pk>/bilagor/<int:attachment_pk>/", views.attachment, name="attachment"),
+    path("bidrag/ansokningar/<int:pk>/beslut/<int:letter_pk>/beslutsbrev.pdf", views.letter, name="letter"),
     path(
         "bidrag/ansokningar/<int:pk>/bilagor/<int:attachment_pk>/ta-bort/",
         views.attachment_delete,

@@ -27,6 +27,7 @@ from grants.access import (
     get_attachment_for_user,
     get_attachment_for_user_rw,
     get_coapplicant_links_for_user,
+    get_letter_for_user,
     may_see_payment_details,
     represents_lead,
 )
@@ -41,8 +42,10 @@ from grants.forms import (
     ReportForm,
     WithdrawForm,
 )
+from grants.letters import CONTENT_TYPE as LETTER_CONTENT_TYPE
+from grants.letters import letter_filename
 from grants.locking import NotEditable, not_editable_message
-from grants.models import Application, CoApplicant, FollowUpReport, Pot
+from grants.models import Application, CoApplicant, DecisionLetter, FollowUpReport, Pot
 from grants.models.applications import INTERNAL_EVENT_KINDS
 from grants.models.pots import GRANTED_STATUSES
 from grants.overview import ANSWERABLE, coapplicant_requests
@@ -347,6 +350,22 @@ def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileRespons
     return response
 
 
+@login_required
+def letter(request: HttpRequest, pk: int, letter_pk: int) -> FileResponse:
+    item = get_letter_for_user(request, pk, letter_pk)
+    # The stored bytes as they are: their SHA-256 is in the application's history.
+    response = FileResponse(
+        item.file.open("rb"),
+        as_attachment=True,
+        filename=letter_filename(item.decision.application),
+        content_type=LETTER_CONTENT_TYPE,
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 def _application_with_parts(pk: int) -> Application:
     return (
         Application.objects.select_related("pot", "lead_actor")
@@ -428,6 +447,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             # The steering group's notes and handler are theirs alone (grants.casework).
             "events": app.events.exclude(kind__in=INTERNAL_EVENT_KINDS).select_related("actor_user"),
             "decision": app.decisions.first(),
+            "letters": DecisionLetter.objects.filter(decision__application=app).select_related("decision"),
         },
     )
 

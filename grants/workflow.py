@@ -22,11 +22,13 @@ from django.utils.translation import gettext_lazy
 
 from grants.access import represents_lead
 from grants.formatting import format_kr
+from grants.letters import letter_attachment, letter_create
 from grants.models import (
     Application,
     ApplicationEvent,
     CoApplicant,
     Decision,
+    DecisionLetter,
     Payment,
     Pot,
     ReferenceCounter,
@@ -176,8 +178,11 @@ def _recipients(application: Application) -> list[User]:
     return list(User.objects.filter(representations__actor_id__in=actor_ids).distinct().order_by("email"))
 
 
-def _queue_mail(application: Application, note: str) -> None:
-    """Tell everyone behind the application what happened and what to do next (one mail each)."""
+def _queue_mail(application: Application, note: str, letter: DecisionLetter | None = None) -> None:
+    """Tell everyone behind the application what happened and what to do next (one mail each).
+
+    A decision's mail carries its letter (PDF).
+    """
     approved = application.status == S.APPROVED
     mail_queue_each(
         users=_recipients(application),
@@ -191,7 +196,9 @@ def _queue_mail(application: Application, note: str) -> None:
             "report_due": application.report_due_on,
             "note": note,
             "url": settings.SITE_URL + application.get_absolute_url(),
+            "letter": letter is not None,
         },
+        attachments=[letter_attachment(letter)] if letter is not None else [],
         kind="grants.status",
     )
 
@@ -240,6 +247,7 @@ def application_transition(
 
         now = timezone.now()
         update_fields = ["status", "updated_at"]
+        decision = None
         if to_status == S.SUBMITTED:
             from grants.services import application_submit_problems
 
@@ -257,7 +265,7 @@ def application_transition(
             _check_amount(app, granted)
             app.amount_granted = granted
             update_fields.append("amount_granted")
-            Decision.objects.create(
+            decision = Decision.objects.create(
                 application=app,
                 outcome=Decision.Outcome.APPROVED,
                 amount_granted=granted,
@@ -271,7 +279,7 @@ def application_transition(
                 note = _("Beviljat %(amount)s. %(note)s") % {"amount": format_kr(granted), "note": note}
         elif to_status in (S.REJECTED, S.NEEDS_COMPLETION):
             # A request for completion is a decision too: the applicants get it as a letter.
-            Decision.objects.create(
+            decision = Decision.objects.create(
                 application=app,
                 outcome=Decision.Outcome(to_status),
                 motivation=note,
@@ -314,7 +322,9 @@ def application_transition(
             to_status=to_status,
             note=note,
         )
-        _queue_mail(app, note)
+        # The letter after the move, so that its history row stands after the decision's.
+        letter = letter_create(decision=decision) if decision is not None else None
+        _queue_mail(app, note, letter)
         if to_status == S.SUBMITTED:
             from grants.services import coapplicant_requests_send
 

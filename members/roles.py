@@ -60,6 +60,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "grants.change_application",
         "grants.view_applicationevent",
         "grants.view_payment",
+        # The wording of every decision letter is the steering group's; the letters themselves only read.
+        "grants.view_letterwording",
+        "grants.change_letterwording",
+        "grants.view_decisionletter",
         "borsen.view_listing",
         "borsen.view_match",
         "voices.view_voice",

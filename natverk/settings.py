@@ -445,6 +445,8 @@ LOGGING = {
     "root": {"handlers": ["stderr"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+        # WeasyPrint logs each step of every decision letter it renders at INFO.
+        "weasyprint.progress": {"level": "WARNING"},
     },
 }
 

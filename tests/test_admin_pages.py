@@ -24,7 +24,8 @@ from django.utils import timezone
 
 from borsen.models import Listing, Match
 from digest.models import DigestSent, Subscription
-from grants.models import Application, ApplicationEvent, Funding, Payment, Pot
+from grants.letters import letter_create
+from grants.models import Application, ApplicationEvent, Decision, DecisionLetter, Funding, LetterWording, Payment, Pot
 from meetings.models import Meeting, Registration
 from members.models import ActorMessage, Invitation, Membership, Representation
 from members.roles import STEERING_GROUP
@@ -114,6 +115,8 @@ def objects(superuser, steering, coord_andersberg, coord_satra, rep_a, rep_b, ac
             application=application, from_status="draft", to_status="submitted", actor_user=rep_a
         ),
         Payment: Payment.objects.get(application=application),
+        LetterWording: LetterWording.current(),
+        DecisionLetter: letter_create(decision=Decision.objects.get(application=application)),
         Outbox: Outbox.objects.create(to="a@example.se", subject="Ämne", body="Text"),
         Voice: Voice.objects.create(
             network=x,

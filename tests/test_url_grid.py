@@ -34,7 +34,17 @@ from django.utils import timezone
 from borsen.models import Listing, Match
 from digest.access import unsubscribe_token
 from digest.models import DigestSent, Subscription
-from grants.models import Application, ApplicationEvent, Attachment, Funding, Payment, Pot
+from grants.models import (
+    Application,
+    ApplicationEvent,
+    Attachment,
+    Decision,
+    DecisionLetter,
+    Funding,
+    LetterWording,
+    Payment,
+    Pot,
+)
 from meetings.models import Meeting, Registration
 from members.models import ActorMessage, Invitation, Membership, Representation
 from members.roles import STEERING_GROUP
@@ -169,6 +179,19 @@ def world(cast, actor_a, actor_b, networks) -> dict:
         content_type="application/pdf",
         size=13,
     )
+    # A letter row with a stand-in file: the grid checks who gets it, tests/grants/test_letters.py the PDF.
+    letter = DecisionLetter.objects.create(
+        decision=Decision.objects.create(
+            application=submitted,
+            outcome=Decision.Outcome.NEEDS_COMPLETION,
+            motivation="Bifoga offerten.",
+            decided_by=cast["steering"],
+            decided_at=timezone.now(),
+        ),
+        file=ContentFile(b"%PDF-1.7 test", name="beslutsbrev.pdf"),
+        sha256="0" * 64,
+        size=13,
+    )
     meeting = Meeting.objects.create(
         network=x,
         title="Nätverksmöte",
@@ -231,6 +254,8 @@ def world(cast, actor_a, actor_b, networks) -> dict:
         "submitted": submitted.pk,
         "attachment": attachment.pk,
         "draft_attachment": draft_attachment.pk,
+        "letter": letter.pk,
+        "wording": LetterWording.current().pk,
         "event": event.pk,
         "payment": payment.pk,
         "outbox": Outbox.objects.create(to="a@example.se", subject="s", body="b").pk,
@@ -345,6 +370,13 @@ ROWS: list[Row] = [
     Row(
         "bidrag/ansokningar/<int:pk>/bilagor/<int:attachment_pk>/",
         "/bidrag/ansokningar/{submitted}/bilagor/{attachment}/",
+        login(404, rep_a=200, rep_b=200, steering=200, superuser=200),
+    ),
+    # The decision letter: the parties (B co-applies here) and the steering group; an actor outside
+    # the application gets 404 (tests/grants/test_letters.py).
+    Row(
+        "bidrag/ansokningar/<int:pk>/beslut/<int:letter_pk>/beslutsbrev.pdf",
+        "/bidrag/ansokningar/{submitted}/beslut/{letter}/beslutsbrev.pdf",
         login(404, rep_a=200, rep_b=200, steering=200, superuser=200),
     ),
     Row(
@@ -578,6 +610,24 @@ ROWS: list[Row] = [
     *model_admin(
         "grants/payment",
         "payment",
+        default=staff(403, 403, 200, 200),
+        add=staff(403, 403, 403, 403),
+        delete=staff(403, 403, 403, 403),
+        redirect=admin(),
+    ),
+    # One wording, changed by the steering group; nobody adds a second or deletes it.
+    *model_admin(
+        "grants/letterwording",
+        "wording",
+        default=staff(403, 403, 200, 200),
+        add=staff(403, 403, 403, 403),
+        delete=staff(403, 403, 403, 403),
+        redirect=admin(),
+    ),
+    # Letters are read, never changed.
+    *model_admin(
+        "grants/decisionletter",
+        "letter",
         default=staff(403, 403, 200, 200),
         add=staff(403, 403, 403, 403),
         delete=staff(403, 403, 403, 403),

@@ -123,7 +123,7 @@ def test_reject_requires_a_reason(client, steering, pot, actor_a):
     _action(client, "reject", [app], apply="1", note="Ligger utanför syftet")
     app.refresh_from_db()
     assert app.status == S.REJECTED
-    assert app.events.get().note == "Ligger utanför syftet"
+    assert app.events.get(kind=ApplicationEvent.Kind.TRANSITION).note == "Ligger utanför syftet"
 
 
 @pytest.mark.django_db

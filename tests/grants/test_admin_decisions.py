@@ -351,7 +351,7 @@ def test_reject_and_completion_require_a_reason(client, steering, pot, actor_a, 
     assert client.post(decision_url(app, move), {"note": "Budgeten saknar hyran."}).status_code == 302
     app.refresh_from_db()
     assert app.status == to_status
-    assert app.events.get().note == "Budgeten saknar hyran."
+    assert app.events.get(kind=ApplicationEvent.Kind.TRANSITION).note == "Budgeten saknar hyran."
 
 
 @pytest.mark.django_db

@@ -185,7 +185,7 @@ def test_a_step_writes_only_its_own_fields_not_the_tabs_old_copy(client, draft, 
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.description == "Från andra fliken"
-    assert draft.payment_details == "Plusgiro 286543-4"
+    assert draft.payment_details == "Plusgiro 28 65 43-4"
 
 
 @pytest.mark.django_db
