@@ -7,13 +7,14 @@ click or a submit lands on (error states included).
 from __future__ import annotations
 
 import datetime
+import hashlib
 import os
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
-from grants.models import Application, Funding, Payment, Pot
+from grants.models import Application, DecisionLetter, Funding, Payment, Pot
 from grants.services import report_submit
 from members.models import Actor
 from tests.grants.conftest import make_application
@@ -122,6 +123,19 @@ def test_steering_group_day(page, settings, pot, actor_a, rep_a, actor_b, steeri
     app.refresh_from_db()
     assert (app.status, app.amount_granted) == (S.APPROVED, 9_000)
 
+    # The decision letter: linked from the application's page, a PDF, the same bytes twice,
+    # the ones stored with their SHA-256 in the history.
+    letter = DecisionLetter.objects.get(decision__application=app)
+    link = raw.locator(f'a[href="{letter.get_absolute_url()}"]').first
+    assert link.is_visible()
+    url = page.base_url + link.get_attribute("href")
+    first = raw.request.get(url)
+    second = raw.request.get(url)
+    assert first.status == 200 and first.headers["content-type"] == "application/pdf"
+    assert first.body() == second.body() and first.body().startswith(b"%PDF-")
+    assert hashlib.sha256(first.body()).hexdigest() == letter.sha256
+    assert letter.sha256 in app.events.get(kind="letter").note
+
     # Registers the payment with day and reference; first the decision page at 320 px.
     raw.set_viewport_size({"width": 320, "height": 800})
     click_and_check(page, 'a:text-is("Markera som utbetald")')
@@ -129,16 +143,20 @@ def test_steering_group_day(page, settings, pot, actor_a, rep_a, actor_b, steeri
     raw.set_viewport_size({"width": 1280, "height": 900})
     body = raw.inner_text("#content")
     assert "9\xa0000\xa0kr" in body and "Bankgiro 5050-1055" in body
-    # A day before the approval (today) is refused on the field, with what was typed kept.
+    # A day before the approval (today), typed the Swedish way, is refused on the field,
+    # with what was typed kept.
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
-    raw.fill("#id_paid_on", yesterday.isoformat())
+    typed = f"{yesterday.day}/{yesterday.month} {yesterday.year}"
+    raw.fill("#id_paid_on", typed)
     raw.fill("#id_reference", "VER-2027-0412")
     click_and_check(page, 'input[type="submit"].default')
+    assert raw.title().startswith("Fel:")
     assert "före beslutet att bevilja" in raw.inner_text("#id_paid_on_error")
-    assert raw.input_value("#id_paid_on") == yesterday.isoformat()
+    assert raw.input_value("#id_paid_on") == typed
     assert raw.input_value("#id_reference") == "VER-2027-0412"
+    # Today, day first with a slash ("7/12 2026"): read as the day it is, never month first.
     paid_on = timezone.localdate()
-    raw.fill("#id_paid_on", paid_on.isoformat())
+    raw.fill("#id_paid_on", f"{paid_on.day:02d}/{paid_on.month:02d}/{paid_on.year}")
     click_and_check(page, 'input[type="submit"].default')
     payment = Payment.objects.get(application=app)
     assert (payment.paid_on, payment.reference, payment.amount) == (paid_on, "VER-2027-0412", 9_000)
