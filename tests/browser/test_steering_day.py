@@ -100,11 +100,24 @@ def test_steering_group_day(page, settings, pot, actor_a, rep_a, actor_b, steeri
     ]
     assert "10\xa0000\xa0kr återstår" in raw.inner_text("#grants-move-bevilja-why")
 
+    # The case gets a handler and an internal note; a note over the limit is refused on a page
+    # of its own that keeps what was typed.
+    raw.select_option("#id_handler", str(steering.pk))
+    raw.evaluate("document.querySelector('#id_internal_note').value = 'x'.repeat(5001)")
+    click_and_check(page, '.grants-casework input[type="submit"]')
+    assert raw.title().startswith("Fel:")
+    assert len(raw.input_value("#id_internal_note")) == 5001
+    raw.fill("#id_internal_note", "Ring föreningen om ljudet innan beslutet.")
+    click_and_check(page, '.grants-casework input[type="submit"]')
+    assert raw.input_value("#id_internal_note") == "Ring föreningen om ljudet innan beslutet."
+    app.refresh_from_db()
+    assert app.handler == steering and app.events.filter(kind__in=["note", "handler"]).count() == 2
+
     # Tries to approve more than the pot holds: refused, the typed reason kept. Opening the
     # page took the application into review, with one history row.
     click_and_check(page, 'a:text-is("Bevilja")')
     app.refresh_from_db()
-    assert app.status == S.IN_REVIEW and app.events.count() == 1
+    assert app.status == S.IN_REVIEW and app.events.filter(kind="transition").count() == 1
     assert "10\xa0000\xa0kr" in raw.inner_text(".grants-decision__summary")
     raw.fill("#id_amount", "12 000")
     raw.fill("#id_motivation", "Vi beviljar tältet och scenen, inte ljudet.")
