@@ -14,12 +14,15 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from grants.locking import NotEditable, application_lock
 from grants.models import Application, ApplicationEvent
 from grants.workflow import conflicting_actors
 from members.models import User
 from members.roles import STEERING_GROUP, is_steering_group
 
 NOTE_MAX_LENGTH = Application._meta.get_field("internal_note").max_length
+# The steering group works only on applications sent in (grants.access never shows them drafts).
+SENT_IN = tuple(status for status in Application.Status.values if status != Application.Status.DRAFT)
 
 
 def steering_members() -> QuerySet[User]:
@@ -42,9 +45,14 @@ def _locked(*, application: Application, user) -> Application:
     """The application's row, locked until the transaction ends, if `user` may work on it."""
     if not is_steering_group(user):
         raise ValidationError(_("Bara styrgruppen får skriva anteckningar och välja handläggare."), code="role")
-    locked = Application.objects.select_for_update().get(pk=application.pk)
-    if locked.status == Application.Status.DRAFT:
-        raise ValidationError(_("Ansökan är ett utkast och har inte skickats in än."), code="draft")
+    try:
+        locked = application_lock(
+            application=application,
+            allowed=SENT_IN,
+            message=_("Ansökan är ett utkast och har inte skickats in än."),
+        )
+    except NotEditable as refusal:
+        raise ValidationError(str(refusal), code="draft") from refusal
     conflicts = conflicting_actors(user, locked)
     if conflicts:
         raise ValidationError(
