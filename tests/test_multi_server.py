@@ -240,8 +240,14 @@ def test_twenty_approvals_at_once_split_across_both_servers_never_overspend_the_
             "Potten räcker inte: 4\xa0000\xa0kr återstår i Potten för två servrar, men 6\xa0000\xa0kr skulle beviljas."
         ) in shown[app.pk]
 
-    # One approval event per approved application, and no other event from these requests.
+    # One approval event per approved application, and no other status change from these requests;
+    # each approval also wrote its decision letter's row.
     events = ApplicationEvent.objects.filter(application__in=apps)
-    assert sorted(events.values_list("application_id", "kind", "from_status", "to_status", "actor_user")) == sorted(
-        (app.pk, ApplicationEvent.Kind.TRANSITION, S.IN_REVIEW, S.APPROVED, steering.pk) for app in approved
+    transitions = events.filter(kind=ApplicationEvent.Kind.TRANSITION)
+    assert sorted(transitions.values_list("application_id", "from_status", "to_status", "actor_user")) == sorted(
+        (app.pk, S.IN_REVIEW, S.APPROVED, steering.pk) for app in approved
     )
+    assert sorted(events.filter(kind=ApplicationEvent.Kind.LETTER).values_list("application_id", flat=True)) == sorted(
+        app.pk for app in approved
+    )
+    assert not events.exclude(kind__in=[ApplicationEvent.Kind.TRANSITION, ApplicationEvent.Kind.LETTER]).exists()
