@@ -362,6 +362,15 @@ class ApplicationAdmin(DecisionViews, CaseworkViews, BulkDecisionActions, admin.
             return False
         return super().has_change_permission(request, obj)
 
+    def get_inline_instances(self, request: HttpRequest, obj: Application | None = None) -> list:
+        # Only the parts the application has: an empty read-only table says nothing, and on
+        # a phone Django's admin makes it a scrolling box with nothing in it to focus.
+        return [
+            inline
+            for inline in super().get_inline_instances(request, obj)
+            if obj is None or inline.model._default_manager.filter(application=obj).exists()
+        ]
+
     @admin.display(description=gettext_lazy("Nätverk"))
     def network_names(self, obj: Application) -> str:
         return ", ".join(n.name for n in obj.networks.all())
