@@ -84,6 +84,7 @@ def test_steering_group_day(page, settings, pot, actor_a, rep_a, actor_b, steeri
         raw.locator(".grants-decision").screenshot(path=str(Path(SHOTS) / "panel-1280.png"))
     raw.set_viewport_size({"width": 320, "height": 800})
     assert raw.evaluate("document.documentElement.scrollWidth <= 320")
+    page.check()  # axe on the whole page at 320 px as well
     if SHOTS:
         raw.locator(".grants-decision").screenshot(path=str(Path(SHOTS) / "panel-320.png"))
     raw.set_viewport_size({"width": 1280, "height": 900})
