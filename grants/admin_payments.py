@@ -39,6 +39,8 @@ from grants.workflow import (
     approval_day,
     check_payment,
     conflicting_actors,
+    recusal_log,
+    recusal_message,
 )
 
 S = Application.Status
@@ -140,10 +142,9 @@ def _precheck(request: HttpRequest, rows: list[PayRow], day_form: forms.Form) ->
         reference = row.form.cleaned_data["reference"].strip()
         conflicts = conflicting_actors(request.user, row.application)
         if conflicts:
-            row.errors.append(
-                _("Du är jävig: du företräder %(actors)s i den här ansökan. Låt en annan ledamot registrera den.")
-                % {"actors": ", ".join(actor.name for actor in conflicts)}
-            )
+            # As on the single page: the refusal, and a row in the history that they stepped aside.
+            recusal_log(application=row.application, user=request.user, actors=conflicts, to_status=S.PAID)
+            row.errors.append(recusal_message(conflicts))
             continue
         # Two rows with one reference are told so even when the day is wrong as well.
         earlier = seen.setdefault(reference.casefold(), row.application)

@@ -150,7 +150,8 @@ def _check_role(who: str, user, application: Application) -> None:
         raise NotAllowed(_("Bara styrgruppen får göra det här."))
 
 
-def _log_recusal(*, application: Application, user, actors: list[Actor], to_status: str) -> None:
+def recusal_log(*, application: Application, user, actors: list[Actor], to_status: str) -> None:
+    """Note in the history that `user` stepped aside (jäv) instead of moving the application."""
     names = ", ".join(a.name for a in actors)
     with transaction.atomic():
         ApplicationEvent.objects.create(
@@ -223,7 +224,7 @@ def application_transition(
     if who == STEERING and is_steering_group(actor_user):
         conflicts = conflicting_actors(actor_user, application)
         if conflicts:
-            _log_recusal(application=application, user=actor_user, actors=conflicts, to_status=to_status)
+            recusal_log(application=application, user=actor_user, actors=conflicts, to_status=to_status)
             raise RecusalRequired(recusal_message(conflicts))
 
     with transaction.atomic():

@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from grants import workflow
 from grants.models import Application, Funding, Payment, Pot
 from grants.workflow import PaymentRefused, application_transition
+from members.models import Representation
 from tests.grants.conftest import TODAY, make_application
 
 S = Application.Status
@@ -382,3 +383,27 @@ def test_bulk_says_both_a_wrong_day_and_a_repeated_reference(client, steering, p
     reference_errors = [row.form.errors.get("reference") for row in response.context["rows"]]
     assert reference_errors[0] is None and "Samma referens som för" in reference_errors[1][0]
     assert not Payment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_bulk_jav_refuses_the_row_and_notes_the_recusal_as_the_single_page_does(
+    client, steering, pot, actor_a, actor_b
+):
+    mine = _approved(pot, actor_a)
+    other = _approved(pot, actor_b)
+    Representation.objects.create(user=steering, actor=actor_a, role=Representation.Role.CONTACT)
+    client.force_login(steering)
+    day = TODAY - datetime.timedelta(days=1)
+    response = _bulk(
+        client,
+        [mine, other],
+        apply="1",
+        paid_on=day.isoformat(),
+        **{f"a{mine.pk}-reference": "VER-7", f"a{other.pk}-reference": "VER-8"},
+    )
+    body = response.content.decode()
+    assert "Du är jävig: du företräder Föreningen Alfa" in body
+    assert not Payment.objects.exists()  # all or nothing: the other row waits too
+    recusal = mine.events.get(kind="recusal")
+    assert (recusal.actor_user, recusal.from_status, recusal.to_status) == (steering, S.APPROVED, S.APPROVED)
+    assert not other.events.filter(kind="recusal").exists()
