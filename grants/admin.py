@@ -34,6 +34,7 @@ from grants.models import (
     BudgetLine,
     CoApplicant,
     Decision,
+    DecisionLetter,
     FollowUpReport,
     Funding,
     Payment,
@@ -509,3 +510,26 @@ class PaymentAdmin(AppendOnlyAdmin):
     list_filter = ["application__pot"]
     search_fields = ["application__reference", "application__title", "reference"]
     list_select_related = ["application", "registered_by"]
+
+
+@admin.register(DecisionLetter)
+class DecisionLetterAdmin(AppendOnlyAdmin):
+    """Every letter as it was sent: shown and downloaded, never changed (its SHA-256 is in the history)."""
+
+    list_display = ["created_at", "application", "outcome", "download", "sha256"]
+    list_select_related = ["decision__application"]
+    search_fields = ["decision__application__reference", "decision__application__title", "sha256"]
+    fields = ["application", "outcome", "download", "size", "sha256", "created_at"]
+    readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("Ansökan"))
+    def application(self, obj: DecisionLetter) -> str:
+        return str(obj.decision.application)
+
+    @admin.display(description=gettext_lazy("Beslut"))
+    def outcome(self, obj: DecisionLetter) -> str:
+        return obj.decision.get_outcome_display()
+
+    @admin.display(description=gettext_lazy("Fil"))
+    def download(self, obj: DecisionLetter) -> str:
+        return letter_link(obj.decision)
