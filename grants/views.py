@@ -335,35 +335,31 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> Http
     return redirect("grants:step", pk=app.pk, step=4)
 
 
-@login_required
-def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
-    item = get_attachment_for_user(request, pk, attachment_pk)
-    # Streamed from the private store (local disk or S3) after the access check above, named
-    # for the type its content was checked as: "offert.html" holding a PDF goes out as
-    # "offert.pdf", so that no browser or desktop opens it as what its name claims.
-    response = FileResponse(
-        item.file.open("rb"), as_attachment=True, filename=item.download_name, content_type=item.content_type
-    )
+def _private_file(file, *, filename: str, content_type: str) -> FileResponse:
+    """A private file, streamed from the store (local disk or S3) after the caller's access
+    check: downloaded, never shown in the page's origin, never kept by a browser or a cache."""
+    response = FileResponse(file.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    item = get_attachment_for_user(request, pk, attachment_pk)
+    # Named for the type its content was checked as: "offert.html" holding a PDF goes out
+    # as "offert.pdf", so that no browser or desktop opens it as what its name claims.
+    return _private_file(item.file, filename=item.download_name, content_type=item.content_type)
 
 
 @login_required
 def letter(request: HttpRequest, pk: int, letter_pk: int) -> FileResponse:
     item = get_letter_for_user(request, pk, letter_pk)
     # The stored bytes as they are: their SHA-256 is in the application's history.
-    response = FileResponse(
-        item.file.open("rb"),
-        as_attachment=True,
-        filename=letter_filename(item.decision.application),
-        content_type=LETTER_CONTENT_TYPE,
+    return _private_file(
+        item.file, filename=letter_filename(item.decision.application), content_type=LETTER_CONTENT_TYPE
     )
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def _application_with_parts(pk: int) -> Application:
