@@ -122,11 +122,12 @@ def letter_render(*, decision: Decision, wording: LetterWording | None = None) -
         )
 
 
-def letter_create(*, decision: Decision) -> DecisionLetter:
+def letter_create(*, decision: Decision) -> tuple[DecisionLetter, bytes]:
     """Render the decision's letter, store it and note its SHA-256 in the application's history.
 
     Called by the workflow in the transaction that makes the decision, so that the decision
-    mail queued in it carries the letter.
+    mail queued in it carries the letter: the PDF comes back with the row, so the mail needs
+    no second read from the store.
     """
     with transaction.atomic():
         app = decision.application
@@ -150,14 +151,12 @@ def letter_create(*, decision: Decision) -> DecisionLetter:
                 "sha256": sha256,
             },
         )
-    return letter
+    return letter, pdf
 
 
-def letter_attachment(letter: DecisionLetter) -> MailAttachment:
-    """The stored letter as a mail attachment (filename, bytes, type)."""
-    with letter.file.open("rb") as stored:
-        content = stored.read()
-    return (letter_filename(letter.decision.application), content, CONTENT_TYPE)
+def letter_attachment(letter: DecisionLetter, pdf: bytes) -> MailAttachment:
+    """The letter as a mail attachment (filename, bytes, type), from the bytes just stored."""
+    return (letter_filename(letter.decision.application), pdf, CONTENT_TYPE)
 
 
 def letter_guard_save(sender, instance: DecisionLetter, raw: bool = False, **kwargs) -> None:

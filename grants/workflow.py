@@ -179,7 +179,7 @@ def _recipients(application: Application) -> list[User]:
     return list(User.objects.filter(representations__actor_id__in=actor_ids).distinct().order_by("email"))
 
 
-def _queue_mail(application: Application, note: str, letter: DecisionLetter | None = None) -> None:
+def _queue_mail(application: Application, note: str, letter: tuple[DecisionLetter, bytes] | None = None) -> None:
     """Tell everyone behind the application what happened and what to do next (one mail each).
 
     A decision's mail carries its letter (PDF).
@@ -199,7 +199,7 @@ def _queue_mail(application: Application, note: str, letter: DecisionLetter | No
             "url": settings.SITE_URL + application.get_absolute_url(),
             "letter": letter is not None,
         },
-        attachments=[letter_attachment(letter)] if letter is not None else [],
+        attachments=[letter_attachment(*letter)] if letter is not None else [],
         kind="grants.status",
     )
 

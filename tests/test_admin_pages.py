@@ -116,7 +116,7 @@ def objects(superuser, steering, coord_andersberg, coord_satra, rep_a, rep_b, ac
         ),
         Payment: Payment.objects.get(application=application),
         LetterWording: LetterWording.current(),
-        DecisionLetter: letter_create(decision=Decision.objects.get(application=application)),
+        DecisionLetter: letter_create(decision=Decision.objects.get(application=application))[0],
         Outbox: Outbox.objects.create(to="a@example.se", subject="Ämne", body="Text"),
         Voice: Voice.objects.create(
             network=x,
