@@ -23,6 +23,7 @@ from grants.services import (
     coapplicant_candidates,
     start_date_problem,
 )
+from grants.workflow import PAYMENT_DAY_MISSING, PAYMENT_REFERENCE_MISSING
 from members.models import Actor
 from members.search import fold
 from natverk.dates import SwedishDateField, with_date_hint
@@ -457,6 +458,7 @@ class PayoutForm(TextGuardMixin, forms.Form):
         help_text=with_date_hint(
             _("Dagen pengarna gick ut från kontot: tidigast dagen ansökan beviljades, senast i dag.")
         ),
+        error_messages={"required": PAYMENT_DAY_MISSING},
     )
     reference = forms.CharField(
         label=_("Betalningsreferens"),
@@ -464,15 +466,17 @@ class PayoutForm(TextGuardMixin, forms.Form):
             "Verifikationsnummer eller bankens referens. Varje utbetalning under ett år har sin egen referens."
         ),
         max_length=100,
+        error_messages={"required": PAYMENT_REFERENCE_MISSING},
     )
 
     def __init__(self, *args, approved_on: datetime.date | None = None, **kwargs) -> None:
         kwargs.setdefault("initial", {}).setdefault("paid_on", timezone.localdate())
         super().__init__(*args, **kwargs)
         if approved_on is not None:
-            self.fields["paid_on"].help_text = _(
-                "Dagen pengarna gick ut från kontot: tidigast %(approved)s (dagen ansökan beviljades), senast i dag."
-            ) % {"approved": date_format(approved_on, "j F Y")}
+            self.fields["paid_on"].help_text = with_date_hint(
+                _("Dagen pengarna gick ut från kontot: tidigast %(approved)s (dagen ansökan beviljades), senast i dag.")
+                % {"approved": date_format(approved_on, "j F Y")}
+            )
 
 
 class ConfirmForm(forms.Form):

@@ -58,6 +58,10 @@ MOVES: dict[tuple[str, str], str] = {
     (S.REPORTED, S.CLOSED): STEERING,
 }
 
+# Said by the payment form as well, when a field is left empty (grants.forms.PayoutForm).
+PAYMENT_DAY_MISSING = gettext_lazy("Ange vilken dag pengarna betalades ut.")
+PAYMENT_REFERENCE_MISSING = gettext_lazy("Ange betalningsreferensen (verifikationsnummer eller bankens referens).")
+
 NOTE_REQUIRED = {
     S.NEEDS_COMPLETION: gettext_lazy("Skriv vad som behöver kompletteras."),
     S.REJECTED: gettext_lazy("Skriv varför ansökan avslås."),
@@ -374,7 +378,7 @@ def check_payment(*, application: Application, payment_date: datetime.date | Non
         )
     day = payment_date
     if not isinstance(day, datetime.date):
-        raise PaymentRefused(_("Ange vilken dag pengarna betalades ut."), field="paid_on")
+        raise PaymentRefused(str(PAYMENT_DAY_MISSING), field="paid_on")
     first, last = sensible_range()
     if not first <= day <= last:
         raise PaymentRefused(_("Utbetalningsdagen ligger orimligt långt bort. Kontrollera årtalet."), field="paid_on")
@@ -396,9 +400,7 @@ def check_payment(*, application: Application, payment_date: datetime.date | Non
             field="paid_on",
         )
     if not reference:
-        raise PaymentRefused(
-            _("Ange betalningsreferensen (verifikationsnummer eller bankens referens)."), field="reference"
-        )
+        raise PaymentRefused(str(PAYMENT_REFERENCE_MISSING), field="reference")
     _check_reference_free(app, reference)
 
 

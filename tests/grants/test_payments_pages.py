@@ -407,3 +407,15 @@ def test_bulk_jav_refuses_the_row_and_notes_the_recusal_as_the_single_page_does(
     recusal = mine.events.get(kind="recusal")
     assert (recusal.actor_user, recusal.from_status, recusal.to_status) == (steering, S.APPROVED, S.APPROVED)
     assert not other.events.filter(kind="recusal").exists()
+
+
+@pytest.mark.django_db
+def test_an_empty_day_and_reference_are_asked_for_in_our_words(client, steering, pot, actor_a):
+    app = _approved(pot, actor_a)
+    client.force_login(steering)
+    response = client.post(pay_url(app), {"paid_on": "", "reference": " "})
+    errors = response.context["form"].errors
+    assert errors["paid_on"] == ["Ange vilken dag pengarna betalades ut."]
+    assert errors["reference"] == ["Ange betalningsreferensen (verifikationsnummer eller bankens referens)."]
+    assert "Detta fält måste fyllas i" not in response.content.decode()
+    assert not Payment.objects.exists()
