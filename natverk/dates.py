@@ -105,6 +105,7 @@ def date_bounds_constraint(model_name: str, field_name: str, *, with_time: bool 
 
 
 INVALID_DATE = _("Skriv datumet som 2026-12-07 eller 7/12 2026.")
+MISSING_DATE = _("Skriv ett datum, till exempel 2026-12-07 eller 7/12 2026.")
 DATE_HINT = _("Till exempel 2026-12-07 eller 7/12 2026.")
 ISO_DATE = "%Y-%m-%d"
 
@@ -179,7 +180,8 @@ class SwedishDateField(forms.DateField):
     """
 
     widget = DateTextInput
-    default_error_messages = {"invalid": INVALID_DATE}
+    # A form's own words for a missing date ("Skriv sista dag.") still come first.
+    default_error_messages = {"invalid": INVALID_DATE, "required": MISSING_DATE}
 
     def __init__(self, *, help_text: str = "", **kwargs) -> None:
         super().__init__(help_text=help_text or DATE_HINT, **kwargs)

@@ -119,6 +119,17 @@ def test_the_field_refuses_and_keeps_what_was_typed() -> None:
     assert form["day"].help_text == "Egen hjälptext."
 
 
+def test_a_missing_date_is_asked_for_in_our_words_unless_the_form_has_its_own() -> None:
+    class Form(forms.Form):
+        day = SwedishDateField(label="Dag")
+        last = SwedishDateField(label="Sista dag", error_messages={"required": "Skriv sista dag."})
+
+    form = Form({"day": "", "last": ""})
+    assert not form.is_valid()
+    assert form.errors["day"] == ["Skriv ett datum, till exempel 2026-12-07 eller 7/12 2026."]
+    assert form.errors["last"] == ["Skriv sista dag."]
+
+
 def test_the_field_takes_dates_and_nothing() -> None:
     field = SwedishDateField(required=False)
     assert field.clean("") is None
