@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from grants.models import Application, BudgetLine, CoApplicant, Decision, FollowUpReport, Funding, Payment, Pot
@@ -119,6 +120,12 @@ def make_application(
     if status in (S.REPORTED, S.CLOSED):
         make_report(app)
     return app
+
+
+def postgresql_only() -> None:
+    """Skip a race test on SQLite, which runs one writer at a time; CI runs it on PostgreSQL."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one writer at a time, so there is no race to test; CI runs this on PostgreSQL.")
 
 
 def make_report(app: Application) -> FollowUpReport:

@@ -5,19 +5,18 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from grants.models import Application
 from grants.workflow import Overspend, application_transition
-from tests.grants.conftest import make_application
+from tests.grants.conftest import make_application, postgresql_only
 
 S = Application.Status
 
 
 @pytest.mark.django_db(transaction=True)
 def test_twenty_approvals_at_once_never_pass_the_pot(pot, actor_a, actor_b, steering):
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite runs one writer at a time, so there is no race to test; CI runs this on PostgreSQL.")
+    postgresql_only()
     # The pot holds 100 000 kr; twenty approvals of 7 000 kr ask for 140 000 kr.
     apps = [
         make_application(pot=pot, lead=actor_a if i % 2 else actor_b, status=S.IN_REVIEW, requested=7_000)
@@ -55,8 +54,7 @@ def test_twenty_approvals_at_once_never_pass_the_pot(pot, actor_a, actor_b, stee
 def test_one_reference_paid_at_once_in_two_pots_of_a_year_goes_through_once(pot, actor_a, actor_b, steering):
     """The pots of the year are locked while the reference is checked: the database's unique
     (pot, reference) cannot see across two pots, the lock does."""
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite runs one writer at a time, so there is no race to test; CI runs this on PostgreSQL.")
+    postgresql_only()
     from django.utils import timezone
 
     from grants.models import Funding, Payment, Pot

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client
 
 from grants import views
@@ -22,7 +22,7 @@ from grants.locking import NotEditable
 from grants.models import Application, ApplicationEvent, Attachment, BudgetLine, CoApplicant, FollowUpReport
 from grants.services import application_save_step, attachment_add, coapplicant_respond, report_submit
 from grants.workflow import TransitionError, application_transition
-from tests.grants.conftest import make_application
+from tests.grants.conftest import make_application, postgresql_only
 from tests.grants.test_views import PDF, _activity, _budget, _contact, _parties, _payment, url
 
 S = Application.Status
@@ -323,14 +323,9 @@ def _race(*moves: Callable[[], object]) -> list[object]:
     return results
 
 
-def _postgresql_only() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite runs one writer at a time, so there is no race to test; CI runs this on PostgreSQL.")
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_submit_and_a_step_save_racing_never_leave_a_save_after_the_submit(pot, actor_a, rep_a):
-    _postgresql_only()
+    postgresql_only()
     for _round in range(ROUNDS):
         app = make_application(pot=pot, lead=actor_a, status=S.DRAFT)
         # "Spara och fortsätt senare" with the place emptied: a submit that saw it is refused.
@@ -351,7 +346,7 @@ def test_a_submit_and_a_step_save_racing_never_leave_a_save_after_the_submit(pot
 
 @pytest.mark.django_db(transaction=True)
 def test_a_co_applicant_answer_racing_a_withdrawal_never_lands_after_it(pot, actor_a, rep_a, actor_c, rep_c):
-    _postgresql_only()
+    postgresql_only()
     for _round in range(ROUNDS):
         app = make_application(pot=pot, lead=actor_a, co=[actor_c], status=S.SUBMITTED, confirmed=False)
         link = CoApplicant.objects.select_related("application").get(application=app)
@@ -374,7 +369,7 @@ def test_a_co_applicant_answer_racing_a_withdrawal_never_lands_after_it(pot, act
 def test_an_approval_racing_a_co_applicant_who_declines_never_approves_without_them(
     pot, actor_a, actor_c, rep_c, steering
 ):
-    _postgresql_only()
+    postgresql_only()
     for _round in range(ROUNDS):
         app = make_application(pot=pot, lead=actor_a, co=[actor_c], status=S.IN_REVIEW, confirmed=True)
         link = CoApplicant.objects.select_related("application").get(application=app)
