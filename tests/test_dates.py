@@ -158,3 +158,44 @@ def test_the_admins_date_and_time_pair_reads_swedish() -> None:
     with pytest.raises(ValidationError) as refused:
         field.clean(["12/13/2026", "18:30"])
     assert MESSAGE in refused.value.messages
+
+
+OUR_APPS = {"networks", "members", "meetings", "grants", "borsen", "voices", "sok", "digest", "natverk"}
+
+
+@pytest.mark.django_db
+def test_every_admin_form_reads_its_dates_day_first(rf, superuser) -> None:
+    """Every date the admin lets someone type (the voice's consent day, a pot's dates, a meeting's
+    start) is read by parse_date, also in admins added later: 07/12/2026 is 7 December."""
+    from django.contrib import admin
+    from django.db import models
+
+    request = rf.get("/admin/")
+    request.user = superuser
+    checked = []
+    for model, model_admin in admin.site._registry.items():
+        dated = [
+            field.name
+            for field in model._meta.get_fields()
+            if isinstance(field, models.DateField) and field.editable and not field.auto_created
+        ]
+        if not dated:
+            continue
+        form_fields = model_admin.get_form(request)().fields
+        for name in dated:
+            field = form_fields.get(name)
+            if field is None:  # read-only or not on the form: nobody types it
+                continue
+            # The month's name only parse_date reads; a library's admin (allauth's authenticators)
+            # has Django's own fields, day first through natverk/formats.
+            ours = model._meta.app_label in OUR_APPS
+            for typed in ("07/12/2026", "7 dec 2026") if ours else ("07/12/2026",):
+                if isinstance(field, forms.SplitDateTimeField):
+                    value = timezone.localtime(field.clean([typed, "18:30"])).date()
+                else:
+                    value = field.clean(typed)
+                assert value == DEC_7, f"{model.__name__}.{name}: {typed}"
+            with pytest.raises(ValidationError):
+                field.clean(["12/13/2026", "18:30"] if isinstance(field, forms.SplitDateTimeField) else "12/13/2026")
+            checked.append(f"{model.__name__}.{name}")
+    assert {"Pot.opens_on", "Voice.consent_given_at", "Meeting.starts_at"} <= set(checked), checked
