@@ -5,7 +5,8 @@ most 90 days ahead. A listing is open until its last date, until the poster mark
 solved (then it stays visible for SOLVED_VISIBLE_DAYS as an example and is archived), or
 until a coordinator of one of its networks hides it with a reason the poster sees.
 An ask and an offer of the same kind in a shared network form a Match, mailed once per
-pair.
+pair and side (MatchMail), and to one poster at most once a day (MATCH_MAIL_WINDOW): the
+matches found after that day's first mail go out together in one summary.
 """
 
 from __future__ import annotations
@@ -151,3 +152,82 @@ class Match(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ask.title} ↔ {self.offer.title}"
+
+
+# A poster gets at most one match mail in this long: the first at once, the rest in one summary.
+MATCH_MAIL_WINDOW = timedelta(hours=24)
+
+
+class MatchMail(models.Model):
+    """One poster told (or to be told) about one match, for the listing of theirs that matched.
+
+    Posting many listings in a row once sent a mail per match to the same poster. Now the
+    first match in a MATCH_MAIL_WINDOW is mailed at once; the ones found after it wait here
+    and go out together in one summary when the window has passed
+    (`borsen.match_mail.match_summaries_send`). One row per match, side and user: nothing
+    is mailed twice, and a waiting row is either sent or dropped (its listing closed first),
+    never forgotten.
+    """
+
+    class Side(models.TextChoices):
+        ASK = "ask", _("sökes")
+        OFFER = "offer", _("erbjuds")
+
+    class State(models.TextChoices):
+        WAITING = "waiting", _("väntar på sammanfattningen")
+        SENT = "sent", _("skickad")
+        DROPPED = "dropped", _("inte skickad, inte längre aktuell")
+
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="mails", verbose_name=_("matchning"))
+    # The recipient's own listing in the match: the ask or the offer.
+    side = models.CharField(_("sida"), max_length=5, choices=Side.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("mottagare")
+    )
+    state = models.CharField(_("läge"), max_length=10, choices=State.choices, default=State.WAITING)
+    created_at = models.DateTimeField(_("hittad"), default=timezone.now)
+    sent_at = models.DateTimeField(_("skickad"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("brev om matchning")
+        verbose_name_plural = _("brev om matchningar")
+        constraints = [
+            models.UniqueConstraint(fields=["match", "side", "user"], name="borsen_matchmail_once"),
+        ]
+        indexes = [models.Index(fields=["state", "user"], name="borsen_matchmail_waiting")]
+
+    def __str__(self) -> str:
+        return f"{self.match} ({self.get_side_display()})"
+
+    @property
+    def mine(self) -> Listing:
+        return self.match.ask if self.side == self.Side.ASK else self.match.offer
+
+    @property
+    def other(self) -> Listing:
+        return self.match.offer if self.side == self.Side.ASK else self.match.ask
+
+
+class MatchMailWindow(models.Model):
+    """When a poster last got a match mail. Every decision to mail them locks this row, so
+    two matches found at the same moment cannot both be mailed at once."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        verbose_name=_("mottagare"),
+    )
+    last_sent_at = models.DateTimeField(_("senaste brevet"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("senaste brev om matchningar")
+        verbose_name_plural = _("senaste brev om matchningar")
+
+    def __str__(self) -> str:
+        return str(self.user_id)
+
+    def is_open(self, now) -> bool:
+        """Whether a match mail may go to the user now."""
+        return self.last_sent_at is None or self.last_sent_at <= now - MATCH_MAIL_WINDOW

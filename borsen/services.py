@@ -1,39 +1,28 @@
-"""Posting, editing, solving and hiding listings; finding matches and mailing both posters once."""
+"""Posting (a daily limit per account), editing, solving and hiding listings; finding matches."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
+from borsen.match_mail import poster_users, shown_contact_email, tell_posters
+from borsen.match_mail import site_url as _site_url
 from borsen.models import Listing, Match
 from members.models import ActorMessage, User
 from members.services import actor_message_send
 from natverk.mail import mail_queue_each
 
-
-def _site_url(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
-def poster_users(listing: Listing) -> QuerySet[User]:
-    """Who hears about a listing: its author while they still represent the actor, else every representative."""
-    representatives = User.objects.filter(representations__actor_id=listing.actor_id, is_active=True)
-    if listing.author_id and representatives.filter(pk=listing.author_id).exists():
-        return User.objects.filter(pk=listing.author_id)
-    return representatives.distinct().order_by("email")
-
-
-def shown_contact_email(listing: Listing) -> str:
-    """The actor's address, only when the actor has consented to show it (as on the actor's page)."""
-    actor = listing.actor
-    return actor.contact_email if actor.has_contact_consent else ""
+# Re-exported: the views and the hide mail use them from here.
+__all__ = ["poster_users", "shown_contact_email"]
 
 
 # ---- matches ----
@@ -52,7 +41,9 @@ def match_candidates(listing: Listing) -> QuerySet[Listing]:
 
 
 def find_matches(listing: Listing) -> list[Match]:
-    """New matches of an open listing; each pair is mailed to both posters once, when it is first found."""
+    """New matches of an open listing. Each pair is recorded once; its posters are told by
+    `match_mail.tell_posters`: at once, or in the day's summary when they had a match mail
+    in the last 24 hours."""
     if not listing.is_open or not listing.actor.is_public:
         return []
     found = []
@@ -60,26 +51,10 @@ def find_matches(listing: Listing) -> list[Match]:
         ask, offer = (listing, other) if listing.direction == Listing.Direction.ASK else (other, listing)
         match, created = Match.objects.get_or_create(ask=ask, offer=offer)
         if created:
-            _mail_match(mine=listing, other=other)
-            _mail_match(mine=other, other=listing)
             found.append(match)
+    if found:
+        tell_posters(found)
     return found
-
-
-def _mail_match(*, mine: Listing, other: Listing) -> None:
-    mail_queue_each(
-        users=poster_users(mine),
-        template="borsen/email/match",
-        context={
-            "mine": mine,
-            "other": other,
-            "mine_url": _site_url(mine.get_absolute_url()),
-            "other_url": _site_url(other.get_absolute_url()),
-            "answer_url": _site_url(f"{other.get_absolute_url()}svara/"),
-            "other_contact_email": shown_contact_email(other),
-        },
-        kind="borsen.match",
-    )
 
 
 def open_matches(listing: Listing) -> QuerySet[Listing]:
@@ -94,8 +69,45 @@ def open_matches(listing: Listing) -> QuerySet[Listing]:
 # ---- the poster's actions ----
 
 
+def listings_posted_today(*, user: User) -> int:
+    """Listings the user posted in the last 24 hours (whatever became of them since)."""
+    return Listing.objects.filter(author=user, created_at__gte=timezone.now() - timedelta(hours=24)).count()
+
+
+def posting_limit_message(*, typed: bool = True) -> str:
+    """Why a post is refused; `typed`: said on the form that keeps what was written."""
+    limit = settings.BORSEN_LISTINGS_PER_DAY
+    if typed:
+        text = ngettext(
+            "Du har publicerat %(count)s inlägg i börsen det senaste dygnet, vilket är gränsen. "
+            "Det du skrev finns kvar här, så att du kan publicera det i morgon.",
+            "Du har publicerat %(count)s inlägg i börsen det senaste dygnet, vilket är gränsen. "
+            "Det du skrev finns kvar här, så att du kan publicera det i morgon.",
+            limit,
+        )
+    else:
+        text = ngettext(
+            "Du har publicerat %(count)s inlägg i börsen det senaste dygnet, vilket är gränsen. "
+            "Du kan publicera nästa i morgon.",
+            "Du har publicerat %(count)s inlägg i börsen det senaste dygnet, vilket är gränsen. "
+            "Du kan publicera nästa i morgon.",
+            limit,
+        )
+    return text % {"count": limit}
+
+
 @transaction.atomic
 def listing_create(*, listing: Listing, networks: Iterable, author: User) -> Listing:
+    """Publish a listing and find its matches.
+
+    At most BORSEN_LISTINGS_PER_DAY per account and 24 hours (ValidationError, code
+    "rate_limited"): counted in the database, not the cache, so the limit holds across app
+    servers and while the cache is down; the author's row is locked first, so that two
+    posts at once are counted one after the other.
+    """
+    User.objects.select_for_update().filter(pk=author.pk).first()
+    if listings_posted_today(user=author) >= settings.BORSEN_LISTINGS_PER_DAY:
+        raise ValidationError(posting_limit_message(), code="rate_limited")
     listing.author = author
     listing.save()
     listing.networks.set(networks)

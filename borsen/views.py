@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -81,16 +82,25 @@ def listing_create(request: HttpRequest) -> HttpResponse:
         return render(request, "borsen/no_actor.html")
     form = ListingForm(_post(request), actors=actors)
     if request.method == "POST" and form.is_valid():
-        listing = services.listing_create(
-            listing=form.save(commit=False), networks=form.cleaned_data["networks"], author=request.user
-        )
-        messages.success(
-            request,
-            _("Inlägget ”%(title)s” är publicerat. Du får e-post om någon söker eller erbjuder något som passar.")
-            % {"title": listing.title},
-        )
-        return redirect(listing)
-    return render(request, "borsen/listing_form.html", {"form": form, "listing": None})
+        try:
+            listing = services.listing_create(
+                listing=form.save(commit=False), networks=form.cleaned_data["networks"], author=request.user
+            )
+        except ValidationError as error:
+            # The daily limit: the form comes back with everything typed, and the reason.
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Inlägget ”%(title)s” är publicerat. Du får e-post om någon söker eller erbjuder något som passar.")
+                % {"title": listing.title},
+            )
+            return redirect(listing)
+    # Said before anything is typed, too, so that nobody writes a listing in vain.
+    limit_message = ""
+    if not form.is_bound and services.listings_posted_today(user=request.user) >= settings.BORSEN_LISTINGS_PER_DAY:
+        limit_message = services.posting_limit_message(typed=False)
+    return render(request, "borsen/listing_form.html", {"form": form, "listing": None, "limit_message": limit_message})
 
 
 def _not_changeable(request: HttpRequest, listing: Listing) -> HttpResponse | None:

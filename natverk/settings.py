@@ -500,6 +500,9 @@ MEMBERS_MESSAGES_PER_HOUR = env_int("MEMBERS_MESSAGES_PER_HOUR", 5)
 # in the database, so the limits hold when the cache (Redis) is down.
 MEMBERS_INVITATIONS_PER_DAY = env_int("MEMBERS_INVITATIONS_PER_DAY", 20)
 MEMBERS_ACTORS_PER_DAY = env_int("MEMBERS_ACTORS_PER_DAY", 5)
+# Börs listings one account may post per 24 hours, counted in the database like the two
+# above (borsen.services.listing_create). A poster gets at most one match mail a day (borsen.match_mail).
+BORSEN_LISTINGS_PER_DAY = 10
 
 # ---- Speed and scale: anonymous page cache, query counting (issue 6) ----
 # Whole public pages are cached for visitors without a session (natverk/cache.py), in the

@@ -180,6 +180,31 @@ SITE: dict[str, tuple[Callable[[World], dict], str, str]] = {
         "svara via portalen",
         settings.CONTACT_EMAIL,
     ),
+    "borsen/email/match_summary": (
+        lambda w: {
+            "items": [
+                {
+                    "mine": _listings(w)[0],
+                    "other": _listings(w)[1],
+                    "mine_url": URL,
+                    "other_url": URL,
+                    "answer_url": URL,
+                    "other_contact_email": "kontakt@beta.example",
+                },
+                {
+                    "mine": _listings(w)[1],
+                    "other": _listings(w)[0],
+                    "mine_url": URL,
+                    "other_url": URL,
+                    "answer_url": URL,
+                    "other_contact_email": "",
+                },
+            ],
+            "count": 2,
+        },
+        "svara via portalen",
+        settings.CONTACT_EMAIL,
+    ),
     "digest/email/weekly": (_digest, "Avsluta det med den här länken", settings.CONTACT_EMAIL),
     "grants/email/coapplicant_answer": (
         lambda w: {"confirmed": False, "actor": "Kafé Beta", "answered_by": "Bo", "title": "Fest", "url": URL},
