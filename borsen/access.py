@@ -9,6 +9,7 @@
   signatory). Someone who may read a listing but not change it gets 403.
 - Hiding: coordinators of one of the listing's networks, and superusers.
 - In the admin, coordinators see their networks' listings; steering and superusers all.
+  A match is shown only when both its listings are.
 """
 
 from __future__ import annotations
@@ -99,5 +100,10 @@ def listings_hideable_by(user) -> QuerySet[Listing]:
 
 
 def matches_visible_to(user) -> QuerySet[Match]:
+    """Matches in the admin: only those whose two listings the user may both see there.
+
+    One visible side used to be enough, which showed a coordinator the title of another
+    network's hidden listing through the match.
+    """
     visible = listings_visible_to(user).values("pk")
-    return Match.objects.filter(ask__in=visible) | Match.objects.filter(offer__in=visible)
+    return Match.objects.filter(ask__in=visible, offer__in=visible)
