@@ -118,7 +118,7 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 CONTACT_EMAIL = env_str("CONTACT_EMAIL", "kontaktcenter@gavle.se")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "natverk.apps.NatverkAdminConfig",  # Django's admin with the portal's site (natverk/admin_shortcut.py).
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

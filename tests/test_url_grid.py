@@ -467,7 +467,13 @@ ROWS: list[Row] = [
         staff(200, 200, 200, 200),
     ),
     Row("admin/jsi18n/", "/admin/jsi18n/", staff(200, 200, 200, 200)),
-    Row("admin/r/<path:content_type_id>/<path:object_id>/", "/admin/r/{post_ct}/{post}/", admin()),
+    # "Visa på webbplatsen": only for a row the user may view in its admin (X's news: not
+    # Y's coordinator; the steering group has no news permission), else 404 (issue 20).
+    Row(
+        "admin/r/<path:content_type_id>/<path:object_id>/",
+        "/admin/r/{post_ct}/{post}/",
+        admin(coord_y=404, steering=404),
+    ),
     Row(
         # The admin's app index matches the labels of the apps with registered models.
         "admin/^(?P<app_label>auth|account|mfa|members|networks|meetings|grants|borsen|voices|digest|natverk)/$",
