@@ -103,9 +103,12 @@ def listing_create(*, listing: Listing, networks: Iterable, author: User) -> Lis
     At most BORSEN_LISTINGS_PER_DAY per account and 24 hours (ValidationError, code
     "rate_limited"): counted in the database, not the cache, so the limit holds across app
     servers and while the cache is down; the author's row is locked first, so that two
-    posts at once are counted one after the other.
+    posts at once are counted one after the other. The lock is FOR NO KEY UPDATE: rows
+    that point at the author (the match mails of someone else's post, `match_mail`) take
+    a key-share lock on it, which a plain FOR UPDATE would block, a deadlock when two
+    posters' new listings match each other at the same moment.
     """
-    User.objects.select_for_update().filter(pk=author.pk).first()
+    User.objects.select_for_update(no_key=True).filter(pk=author.pk).first()
     if listings_posted_today(user=author) >= settings.BORSEN_LISTINGS_PER_DAY:
         raise ValidationError(posting_limit_message(), code="rate_limited")
     listing.author = author
