@@ -78,14 +78,26 @@ class ActorAdminForm(TextGuardMixin, forms.ModelForm):
 @admin.register(Actor)
 class ActorAdmin(admin.ModelAdmin):
     form = ActorAdminForm
-    list_display = ["name", "kind", "org_number", "is_public", "is_demo", "created_at"]
+    list_display = ["name", "kind", "org_number", "contact_email_verified", "is_public", "is_demo", "created_at"]
     list_filter = ["kind", "is_public", "is_demo"]
     # Never the contact details: the autocomplete searches these fields too, and they are
     # not public without the actor's consent.
     search_fields = ["name", "org_number"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["contact_consent_at", "contact_consent_text"]
+    # Proven only by the link mailed to the address (members.contact), never by a tick here.
+    readonly_fields = [
+        "contact_consent_at",
+        "contact_consent_text",
+        "contact_email_verified",
+        "contact_email_verified_at",
+        "contact_email_verified_address",
+    ]
     inlines = [RepresentationInline]
+
+    @admin.display(description=gettext_lazy("e-post bekräftad"), boolean=True)
+    def contact_email_verified(self, obj: Actor) -> bool | None:
+        """None (a dash) without an address; a changed address shows as not verified."""
+        return obj.contact_email_is_verified if obj.contact_email else None
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # The list, the change page and the autocomplete all read through this.

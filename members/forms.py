@@ -58,7 +58,10 @@ class ActorForm(TextGuardMixin, forms.ModelForm):
                 "Privatpersoner och myndigheter lämnar fältet tomt."
             )
             % {"example": ORG_NUMBER_EXAMPLE},
-            "contact_email": _("Meddelanden via portalen skickas hit. Visas bara om du samtycker nedan."),
+            "contact_email": _(
+                "Meddelanden via portalen skickas hit när adressen är bekräftad. Vi skickar en länk dit när du "
+                "sparar. Visas bara om du samtycker nedan."
+            ),
             "description": _("Vad gör ni, och för vem? Högst 5 000 tecken."),
         }
 

@@ -115,6 +115,11 @@ class Actor(models.Model):
     website = models.URLField(_("webbplats"), max_length=300, blank=True)
     org_number = models.CharField(_("organisationsnummer"), max_length=11, blank=True)
     contact_email = models.EmailField(_("e-post för kontakt"), blank=True)
+    # The site relays mail only to an address someone has proven (members.contact): when
+    # and which address. Kept as the address itself, not a flag, so that a change of
+    # contact_email by any road (the admin, update(), a restore) leaves it unproven.
+    contact_email_verified_at = models.DateTimeField(_("e-post för kontakt bekräftad"), null=True, blank=True)
+    contact_email_verified_address = models.EmailField(_("bekräftad e-postadress"), blank=True)
     contact_phone = models.CharField(_("telefon för kontakt"), max_length=40, blank=True)
     # Contact details are shown publicly only while consent is recorded.
     contact_consent_at = models.DateTimeField(_("samtycke lämnat"), null=True, blank=True)
@@ -156,6 +161,15 @@ class Actor(models.Model):
     @property
     def has_contact_consent(self) -> bool:
         return self.contact_consent_at is not None
+
+    @property
+    def contact_email_is_verified(self) -> bool:
+        """Whether the current contact address is the one that was proven (case aside)."""
+        return bool(
+            self.contact_email
+            and self.contact_email_verified_at is not None
+            and self.contact_email_verified_address.lower() == self.contact_email.lower()
+        )
 
 
 class Representation(models.Model):
@@ -323,3 +337,31 @@ class ActorMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sender} → {self.actor} ({self.sent_at:%Y-%m-%d %H:%M})"
+
+
+class ContactEmailLink(models.Model):
+    """A link that proves an actor's contact address, mailed to that address.
+
+    Only for the rate limits (members.contact): per actor, per address and per person who
+    asked. Rows older than a week are removed when a new link is sent.
+    """
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="contact_links", verbose_name=_("aktör"))
+    email = models.EmailField(_("e-postadress"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("begärd av"),
+    )
+    sent_at = models.DateTimeField(_("skickad"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("länk för att bekräfta e-post")
+        verbose_name_plural = _("länkar för att bekräfta e-post")
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return f"{self.actor} ({self.sent_at:%Y-%m-%d %H:%M})"

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from members import contact
 from members.access import WRONG_ADDRESS_MESSAGE, invitation_is_for
 from members.gdpr import gdpr_delete, gdpr_export
 from members.models import Actor, ActorMessage, Invitation, Membership, Representation, User
@@ -73,7 +74,9 @@ def actor_create(*, user: User, actor: Actor, consent: bool, consent_text: str) 
     """Save a new actor; its creator becomes its signatory representative.
 
     At most MEMBERS_ACTORS_PER_DAY per user, counted in the database so that the limit
-    holds when the cache is down.
+    holds when the cache is down. A contact address is proven at once when it is the
+    creator's verified account address, else it is mailed a link (members.contact); the
+    outcome is left in `actor.contact_outcome` for the page's message.
     """
     _lock_user(user)
     if actors_created_today(user=user) >= settings.MEMBERS_ACTORS_PER_DAY:
@@ -88,21 +91,33 @@ def actor_create(*, user: User, actor: Actor, consent: bool, consent_text: str) 
         )
     actor.slug = _unique_slug(actor.name)
     _apply_consent(actor=actor, consent=consent, consent_text=consent_text)
+    contact.verification_reset(actor)
     actor.save()
     Representation.objects.create(user=user, actor=actor, role=Representation.Role.SIGNATORY)
+    actor.contact_outcome = contact.contact_email_saved(actor=actor, by=user, changed=True)
     return actor
 
 
 @transaction.atomic
-def actor_update(*, actor: Actor, consent: bool, consent_text: str) -> Actor:
-    """Save an edited actor; unticking the consent hides its e-mail and phone at once."""
+def actor_update(*, actor: Actor, consent: bool, consent_text: str, by: User | None = None) -> Actor:
+    """Save an edited actor; unticking the consent hides its e-mail and phone at once.
+
+    A changed contact address is no longer proven: it is proven again at once when it is a
+    representative's verified account address, else it is mailed a link (members.contact).
+    The outcome is left in `actor.contact_outcome`.
+    """
+    stored = Actor.objects.select_for_update().get(pk=actor.pk)
+    changed = contact.address_changed(stored.contact_email, actor.contact_email)
+    if changed:
+        contact.verification_reset(actor)
+    else:
+        # The form's copy was read before the lock: a link confirmed meanwhile must stay confirmed.
+        actor.contact_email_verified_at = stored.contact_email_verified_at
+        actor.contact_email_verified_address = stored.contact_email_verified_address
     _apply_consent(actor=actor, consent=consent, consent_text=consent_text)
     actor.save()
+    actor.contact_outcome = contact.contact_email_saved(actor=actor, by=by, changed=changed)
     return actor
-
-
-def _representative_emails(actor: Actor) -> list[str]:
-    return list(actor.representations.values_list("user__email", flat=True))
 
 
 @transaction.atomic
@@ -252,8 +267,12 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Representation:
 
 @transaction.atomic
 def actor_message_send(*, sender: User, actor: Actor, subject: str, body: str) -> ActorMessage:
-    """Relay a message to the actor by e-mail, with Reply-To set to the sender.
+    """Relay a message to the actor by e-mail, with Reply-To set to the sender's verified address.
 
+    It goes to the actor's contact address only once that is proven, else to the
+    representatives' verified account addresses (members.contact), never to an address
+    nobody has proven. The mail comes from the site's sender (DEFAULT_FROM_EMAIL, whatever
+    the writer or the actor are called); the writer's name and address are in the text.
     The actor's address is never shown to the sender. Logged without its text, and
     rate-limited per sender by that log: counted in the database, not the cache, so the
     limit holds across app servers and while the cache is down.
@@ -266,16 +285,30 @@ def actor_message_send(*, sender: User, actor: Actor, subject: str, body: str) -
             _("Du har skickat många meddelanden den senaste timmen. Vänta en stund och försök igen."),
             code="rate_limited",
         )
-    recipients = [actor.contact_email] if actor.contact_email else _representative_emails(actor)
+    # Replies go to an address the writer has proven, not to whatever the account row says.
+    reply_to = contact.reply_address(sender)
+    if not reply_to:
+        raise ValidationError(
+            _("Bekräfta din e-postadress först, så att aktören kan svara dig. Du gör det under ditt konto."),
+            code="unverified_sender",
+        )
+    recipients = contact.actor_mail_recipients(actor)
     if not recipients:
         raise ValidationError(_("Aktören kan inte ta emot meddelanden just nu."), code="no_recipient")
     logged = ActorMessage.objects.create(sender=sender, actor=actor)
-    mail_queue(
-        to=recipients,
+    contact.actor_mail_queue(
+        actor=actor,
         template="members/email/actor_message",
-        context={"sender": sender, "actor": actor, "subject": subject, "body": body},
-        reply_to=sender.email,
+        context={
+            "sender_name": sender.get_full_name(),
+            "sender_address": reply_to,
+            "actor_name": actor.name,
+            "subject": subject,
+            "body": body,
+        },
+        reply_to=reply_to,
         kind="members.actor_message",
+        recipients=recipients,
     )
     return logged
 
@@ -309,6 +342,7 @@ USER_EXPORT_LABELS = {
     "website": gettext_lazy("Webbplats"),
     "org_number": gettext_lazy("Organisationsnummer"),
     "contact_email": gettext_lazy("E-post för kontakt"),
+    "contact_email_verified_at": gettext_lazy("E-post för kontakt bekräftad"),
     "contact_phone": gettext_lazy("Telefon för kontakt"),
     "contact_consent_at": gettext_lazy("Samtycke till att visa kontaktuppgifter lämnat"),
     "contact_consent_text": gettext_lazy("Samtyckestext"),
@@ -367,6 +401,7 @@ def user_export(*, user: User) -> dict[str, Any]:
                     "website": r.actor.website,
                     "org_number": r.actor.org_number,
                     "contact_email": r.actor.contact_email,
+                    "contact_email_verified_at": r.actor.contact_email_verified_at,
                     "contact_phone": r.actor.contact_phone,
                     "contact_consent_at": r.actor.contact_consent_at,
                     "contact_consent_text": r.actor.contact_consent_text,
@@ -417,7 +452,13 @@ def user_delete(*, user: User) -> None:
         representations__user__in=User.objects.exclude(pk=user.pk)
     )
     orphaned.update(
-        is_public=False, contact_consent_at=None, contact_consent_text="", contact_email="", contact_phone=""
+        is_public=False,
+        contact_consent_at=None,
+        contact_consent_text="",
+        contact_email="",
+        contact_email_verified_at=None,
+        contact_email_verified_address="",
+        contact_phone="",
     )
     # update() sends no signals: make the anonymous page cache forget these actors too.
     transaction.on_commit(bump_content_version)

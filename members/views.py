@@ -11,14 +11,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from members import gdpr, services
+from members import contact, gdpr, services
 from members.access import (
     WRONG_ADDRESS_MESSAGE,
     get_actor_for_user,
@@ -107,7 +107,11 @@ def directory(request: HttpRequest) -> HttpResponse:
 def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
     actor = get_public_actor(request, slug)
     memberships = Membership.objects.active().filter(actor=actor).select_related("network")
-    return render(request, "members/actor_detail.html", {"actor": actor, "memberships": memberships})
+    context = {"actor": actor, "memberships": memberships}
+    # Only a logged-in writer sees where a message goes; the anonymous page stays one for all.
+    if request.user.is_authenticated:
+        context["relays_to_contact"] = contact.contact_address_proven(actor)
+    return render(request, "members/actor_detail.html", context)
 
 
 @login_required
@@ -125,7 +129,41 @@ def actor_message(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("Ditt meddelande har skickats till %(actor)s.") % {"actor": actor.name})
             return redirect(actor)
-    return render(request, "members/actor_message.html", {"actor": actor, "form": form})
+    return render(
+        request,
+        "members/actor_message.html",
+        {"actor": actor, "form": form, "relays_to_contact": contact.contact_address_proven(actor)},
+    )
+
+
+def _contact_outcome_message(request: HttpRequest, actor: Actor) -> None:
+    """Say what became of a new contact address (members.contact)."""
+    outcome = getattr(actor, "contact_outcome", contact.Outcome.UNCHANGED)
+    email = actor.contact_email
+    if outcome == contact.Outcome.SENT:
+        messages.info(
+            request,
+            _(
+                "Vi har skickat en länk till %(email)s. Öppna den för att bekräfta adressen. "
+                "Tills dess går meddelanden till aktörens företrädare."
+            )
+            % {"email": email},
+        )
+    elif outcome == contact.Outcome.PROVEN:
+        messages.info(
+            request,
+            _("%(email)s är bekräftad, eftersom den är en företrädares bekräftade e-postadress.") % {"email": email},
+        )
+    elif outcome == contact.Outcome.LIMITED:
+        messages.warning(
+            request,
+            _(
+                "Vi kunde inte skicka någon länk till %(email)s just nu, eftersom många länkar har skickats "
+                "på kort tid. Tryck på ”Skicka länken igen” senare, där du ändrar aktörens uppgifter. "
+                "Tills adressen är bekräftad går meddelanden till aktörens företrädare."
+            )
+            % {"email": email},
+        )
 
 
 @login_required
@@ -174,6 +212,7 @@ def actor_create(request: HttpRequest) -> HttpResponse:
                 request,
                 _("%(actor)s är skapad. Nu kan du ansöka om medlemskap i ett nätverk.") % {"actor": actor.name},
             )
+            _contact_outcome_message(request, actor)
             return redirect("members:actor-join", slug=actor.slug)
     return render(request, "members/actor_form.html", {"form": form, "actor": None})
 
@@ -186,15 +225,21 @@ def actor_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         had_consent = actor.has_contact_consent
         services.actor_update(
-            actor=form.save(commit=False), consent=form.cleaned_data["contact_consent"], consent_text=str(CONSENT_TEXT)
+            actor=form.save(commit=False),
+            consent=form.cleaned_data["contact_consent"],
+            consent_text=str(CONSENT_TEXT),
+            by=request.user,
         )
         form.forget_pending_logo()
         if had_consent and not actor.has_contact_consent:
             messages.success(request, _("Samtycket är återkallat. E-post och telefon visas inte längre publikt."))
         else:
             messages.success(request, _("Uppgifterna om %(actor)s är sparade.") % {"actor": actor.name})
+        _contact_outcome_message(request, actor)
         return redirect("members:my-pages")
     invitations = actor.invitations.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
+    # The stored address, not the one typed into a refused form.
+    stored = Actor.objects.get(pk=actor.pk)
     return render(
         request,
         "members/actor_form.html",
@@ -203,7 +248,64 @@ def actor_edit(request: HttpRequest, slug: str) -> HttpResponse:
             "actor": actor,
             "invitations": invitations,
             "representatives": actor.representations.select_related("user"),
+            "contact": {
+                "email": stored.contact_email,
+                "proven": contact.contact_address_proven(stored),
+                "last_link": stored.contact_links.filter(email=stored.contact_email.lower()).first()
+                if stored.contact_email
+                else None,
+            },
         },
+    )
+
+
+@login_required
+@require_POST
+def actor_contact_resend(request: HttpRequest, slug: str) -> HttpResponse:
+    """The "send the link again" button on the actor's page under Mina sidor (rate-limited)."""
+    actor = get_actor_for_user(request, slug)
+    try:
+        outcome = contact.link_resend(actor=actor, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        if outcome == contact.Outcome.UNCHANGED:
+            messages.info(request, _("Adressen är redan bekräftad."))
+        else:
+            actor.contact_outcome = outcome
+            _contact_outcome_message(request, actor)
+    return redirect(reverse("members:actor-edit", kwargs={"slug": actor.slug}) + "#contact-heading")
+
+
+@private_no_store
+@require_http_methods(["GET", "POST"])
+def contact_verify(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """The link mailed to a contact address: a button confirms it (no login needed).
+
+    A GET changes nothing: mail filters open links to scan them, and that proves nothing.
+    """
+    actor = Actor.objects.filter(slug=slug).first()
+    if actor is None:
+        raise Http404(_("Aktören finns inte."))
+    # Checked first, also for a proven address: a forged link never gets a friendly answer.
+    problem = contact.link_problem(actor, token)
+    done = problem is None and actor.contact_email_is_verified
+    if request.method == "POST" and problem is None and not done:
+        try:
+            contact.contact_verify(actor=actor, token=token)
+        except ValidationError as error:
+            problem = error
+        else:
+            messages.success(request, _("Tack! Adressen är bekräftad. Meddelanden till aktören kommer nu hit."))
+            return redirect(request.path)
+    status = 200
+    if problem is not None:
+        status = 410 if problem.code == "expired" else 400
+    return render(
+        request,
+        "members/contact_verify.html",
+        {"actor": actor, "problem": problem.messages[0] if problem else None, "done": done},
+        status=status,
     )
 
 

@@ -164,6 +164,9 @@ def test_one_connection_for_all_mail_of_a_commit(smtp):
 
 @pytest.mark.django_db
 def test_newline_in_subject_and_reply_to_never_reaches_a_header(rep_a, rep_b, django_capture_on_commit_callbacks):
+    # Messages go between verified account addresses only (members.contact).
+    for user in (rep_a, rep_b):
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     with django_capture_on_commit_callbacks(execute=True):
         _queue(["a@example.se"], subject="Hej\r\nBcc: evil@example.se\x00", reply_to="x@example.se\nBcc: y@example.se")
         actor_message_send(
@@ -432,6 +435,9 @@ def _invitation(client, rep_a, **_) -> Callable[[], object]:
 
 
 def _contact_form(client, rep_a, rep_b, **_) -> Callable[[], object]:
+    # Messages go between verified account addresses only (members.contact).
+    for user in (rep_a, rep_b):
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     client.force_login(rep_b)
     return lambda: client.post("/aktorer/foreningen-alfa/meddelande/", {"subject": "Samarbete?", "body": "Hej!"})
 

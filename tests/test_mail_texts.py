@@ -238,8 +238,22 @@ SITE: dict[str, tuple[Callable[[World], dict], str, str]] = {
     "meetings/email/reminder": (_meeting, "Avboka senast dagen före", NETWORK_CONTACT),
     "meetings/email/waitlisted": (_meeting, "Vad händer nu", NETWORK_CONTACT),
     "members/email/actor_message": (
-        lambda w: {"sender": w.user, "actor": w.other, "subject": "Samarbete?", "body": "Hej Beta!"},
+        lambda w: {
+            "sender_name": w.user.name,
+            "sender_address": w.user.email,
+            "actor_name": w.other.name,
+            "subject": "Samarbete?",
+            "body": "Hej Beta!",
+            "to_representatives": True,
+            "contact_unproven": True,
+            "edit_url": URL,
+        },
         "svara på det här brevet",
+        settings.CONTACT_EMAIL,
+    ),
+    "members/email/contact_verify": (
+        lambda w: {"actor_name": w.actor.name, "address": "kansli@example.se", "url": URL, "days": 3},
+        "öppna länken",
         settings.CONTACT_EMAIL,
     ),
     "members/email/invitation": (

@@ -46,7 +46,8 @@ from grants.models import (
     Pot,
 )
 from meetings.models import Meeting, Registration
-from members.models import ActorMessage, Invitation, Membership, Representation
+from members.contact import contact_token
+from members.models import Actor, ActorMessage, Invitation, Membership, Representation
 from members.roles import STEERING_GROUP
 from natverk.models import Outbox
 from networks.models import Post, WorkingGroup
@@ -210,6 +211,9 @@ def world(cast, actor_a, actor_b, networks) -> dict:
         token="inbjudan-till-beta",
         expires_at=timezone.now() + datetime.timedelta(days=14),
     )
+    # Actor A has a contact address waiting for its link.
+    Actor.objects.filter(pk=actor_a.pk).update(contact_email="kansli@alfa.example.se")
+    actor_a.refresh_from_db()
     post = Post.objects.create(network=x, title="Andersbergsnytt", slug="andersbergsnytt", summary="s", body="b")
     email = EmailAddress.objects.create(user=cast["rep_a"], email=cast["rep_a"].email, verified=True, primary=True)
     event = ApplicationEvent.objects.create(
@@ -261,6 +265,7 @@ def world(cast, actor_a, actor_b, networks) -> dict:
         "outbox": Outbox.objects.create(to="a@example.se", subject="s", body="b").pk,
         "invitation": invitation.pk,
         "token": invitation.token,
+        "contact_token": contact_token(actor_a),
         "actor_message": ActorMessage.objects.create(sender=cast["resident"], actor=actor_a).pk,
         "user": cast["rep_a"].pk,
         "group": Group.objects.get(name=STEERING_GROUP).pk,
@@ -337,10 +342,23 @@ ROWS: list[Row] = [
     Row("aktorer/", "/aktorer/", PUBLIC),
     Row("aktorer/<slug:slug>/", "/aktorer/{actor_a_slug}/", PUBLIC),
     Row("aktorer/<slug:slug>/meddelande/", "/aktorer/{actor_a_slug}/meddelande/", login()),
+    # The link mailed to a contact address works without a login (members.contact).
+    Row(
+        "aktorer/<slug:slug>/bekrafta-epost/<str:token>/",
+        "/aktorer/{actor_a_slug}/bekrafta-epost/{contact_token}/",
+        PUBLIC,
+    ),
     Row("mina-sidor/", "/mina-sidor/", login()),
     Row("mina-sidor/aktorer/ny/", "/mina-sidor/aktorer/ny/", login()),
     Row("mina-sidor/aktorer/<slug:slug>/", "/mina-sidor/aktorer/{actor_a_slug}/", login(404, rep_a=200)),
     Row("mina-sidor/aktorer/<slug:slug>/ga-med/", "/mina-sidor/aktorer/{actor_a_slug}/ga-med/", login(404, rep_a=200)),
+    # "Send the link again": a POST that redirects back to the actor's page.
+    Row(
+        "mina-sidor/aktorer/<slug:slug>/bekrafta-epost/",
+        "/mina-sidor/aktorer/{actor_a_slug}/bekrafta-epost/",
+        login(404, rep_a=302),
+        "post",
+    ),
     Row(
         "mina-sidor/aktorer/<slug:slug>/bjud-in/", "/mina-sidor/aktorer/{actor_a_slug}/bjud-in/", login(404, rep_a=200)
     ),

@@ -7,6 +7,7 @@ import io
 from xml.etree import ElementTree
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.utils import timezone
 
@@ -72,8 +73,11 @@ def test_expired_disappears_after_its_last_date(client, ask_a) -> None:
 def test_answer_goes_through_the_relayed_contact(
     client, ask_a, actor_a, rep_a, resident, django_capture_on_commit_callbacks
 ) -> None:
-    actor_a.contact_email = "hemlig@alfa.example"
+    # A proven contact address and a verified writer: the site relays only then (members.contact).
+    actor_a.contact_email = actor_a.contact_email_verified_address = "hemlig@alfa.example"
+    actor_a.contact_email_verified_at = timezone.now()
     actor_a.save()
+    EmailAddress.objects.create(user=resident, email=resident.email, verified=True, primary=True)
     client.force_login(resident)
     page = client.get(f"/borsen/{ask_a.pk}/").content.decode()
     assert "hemlig@alfa.example" not in page
@@ -95,6 +99,8 @@ def test_answer_goes_through_the_relayed_contact(
 
 def test_answer_keeps_the_rate_limit(client, ask_a, resident, settings) -> None:
     settings.MEMBERS_MESSAGES_PER_HOUR = 1
+    for user in (resident, ask_a.author):  # relayed between verified addresses only (members.contact)
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     client.force_login(resident)
     data = {"subject": "Svar", "body": "Hej"}
     assert client.post(f"/borsen/{ask_a.pk}/svara/", data).status_code == 302

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
@@ -51,3 +52,11 @@ def actor_data(**overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def verify_account(user, email: str | None = None, *, primary: bool = True) -> EmailAddress:
+    """What sign-up leaves: a verified allauth address (the cast is made without one)."""
+    address, _ = EmailAddress.objects.update_or_create(
+        user=user, email=email or user.email, defaults={"verified": True, "primary": primary}
+    )
+    return address

@@ -22,6 +22,21 @@ def test_demo_is_idempotent_and_marked(networks, settings) -> None:
     assert not EmailAddress.objects.filter(verified=False).exists()
     assert networks["brynas"].coordinators.filter(email="samordnare.brynas@demo.example").exists()
     assert Membership.objects.filter(status="pending", network=networks["brynas"]).count() == 1
+    # Messages to demo actors reach their made-up .example addresses, proven as demo data.
+    assert all(a.contact_email_is_verified and a.contact_email.endswith("@demo.example") for a in Actor.objects.all())
+
+
+def test_demo_actors_made_before_the_proof_are_proven_on_the_next_run(networks, settings) -> None:
+    settings.DEBUG = True
+    create_demo(stdout=io.StringIO())
+    Actor.objects.update(contact_email_verified_at=None, contact_email_verified_address="")
+    create_demo(stdout=io.StringIO())
+    assert all(a.contact_email_is_verified for a in Actor.objects.all())
+    # Only demo actors: a real actor is never proven by the demo command.
+    real = Actor.objects.create(name="Riktig", slug="riktig", kind="forening", contact_email="x@demo.example")
+    create_demo(stdout=io.StringIO())
+    real.refresh_from_db()
+    assert not real.contact_email_is_verified
 
 
 def test_no_demo_accounts_without_debug(networks, settings) -> None:
