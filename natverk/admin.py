@@ -8,11 +8,17 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from members.roles import is_superuser
 from natverk.mail import outbox_retry
 from natverk.models import Outbox
 
 QUEUED, SENT, FAILED = "queued", "sent", "failed"
 STATUS_LABELS = {QUEUED: _("i kö"), SENT: _("skickad"), FAILED: _("gav upp")}
+
+
+def may_open_outbox(user) -> bool:
+    """Who may see the outbox in the admin (and its link in the admin index's mail warning)."""
+    return bool(user.is_active and is_superuser(user))
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -38,7 +44,8 @@ class OutboxAdmin(admin.ModelAdmin):
 
     list_display = ["created_at", "status", "kind", "to", "subject", "attempts", "next_attempt_at", "sent_at"]
     list_filter = [StatusFilter, "kind"]
-    search_fields = ["to", "subject"]
+    # The Message-ID too: a bounce or a complaint about a mail quotes it.
+    search_fields = ["to", "subject", "message_id"]
     date_hierarchy = "created_at"
     actions = ["retry"]
     readonly_fields = [field.name for field in Outbox._meta.fields]
@@ -66,10 +73,10 @@ class OutboxAdmin(admin.ModelAdmin):
         )
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_active and request.user.is_superuser
+        return may_open_outbox(request.user)
 
     def has_view_permission(self, request: HttpRequest, obj: Outbox | None = None) -> bool:
-        return request.user.is_active and request.user.is_superuser
+        return may_open_outbox(request.user)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -4,8 +4,18 @@ Every mail is rendered from a template and written to the outbox (`natverk.model
 in the same transaction as the change it reports: a rolled-back change sends nothing, and a
 committed one cannot lose its mail. After the commit, one short try sends that transaction's
 rows over one connection (timeout `EMAIL_REQUEST_TIMEOUT`); whatever fails stays queued for
-`manage.py send_outbox`, which retries with back-off and gives up after `MAIL_MAX_ATTEMPTS`.
-The send after commit never raises into the request.
+`manage.py send_outbox`, which retries with back-off (1, 2, 4, … minutes, at most an hour
+apart, so a mail server that is back is used within the hour) and gives a mail up only when
+`MAIL_GIVE_UP_AFTER` has passed since it was written or queued again (`give_up_at`). A run
+in which a mail failed or was given up ends with an error (exit status 1), for systemd's
+OnFailure= to report. The send after commit never raises into the request.
+
+No mail twice: a row is claimed before it is sent (`claimed_until`), so the try after commit
+and `send_outbox` never take the same row; it is marked sent right after the mail server
+took it, in a transaction of its own. Only a sender that dies between the server's answer
+and that write leaves a delivered row unsent; it is sent again once the claim has run out,
+with the same `Message-ID` (`Outbox.message_id`, made with the row), so the receiving
+server and the reader's mail program see one message, not a new one.
 """
 
 from __future__ import annotations
@@ -33,10 +43,16 @@ from natverk.models import SUBJECT_MAX_LENGTH, Outbox
 
 logger = logging.getLogger(__name__)
 
-# A sender holds a row this long; a sender that died mid-way frees it by then.
+# A sender holds a row this long (longer with a long EMAIL_TIMEOUT: `_claim_length`); a
+# sender that died mid-way frees it by then. The row goes out again only after that.
 CLAIM_FOR = timedelta(minutes=5)
+# One SMTP exchange is a handful of commands, each waiting at most the timeout: a claim
+# outlasts this many timeouts, so no live sender loses its row in the middle of a send.
+CLAIM_TIMEOUTS = 10
 FIRST_RETRY = timedelta(minutes=1)
-LONGEST_RETRY = timedelta(hours=6)
+# The longest wait between two attempts: a mail server that comes back after a weekend is
+# used within the hour.
+LONGEST_RETRY = timedelta(hours=1)
 BREAKER_SECONDS = 60.0
 ERROR_MAX_LENGTH = 2000
 ATTACHMENT_NAME_MAX_LENGTH = 100
@@ -62,6 +78,8 @@ _SENDER_HEADERS = {
 }
 # RFC 5322: a line is at most 998 characters.
 HEADER_VALUE_MAX_LENGTH = 998
+# What natverk.models.message_id_new makes; a row written otherwise is refused, not sent.
+_MESSAGE_ID = re.compile(r"<[A-Za-z0-9._-]{1,64}@[A-Za-z0-9.-]{1,253}>")
 
 # (filename, content, mimetype), as EmailMessage.attach takes them.
 Attachment = tuple[str, bytes | str, str]
@@ -74,6 +92,8 @@ class SendResult:
     gave_up: int = 0
     # Not tried this round, because the connection to the mail server failed first.
     left: int = 0
+    # The first error of the round, for send_outbox's message ("" when nothing failed).
+    error: str = ""
 
 
 class CircuitBreaker:
@@ -137,7 +157,7 @@ def headers_clean(headers: dict[str, str] | None) -> dict[str, str]:
 
 
 def retry_delay(attempts: int) -> timedelta:
-    """How long to wait after the `attempts`-th failure: 1, 2, 4, … minutes, at most 6 hours."""
+    """How long to wait after the `attempts`-th failure: 1, 2, 4, … minutes, at most an hour."""
     # Capping the exponent first keeps the number small however many attempts are allowed.
     return min(FIRST_RETRY * 2 ** min(max(attempts - 1, 0), 20), LONGEST_RETRY)
 
@@ -330,22 +350,38 @@ def outbox_send(*, now: datetime | None = None) -> SendResult:
 
 
 def outbox_retry(*, rows: QuerySet[Outbox], now: datetime | None = None) -> int:
-    """Queue rows that were given up on again, with a fresh count of attempts. Returns how many."""
+    """Queue rows that were given up on again, with a fresh count of attempts. Returns how many.
+
+    They are tried for MAIL_GIVE_UP_AFTER again, counted from now (`retried_at`), with the
+    Message-ID they had.
+    """
+    now = now or timezone.now()
     return rows.filter(failed_at__isnull=False, sent_at__isnull=True).update(
-        failed_at=None, attempts=0, next_attempt_at=now or timezone.now(), claimed_until=None
+        failed_at=None, attempts=0, next_attempt_at=now, claimed_until=None, retried_at=now
     )
 
 
-def _claim(pk: int, now: datetime) -> bool:
+def give_up_at(row: Outbox) -> datetime:
+    """When a failed attempt gives the row up: MAIL_GIVE_UP_AFTER after it was written or queued again."""
+    return (row.retried_at or row.created_at) + settings.MAIL_GIVE_UP_AFTER
+
+
+def _claim_length(timeout: float) -> timedelta:
+    return max(CLAIM_FOR, timedelta(seconds=CLAIM_TIMEOUTS * timeout))
+
+
+def _claim(pk: int, now: datetime, length: timedelta) -> bool:
     """Take the row for this sender, atomically, so that no other sender delivers it too."""
     return bool(
         Outbox.objects.filter(pk=pk, sent_at__isnull=True, failed_at__isnull=True)
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-        .update(claimed_until=now + CLAIM_FOR)
+        .update(claimed_until=now + length)
     )
 
 
 def _message(row: Outbox) -> EmailMessage:
+    if not _MESSAGE_ID.fullmatch(row.message_id or ""):
+        raise ValueError(f"The row's Message-ID is not one the site makes: {row.message_id!r}")
     message = EmailMessage(
         subject=row.subject,
         body=row.body,
@@ -353,7 +389,8 @@ def _message(row: Outbox) -> EmailMessage:
         to=[row.to],
         reply_to=[row.reply_to] if row.reply_to else None,
         # Checked again: a row may have been written by other code than mail_queue_message.
-        headers=headers_clean(row.headers) or None,
+        # The Message-ID is the row's own, the same in every attempt (see the module's docstring).
+        headers={**headers_clean(row.headers), "Message-ID": row.message_id},
     )
     for attachment in row.attachments:
         message.attach(attachment["filename"], base64.b64decode(attachment["content"]), attachment["mimetype"])
@@ -373,26 +410,47 @@ def _connection_broken(exc: BaseException) -> bool:
 
 
 def _record_failure(row: Outbox, *, error: str, now: datetime, after_commit: bool) -> bool:
-    """Count the failed attempt and set the next one; returns True when this was the last."""
+    """Count the failed attempt and set the next one; returns True when this was the last.
+
+    The last attempt falls on `give_up_at` itself: a mail is given up when that time has come,
+    never before, however the back-off falls.
+    """
     attempts = row.attempts + 1
-    gave_up = attempts >= settings.MAIL_MAX_ATTEMPTS
+    deadline = give_up_at(row)
+    gave_up = now >= deadline
     Outbox.objects.filter(pk=row.pk).update(
         attempts=attempts,
         last_error=error,
         claimed_until=None,
         failed_at=now if gave_up else None,
         # The short try after commit is no reason to wait: the next send_outbox run retries.
-        next_attempt_at=now if after_commit else now + retry_delay(attempts),
+        next_attempt_at=now if after_commit else min(now + retry_delay(attempts), deadline),
     )
     return gave_up
+
+
+def _mark_sent(pk: int, now: datetime) -> None:
+    """Record the delivery at once, in a transaction of its own.
+
+    Right after the mail server's answer and before the next row: a sender killed later in
+    its run has recorded every mail it delivered but the one in flight. (Django runs
+    send_outbox and the callbacks after a commit outside any transaction, so this commits
+    here and now.)
+    """
+    with transaction.atomic():
+        Outbox.objects.filter(pk=pk).update(sent_at=now, attempts=F("attempts") + 1, claimed_until=None, last_error="")
 
 
 def _send_rows(pks: list[int], *, now: datetime, timeout: float, after_commit: bool) -> SendResult:
     result = SendResult()
     connection = None
+    claim_length = _claim_length(timeout)
+    started = time.monotonic()
     try:
         for index, pk in enumerate(pks):
-            if not _claim(pk, now):
+            # Claims follow the clock as the run goes on, from the caller's `now`: a long run
+            # must not write claims that have already run out, which another sender would take.
+            if not _claim(pk, now + timedelta(seconds=time.monotonic() - started), claim_length):
                 continue
             row = Outbox.objects.get(pk=pk)
             try:
@@ -403,6 +461,7 @@ def _send_rows(pks: list[int], *, now: datetime, timeout: float, after_commit: b
                 connection.send_messages([_message(row)])
             except Exception as exc:  # noqa: BLE001 - every failure leaves the row queued for a retry
                 error = _error_text(exc)
+                result.error = result.error or error
                 result.failed += 1
                 result.gave_up += _record_failure(row, error=error, now=now, after_commit=after_commit)
                 if after_commit or connection is None or _connection_broken(exc):
@@ -415,9 +474,7 @@ def _send_rows(pks: list[int], *, now: datetime, timeout: float, after_commit: b
                     break
                 logger.warning("Mail %d not sent: %s", row.pk, error)
                 continue
-            Outbox.objects.filter(pk=pk).update(
-                sent_at=now, attempts=F("attempts") + 1, claimed_until=None, last_error=""
-            )
+            _mark_sent(pk, now)
             result.sent += 1
     finally:
         if connection is not None:

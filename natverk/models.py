@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+import uuid
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 SUBJECT_MAX_LENGTH = 200
+# "<" + 32 hex digits + "@" + a domain name (at most 253 characters) + ">".
+MESSAGE_ID_MAX_LENGTH = 300
+
+
+def message_id_new() -> str:
+    """A Message-ID for a new row: `<32 hex digits@MAIL_MESSAGE_ID_DOMAIN>`.
+
+    Made once, when the row is written, and sent with every attempt: a mail that reached the
+    recipient's server before a sender died, and goes out again, is the same message to that
+    server (and to the reader's mail program), which can drop the copy.
+    """
+    return f"<{uuid.uuid4().hex}@{settings.MAIL_MESSAGE_ID_DOMAIN}>"
 
 
 class Outbox(models.Model):
@@ -30,6 +45,14 @@ class Outbox(models.Model):
     sent_at = models.DateTimeField(_("skickad"), null=True, blank=True)
     failed_at = models.DateTimeField(_("gav upp"), null=True, blank=True)
     last_error = models.TextField(_("senaste fel"), blank=True)
+    # The Message-ID header of every attempt (message_id_new); unique, so two rows are never
+    # taken for one mail.
+    message_id = models.CharField(
+        _("meddelande-id"), max_length=MESSAGE_ID_MAX_LENGTH, unique=True, default=message_id_new, editable=False
+    )
+    # When someone last chose "Försök skicka igen" in the admin: the time the row is tried
+    # for (MAIL_GIVE_UP_AFTER) counts from here then, not from created_at.
+    retried_at = models.DateTimeField(_("köad igen"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("utgående e-post")
@@ -42,6 +65,9 @@ class Outbox(models.Model):
                 condition=Q(sent_at__isnull=True, failed_at__isnull=True),
                 name="natverk_outbox_due_idx",
             ),
+            # The admin index's warning and /healthz: the unsent rows by age (few, however
+            # many have been sent).
+            models.Index(fields=["created_at"], condition=Q(sent_at__isnull=True), name="natverk_outbox_unsent_idx"),
         ]
 
     def __str__(self) -> str:

@@ -8,7 +8,9 @@ through the small helpers below, which fail loudly on a value they do not unders
 from __future__ import annotations
 
 import os
+import re
 import sys
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -395,8 +397,21 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 # Seconds the one try right after a save may wait for the mail server (natverk/mail.py);
 # send_outbox uses EMAIL_TIMEOUT.
 EMAIL_REQUEST_TIMEOUT = env_int("EMAIL_REQUEST_TIMEOUT", 1)
-# send_outbox gives a mail up (visible in the admin) after this many failed attempts.
-MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 10)
+# send_outbox retries a mail (at most an hour apart) for this many hours after it was written,
+# or queued again in the admin, then gives it up: the admin index warns and send_outbox exits 1.
+# At least 72: a mail server down from Thursday evening to Tuesday morning over Easter (Good
+# Friday, Easter Monday) must lose nothing; the default 120 covers that with a margin.
+MAIL_GIVE_UP_AFTER_HOURS = env_int("MAIL_GIVE_UP_AFTER_HOURS", 120)
+if not 72 <= MAIL_GIVE_UP_AFTER_HOURS <= 720:
+    raise ImproperlyConfigured(f"MAIL_GIVE_UP_AFTER_HOURS must be from 72 to 720, not {MAIL_GIVE_UP_AFTER_HOURS}")
+MAIL_GIVE_UP_AFTER = timedelta(hours=MAIL_GIVE_UP_AFTER_HOURS)
+# The right side of every mail's Message-ID, <32 hex digits@MAIL_MESSAGE_ID_DOMAIN>, made once
+# per mail and kept for all its attempts: by default the host name of SITE_URL.
+MAIL_MESSAGE_ID_DOMAIN = env_str("MAIL_MESSAGE_ID_DOMAIN", urlparse(SITE_URL).hostname or "localhost").strip().lower()
+if not re.fullmatch(r"[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?", MAIL_MESSAGE_ID_DOMAIN):
+    raise ImproperlyConfigured(
+        f"MAIL_MESSAGE_ID_DOMAIN must be a plain host name such as natverk.gavle.se, not {MAIL_MESSAGE_ID_DOMAIN!r}"
+    )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Stadsdelsnätverken i Gävle <noreply@example.se>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 

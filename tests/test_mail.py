@@ -242,29 +242,32 @@ def test_a_row_with_a_bad_header_is_never_sent(settings):
 # ---- send_outbox: back-off, give-up, claims ----
 
 
-def test_retry_delay_doubles_up_to_six_hours():
+def test_retry_delay_doubles_up_to_an_hour():
     assert [retry_delay(n) for n in (1, 2, 3)] == [timedelta(minutes=m) for m in (1, 2, 4)]
-    assert retry_delay(9) == timedelta(minutes=256)
-    assert retry_delay(10) == retry_delay(500) == timedelta(hours=6)
+    assert retry_delay(6) == timedelta(minutes=32)
+    assert retry_delay(7) == retry_delay(500) == timedelta(hours=1)
 
 
 @pytest.mark.django_db
 def test_back_off_and_give_up_with_a_frozen_clock(settings):
     settings.EMAIL_BACKEND = FAILING
-    settings.MAIL_MAX_ATTEMPTS = 4
-    Outbox.objects.create(to="a@example.se", subject="Hej", body="Text", kind="test.mail", next_attempt_at=T0)
+    settings.MAIL_GIVE_UP_AFTER = timedelta(minutes=10)
+    Outbox.objects.create(
+        to="a@example.se", subject="Hej", body="Text", kind="test.mail", created_at=T0, next_attempt_at=T0
+    )
     now = T0
-    for attempt, wait in [(1, 1), (2, 2), (3, 4)]:
+    # 1, 2, 4 minutes, then the last attempt falls on the give-up time itself (T0 + 10), not T0 + 15.
+    for attempt, next_at in [(1, 1), (2, 3), (3, 7), (4, 10)]:
         assert outbox_send(now=now).failed == 1
         row = Outbox.objects.get()
-        assert (row.attempts, row.next_attempt_at, row.failed_at) == (attempt, now + timedelta(minutes=wait), None)
+        assert (row.attempts, row.next_attempt_at, row.failed_at) == (attempt, T0 + timedelta(minutes=next_at), None)
         assert "mail server is down" in row.last_error
         # Not due yet: nothing is tried.
         assert outbox_send(now=row.next_attempt_at - timedelta(seconds=1)).failed == 0
         now = row.next_attempt_at
     result = outbox_send(now=now)
     row = Outbox.objects.get()
-    assert (result.gave_up, row.attempts, row.failed_at) == (1, 4, now)
+    assert (result.gave_up, row.attempts, row.failed_at) == (1, 5, T0 + timedelta(minutes=10))
     assert outbox_send(now=now + timedelta(days=30)).failed == 0
 
     settings.EMAIL_BACKEND = LOCMEM
@@ -367,6 +370,7 @@ def test_admin_lists_status_and_retries_given_up_mail(client, superuser, setting
     assert "1 brev ligger i kö igen" in response.content.decode()
     given_up.refresh_from_db()
     assert (given_up.failed_at, given_up.attempts) == (None, 0)
+    assert given_up.retried_at is not None
     settings.EMAIL_BACKEND = LOCMEM
     call_command("send_outbox")
     assert sorted(m.to[0] for m in mail.outbox) == ["kö@example.se", "nej@example.se"]
