@@ -50,9 +50,8 @@ def poster_users(listing: Listing) -> QuerySet[User]:
 
 
 def shown_contact_email(listing: Listing) -> str:
-    """The actor's address, only when the actor has consented to show it (as on the actor's page)."""
-    actor = listing.actor
-    return actor.contact_email if actor.has_contact_consent else ""
+    """The actor's address as its page shows it: with consent, once proven (Actor.public_contact_email)."""
+    return listing.actor.public_contact_email
 
 
 def _item(mine: Listing, other: Listing) -> dict:

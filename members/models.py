@@ -97,6 +97,17 @@ class ActorQuerySet(models.QuerySet):
         return self.filter(representations__user=user)
 
 
+def public_contact_email(actor) -> str:
+    """Actor.public_contact_email as a function, so that a migration's historical Actor (without
+    the property, perhaps without the proof's fields) gets the same answer: nothing unproven."""
+    email = actor.contact_email
+    proven_at = getattr(actor, "contact_email_verified_at", None)
+    proven = getattr(actor, "contact_email_verified_address", "") or ""
+    if not email or actor.contact_consent_at is None or proven_at is None:
+        return ""
+    return email if proven.lower() == email.lower() else ""
+
+
 class Actor(models.Model):
     """An association, company, organisation, authority or private person in the networks."""
 
@@ -161,6 +172,16 @@ class Actor(models.Model):
     @property
     def has_contact_consent(self) -> bool:
         return self.contact_consent_at is not None
+
+    @property
+    def public_contact_email(self) -> str:
+        """The address shown to others: only with the actor's consent and once it is proven.
+
+        Anyone may type any address into an actor; until its owner confirms it (members/contact.py)
+        the site neither mails it nor publishes it, so no one's address is shown under a
+        stranger's name.
+        """
+        return public_contact_email(self)
 
     @property
     def contact_email_is_verified(self) -> bool:

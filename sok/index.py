@@ -23,10 +23,12 @@ from dataclasses import dataclass
 
 from django.apps import apps as global_apps
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, transaction
 from django.db.models import Expression, Model
 from django.db.models.signals import post_delete, post_save
 
+from members.models import public_contact_email
 from members.search import fold
 
 CONFIG = "natverk_sv"
@@ -46,9 +48,9 @@ def _meeting(meeting) -> tuple[str, str, str]:
 
 
 def _actor(actor) -> tuple[str, str, str]:
-    # The address only while the actor consents to show it.
-    email = actor.contact_email if actor.contact_consent_at else ""
-    return actor.name, email, actor.description
+    # The address only as the actor's page shows it (with consent, once proven); the function,
+    # not the property, as a migration passes a historical Actor.
+    return actor.name, public_contact_email(actor), actor.description
 
 
 def _listing(listing) -> tuple[str, str, str]:
@@ -72,7 +74,18 @@ INDEXED = (
     Indexed("networks.network", _network, ("name", "network_name", "summary", "description")),
     Indexed("networks.post", _post, ("title", "summary", "body")),
     Indexed("meetings.meeting", _meeting, ("title", "place", "address", "agenda")),
-    Indexed("members.actor", _actor, ("name", "description", "contact_email", "contact_consent_at")),
+    Indexed(
+        "members.actor",
+        _actor,
+        (
+            "name",
+            "description",
+            "contact_email",
+            "contact_consent_at",
+            "contact_email_verified_at",
+            "contact_email_verified_address",
+        ),
+    ),
     Indexed("borsen.listing", _listing, ("title", "text")),
 )
 BY_LABEL = {indexed.label: indexed for indexed in INDEXED}
@@ -140,6 +153,14 @@ def unindex_object(obj: Model) -> None:
     Entry.objects.filter(source=obj._meta.label_lower, object_id=obj.pk).delete()
 
 
+def _has_field(model, name: str) -> bool:
+    try:
+        model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
 def rebuild(apps=global_apps) -> int:
     """Every entry afresh, in one transaction; returns their number. `apps`: a migration's.
 
@@ -151,7 +172,9 @@ def rebuild(apps=global_apps) -> int:
         entry_model.objects.all().delete()
         for indexed in INDEXED:
             model = apps.get_model(indexed.label)
-            rows = model._default_manager.only("pk", *indexed.fields).order_by("pk")
+            # A migration's historical model may predate some of the fields.
+            fields = [name for name in indexed.fields if _has_field(model, name)]
+            rows = model._default_manager.only("pk", *fields).order_by("pk")
             batch = []
             for obj in rows.iterator(chunk_size=BATCH):
                 batch.append(_entry(entry_model, indexed, obj))

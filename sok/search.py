@@ -131,8 +131,8 @@ def _actor_meta(actor: Actor) -> list[str]:
 
 
 def _actor_texts(actor: Actor) -> list[str]:
-    # The address only while the actor consents to show it.
-    return [actor.description, actor.contact_email if actor.contact_consent_at else ""]
+    # The address only as the actor's page shows it (with consent, once proven).
+    return [actor.description, actor.public_contact_email]
 
 
 def _listing_meta(listing: Listing) -> list[str]:

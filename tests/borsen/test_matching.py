@@ -62,6 +62,8 @@ def test_no_address_in_the_mail_without_consent(ask_a, b_in_andersberg, rep_b, n
 def test_consented_address_is_in_the_mail(ask_a, b_in_andersberg, rep_b, networks) -> None:
     b_in_andersberg.contact_email = "kontakt@beta.example"
     b_in_andersberg.contact_consent_at = timezone.now()
+    b_in_andersberg.contact_email_verified_at = timezone.now()
+    b_in_andersberg.contact_email_verified_address = "kontakt@beta.example"
     b_in_andersberg.save()
     _offer_b(b_in_andersberg, rep_b, networks)
     to_a = next(m for m in _match_mails() if m.to == "alfa@example.se")

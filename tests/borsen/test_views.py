@@ -113,6 +113,8 @@ def test_answer_keeps_the_rate_limit(client, ask_a, resident, settings) -> None:
 def test_consented_address_shows_on_the_listing(client, ask_a, actor_a) -> None:
     actor_a.contact_email = "kontakt@alfa.example"
     actor_a.contact_consent_at = timezone.now()
+    actor_a.contact_email_verified_at = timezone.now()
+    actor_a.contact_email_verified_address = "kontakt@alfa.example"
     actor_a.save()
     assert "kontakt@alfa.example" in client.get(f"/borsen/{ask_a.pk}/").content.decode()
 

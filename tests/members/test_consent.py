@@ -19,6 +19,14 @@ def _edit(client, **extra):
     return client.post(EDIT, data)
 
 
+def _prove(actor) -> None:
+    """The address's owner follows the link mailed to it (members/contact.py)."""
+    from members import contact
+
+    actor.refresh_from_db()
+    contact.contact_verify(actor=actor, token=contact.contact_token(actor))
+
+
 def _shown(client) -> bool:
     client.logout()
     found = [("alfa.kontakt@example.se" in client.get(url).content.decode()) for url in PUBLIC_PAGES]
@@ -89,6 +97,7 @@ def test_withdrawal_also_empties_the_anonymous_page_cache(
     cache.clear()
     client.force_login(rep_a)
     _edit(client, contact_consent="on")
+    _prove(actor_a)
     anonymous = Client()
     assert "alfa.kontakt@example.se" in anonymous.get("/aktorer/foreningen-alfa/").content.decode()
     assert anonymous.get("/aktorer/foreningen-alfa/").headers.get("X-Cache") == "hit"
@@ -97,3 +106,21 @@ def test_withdrawal_also_empties_the_anonymous_page_cache(
     for url in PUBLIC_PAGES:
         assert "alfa.kontakt@example.se" not in anonymous.get(url).content.decode(), url
     cache.clear()
+
+
+def test_an_address_nobody_has_confirmed_is_not_published_even_with_consent(client, rep_a, actor_a) -> None:
+    """Anyone can type anyone's address into an actor: it is shown to others only once proven."""
+    from django.test import Client
+
+    client.force_login(rep_a)
+    _edit(client, contact_consent="on")
+    actor_a.refresh_from_db()
+    assert actor_a.has_contact_consent and not actor_a.contact_email_is_verified
+    anonymous = Client()
+    assert "alfa.kontakt@example.se" not in anonymous.get("/aktorer/foreningen-alfa/").content.decode()
+    assert actor_a.public_contact_email == ""
+    _prove(actor_a)
+    actor_a.refresh_from_db()
+    assert actor_a.public_contact_email == "alfa.kontakt@example.se"
+    assert "026-99 88 77" in anonymous.get("/aktorer/foreningen-alfa/").content.decode()
+    assert "alfa.kontakt@example.se" in anonymous.get("/aktorer/foreningen-alfa/").content.decode()

@@ -43,6 +43,9 @@ def _consenting_actor(**extra) -> Actor:
         "contact_email": "ordforande@cykelklubben.example",
         "contact_consent_at": timezone.now(),
         "contact_consent_text": "Ja",
+        # Proven by its owner (members/contact.py): only then is it published.
+        "contact_email_verified_at": timezone.now(),
+        "contact_email_verified_address": "ordforande@cykelklubben.example",
         **extra,
     }
     return Actor.objects.create(**values)
@@ -120,6 +123,17 @@ def test_the_address_is_indexed_only_while_the_actor_consents(networks) -> None:
     assert "ordforande@" not in Client().get("/sok/", {"q": "cykelklubben"}).content.decode()
 
 
+def test_a_consented_address_nobody_has_proven_is_not_indexed(networks) -> None:
+    actor = _consenting_actor(contact_email_verified_at=None, contact_email_verified_address="")
+    assert "ordforande" not in _entry(actor).text_b + _entry(actor).text_folded
+    assert _found("ordforande") == []
+    # Proven later: the save that records the proof puts it in.
+    actor.contact_email_verified_at = timezone.now()
+    actor.contact_email_verified_address = actor.contact_email
+    actor.save(update_fields=["contact_email_verified_at", "contact_email_verified_address"])
+    assert _titles("ordforande")["aktorer"] == ["Cykelklubben"]
+
+
 def test_an_actor_without_consent_has_no_address_in_the_index(networks) -> None:
     actor = Actor.objects.create(
         name="Tysta klubben", slug="tysta", kind=Actor.Kind.ASSOCIATION, contact_email="hemlig@tysta.example"
@@ -134,6 +148,8 @@ def test_a_deleted_account_takes_its_actors_address_out_of_the_index(networks, r
     actor_a.contact_email = "alfa@example.se"
     actor_a.contact_consent_at = timezone.now()
     actor_a.contact_consent_text = "Ja"
+    actor_a.contact_email_verified_at = timezone.now()
+    actor_a.contact_email_verified_address = "alfa@example.se"
     actor_a.save()
     assert _titles("alfa@example.se")["aktorer"] == ["Föreningen Alfa"]
     assert Representation.objects.filter(user=rep_a, actor=actor_a).exists()

@@ -157,6 +157,8 @@ def test_a_hidden_address_never_matches_and_is_never_shown(networks) -> None:
         contact_email="synlig@example.se",
         contact_consent_at=timezone.now(),
         contact_consent_text="Ja",
+        contact_email_verified_at=timezone.now(),
+        contact_email_verified_address="synlig@example.se",
     )
     assert _found("dold@example.se") == []
     assert _found("dold") == []
