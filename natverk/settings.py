@@ -97,7 +97,8 @@ def database_from_url(url: str) -> dict:
         if "sslmode" in query:
             options["sslmode"] = query["sslmode"][0]
         return {
-            "ENGINE": "django.db.backends.postgresql",
+            # Django's backend, checking each connection taken from the pool (natverk/postgresql/).
+            "ENGINE": "natverk.postgresql",
             "NAME": unquote(parsed.path.lstrip("/")),
             "USER": unquote(parsed.username or ""),
             "PASSWORD": unquote(parsed.password or ""),
@@ -105,11 +106,12 @@ def database_from_url(url: str) -> dict:
             "PORT": str(parsed.port or ""),
             # psycopg's pool keeps the connections; Django must not keep them as well.
             "CONN_MAX_AGE": 0,
-            # With the pool, Django 5.2 passes check=ConnectionPool.check_connection: every
-            # connection is tested when a request takes it from the pool, and one that died
-            # (a restarted database, terminated backends) is replaced before the request uses
-            # it. (Django 5.2 refuses "check" inside OPTIONS["pool"]: this is its switch.)
-            "CONN_HEALTH_CHECKS": True,
+            # Off on purpose: natverk/postgresql/base.py checks every connection taken from
+            # the pool and replaces a dead one (a restarted database, terminated backends)
+            # before the request uses it. On, Django 5.2 would have psycopg_pool check them
+            # (check=ConnectionPool.check_connection; "check" inside OPTIONS["pool"] is a
+            # TypeError in 5.2), which pauses a second or more after each dead connection.
+            "CONN_HEALTH_CHECKS": False,
             "OPTIONS": options,
         }
     raise ImproperlyConfigured(f"DATABASE_URL has an unknown scheme: {parsed.scheme!r}")

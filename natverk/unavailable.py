@@ -98,6 +98,8 @@ def unavailable_response(
     if log:
         path = request.path if request is not None else "?"
         logger.warning("503 for %s: the %s is unavailable (%s: %s)", path, dependency, type(error).__name__, error)
+        if request is not None:
+            request._unavailable_logged = True  # Django's own "Service Unavailable" line is left out.
     # No account links and no messages: both would read the session (the database).
     context = {"messages": (), "form_sent": request is not None and request.method == "POST"}
     response = render(request, "503.html", context, status=503)
@@ -124,15 +126,21 @@ class DependencyUnavailableMiddleware:
 
 
 class QuietUnavailableFilter(logging.Filter):
-    """On django.request: a 503 for an unavailable dependency is a warning without traceback.
+    """On django.request: one warning line, no traceback, for a 503 of an unavailable dependency.
 
-    Django logs every 5xx answered by the 500 handler as an error with the traceback; for a
-    database that is down that would be one traceback per request.
+    Django logs every 5xx as an error, with the traceback when the 500 handler answered; for
+    a database that is down that would be an error and a traceback per request. The line
+    natverk.unavailable already wrote replaces Django's; the one Django writes for the 500
+    handler's answer becomes a warning naming the error.
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "status_code", None) != 503:
+            return True
+        if getattr(getattr(record, "request", None), "_unavailable_logged", False):
+            return False
         error = record.exc_info[1] if record.exc_info else None
-        if getattr(record, "status_code", None) == 503 and unavailable_dependency(error) is not None:
+        if unavailable_dependency(error) is not None:
             record.exc_info = None
             record.exc_text = None
             record.levelno = logging.WARNING

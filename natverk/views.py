@@ -39,8 +39,11 @@ def _database_state() -> str:
     pool = getattr(connection, "pool", None)  # psycopg's pool (PostgreSQL with DB_POOL).
     try:
         if pool is not None and connection.connection is None:
+            from natverk.postgresql.base import checked_connection
+
             pool.open()
-            with pool.connection(timeout=HEALTH_POOL_WAIT_SECONDS) as raw:
+            # A dead pooled connection (after a restart) is replaced, not reported as "down".
+            with checked_connection(pool, HEALTH_POOL_WAIT_SECONDS) as raw:
                 raw.execute("SELECT 1").fetchone()
         else:
             with connection.cursor() as cursor:
