@@ -36,6 +36,7 @@ from natverk.unavailable import DATABASE, unavailable_dependency
 from tests.appservers import Browser, app_servers, form_fields, server_env, test_database_url
 from tests.conftest import PASSWORD
 from tests.grants.conftest import postgresql_only
+from tests.htmlcheck import html_problems
 from tests.tcpproxy import TCPProxy
 
 UNAVAILABLE_TEXT = "Tyvärr, det går inte just nu"
@@ -180,6 +181,7 @@ def test_a_view_that_loses_the_database_answers_the_503_page(client, db, caplog,
     assert '<html lang="sv" dir="ltr">' in html
     assert UNAVAILABLE_TEXT in html and FORM_TEXT not in html
     assert 'class="site-header"' in html  # The site's own page, not a bare error.
+    assert html_problems(html) == []
     records = [r for r in caplog.records if r.name == "natverk.unavailable"]
     assert len(records) == 1 and records[0].levelname == "WARNING" and records[0].exc_info is None
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
