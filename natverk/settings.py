@@ -79,17 +79,28 @@ def database_from_url(url: str) -> dict:
         }
     if parsed.scheme in {"postgres", "postgresql"}:
         query = parse_qs(parsed.query)
-        options: dict = {}
+        # Seconds libpq waits for a new connection (a server that accepts but never answers);
+        # libpq counts less than 2 as 2.
+        options: dict = {"connect_timeout": env_int("DB_CONNECT_TIMEOUT", 2)}
         if env_bool("DB_POOL", True):
             options["pool"] = {
                 "min_size": env_int("DB_POOL_MIN_SIZE", 1),
                 "max_size": env_int("DB_POOL_MAX_SIZE", 10),
-                "timeout": env_int("DB_POOL_TIMEOUT", 10),
+                # A request waits at most this long for a connection; then it answers the
+                # 503 page (natverk/unavailable.py) rather than queueing while the database
+                # is away.
+                "timeout": env_float("DB_POOL_TIMEOUT", 2),
+                # While the database is away the pool retries a connection with a doubling
+                # pause, for at most this long; then it starts over at the next request. A
+                # short bound means a database that is back is used again within seconds
+                # rather than after a pause that grew during a long outage.
+                "reconnect_timeout": env_float("DB_POOL_RECONNECT_TIMEOUT", 10),
             }
         if "sslmode" in query:
             options["sslmode"] = query["sslmode"][0]
         return {
-            "ENGINE": "django.db.backends.postgresql",
+            # Django's backend, checking each connection taken from the pool (natverk/postgresql/).
+            "ENGINE": "natverk.postgresql",
             "NAME": unquote(parsed.path.lstrip("/")),
             "USER": unquote(parsed.username or ""),
             "PASSWORD": unquote(parsed.password or ""),
@@ -97,6 +108,12 @@ def database_from_url(url: str) -> dict:
             "PORT": str(parsed.port or ""),
             # psycopg's pool keeps the connections; Django must not keep them as well.
             "CONN_MAX_AGE": 0,
+            # Off on purpose: natverk/postgresql/base.py checks every connection taken from
+            # the pool and replaces a dead one (a restarted database, terminated backends)
+            # before the request uses it. On, Django 5.2 would have psycopg_pool check them
+            # (check=ConnectionPool.check_connection; "check" inside OPTIONS["pool"] is a
+            # TypeError in 5.2), which pauses a second or more after each dead connection.
+            "CONN_HEALTH_CHECKS": False,
             "OPTIONS": options,
         }
     raise ImproperlyConfigured(f"DATABASE_URL has an unknown scheme: {parsed.scheme!r}")
@@ -166,6 +183,9 @@ MIDDLEWARE = [
     "natverk.usercache.UserPageCacheMiddleware",  # After auth and messages: knows both.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last: the first to see a view's exception; a database or store that is down answers
+    # the 503 page instead of the 500 page (natverk/unavailable.py).
+    "natverk.unavailable.DependencyUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "natverk.urls"
@@ -254,10 +274,19 @@ S3_PUBLIC_URL = env_str("S3_PUBLIC_URL").rstrip("/")
 # name) or empty (botocore decides).
 S3_ADDRESSING_STYLE = env_str("S3_ADDRESSING_STYLE", "path" if S3_ENDPOINT_URL else "")
 # Seconds to wait for a connection / an answer, and the most tries of one call, so that a
-# hung store answers a request with an error instead of holding it.
-S3_CONNECT_TIMEOUT = env_float("S3_CONNECT_TIMEOUT", 3)
-S3_READ_TIMEOUT = env_float("S3_READ_TIMEOUT", 10)
-S3_MAX_ATTEMPTS = env_int("S3_MAX_ATTEMPTS", 3)
+# hung store answers a request with the 503 page within seconds instead of holding it
+# (natverk/s3.py). A management command may ask for longer waits (copy_media_to_store).
+S3_CONNECT_TIMEOUT = env_float("S3_CONNECT_TIMEOUT", 1)
+S3_READ_TIMEOUT = env_float("S3_READ_TIMEOUT", 3)
+S3_MAX_ATTEMPTS = env_int("S3_MAX_ATTEMPTS", 2)
+# Calls to the store at once per worker process, and seconds a call waits for one of these
+# slots before it fails as "store unavailable": a slow store then holds only these threads
+# of a worker. By default half of the worker's threads (GUNICORN_THREADS, gunicorn.conf.py).
+S3_MAX_CONCURRENT_CALLS = env_int("S3_MAX_CONCURRENT_CALLS", max(1, env_int("GUNICORN_THREADS", 2) // 2))
+S3_QUEUE_TIMEOUT = env_float("S3_QUEUE_TIMEOUT", 0.5)
+# After a timeout or a refused connection every store call of the process fails at once
+# for this many seconds, instead of each waiting out its own timeout.
+S3_BREAKER_SECONDS = env_float("S3_BREAKER_SECONDS", 5)
 
 
 def s3_public_base_url(*, bucket: str, endpoint_url: str, region: str, addressing_style: str, public_url: str) -> str:
@@ -457,9 +486,16 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"stderr": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr", "formatter": "plain"}},
+    # A 503 for a database or store that is down: one warning line, not a traceback per request.
+    "filters": {"quiet_unavailable": {"()": "natverk.unavailable.QuietUnavailableFilter"}},
     "root": {"handlers": ["stderr"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
-        "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+        "django.request": {
+            "handlers": ["stderr"],
+            "level": "ERROR",
+            "propagate": False,
+            "filters": ["quiet_unavailable"],
+        },
         # WeasyPrint logs each step of every decision letter it renders at INFO.
         "weasyprint.progress": {"level": "WARNING"},
     },

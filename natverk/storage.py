@@ -24,6 +24,8 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils.functional import LazyObject, cached_property, empty
 
+from natverk.unavailable import unavailable_dependency
+
 logger = logging.getLogger(__name__)
 
 
@@ -75,11 +77,17 @@ def delete_after_commit(storage: Storage, names: Iterable[str]) -> None:
         return
 
     def delete() -> None:
+        # Runs after the commit, inside the request: whatever the store does, the change
+        # stands and the request answers as it would have (never a 500 or 503 for a save
+        # that committed). A store that is down fails fast (natverk/s3.py's guard).
         for name in names:
             try:
                 storage.delete(name)
-            except Exception:  # OSError on disk, botocore's errors on S3.
-                logger.exception("Could not delete the stored file %s", name)
+            except Exception as error:  # OSError on disk, botocore's errors on S3.
+                if unavailable_dependency(error) is not None:
+                    logger.warning("Could not delete the stored file %s: the store is unavailable (%s)", name, error)
+                else:
+                    logger.exception("Could not delete the stored file %s", name)
 
     transaction.on_commit(delete)
 

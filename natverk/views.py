@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import logging
+import sys
+import time
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count, Min
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
+from storages.backends.s3 import S3Storage
+
+from natverk.unavailable import unavailable_dependency, unavailable_response
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +29,9 @@ HEALTH_CONNECT_TIMEOUT_SECONDS = 2
 # PostgreSQL's "too many connections": the server is up, only full.
 TOO_MANY_CONNECTIONS = "53300"
 BUSY_RETRY_AFTER_SECONDS = 5
+# Mail is sent right after the save that writes it, else by send_outbox every few minutes
+# (README, "Mail"): a mail still unsent after this long means mail is not going out.
+OUTBOX_LATE_SECONDS = 15 * 60
 
 
 def _database_state() -> str:
@@ -28,8 +39,11 @@ def _database_state() -> str:
     pool = getattr(connection, "pool", None)  # psycopg's pool (PostgreSQL with DB_POOL).
     try:
         if pool is not None and connection.connection is None:
+            from natverk.postgresql.base import checked_connection
+
             pool.open()
-            with pool.connection(timeout=HEALTH_POOL_WAIT_SECONDS) as raw:
+            # A dead pooled connection (after a restart) is replaced, not reported as "down".
+            with checked_connection(pool, HEALTH_POOL_WAIT_SECONDS) as raw:
                 raw.execute("SELECT 1").fetchone()
         else:
             with connection.cursor() as cursor:
@@ -75,25 +89,80 @@ def _database_answers_directly() -> bool:
     return True
 
 
-def _cache_state() -> str:
-    from natverk.cache_backend import cache_available
+def _cache_state() -> dict:
+    from natverk.cache_backend import ResilientRedisCache, cache_available
 
-    return "ok" if cache_available() else "down"
+    kind = "redis" if isinstance(caches["default"], ResilientRedisCache) else "local"
+    # At most one short Redis timeout (REDIS_SOCKET_TIMEOUT), none while its breaker is open.
+    return {"status": "ok" if cache_available() else "down", "kind": kind}
+
+
+def _store_state() -> dict:
+    from django.core.files.storage import default_storage
+
+    from natverk.s3 import store_health
+    from natverk.storage import private_storage
+
+    stores = [storage for storage in (default_storage, private_storage) if isinstance(storage, S3Storage)]
+    if not stores:
+        return {"status": "ok", "kind": "disk"}
+    # A HEAD on each bucket with short waits, at most once per few seconds per process.
+    return {**store_health.check(stores), "kind": "s3"}
+
+
+def _outbox_state() -> dict:
+    """The mail not yet sent: how many, and how long the oldest has waited."""
+    from natverk.models import Outbox
+
+    try:
+        row = Outbox.objects.filter(sent_at__isnull=True, failed_at__isnull=True).aggregate(
+            unsent=Count("pk"), oldest=Min("created_at")
+        )
+    except Exception as error:  # The database went away between the checks.
+        return {"status": "unknown", "error": f"{type(error).__name__}: {error}"[:300]}
+    age = max(0, int((timezone.now() - row["oldest"]).total_seconds())) if row["oldest"] else 0
+    return {
+        "status": "late" if age > OUTBOX_LATE_SECONDS else "ok",
+        "unsent": row["unsent"],
+        "oldest_unsent_seconds": age,
+    }
+
+
+def _timed(check) -> dict:
+    started = time.monotonic()
+    result = check()
+    return {**result, "ms": round((time.monotonic() - started) * 1000)}
 
 
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
-    """For the load balancer: 200 "ok" when the database answers, 503 "busy" or "down" otherwise.
+    """For the load balancer and whoever watches the site: each dependency, as JSON.
 
-    "busy" (the pool had no connection to spare in time, but the database answers) comes
-    with Retry-After: the server is fine, only loaded. The cache is reported but does not
-    fail the check: the site works without it (uncached).
+    The HTTP status is the load balancer's answer: 200 while this server can serve pages,
+    which needs the database; 503 when the database is "down", or "busy" (the pool had no
+    connection to spare in time although the database answers; with Retry-After: the
+    server is loaded, not broken). The cache, the object store and the outbox do not fail
+    the check: without them the site still serves (uncached; pages without files; mail
+    sent later), and taking every server out of the load balancer for a store or mail
+    outage would turn a partial outage into a whole one. They make the status "degraded"
+    and say why. Every check is bounded in time (the database about 3 s at worst, the
+    cache one Redis timeout, the store about 2.5 s and asked at most every few seconds).
     """
-    database = _database_state()
-    # The first line is the verdict; the others say why, for whoever reads it.
-    body = f"{database}\ndatabase: {database}\ncache: {_cache_state()}\n"
-    response = HttpResponse(body, status=200 if database == "ok" else 503, content_type="text/plain")
-    if database == "busy":
+    database = _timed(lambda: {"status": _database_state()})
+    checks = {"database": database, "cache": _timed(_cache_state), "store": _timed(_store_state)}
+    if database["status"] == "ok":
+        checks["outbox"] = _timed(_outbox_state)
+    else:
+        checks["outbox"] = {"status": "unknown"}
+    if database["status"] != "ok":
+        overall = database["status"]
+    elif all(check["status"] == "ok" for check in checks.values()):
+        overall = "ok"
+    else:
+        overall = "degraded"
+    response = JsonResponse({"status": overall, "checks": checks}, status=503 if overall in {"busy", "down"} else 200)
+    response["Cache-Control"] = "no-store"
+    if overall == "busy":
         response["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
     return response
 
@@ -125,5 +194,14 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Django calls this inside its `except`: the exception is at hand. One that failed
+    # outside a view (a logged-in user's session, read by a middleware) on a database or
+    # store that is down gets the 503 page, as the view's own would
+    # (natverk.unavailable.DependencyUnavailableMiddleware).
+    error = sys.exc_info()[1]
+    dependency = unavailable_dependency(error)
+    if dependency is not None:
+        # django.request logs this one (as a warning: natverk.unavailable.QuietUnavailableFilter).
+        return unavailable_response(request, dependency, error, log=False)
     # Rendered without the request context: whatever failed may fail again.
     return render(None, "500.html", status=500)

@@ -1,13 +1,20 @@
-"""/healthz for the load balancer: "ok", "busy" (pool exhausted, database up) or "down"."""
+"""/healthz: each dependency as JSON; 200 while the database answers, 503 when it does not.
+
+"busy" (pool exhausted, database up) and "down" answer 503; the cache, the store and the
+outbox only make it "degraded" (200).
+"""
 
 from __future__ import annotations
 
+import datetime
 from unittest import mock
 
 import pytest
 from django.db import DatabaseError, OperationalError, connection, connections
+from django.utils import timezone
 
 from natverk import views
+from natverk.models import Outbox
 
 on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's pool: PostgreSQL only")
 
@@ -16,8 +23,16 @@ def test_healthz_is_ok_when_the_database_answers(client, db) -> None:
     response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.text.splitlines()[:2] == ["ok", "database: ok"]
-    assert "cache: ok" in response.text
+    assert response["Content-Type"] == "application/json"
+    assert response["Cache-Control"] == "no-store"
+    body = response.json()
+    assert body["status"] == "ok"
+    checks = body["checks"]
+    assert set(checks) == {"database", "cache", "store", "outbox"}
+    assert {name: check["status"] for name, check in checks.items()} == dict.fromkeys(checks, "ok")
+    assert checks["store"]["kind"] == "disk"
+    assert checks["outbox"] == {"status": "ok", "unsent": 0, "oldest_unsent_seconds": 0, "ms": mock.ANY}
+    assert all(isinstance(check["ms"], int) for check in checks.values())
     assert not response.cookies
 
 
@@ -27,7 +42,10 @@ def test_healthz_is_down_when_the_database_fails(client, db) -> None:
         response = client.get("/healthz")
 
     assert response.status_code == 503
-    assert response.text.splitlines()[0] == "down"
+    assert response.json()["status"] == "down"
+    assert response.json()["checks"]["database"]["status"] == "down"
+    # Nothing to say about the mail without the database.
+    assert response.json()["checks"]["outbox"] == {"status": "unknown"}
     assert "Retry-After" not in response
 
 
@@ -53,7 +71,7 @@ def test_healthz_is_busy_when_the_pool_has_nothing_to_spare(client, db) -> None:
         response = client.get("/healthz")
 
     assert response.status_code == 503
-    assert response.text.splitlines()[0] == "busy"
+    assert response.json()["status"] == "busy"
     assert int(response["Retry-After"]) > 0
 
 
@@ -66,7 +84,7 @@ def test_healthz_is_down_when_the_pool_times_out_because_the_database_is_away(cl
         response = client.get("/healthz")
 
     assert response.status_code == 503
-    assert response.text.splitlines()[0] == "down"
+    assert response.json()["status"] == "down"
 
 
 def test_healthz_reports_the_cache_but_does_not_fail_on_it(client, db) -> None:
@@ -74,7 +92,38 @@ def test_healthz_reports_the_cache_but_does_not_fail_on_it(client, db) -> None:
         response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert "cache: down" in response.text
+    assert response.json()["status"] == "degraded"
+    assert response.json()["checks"]["cache"]["status"] == "down"
+    assert response.json()["checks"]["database"]["status"] == "ok"
+
+
+def _outbox(created_at, **extra) -> Outbox:
+    return Outbox.objects.create(
+        to="a@example.se", subject="Hej", body="Text", kind="test", created_at=created_at, **extra
+    )
+
+
+def test_healthz_reports_the_age_of_the_oldest_unsent_mail(client, db) -> None:
+    now = timezone.now()
+    _outbox(now - datetime.timedelta(minutes=3))
+    _outbox(now - datetime.timedelta(days=2), sent_at=now)  # Sent: does not count.
+    _outbox(now - datetime.timedelta(days=3), failed_at=now)  # Given up: visible in the admin instead.
+
+    outbox = client.get("/healthz").json()["checks"]["outbox"]
+
+    assert outbox["status"] == "ok"
+    assert outbox["unsent"] == 1
+    assert 170 <= outbox["oldest_unsent_seconds"] <= 200
+
+
+def test_healthz_is_degraded_but_200_when_mail_is_late(client, db) -> None:
+    _outbox(timezone.now() - datetime.timedelta(seconds=views.OUTBOX_LATE_SECONDS + 60))
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "degraded"
+    assert response.json()["checks"]["outbox"]["status"] == "late"
 
 
 def test_healthz_only_answers_get(client, db) -> None:

@@ -90,7 +90,7 @@ def test_postgres_url_with_the_connection_pool(monkeypatch) -> None:
 
     db = database_from_url("postgres://natverk:hemligt%40ord@db.example.se:5433/natverk?sslmode=require")
 
-    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert db["ENGINE"] == "natverk.postgresql"  # Django's, checking pooled connections.
     assert (db["NAME"], db["USER"], db["PASSWORD"], db["HOST"], db["PORT"]) == (
         "natverk",
         "natverk",

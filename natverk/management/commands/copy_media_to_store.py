@@ -4,6 +4,10 @@ Run once when a site moves to S3 (README, "Object storage"), with the S3_* setti
 MEDIA_ROOT and PRIVATE_MEDIA_ROOT still pointing at the old folders. Every file keeps its
 name, so the rows need no change; a file already in the store is left alone, so the
 command can be run again after an interruption. Nothing on disk is deleted.
+
+It talks to the store with longer waits and more tries than a page does
+(natverk.s3.batch_storage): nobody waits on it, and a slow moment of the store should
+not stop it half-way.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from django.core.files import File
 from django.core.files.storage import FileSystemStorage, Storage, default_storage
 from django.core.management.base import BaseCommand, CommandError
 
+from natverk.s3 import batch_storage
 from natverk.storage import private_storage
 
 
@@ -29,8 +34,8 @@ class Command(BaseCommand):
             raise CommandError("S3_BUCKET is not set: the files already live on local disk.")
         copied = skipped = 0
         for folder, storage in (
-            (Path(settings.MEDIA_ROOT), default_storage),
-            (Path(settings.PRIVATE_MEDIA_ROOT), private_storage),
+            (Path(settings.MEDIA_ROOT), batch_storage("default")),
+            (Path(settings.PRIVATE_MEDIA_ROOT), batch_storage("private")),
         ):
             c, s = self._copy(folder, storage, dry_run=dry_run)
             copied, skipped = copied + c, skipped + s
