@@ -146,15 +146,20 @@ class _Server:
     def is_open(self) -> bool:
         return self.open
 
+    def ensure_probe(self, start_probe: Callable[[], threading.Thread]) -> None:
+        """A probe while the circuit is open: also after a fork, which keeps no thread."""
+        with self.lock:
+            if self.open and (self.probe is None or not self.probe.is_alive()):
+                self.probe = start_probe()
+
     def trip(self, error: BaseException, start_probe: Callable[[], threading.Thread]) -> None:
         now = time.monotonic()
         with self.lock:
             self.open = True
-            if self.probe is None or not self.probe.is_alive():
-                self.probe = start_probe()
             warn = now - self.last_warning >= WARNING_INTERVAL_SECONDS
             if warn:
                 self.last_warning = now
+        self.ensure_probe(start_probe)
         if warn:
             logger.warning(
                 "The cache (Redis) does not answer (%s: %s); serving without it until it does",
@@ -203,6 +208,8 @@ class ResilientRedisCache(RedisCache):
 
     def _guarded(self, call: Callable[[], T], fallback: T) -> T:
         if self._circuit.is_open():
+            if self._circuit.probe is None or not self._circuit.probe.is_alive():
+                self._circuit.ensure_probe(self._start_probe)
             return fallback
         try:
             return call()

@@ -181,3 +181,15 @@ def test_without_info_the_generation_still_moves_after_an_outage(tmp_path, monke
         server.thaw()
         _wait_until_closed(backend)
         assert backend.get("page") is None
+
+
+def test_an_open_circuit_without_its_probe_gets_a_new_one(live) -> None:
+    """A worker forked from a process whose circuit was open has no probe (no thread survives
+    a fork); the cache must not stay off for good."""
+    backend = _process(live)
+    backend._circuit.open = True
+    assert backend._circuit.probe is None
+    assert backend.get("page") is None  # Open: a miss, and a probe is started.
+    _wait_until_closed(backend)
+    backend.set("page", "x")
+    assert backend.get("page") == "x"
