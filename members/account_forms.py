@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from allauth.account.adapter import get_adapter
+from allauth.account.forms import RequestLoginCodeForm as AllauthRequestLoginCodeForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.core import context
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from members import ratelimits
 from members.models import User
 from natverk.text import TextGuardMixin
 
@@ -45,3 +49,22 @@ class SignupForm(TextGuardMixin, AllauthSignupForm):
         if not name:
             raise forms.ValidationError(_("Skriv ditt namn."), code="required")
         return name
+
+
+class RequestLoginCodeForm(AllauthRequestLoginCodeForm):
+    """allauth's form asking for a login code, with its limits counted in the database while
+    the cache is down (members/ratelimits.py), so that residents without a password can
+    still log in then."""
+
+    def clean_email(self) -> str:
+        email = super().clean_email()  # allauth's limits, in the cache (they pass while it is down).
+        if email:
+            verdict = ratelimits.check(context.request, "request_login_code", key=email.lower())
+            if verdict is ratelimits.Verdict.REFUSED:
+                # The very message allauth gives when its own limit refuses.
+                raise get_adapter().validation_error("too_many_login_attempts")
+            if verdict is ratelimits.Verdict.UNKNOWN:
+                raise forms.ValidationError(
+                    _("Vi kan inte skicka e-post just nu. Försök igen om några minuter."), code="mail_down"
+                )
+        return email

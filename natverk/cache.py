@@ -55,17 +55,14 @@ never equal an old one, so no page stored under an old version is served again.
 When the cache does not answer (Redis down or frozen), pages are served uncached and a
 save still succeeds: `bump_content_version()` never raises, because it runs after the
 commit, and an exception there would answer 500 for a saved change and skip the
-on-commit hooks queued after it (the mails). But a bump that did not reach Redis would
-leave the pages stored before the outage in place, under a version that no longer
-matches the database: a Redis that was frozen, or restarted from its dump file, still
-holds them. So a process that finds the cache unreachable, on a bump or on a page
-lookup, remembers that it owes a bump (`_bump_owed`): until a bump succeeds it serves
-and stores no cached page, and it retries the bump on every cacheable request (cheap
-while Redis is away: the backend's circuit breaker answers at once). The first request
-after Redis is back therefore bumps the version, and the edit made during the outage is
-what every server shows from then on. Another app server that saw nothing of the outage
-can serve a page stored before it until the first request reaches a server that owes a
-bump; pages expire after ANON_CACHE_SECONDS in any case.
+on-commit hooks queued after it (the mails). A bump that did not reach Redis is not
+retried here: the cache backend (natverk/cache_backend.py) keeps a *generation* in every
+key and starts a new one when Redis answers again after any process failed to reach it,
+or after Redis restarted. Pages stored before the outage (a frozen Redis, or one restarted
+from its append-only file, still holds them) are then unreachable on every app server,
+together with the old content version: the edit made during the outage is what every
+server shows once Redis is back (within about two seconds on a server that noticed
+nothing of the outage; the backend's docstring says why).
 """
 
 from __future__ import annotations
@@ -115,11 +112,6 @@ class CacheUnavailable(Exception):
     """The cache did not answer; the page is served uncached."""
 
 
-# True while this process owes a bump that did not reach the cache (see the module
-# docstring). A plain flag: a lost race between threads costs at most one extra bump.
-_bump_owed = False
-
-
 # The version this process saw last. Only a guess that saves a round trip to the cache:
 # every request still reads the current version (see _lookup).
 _last_version: int | None = None
@@ -153,38 +145,21 @@ def _lookup(request: HttpRequest) -> tuple[str, tuple | None]:
     return key, stored
 
 
-def _bump() -> bool:
-    """One attempt to move the version on; True when the cache took it."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # No version yet, or no answer: any new one differs from the old ones.
-        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
-        # The resilient backend answers an unreachable cache like an empty one (add
-        # "succeeds"), so only reading the version back tells the two apart.
-        return cache.get(VERSION_KEY) is not None
-    return True
-
-
 def bump_content_version() -> None:
     """Make every cached page stale, on every app server sharing the cache; never raises.
 
     Runs after a commit (see _content_changed): the change is saved whatever happens
-    here. When the cache does not answer, the bump is owed and retried (module docstring).
+    here. A bump the cache did not take is made good by the backend's new generation
+    when the cache is back (module docstring).
     """
-    global _bump_owed
     try:
-        done = _bump()
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:  # No version yet, or no answer: any new one differs from the old ones.
+            # (Without an answer the backend's next generation makes good the lost bump.)
+            cache.add(VERSION_KEY, time.time_ns(), timeout=None)
     except Exception:  # Any cache backend, any failure: the save has committed already.
         logger.warning("Page cache: the content version could not be moved on", exc_info=True)
-        done = False
-    _bump_owed = not done
-
-
-def _settle_owed_bump() -> bool:
-    """Retry an owed bump; True when none is owed (any more)."""
-    if _bump_owed:
-        bump_content_version()
-    return not _bump_owed
 
 
 def _strip_language_prefix(path: str) -> str:
@@ -253,9 +228,6 @@ class AnonymousPageCacheMiddleware:
             or not is_cacheable_path(request.path_info)
         ):
             return self.get_response(request)
-        global _bump_owed
-        if not _settle_owed_bump():
-            return self.get_response(request)  # A page stored before the outage may be stale.
         try:
             # The version is read before the page is rendered: a page rendered while an
             # edit commits is stored under the old version, which nobody asks for again.
@@ -263,13 +235,9 @@ class AnonymousPageCacheMiddleware:
         except DisallowedHost:
             return self.get_response(request)  # Django answers 400 further in.
         except CacheUnavailable:
-            # An edit on another server may not reach the version either: bump once the
-            # cache is back, before serving from it again.
-            _bump_owed = True
             return self.get_response(request)
         except Exception:  # A cache backend that raises when down: the site still works.
             logger.warning("Page cache unavailable", exc_info=True)
-            _bump_owed = True
             return self.get_response(request)
 
         if stored is not None:

@@ -72,3 +72,28 @@ class Outbox(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to}: {self.subject}"
+
+
+class RateLimitHit(models.Model):
+    """One request counted against one of allauth's rate limits while the cache was down.
+
+    allauth counts in the cache (Redis); while it cannot be reached the forms that mail an
+    address typed into them count here instead (members/ratelimits.py). Written only then,
+    and deleted once older than the longest limit's window. `source` is a keyed hash of
+    what the limit counts per (an address, an IP address, a user), never the value itself.
+    """
+
+    action = models.CharField(_("åtgärd"), max_length=40)
+    source = models.CharField(_("källa"), max_length=64)
+    at = models.DateTimeField(_("tidpunkt"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("räknad begäran")
+        verbose_name_plural = _("räknade begäranden")
+        indexes = [
+            models.Index(fields=["action", "source", "at"], name="natverk_ratelimit_count_idx"),
+            models.Index(fields=["at"], name="natverk_ratelimit_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.at:%Y-%m-%d %H:%M:%S}"

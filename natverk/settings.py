@@ -385,8 +385,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # Cache: Redis when REDIS_URL is set, so that several app servers share it. While Redis
-# cannot be reached the site runs uncached (natverk/cache_backend.py): every call waits at
-# most these seconds, and then Redis is left alone for a few seconds.
+# cannot be reached the site runs uncached (natverk/cache_backend.py): a call waits at
+# most these seconds, and then Redis is left alone until a background probe (once a
+# second) finds it answering; nothing stored before the outage is used again.
 REDIS_URL = env_str("REDIS_URL")
 REDIS_SOCKET_TIMEOUT = env_float("REDIS_SOCKET_TIMEOUT", 0.25)
 REDIS_CONNECT_TIMEOUT = env_float("REDIS_CONNECT_TIMEOUT", 0.25)
@@ -405,9 +406,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Sessions: the database is the record, read through the cache above (natverk/sessions.py);
-# while Redis is down they are read from the database alone. A session stays in the cache
-# for at most these seconds (bounds how long a logout made while Redis was unreachable
-# could be undone by a Redis that comes back with old data).
+# while Redis is down they are read from the database alone. Every cache key holds the
+# cache's generation, which moves on when Redis is back after an outage or restarted, so a
+# session ended meanwhile never comes back from Redis. A session stays in the cache for at
+# most these seconds (Redis's memory, and the last bound: natverk/sessions.py).
 SESSION_ENGINE = "natverk.sessions"
 SESSION_CACHE_SECONDS = env_int("SESSION_CACHE_SECONDS", 300)
 
@@ -526,14 +528,20 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 # owner instead (account_already_exists), which PREVENT_ENUMERATION below requires anyway.
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "networks:home"
-ACCOUNT_FORMS = {"signup": "members.account_forms.SignupForm"}
+ACCOUNT_FORMS = {
+    "signup": "members.account_forms.SignupForm",
+    # Counts its limits in the database while the cache is down (members/ratelimits.py).
+    "request_login_code": "members.account_forms.RequestLoginCodeForm",
+}
 # allauth's mail (verification, login codes, password reset) goes through the site's outbox.
 ACCOUNT_ADAPTER = "members.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Stadsdelsnätverken] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG or TESTING else "https"
 # allauth's default rate limits (ACCOUNT_RATE_LIMITS) stay on; they use the cache above.
 # While it is unreachable they fail open (logging in goes on), except for the forms that
-# mail an address typed into them: those answer 503 (natverk/mail_guard.py).
+# mail an address typed into them (a login code, sign-up, a password reset, the e-mail
+# page): those count the same limits in the database then (members/ratelimits.py), so
+# logging in by code goes on too.
 
 # Reverse proxies in front of the app that append to X-Forwarded-For: allauth takes the
 # client's address from that header only with this set (1 behind one nginx). 0 ignores the
@@ -614,8 +622,9 @@ USER_CACHE_SECONDS = env_int("USER_CACHE_SECONDS", 0 if TESTING else 60)
 # applications in the admin (every filter, sorting and page of it; the query string is in
 # the key).
 USER_CACHE_PATHS = ["/mina-sidor/", "/admin/grants/application/"]
-# Writes to these tables change no page (sessions, the mail outbox) and make nothing stale.
-USER_CACHE_IGNORED_TABLES = ["django_session", "natverk_outbox"]
+# Writes to these tables change no page (sessions, the mail outbox, rate-limit counts made
+# while Redis is down) and make nothing stale.
+USER_CACHE_IGNORED_TABLES = ["django_session", "natverk_outbox", "natverk_ratelimithit"]
 # Adds X-DB-Queries (the number of SQL queries) to every response; for `make bench`.
 QUERY_COUNT_HEADER = env_bool("QUERY_COUNT_HEADER", False)
 

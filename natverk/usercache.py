@@ -49,9 +49,10 @@ and no query, instead of a dozen queries and a template. It helps a user who com
 is written anywhere (after every write all personal pages are rendered afresh), so on a
 busy site its hit rate is modest; `make bench` shows both the hit and the miss.
 
-When the cache does not answer, pages are rendered as without it, and a bump that did not
-reach the cache is owed (as in natverk.cache): until one succeeds, this process serves
-and stores no personal page.
+When the cache does not answer, pages are rendered as without it. A bump that did not
+reach the cache is not retried: the cache backend starts a new generation when Redis
+answers again (natverk/cache_backend.py), which leaves every page stored before the outage
+behind, on every server.
 """
 
 from __future__ import annotations
@@ -84,9 +85,6 @@ _READ_ONLY = re.compile(
 # The table a write goes to, for USER_CACHE_IGNORED_TABLES.
 _WRITE_TABLE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
 
-# True while this process owes a bump that did not reach the cache (see the docstring).
-_bump_owed = False
-
 
 def user_page_version() -> int | None:
     """The current version; starts (again) at the time in nanoseconds. None: no cache."""
@@ -99,18 +97,14 @@ def user_page_version() -> int | None:
 
 def bump_user_page_version() -> None:
     """Make every stored personal page stale; never raises (it runs after a commit)."""
-    global _bump_owed
     try:
         try:
             cache.incr(VERSION_KEY)
-            done = True
         except ValueError:  # No version yet, or no answer: any new one differs from the old.
+            # (Without an answer the backend's next generation makes good the lost bump.)
             cache.add(VERSION_KEY, time.time_ns(), timeout=None)
-            done = cache.get(VERSION_KEY) is not None
     except Exception:  # Any backend, any failure: the write has committed already.
         logger.warning("User page cache: the version could not be moved on", exc_info=True)
-        done = False
-    _bump_owed = not done
 
 
 def _is_write(sql: str) -> bool:
@@ -247,23 +241,14 @@ class UserPageCacheMiddleware:
         seconds = settings.USER_CACHE_SECONDS
         if not seconds or not _may_use_cache(request):
             return self.get_response(request)
-        global _bump_owed
-        if _bump_owed:
-            bump_user_page_version()
-            if _bump_owed:
-                return self.get_response(request)
         try:
             # Read before rendering: a page rendered while a write commits is stored under
             # the old version, which nobody asks for again.
             key, stored = _lookup(request)
-        except CacheUnavailable:
-            _bump_owed = True
-            return self.get_response(request)
-        except DisallowedHost:
+        except (CacheUnavailable, DisallowedHost):
             return self.get_response(request)
         except Exception:
             logger.warning("User page cache unavailable", exc_info=True)
-            _bump_owed = True
             return self.get_response(request)
 
         if stored is not None:

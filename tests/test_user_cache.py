@@ -35,7 +35,6 @@ def caches_on(settings):
     settings.USER_CACHE_SECONDS = 60
     settings.ANON_CACHE_SECONDS = 300
     cache.clear()
-    natverk.usercache._bump_owed = False
     natverk.usercache._last_version = None
     yield
     cache.clear()
