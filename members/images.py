@@ -5,6 +5,7 @@ Also keeps a checked logo across a validation error of the rest of the form."""
 from __future__ import annotations
 
 import io
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -21,6 +22,9 @@ from PIL import Image, UnidentifiedImageError
 
 from natverk.images import open_image
 from natverk.storage import private_storage
+from natverk.unavailable import unavailable_dependency
+
+logger = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_SIDE = 800
@@ -153,5 +157,13 @@ def pending_logo_forget(*, token: str) -> None:
     except signing.BadSignature:
         return
     stored = data.get("f", "")
-    if stored.startswith(f"{PENDING_DIR}/"):
+    if not stored.startswith(f"{PENDING_DIR}/"):
+        return
+    try:
         _pending_storage().delete(stored)
+    except Exception as error:
+        # Called after the actor's save has committed: a store that is down must not turn a
+        # saved form into an error page. The daily sweep removes the leftover file.
+        if unavailable_dependency(error) is None:
+            raise
+        logger.warning("The kept logo %s was not deleted (the store is unavailable): %s", stored, error)

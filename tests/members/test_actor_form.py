@@ -294,3 +294,44 @@ def test_kept_logo_token_of_another_user_or_forged_is_ignored(
     client.force_login(resident)
     assert _create(client, name="Annan", logo_pending=token[:-2] + "xx").status_code == 302
     assert not Actor.objects.get(name="Annan").logo
+
+
+def test_a_store_down_after_the_save_still_answers_saved(
+    client, resident, media_root, settings, tmp_path, monkeypatch
+) -> None:
+    """Deleting the kept logo runs after the actor has committed: a store that fails then is
+    logged, not shown as the 503 page's ”not saved” (the leftover file is swept later)."""
+    from django.core.files.storage import FileSystemStorage
+
+    from natverk.unavailable import StoreUnavailable
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    client.force_login(resident)
+    token = _create(client, name="", logo=upload("logga.png", png_bytes())).context["form"].pending_logo.token
+
+    def store_down(self, name):
+        raise StoreUnavailable("the store is down")
+
+    monkeypatch.setattr(FileSystemStorage, "delete", store_down)
+    response = _create(client, logo_pending=token)
+    assert response.status_code == 302
+    assert Actor.objects.filter(name=actor_data()["name"]).exists()
+    assert len(list((tmp_path / "private" / "pending-logos").iterdir())) == 1
+
+
+def test_a_real_bug_in_the_delete_after_the_save_is_not_hidden(
+    client, resident, media_root, settings, tmp_path, monkeypatch
+) -> None:
+    from django.core.files.storage import FileSystemStorage
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    client.force_login(resident)
+    token = _create(client, name="", logo=upload("logga.png", png_bytes())).context["form"].pending_logo.token
+
+    def broken(self, name):
+        raise TypeError("a bug")
+
+    monkeypatch.setattr(FileSystemStorage, "delete", broken)
+    client.raise_request_exception = True
+    with pytest.raises(TypeError):
+        _create(client, logo_pending=token)
