@@ -59,9 +59,9 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # ($XDG_RUNTIME_DIR or ~/.gunicorn/gunicorn.ctl) is the same for every gunicorn of a user,
 # so a second server on the host would take it over from the first, and under systemd the
 # home folder is read-only. systemctl does what it offers: `systemctl reload` (HUP),
-# `systemctl kill -s TTIN natverk` (one worker more). natverk.service puts the pid file and
-# the workers' heartbeat files into its own runtime directory (/run/natverk, a tmpfs)
-# with --pid and --worker-tmp-dir.
+# `systemctl kill --kill-whom=main -s TTIN natverk` (one worker more). natverk.service puts
+# the pid file and the workers' heartbeat files into its own runtime directory
+# (/run/natverk, a tmpfs) with --pid and --worker-tmp-dir.
 control_socket_disable = True
 
 
