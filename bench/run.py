@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/run.py                      # the real run (about 5 minutes)
     .venv/bin/python bench/run.py --small --duration 2  # a quick check of the machinery
+    .venv/bin/python bench/run.py --compare-reuse-port  # reuse_port on and off (bench/compare.py)
 
 Steps: make sure wrk, PostgreSQL and Redis are there; create the database `natverk_bench`
 afresh, migrate it and fill it (bench/data.py); collect the static files; start gunicorn
@@ -550,6 +551,14 @@ def report(results, transfer, machine_info, counts, args) -> str:
     return "\n".join(lines) + "\n"
 
 
+def selected_pages(pages: str) -> list[Page]:
+    """The ceiling and the rows whose label holds one of the comma-separated terms (all: "")."""
+    wanted = [term.strip().casefold() for term in pages.split(",") if term.strip()]
+    return [
+        page for page in PAGES if page is CEILING or not wanted or any(term in page.label.casefold() for term in wanted)
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--small", action="store_true", help="a small data set, to check the machinery")
@@ -566,6 +575,11 @@ def main() -> None:
         default="",
         help="only the rows whose label holds this text, or one of several separated by commas "
         '(and the ceiling), e.g. "Search" or "Mina sidor,Apply,Admin"',
+    )
+    parser.add_argument(
+        "--compare-reuse-port",
+        action="store_true",
+        help="measure a few pages (or --pages) on gunicorn with and without reuse_port, in turns (bench/compare.py)",
     )
     args = parser.parse_args()
 
@@ -601,15 +615,20 @@ def main() -> None:
     recreate_database(database_url)
     cookies, counts, postgres_version, draft = prepare(small=args.small)
     RESULTS.mkdir(exist_ok=True)
+    if args.compare_reuse_port:
+        from bench import compare
+
+        compare.main(
+            args, env, binary=binary, cookies=cookies, draft=draft, versions=postgres_version, run=sys.modules[__name__]
+        )
+        log(f"Done in {time.monotonic() - started:.0f} s; the table is in {RESULTS / 'reuse-port.md'}")
+        return
     port = args.port or free_port()
     log(f"Starting gunicorn (2 workers) on {HOST}:{port}")
     server = start_gunicorn(port, env, RESULTS / "gunicorn.log", shlex.split(args.gunicorn_args))
     try:
         results = []
-        for page in PAGES:
-            wanted = [term.strip().casefold() for term in args.pages.split(",") if term.strip()]
-            if wanted and page is not CEILING and not any(term in page.label.casefold() for term in wanted):
-                continue
+        for page in selected_pages(args.pages):
             if "{draft}" in page.path:
                 page = replace(page, path=page.path.replace("{draft}", str(draft)))
             log(f"Measuring {page.path}")

@@ -14,13 +14,25 @@ One backup is a folder `natverk-<UTC time>` holding
 The folder is written as `<name>.partial` and renamed when complete, so a folder without
 that suffix is always a whole backup. The database is dumped first and the files after it:
 every file a row in the dump names is in the tars, unless it was deleted in between.
+
+One backup at a time writes into a folder: a run holds an exclusive lock on `.backup.lock`
+there (flock) from start to end, and a second run meanwhile stops at once with a message.
+The kernel releases the lock when its process ends, however it ends, so a `.partial`
+folder found by a run that holds the lock belongs to a run that died (killed, or the
+machine went down): it is removed before the new dump starts. A killed run used to leave
+its full-size folder behind, and `--keep` only ever counts whole backups. A lock rather
+than the folder's age or a pid in it: a long backup is not mistaken for a dead one, and a
+reused pid cannot keep a dead one alive.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import fcntl
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -45,6 +57,10 @@ SQLITE_FILE = "database.sqlite3"
 MEDIA_TAR = "media.tar"
 PRIVATE_MEDIA_TAR = "private-media.tar"
 FORMAT_VERSION = 1
+LOCK_FILE = ".backup.lock"
+PARTIAL = ".partial"
+
+logger = logging.getLogger(__name__)
 
 
 class BackupError(Exception):
@@ -195,12 +211,48 @@ def _tar_folder(root: Path, path: Path) -> dict:
     return {"files": files, "bytes": size}
 
 
+@contextlib.contextmanager
+def exclusive(output: Path):
+    """Hold the backup folder's lock for a run; BackupError if another process holds it."""
+    output.mkdir(parents=True, exist_ok=True)
+    fd = os.open(output / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
+            raise BackupError(
+                f"another backup (process {holder}) is writing into {output}; wait until it has finished."
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # Releases the lock; the file stays (removing it would race with a new run).
+
+
+def remove_dead_partials(output: Path) -> list[Path]:
+    """Remove the `.partial` folders of runs that died. Only with the lock held (exclusive())."""
+    removed = []
+    for folder in sorted(output.iterdir()):
+        if folder.is_dir() and folder.name.endswith(PARTIAL) and NAME_PATTERN.match(folder.name[: -len(PARTIAL)]):
+            shutil.rmtree(folder)
+            logger.warning("Removed %s, left by a backup that did not finish.", folder)
+            removed.append(folder)
+    return removed
+
+
 def create_backup(output: Path, *, now: datetime.datetime | None = None) -> Path:
     """Write one complete backup folder into `output` and return its path."""
+    with exclusive(output):
+        remove_dead_partials(output)
+        return _write_backup(output, now=now)
+
+
+def _write_backup(output: Path, *, now: datetime.datetime | None) -> Path:
     now = (now or datetime.datetime.now(tz=datetime.UTC)).astimezone(datetime.UTC)
-    output.mkdir(parents=True, exist_ok=True)
     name = f"natverk-{now:%Y%m%dT%H%M%SZ}"
-    final, partial = output / name, output / f"{name}.partial"
+    final, partial = output / name, output / f"{name}{PARTIAL}"
     if final.exists() or partial.exists():
         raise BackupError(f"{final} exists already; wait a second and run again.")
     partial.mkdir(mode=0o700)
@@ -250,9 +302,10 @@ def prune(output: Path, keep: int) -> list[Path]:
     """Delete all but the `keep` newest whole backups; returns what was deleted."""
     if keep < 1:
         raise BackupError("--keep must be at least 1.")
-    old = complete_backups(output)[:-keep]
-    for folder in old:
-        shutil.rmtree(folder)
+    with exclusive(output):
+        old = complete_backups(output)[:-keep]
+        for folder in old:
+            shutil.rmtree(folder)
     return old
 
 

@@ -141,6 +141,54 @@ def test_retention_keeps_the_newest(media, tmp_path):
     assert backup.complete_backups(output) == made[2:]
 
 
+def _hold_lock(output: Path, partial: str) -> subprocess.Popen:
+    """Another backup run: holds the folder's lock and writes its own .partial folder."""
+    holder = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, os, pathlib, sys, time; out = pathlib.Path(sys.argv[1]); out.mkdir(exist_ok=True); "
+            "fd = os.open(out / '.backup.lock', os.O_RDWR | os.O_CREAT, 0o600); fcntl.flock(fd, fcntl.LOCK_EX); "
+            "os.pwrite(fd, str(os.getpid()).encode(), 0); (out / sys.argv[2]).mkdir(); "
+            "(out / sys.argv[2] / 'database.dump').write_bytes(bytes(1 << 20)); print('ok', flush=True); "
+            "time.sleep(120)",
+            str(output),
+            partial,
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout.readline().strip() == "ok"
+    return holder
+
+
+@pytest.mark.django_db(transaction=True)  # SQLite's backup API waits for open transactions.
+def test_a_killed_backups_partial_folder_is_removed_by_the_next_run_never_a_running_ones(media, tmp_path):
+    output = tmp_path / "backups"
+    older = backup.create_backup(output, now=datetime.datetime(2026, 11, 1, 2, 30, tzinfo=datetime.UTC))
+    partial = "natverk-20261102T023000Z.partial"
+    holder = _hold_lock(output, partial)
+    try:
+        # While that run is alive its folder is left alone, and no second run starts.
+        with pytest.raises(CommandError, match=rf"another backup \(process {holder.pid}\) is writing into"):
+            call_command("backup", "--output", str(output), "--keep", "1", stdout=io.StringIO())
+        assert (output / partial / "database.dump").stat().st_size == 1 << 20
+        assert backup.complete_backups(output) == [older]  # --keep did not run either.
+    finally:
+        holder.kill()  # As the OOM killer or a reboot would: nothing is cleaned up.
+        holder.wait()
+    (output / "natverk-notes.partial").mkdir()  # Not a backup's name: not ours to remove.
+
+    out = io.StringIO()
+    call_command("backup", "--output", str(output), "--keep", "2", stdout=out)
+
+    assert not (output / partial).exists()
+    assert (output / "natverk-notes.partial").is_dir()
+    newest = backup.complete_backups(output)[-1]
+    assert backup.complete_backups(output) == [older, newest]
+    assert f"backup={newest}" in out.getvalue()
+
+
 @pytest.mark.django_db(transaction=True)  # SQLite's backup API waits for open transactions.
 def test_backup_with_object_storage_notes_it_instead_of_copying_files(media, tmp_path):
     media.S3_BUCKET = "natverk-media"

@@ -6,15 +6,18 @@
   server standing in for gunicorn) and asked what an operator relies on. nginx comes from
   Debian (`apt-get install nginx-light`, done by .ci/run): missing, these tests skip, except
   in CI (`CI=true`), where they fail.
+- What nginx does when an app server fails: tests/test_faults_nginx.py.
 - systemd: `systemd-analyze verify` on every unit, with the executables pointed at stubs in
   tmp (it refuses an ExecStart whose program does not exist); skipped where
-  systemd-analyze is missing or cannot run.
+  systemd-analyze is missing or cannot run. Every service reports its failure
+  (OnFailure=), and the failure hook does what its comments say.
 - Every command the README's "Scheduled jobs" table lists has a timer, and every unit runs
   a management command that exists.
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import http.server
 import json
@@ -76,7 +79,9 @@ def _env_example() -> dict[str, str]:
 class NginxSite:
     """The shipped site rewritten into a tmp folder: certificate, paths and (for a live run) ports."""
 
-    def __init__(self, tmp: Path, *, http_port: int = 80, https_port: int = 443, app_port: int = 8000) -> None:
+    def __init__(
+        self, tmp: Path, *, http_port: int = 80, https_port: int = 443, app_port: int | list[int] = 8000
+    ) -> None:
         self.tmp = tmp
         self.srv = tmp / "srv"
         self.logs = tmp / "logs"
@@ -115,7 +120,10 @@ class NginxSite:
         site = re.sub(r"listen 80\b", f"listen {http_port}", site)
         site = re.sub(r"listen 443\b", f"listen {https_port}", site)
         site = re.sub(r"listen \[::\]:\d+.*\n", "", site)  # The machine may have no IPv6.
-        site = site.replace("server 127.0.0.1:8000;", f"server 127.0.0.1:{app_port};")
+        # Several app servers take turns strictly (max_fails=0: none is set aside after a failure).
+        servers = [f"server 127.0.0.1:{port} max_fails=0;" for port in app_port] if isinstance(app_port, list) else []
+        site = site.replace("server 127.0.0.1:8000;", "\n    ".join(servers) or f"server 127.0.0.1:{app_port};")
+        shutil.copytree(DEPLOY / "nginx" / "errors", self.srv / "deploy" / "nginx" / "errors")
         (tmp / "site.conf").write_text(site, encoding="utf-8")
         # The http block of Debian 12's /etc/nginx/nginx.conf, which the site is included in:
         # a directive the site repeats from it (`gzip on`) would fail `nginx -t` there.
@@ -185,12 +193,16 @@ def test_nginx_paths_match_the_env_example():
 class _Echo(http.server.BaseHTTPRequestHandler):
     """Stands in for gunicorn: answers every request with what it received, as JSON."""
 
+    seen: list[str] = []  # The X-Test-Id of every request, in order.
+
     def _answer(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         if length:
             self.rfile.read(length)
+        _Echo.seen.append(self.headers.get("X-Test-Id", ""))
         body = json.dumps({"path": self.path, "headers": dict(self.headers.items())}).encode()
-        self.send_response(200)
+        # The app's own error page, e.g. its 503 while the database is down.
+        self.send_response(503 if self.path == "/app-503" else 200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -217,12 +229,8 @@ class _SNIConnection(http.client.HTTPSConnection):
         self.sock = self._context.wrap_socket(self.sock, server_hostname=self.server_name)
 
 
-@pytest.fixture
-def live_nginx(tmp_path):
-    app_port, http_port, https_port = free_port(), free_port(), free_port()
-    site = NginxSite(tmp_path, http_port=http_port, https_port=https_port, app_port=app_port)
-    app = http.server.ThreadingHTTPServer(("127.0.0.1", app_port), _Echo)
-    threading.Thread(target=app.serve_forever, daemon=True).start()
+@contextlib.contextmanager
+def _running(site: NginxSite, https_port: int):
     process = subprocess.Popen(  # noqa: S603
         site.command("-g", "daemon off;"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
@@ -238,12 +246,24 @@ def live_nginx(tmp_path):
                 if time.monotonic() > deadline:
                     pytest.fail("nginx did not listen within 10 s")
                 time.sleep(0.1)
-        yield site, http_port, https_port
+        yield
     finally:
         process.terminate()
         process.wait(timeout=10)
         process.stdout.close()
         process.stderr.close()
+
+
+@pytest.fixture
+def live_nginx(tmp_path):
+    app_port, http_port, https_port = free_port(), free_port(), free_port()
+    site = NginxSite(tmp_path, http_port=http_port, https_port=https_port, app_port=app_port)
+    app = http.server.ThreadingHTTPServer(("127.0.0.1", app_port), _Echo)
+    threading.Thread(target=app.serve_forever, daemon=True).start()
+    try:
+        with _running(site, https_port):
+            yield site, http_port, https_port
+    finally:
         app.shutdown()
         app.server_close()
 
@@ -343,8 +363,17 @@ def test_nginx_serves_the_site_as_the_operator_expects(live_nginx):
 # ---- systemd --------------------------------------------------------------------------
 
 
+FAILURE_TEMPLATE = UNITS / "natverk-failure@.service"
+FAILURE_SCRIPT = DEPLOY / "natverk-on-failure"
+
+
 def _units() -> list[Path]:
-    return sorted(p for p in UNITS.iterdir() if p.suffix in {".service", ".timer"})
+    return sorted(p for p in UNITS.iterdir() if p.suffix in {".service", ".timer", ".socket"})
+
+
+def _services() -> list[Path]:
+    """The services that do the work: all but the failure reporter's template."""
+    return sorted(p for p in UNITS.glob("*.service") if p != FAILURE_TEMPLATE)
 
 
 def _unit_value(path: Path, key: str) -> str:
@@ -372,9 +401,11 @@ def test_systemd_units_verify(tmp_path):
     copies = []
     for unit in _units():
         text = unit.read_text(encoding="utf-8")
-        assert "/srv/natverk/.venv/bin/" in text or unit.suffix == ".timer"
-        (tmp_path / unit.name).write_text(text.replace("/srv/natverk/.venv/bin/", f"{stubs}/"), encoding="utf-8")
-        copies.append(str(tmp_path / unit.name))
+        assert "/srv/natverk/.venv/bin/" in text or unit.suffix != ".service" or unit == FAILURE_TEMPLATE
+        text = text.replace("/srv/natverk/.venv/bin/", f"{stubs}/").replace("/srv/natverk/deploy/", f"{DEPLOY}/")
+        (tmp_path / unit.name).write_text(text, encoding="utf-8")
+        # A template is verified through an instance of it.
+        copies.append(str(tmp_path / unit.name.replace("@.", "@natverk.service.")))
 
     result = subprocess.run([analyze, "verify", "--man=no", *copies], capture_output=True, text=True)  # noqa: S603
 
@@ -427,7 +458,7 @@ def test_every_scheduled_command_has_a_timer_and_every_timer_a_command():
 def test_units_share_one_layout_with_the_env_example():
     env = _env_example()
     writable = {env["MEDIA_ROOT"], env["PRIVATE_MEDIA_ROOT"]}
-    for unit in UNITS.glob("*.service"):
+    for unit in _services() + [FAILURE_TEMPLATE]:
         assert _unit_value(unit, "User") == "natverk"
         assert _unit_value(unit, "WorkingDirectory") == "/srv/natverk"
         assert _unit_value(unit, "EnvironmentFile") == "/etc/natverk/env"
@@ -437,3 +468,64 @@ def test_units_share_one_layout_with_the_env_example():
     assert set(_unit_value(app, "ReadWritePaths").split()) == writable
     assert _unit_value(app, "ExecReload") == "/bin/kill -HUP $MAINPID"
     assert _unit_value(UNITS / "natverk-backup.service", "ReadWritePaths") == "/var/backups/natverk"
+
+
+def test_every_service_reports_its_failure_and_waits_for_local_databases():
+    """OnFailure= on the app server and every job (a timer's job that fails, e.g. send_outbox
+    after a mail it gave up on, is reported); ordered after a PostgreSQL and Redis that may run
+    on the same host, without pulling them in (they may run elsewhere)."""
+    assert _services(), "no services found"
+    for unit in _services():
+        assert _unit_value(unit, "OnFailure") == "natverk-failure@%n.service", unit.name
+        after = _unit_value(unit, "After").split()
+        assert {"postgresql.service", "redis-server.service"} <= set(after), unit.name
+        text = unit.read_text(encoding="utf-8")
+        assert not re.search(r"^(?:Wants|Requires|BindsTo)=.*(?:postgresql|redis)", text, re.M), unit.name
+    assert not re.search(r"^OnFailure=", FAILURE_TEMPLATE.read_text(encoding="utf-8"), re.M)  # Never itself.
+    assert _unit_value(FAILURE_TEMPLATE, "ExecStart") == f"/srv/natverk/deploy/{FAILURE_SCRIPT.name} %i"
+    assert os.access(FAILURE_SCRIPT, os.X_OK)
+
+
+def test_failure_script_logs_a_crit_line_and_runs_the_operators_hook(tmp_path):
+    hook, told = tmp_path / "on-failure", tmp_path / "told"
+    unit = "natverk-send-outbox.service"
+
+    def report(**env: str) -> subprocess.CompletedProcess:
+        return subprocess.run(  # noqa: S603
+            [str(FAILURE_SCRIPT), unit],
+            env={**os.environ, "NATVERK_ON_FAILURE_HOOK": str(hook), **env},
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+
+    # No hook: the line in the journal, and a note that nobody else is told.
+    done = report()
+    assert done.returncode == 0, done.stderr
+    first, second = done.stdout.splitlines()
+    assert first.startswith(f"<2>natverk: {unit} failed on ") and f"journalctl -u {unit}" in first
+    assert second.startswith("<5>")
+    # A hook that is not executable is not run.
+    hook.write_text(f'#!/bin/sh\necho "$@" > {told}\n')
+    assert report().returncode == 0 and not told.exists()
+    # An executable hook gets the unit's name; its failure is the unit's failure.
+    hook.chmod(0o755)
+    done = report()
+    assert done.returncode == 0 and told.read_text() == f"{unit}\n"
+    assert done.stdout.splitlines()[0].startswith("<2>")
+    hook.write_text("#!/bin/sh\nexit 3\n")
+    assert report().returncode == 3
+
+
+def test_app_server_listens_through_the_socket_unit_and_keeps_its_files_apart():
+    """natverk.socket holds the port nginx sends to (so a restart drops nothing), and the
+    server's pid and heartbeat files live in its own runtime directory."""
+    socket_unit, app = UNITS / "natverk.socket", UNITS / "natverk.service"
+    upstream = re.findall(r"^\s*server (\S+);", SITE.read_text(encoding="utf-8"), re.M)
+    assert upstream == [_unit_value(socket_unit, "ListenStream")]
+    assert _unit_value(app, "Requires") == "natverk.socket"
+    assert "natverk.socket" in _unit_value(app, "After").split()
+    assert _unit_value(app, "RuntimeDirectory") == "natverk"
+    exec_start = _unit_value(app, "ExecStart")
+    assert "--pid /run/natverk/gunicorn.pid --worker-tmp-dir /run/natverk" in exec_start
+    assert _unit_value(app, "Type") == "notify"
