@@ -1,7 +1,7 @@
 """A real redis-server for fault tests: started on a free port, killed, frozen, restored.
 
 Used by tests/test_faults_redis.py, tests/test_cache_backend.py and
-tests/test_cache_servers.py. Redis keeps its data on disk (appendonly, fsync always), so
+tests/test_faults_redis_servers.py. Redis keeps its data on disk (appendonly, fsync always), so
 that a Redis killed and started again still holds what it held before the outage, as a
 Redis restarted from its append-only file does: the stale-state case. Never the shared
 Redis on 6379.

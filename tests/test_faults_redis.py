@@ -7,7 +7,7 @@ its data on disk (appendonly, fsync always), so that a Redis killed and started 
 still holds the pages, sessions and versions from before the outage, as a Redis restarted
 from its append-only file does: the stale-state case. The database commits for real
 (transaction=True), so the on-commit hooks run inside the request, where an exception
-would answer 500. One process here; tests/test_cache_servers.py has two real app servers.
+would answer 500. One process here; tests/test_faults_redis_servers.py has two real app servers.
 """
 
 from __future__ import annotations
