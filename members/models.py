@@ -130,7 +130,11 @@ class Actor(models.Model):
     # and which address. Kept as the address itself, not a flag, so that a change of
     # contact_email by any road (the admin, update(), a restore) leaves it unproven.
     contact_email_verified_at = models.DateTimeField(_("e-post för kontakt bekräftad"), null=True, blank=True)
-    contact_email_verified_address = models.EmailField(_("bekräftad e-postadress"), blank=True)
+    # db_default: a server still on the previous release, writing actors during an update,
+    # knows no such column; the database fills it in.
+    contact_email_verified_address = models.EmailField(
+        _("bekräftad e-postadress"), blank=True, default="", db_default=""
+    )
     contact_phone = models.CharField(_("telefon för kontakt"), max_length=40, blank=True)
     # Contact details are shown publicly only while consent is recorded.
     contact_consent_at = models.DateTimeField(_("samtycke lämnat"), null=True, blank=True)

@@ -39,7 +39,7 @@ from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from natverk.models import SUBJECT_MAX_LENGTH, Outbox
+from natverk.models import SUBJECT_MAX_LENGTH, Outbox, message_id_new
 
 logger = logging.getLogger(__name__)
 
@@ -372,11 +372,17 @@ def _claim_length(timeout: float) -> timedelta:
 
 def _claim(pk: int, now: datetime, length: timedelta) -> bool:
     """Take the row for this sender, atomically, so that no other sender delivers it too."""
-    return bool(
+    taken = bool(
         Outbox.objects.filter(pk=pk, sent_at__isnull=True, failed_at__isnull=True)
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
         .update(claimed_until=now + length)
     )
+    if taken:
+        # A row written by a server still on the previous release during an update has no
+        # Message-ID yet: it gets its own now, stored before the first attempt, so that every
+        # attempt carries the same one.
+        Outbox.objects.filter(pk=pk, message_id__isnull=True).update(message_id=message_id_new())
+    return taken
 
 
 def _message(row: Outbox) -> EmailMessage:

@@ -46,9 +46,16 @@ class Outbox(models.Model):
     failed_at = models.DateTimeField(_("gav upp"), null=True, blank=True)
     last_error = models.TextField(_("senaste fel"), blank=True)
     # The Message-ID header of every attempt (message_id_new); unique, so two rows are never
-    # taken for one mail.
+    # taken for one mail. Null only for a row that a server still on the previous release
+    # wrote during an update (it knows no such column): the sender gives it one before its
+    # first attempt (natverk.mail._claim), so a required column cannot fail that server's saves.
     message_id = models.CharField(
-        _("meddelande-id"), max_length=MESSAGE_ID_MAX_LENGTH, unique=True, default=message_id_new, editable=False
+        _("meddelande-id"),
+        max_length=MESSAGE_ID_MAX_LENGTH,
+        unique=True,
+        null=True,
+        default=message_id_new,
+        editable=False,
     )
     # When someone last chose "Försök skicka igen" in the admin: the time the row is tried
     # for (MAIL_GIVE_UP_AFTER) counts from here then, not from created_at.

@@ -84,6 +84,38 @@ def test_a_row_whose_message_id_the_site_did_not_make_is_never_sent(settings, va
     assert "Message-ID" in Outbox.objects.get().last_error
 
 
+@pytest.mark.django_db
+def test_a_row_written_by_the_previous_release_during_an_update_gets_one_message_id(settings, monkeypatch):
+    """The previous release's INSERT names no message_id: it must not fail (the column is
+    nullable), and the sender gives the row one before its first attempt, kept for the next."""
+    seen: list[str] = []
+    original = EmailBackend.send_messages
+
+    def fail_once(self, messages):
+        seen.append(messages[0].message()["Message-ID"])
+        if len(seen) == 1:
+            raise ConnectionRefusedError("mail server is down")
+        return original(self, messages)
+
+    settings.EMAIL_BACKEND = LOCMEM
+    settings.MAIL_MESSAGE_ID_DOMAIN = "natverk.example.se"
+    monkeypatch.setattr(EmailBackend, "send_messages", fail_once)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            'INSERT INTO natverk_outbox ("to", subject, body, reply_to, attachments, headers, kind, created_at,'
+            " attempts, next_attempt_at, last_error) VALUES (%s, %s, %s, '', '[]', '{}', %s, %s, 0, %s, '')",
+            ["gammal@example.se", "Hej", "Text", "test.old", *[connection.ops.adapt_datetimefield_value(T0)] * 2],
+        )
+    assert Outbox.objects.get().message_id is None
+    outbox_send(now=T0)
+    row = Outbox.objects.get()
+    assert re.fullmatch(r"<[0-9a-f]{32}@natverk\.example\.se>", row.message_id)
+    outbox_send(now=T0 + timedelta(minutes=1))
+    row.refresh_from_db()
+    assert row.sent_at is not None
+    assert seen == [row.message_id, row.message_id]
+
+
 # ---- given up by age ----
 
 

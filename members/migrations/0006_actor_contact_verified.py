@@ -33,7 +33,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='actor',
             name='contact_email_verified_address',
-            field=models.EmailField(blank=True, max_length=254, verbose_name='bekräftad e-postadress'),
+            field=models.EmailField(
+                blank=True, db_default="", default="", max_length=254, verbose_name='bekräftad e-postadress'
+            ),
         ),
         migrations.AddField(
             model_name='actor',

@@ -1,7 +1,9 @@
 """Every outbox row gets a Message-ID of its own, kept for all its attempts.
 
 The rows already in the table get theirs here, each its own: the column is added empty,
-filled, and only then made unique and required. Also the time a row was queued again in
+filled, and then made unique. It stays nullable: during an update, a server still on the
+previous release writes rows without it, and the sender gives those one before their first
+attempt (natverk.mail._claim). Also the time a row was queued again in
 the admin (the give-up time counts from it) and an index of the unsent rows by age.
 """
 
@@ -44,6 +46,7 @@ class Migration(migrations.Migration):
                 default=natverk.models.message_id_new,
                 editable=False,
                 max_length=300,
+                null=True,
                 unique=True,
                 verbose_name="meddelande-id",
             ),
