@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.utils import timezone
 
@@ -27,10 +28,21 @@ def test_ask_match_answer_and_solve(page, networks) -> None:
     raw.set_default_timeout(10_000)
     brynas = networks["brynas"]
     # A's address is the actor's but not consented to: it must never show.
-    actor_a = _actor("Brynäs Boulesällskap", "brynas-boule", brynas, contact_email="hemlig@boule.example")
+    # A's contact address is proven (members/contact.py), so relayed answers go to it.
+    actor_a = _actor(
+        "Brynäs Boulesällskap",
+        "brynas-boule",
+        brynas,
+        contact_email="hemlig@boule.example",
+        contact_email_verified_at=timezone.now(),
+        contact_email_verified_address="hemlig@boule.example",
+    )
     actor_b = _actor("Brynäs Kvarterskafé", "brynas-kafe", brynas)
     rep_a = _user("anna@boule.example")
     rep_b = _user("bo@kafe.example")
+    # The writers' own addresses are verified: an answer's Reply-To must be a proven address.
+    for rep in (rep_a, rep_b):
+        EmailAddress.objects.create(user=rep, email=rep.email, verified=True, primary=True)
     Representation.objects.create(user=rep_a, actor=actor_a, role=Representation.Role.SIGNATORY)
     Representation.objects.create(user=rep_b, actor=actor_b, role=Representation.Role.CONTACT)
     offer = Listing.objects.create(
