@@ -187,6 +187,21 @@ def server_env(extra: dict[str, str], tmp_path: Path) -> dict[str, str]:
     }
 
 
+def server_env_with_database(extra: dict[str, str], tmp_path: Path) -> dict[str, str]:
+    """server_env with a database the subprocesses share with the test.
+
+    On PostgreSQL the test's own database (the test commits for real: transaction=True); on
+    SQLite a file of its own, migrated here, as the test's in-memory database is invisible
+    to other processes.
+    """
+    if connection.vendor == "postgresql":
+        env = server_env({**extra, "DATABASE_URL": test_database_url()}, tmp_path)
+    else:
+        env = server_env({**extra, "DATABASE_URL": f"sqlite:///{tmp_path / 'servers.sqlite3'}"}, tmp_path)
+        manage(env, "migrate", "--noinput", "-v0")
+    return env
+
+
 def manage(env: dict[str, str], *args: str) -> str:
     """Run manage.py with the servers' environment; its standard output."""
     done = subprocess.run(  # noqa: S603

@@ -24,11 +24,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from natverk.mail import outbox_retry, outbox_send
 from natverk.models import Outbox
-from tests.appservers import REPO, manage, server_env, test_database_url
+from tests.appservers import REPO, manage, server_env_with_database
 from tests.smtp_stub import ACCEPT, REFUSE, TEMPFAIL, SMTPStub
 
 T0 = datetime(2027, 4, 16, 17, 0, tzinfo=UTC)  # a Friday evening
@@ -180,13 +179,7 @@ def sender_env(smtp, tmp_path: Path) -> dict[str, str]:
         "MAIL_MESSAGE_ID_DOMAIN": "natverk.example.se",
         "REDIS_URL": "",
     }
-    if connection.vendor == "postgresql":
-        extra["DATABASE_URL"] = test_database_url()
-    else:
-        extra["DATABASE_URL"] = f"sqlite:///{tmp_path / 'sender.sqlite3'}"
-    env = server_env(extra, tmp_path)
-    if connection.vendor != "postgresql":
-        manage(env, "migrate", "--noinput", "-v0")
+    env = server_env_with_database(extra, tmp_path)
     return env
 
 

@@ -24,12 +24,11 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 
 from natverk import s3
 from natverk.unavailable import STORE, StoreUnavailable, unavailable_dependency
 from tests import test_s3
-from tests.appservers import HOST, Browser, app_servers, form_fields, free_port, manage, server_env, test_database_url
+from tests.appservers import HOST, Browser, app_servers, form_fields, free_port, manage, server_env_with_database
 from tests.test_s3 import PDF, REGION, SEED, Store, _login, s3_environment
 
 # test_s3's fixtures: the session's moto server and a test's buckets, a hung endpoint, a
@@ -279,13 +278,7 @@ def test_a_stopped_or_frozen_store_answers_503_quickly_and_the_rest_stays_fast(m
         # As app_servers() runs gunicorn (10 threads): the store gets half of them.
         "GUNICORN_THREADS": "10",
     }
-    if connection.vendor == "postgresql":
-        extra["DATABASE_URL"] = test_database_url()
-    else:
-        extra["DATABASE_URL"] = f"sqlite:///{tmp_path / 'servers.sqlite3'}"
-    env = server_env(extra, tmp_path)
-    if connection.vendor != "postgresql":
-        manage(env, "migrate", "--noinput", "-v0")
+    env = server_env_with_database(extra, tmp_path)
     seeded = json.loads(manage(env, "shell", "--no-imports", "-c", SEED).strip().splitlines()[-1])
 
     with app_servers(env, count=1) as (port,):

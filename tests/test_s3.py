@@ -30,7 +30,6 @@ from botocore.exceptions import ConnectTimeoutError, ReadTimeoutError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.utils import timezone
 from moto.server import ThreadedMotoServer
 
@@ -41,7 +40,7 @@ from members.models import Actor
 from natverk.settings import s3_storages
 from natverk.storage import private_storage
 from natverk.unavailable import StoreUnavailable
-from tests.appservers import HOST, Browser, app_servers, form_fields, free_port, manage, server_env, test_database_url
+from tests.appservers import HOST, Browser, app_servers, form_fields, free_port, manage, server_env_with_database
 from tests.conftest import PASSWORD
 from tests.grants.conftest import make_application
 from tests.images import png_small
@@ -496,13 +495,7 @@ def test_upload_through_one_server_read_through_the_other(s3_endpoint, tmp_path,
         "MEDIA_ROOT": str(tmp_path / "media"),
         "PRIVATE_MEDIA_ROOT": str(tmp_path / "private"),
     }
-    if connection.vendor == "postgresql":
-        extra["DATABASE_URL"] = test_database_url()
-    else:
-        extra["DATABASE_URL"] = f"sqlite:///{tmp_path / 'servers.sqlite3'}"
-    env = server_env(extra, tmp_path)
-    if connection.vendor != "postgresql":
-        manage(env, "migrate", "--noinput", "-v0")
+    env = server_env_with_database(extra, tmp_path)
     seeded = json.loads(manage(env, "shell", "--no-imports", "-c", SEED).strip().splitlines()[-1])
 
     with app_servers(env) as (a, b):
