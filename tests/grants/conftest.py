@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+from collections.abc import Iterator
 
 import pytest
 from django.db import connection
@@ -126,6 +128,28 @@ def postgresql_only() -> None:
     """Skip a race test on SQLite, which runs one writer at a time; CI runs it on PostgreSQL."""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite runs one writer at a time, so there is no race to test; CI runs this on PostgreSQL.")
+
+
+@contextlib.contextmanager
+def pool_for_threads(threads: int) -> Iterator[None]:
+    """A connection pool with a connection for each of `threads` threads of this process.
+
+    A race test runs N requests as N threads of one process; in production they are spread
+    over the workers, each with DB_POOL_MAX_SIZE at least its GUNICORN_THREADS (README). With
+    fewer connections than threads, the threads waiting for one give up after DB_POOL_TIMEOUT
+    (2 s) while the others queue on the same row lock: the test would measure the pool, not
+    the lock.
+    """
+    pool = connection.pool
+    if pool is None:
+        yield
+        return
+    before = pool.max_size
+    pool.resize(min_size=pool.min_size, max_size=max(before, threads + 1))
+    try:
+        yield
+    finally:
+        pool.resize(min_size=pool.min_size, max_size=before)
 
 
 def make_report(app: Application) -> FollowUpReport:

@@ -9,7 +9,7 @@ from django.db import connections
 
 from grants.models import Application
 from grants.workflow import Overspend, application_transition
-from tests.grants.conftest import make_application, postgresql_only
+from tests.grants.conftest import make_application, pool_for_threads, postgresql_only
 
 S = Application.Status
 
@@ -36,10 +36,11 @@ def test_twenty_approvals_at_once_never_pass_the_pot(pot, actor_a, actor_b, stee
             connections.close_all()
 
     threads = [threading.Thread(target=approve, args=(app,)) for app in apps]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    with pool_for_threads(len(threads)):
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
 
     approved = [pk for pk, outcome in outcomes.items() if outcome == "approved"]
     refused = [outcome for outcome in outcomes.values() if outcome != "approved"]
