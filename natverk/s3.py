@@ -271,7 +271,10 @@ class _StoreHealth:
                 for bucket, storage in {s.bucket_name: s for s in storages}.items():
                     self._client(storage).head_bucket(Bucket=bucket)
             except Exception as error:  # Any failure means the pages cannot use the store now.
-                result = {"status": "down", "error": f"{type(error).__name__}: {error}"[:300]}
+                # /healthz is public: it names the kind of error only; the message (hosts,
+                # buckets) goes to the log.
+                logger.warning("Health check: the object store is down: %s: %s", type(error).__name__, error)
+                result = {"status": "down", "error": type(error).__name__}
             self._result, self._checked_at = result, time.monotonic()
             return {**result, "checked_seconds_ago": 0.0}
 
