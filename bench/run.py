@@ -63,7 +63,7 @@ SEARCH_P50_MS = 100.0
 CEILING = Page("Ceiling: /robots.txt (full stack, no DB, not cached)", "/robots.txt", public=False)
 PAGES = [
     CEILING,
-    Page("/healthz (one SELECT 1, not cached)", "/healthz", public=False),
+    Page("/healthz (SELECT 1 and the outbox, not cached)", "/healthz", public=False),
     Page("Home", "/"),
     Page("Network", "/natverk/andersberg/"),
     Page("Actors", "/aktorer/"),
