@@ -268,7 +268,12 @@ def _terminate_backends() -> int:
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
             " WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
-        return cursor.fetchone()[0]
+        ended = cursor.fetchone()[0]
+    # The test process's own idle pooled connections were among them: a new pool for the
+    # rest of the test and the next test's setup (the servers under test have their own).
+    if connection.pool is not None:
+        connection.close_pool()
+    return ended
 
 
 class Site:
