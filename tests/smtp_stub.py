@@ -157,3 +157,12 @@ class SMTPStub:
             self._server.server_close()
             self._server = None
             self._thread = None
+
+
+def send_through(settings, stub: SMTPStub, *, timeout: float) -> None:
+    """Point Django's SMTP backend at `stub` (pytest-django's `settings`), plain and without login."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = stub.host, stub.port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = timeout

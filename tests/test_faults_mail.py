@@ -28,7 +28,7 @@ import pytest
 from natverk.mail import outbox_retry, outbox_send
 from natverk.models import Outbox
 from tests.appservers import REPO, manage, server_env_with_database
-from tests.smtp_stub import ACCEPT, REFUSE, TEMPFAIL, SMTPStub
+from tests.smtp_stub import ACCEPT, REFUSE, TEMPFAIL, SMTPStub, send_through
 
 T0 = datetime(2027, 4, 16, 17, 0, tzinfo=UTC)  # a Friday evening
 OUTAGE = timedelta(hours=72)
@@ -37,11 +37,7 @@ OUTAGE = timedelta(hours=72)
 @pytest.fixture
 def smtp(settings):
     stub = SMTPStub(ACCEPT)
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = stub.host, stub.port
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 5
+    send_through(settings, stub, timeout=5)
     yield stub
     stub.stop()
 

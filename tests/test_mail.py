@@ -33,7 +33,7 @@ from natverk.mail import (
 from natverk.models import Outbox
 from tests.grants.conftest import make_application, pot  # noqa: F401 - pot is a fixture
 from tests.meetings.conftest import make_meeting
-from tests.smtp_stub import ACCEPT, HANG, REFUSE, SMTPStub
+from tests.smtp_stub import ACCEPT, HANG, REFUSE, SMTPStub, send_through
 
 FAILING = "tests.grants.failing_backend.FailingBackend"
 LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
@@ -43,12 +43,8 @@ T0 = datetime(2027, 3, 9, 17, 0, tzinfo=UTC)
 @pytest.fixture
 def smtp(settings):
     stub = SMTPStub(ACCEPT)
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = stub.host, stub.port
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    send_through(settings, stub, timeout=2)
     settings.EMAIL_REQUEST_TIMEOUT = 0.5
-    settings.EMAIL_TIMEOUT = 2
     yield stub
     stub.stop()
 
