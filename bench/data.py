@@ -26,6 +26,7 @@ from django.db import connection, models
 from django.utils import timezone
 
 from borsen.models import Listing
+from core.roles import COORDINATORS_GROUP, STEERING_GROUP
 from grants.models import (
     Application,
     ApplicationEvent,
@@ -40,7 +41,6 @@ from grants.models import (
 )
 from meetings.models import Meeting, Registration
 from members.models import Actor, Membership, Representation, User
-from members.roles import COORDINATORS_GROUP, STEERING_GROUP
 from members.search import actor_search_text
 from networks.models import Network, Post, WorkingGroup
 from networks.seed import seed_networks

@@ -20,8 +20,8 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from borsen.models import Listing, Match
+from core.roles import coordinated_network_ids, is_steering_group, is_superuser
 from members.models import Actor, Membership
-from members.roles import coordinated_network_ids, is_steering_group, is_superuser
 
 NOT_FOUND = _("Inlägget finns inte.")
 

@@ -22,8 +22,8 @@ from borsen import services
 from borsen.access import listings_hideable_by, listings_visible_to, matches_visible_to, may_hide
 from borsen.forms import HideForm
 from borsen.models import SOLVED_VISIBLE_DAYS, Listing, Match
-from natverk.adminlist import short_date
-from natverk.translation_admin import TranslatedAdminMixin
+from core.adminlist import short_date
+from core.translation_admin import TranslatedAdminMixin
 
 
 class StateFilter(admin.SimpleListFilter):

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from natverk.text import guard_model_fields
+from core.text import guard_model_fields
 
 
 class BorsenConfig(AppConfig):
@@ -10,7 +10,7 @@ class BorsenConfig(AppConfig):
     verbose_name = _("Samverkansbörsen")
 
     def ready(self) -> None:
-        # Typed text refuses control characters, typed dates far-off years (natverk.text).
+        # Typed text refuses control characters, typed dates far-off years (core.text).
         guard_model_fields(self.get_models())
 
         from borsen.overview import my_pages_listings

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from borsen.models import Listing
-from natverk.text import strip_control_characters
-from natverk.translation import ContentLanguageAtom1Feed, fallback_languages
+from core.text import strip_control_characters
+from core.translation import ContentLanguageAtom1Feed, fallback_languages
 from networks.models import Network
 
 FEED_LENGTH = 30

@@ -11,10 +11,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from borsen.models import MAX_DAYS_AHEAD, Listing
+from core.dates import SwedishDateField, with_date_hint
+from core.text import TextGuardMixin
+from core.translation import column, content_languages, is_rtl, language_name
 from members.models import Actor, Membership
-from natverk.dates import SwedishDateField, with_date_hint
-from natverk.text import TextGuardMixin
-from natverk.translation import column, content_languages, is_rtl, language_name
 from networks.models import Network
 
 DEFAULT_DAYS_AHEAD = 30

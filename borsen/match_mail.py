@@ -14,7 +14,7 @@ MATCH_MAIL_WINDOW old:
 - a waiting match whose listings have closed (solved, hidden, expired, actor no longer
   public) or whose poster no longer represents the actor is dropped, not mailed.
 
-Mails go through the outbox (`natverk.mail`) in the same transaction as the rows that
+Mails go through the outbox (`core.mail`) in the same transaction as the rows that
 record them.
 """
 
@@ -30,8 +30,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from borsen.models import Listing, Match, MatchMail, MatchMailWindow
+from core.mail import mail_queue_each
 from members.models import Representation, User
-from natverk.mail import mail_queue_each
 
 Side = MatchMail.Side
 State = MatchMail.State

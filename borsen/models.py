@@ -19,8 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from natverk.dates import date_bounds_constraint
-from natverk.translation import TranslatedMixin, translated_fields
+from core.dates import date_bounds_constraint
+from core.translation import TranslatedMixin, translated_fields
 
 # How far ahead the last date may lie, and how long a solved listing stays visible.
 MAX_DAYS_AHEAD = 90
@@ -131,7 +131,7 @@ class Listing(TranslatedMixin, models.Model):
         return self.hidden_at is not None
 
     def shows_on_public_pages(self) -> bool:
-        """Every listing may have been on a public page (natverk.cache invalidation)."""
+        """Every listing may have been on a public page (core.cache invalidation)."""
         return True
 
 

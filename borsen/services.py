@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy, ngettext
 from borsen.match_mail import poster_users, shown_contact_email, tell_posters
 from borsen.match_mail import site_url as _site_url
 from borsen.models import Listing, Match
+from core.mail import mail_queue_each
 from members.models import ActorMessage, User
 from members.services import actor_message_send
-from natverk.mail import mail_queue_each
 
 # Re-exported: the views and the hide mail use them from here.
 __all__ = ["poster_users", "shown_contact_email"]

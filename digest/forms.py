@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from natverk.text import TextGuardMixin
+from core.text import TextGuardMixin
 from networks.models import Network
 
 

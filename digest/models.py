@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from natverk.dates import date_bounds_constraint
+from core.dates import date_bounds_constraint
 
 # "2026-W48": ISO year, "W", ISO week number with two digits.
 WEEK_MAX_LENGTH = 8

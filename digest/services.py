@@ -29,13 +29,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from borsen.models import Listing
+from core.mail import mail_language, mail_queue
 from digest.access import unsubscribe_token
 from digest.models import DigestSent, Subscription
 from grants.models import Application
 from grants.models.pots import GRANTED_STATUSES
 from meetings.models import Meeting
 from members.models import User
-from natverk.mail import mail_language, mail_queue
 from networks.models import Network, Post
 
 logger = logging.getLogger(__name__)

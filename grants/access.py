@@ -18,9 +18,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
+from core.roles import is_steering_group, is_superuser, staff_mfa_satisfied
 from grants.models import Application, Attachment, CoApplicant, DecisionLetter
 from members.models import Representation
-from members.roles import is_steering_group, is_superuser, staff_mfa_satisfied
 
 
 def represents_lead(user, application: Application) -> bool:

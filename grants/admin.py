@@ -19,6 +19,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from core.adminlist import short_date
+from core.csvexport import csv_response
+from core.dates import ADMIN_DATE_OVERRIDES
 from grants.access import applications_reviewed_by
 from grants.admin_bulk import BulkDecisionActions
 from grants.admin_casework import CaseworkViews, casework_panel
@@ -41,9 +44,6 @@ from grants.models import (
     Pot,
 )
 from grants.services import pot_funding_problem, pot_fundings_save
-from natverk.adminlist import short_date
-from natverk.csvexport import csv_response
-from natverk.dates import ADMIN_DATE_OVERRIDES
 
 # Django's own text for the list's checkboxes, translated by Django's catalogue (a name,
 # not a literal, so that makemessages leaves it to Django).
@@ -278,7 +278,7 @@ class ApplicationAdmin(DecisionViews, CaseworkViews, BulkDecisionActions, admin.
     # The key columns fit at 1280 px beside the admin's two sidebars: the reference stands
     # above the title in one column, labels are short, amounts and dates keep to one line
     # (grants-admin.css). Every column is a display method or a plain field, so that
-    # natverk.adminrows draws the rows (tests/grants/test_admin_rows.py).
+    # core.adminrows draws the rows (tests/grants/test_admin_rows.py).
     list_display = [
         "reference_and_title",
         "status",

@@ -20,12 +20,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from core.roles import is_steering_group
+from core.text import TextGuardMixin
 from grants.access import get_application_for_user
 from grants.casework import NOTE_MAX_LENGTH, application_handler_set, application_note_set, handler_choices
 from grants.models import Application
 from grants.workflow import conflicting_actors
-from members.roles import is_steering_group
-from natverk.text import TextGuardMixin
 
 
 class CaseworkForm(TextGuardMixin, forms.Form):

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from core.roles import is_steering_group
 from grants.access import get_application_for_user
 from grants.admin_payments import payment_page_context
 from grants.formatting import format_kr
@@ -47,7 +48,6 @@ from grants.workflow import (
     unconfirmed_coapplicants,
 )
 from members.models import Actor
-from members.roles import is_steering_group
 
 S = Application.Status
 

@@ -1,7 +1,7 @@
 """The application list's filters: where each case stands (shared with the to-do list),
 the handler ("Mina ärenden"), and the status without drafts.
 
-The admin index's to-do list (natverk.admin_todo) counts with the same conditions as
+The admin index's to-do list (website.admin_todo) counts with the same conditions as
 DecisionQueueFilter and links to it, so a count and the list it links to always agree.
 """
 

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from natverk.text import guard_model_fields
+from core.text import guard_model_fields
 
 
 class GrantsConfig(AppConfig):
@@ -10,10 +10,10 @@ class GrantsConfig(AppConfig):
     verbose_name = _("Bidrag")
 
     def ready(self) -> None:
-        # Typed text refuses control characters, typed dates far-off years (natverk.text).
+        # Typed text refuses control characters, typed dates far-off years (core.text).
         guard_model_fields(self.get_models())
         # A deleted attachment or photo (also with its draft, GDPR) leaves its store.
-        from natverk.storage import delete_files_with_rows
+        from core.storage import delete_files_with_rows
 
         delete_files_with_rows(self.get_model("Attachment"))
         delete_files_with_rows(self.get_model("FollowUpPhoto"))

@@ -14,11 +14,11 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from core.roles import STEERING_GROUP, is_steering_group
 from grants.locking import NotEditable, application_lock
 from grants.models import Application, ApplicationEvent
 from grants.workflow import conflicting_actors
 from members.models import User
-from members.roles import STEERING_GROUP, is_steering_group
 
 NOTE_MAX_LENGTH = Application._meta.get_field("internal_note").max_length
 # The steering group works only on applications sent in (grants.access never shows them drafts).

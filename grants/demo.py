@@ -8,11 +8,11 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from core.roles import STEERING_GROUP
 from grants.models import Application, BudgetLine, Funding, Pot
 from grants.services import application_create_draft, coapplicant_respond, report_submit
 from grants.workflow import application_transition
 from members.models import Actor, Membership, Representation, User
-from members.roles import STEERING_GROUP
 from networks.models import Network
 
 S = Application.Status

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from PIL import ImageOps, UnidentifiedImageError
 
-from natverk.images import open_image
+from core.images import open_image
 
 SIGNATURES = {
     b"%PDF-": ("application/pdf", "pdf"),
@@ -91,7 +91,7 @@ def check_photo(upload: UploadedFile) -> None:
 
 
 def _verify_image(upload: UploadedFile, unreadable: str) -> None:
-    """Refuse an image that is too large in pixels (natverk.images) or cannot be read."""
+    """Refuse an image that is too large in pixels (core.images) or cannot be read."""
     try:
         upload.seek(0)
         with open_image(upload) as image:

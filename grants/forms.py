@@ -12,22 +12,17 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import SwedishDateField, with_date_hint
+from core.text import TextGuardMixin
 from grants.files import check_attachment, check_photo, max_bytes
 from grants.formatting import format_kr
 from grants.models import Application, BudgetLine, Pot
 from grants.payment import clean_bank_account, clean_bankgiro, clean_plusgiro
-from grants.services import (
-    actor_problems,
-    amount_problem,
-    applicant_actors,
-    coapplicant_candidates,
-    start_date_problem,
-)
+from grants.rules import actor_problems, amount_problem, start_date_problem
+from grants.services import applicant_actors, coapplicant_candidates
 from grants.workflow import PAYMENT_DAY_MISSING, PAYMENT_REFERENCE_MISSING
 from members.models import Actor
 from members.search import fold
-from natverk.dates import SwedishDateField, with_date_hint
-from natverk.text import TextGuardMixin
 from networks.models import Network
 
 ABSURD_AMOUNT = 10_000_000

@@ -23,9 +23,9 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.mail import Attachment as MailAttachment
 from grants.formatting import format_kr
 from grants.models import Application, ApplicationEvent, CoApplicant, Decision, DecisionLetter, LetterWording
-from natverk.mail import Attachment as MailAttachment
 
 TEMPLATE = "grants/letter/decision.html"
 CONTENT_TYPE = "application/pdf"

@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.decorators import private_no_store
+from core.text import strip_control_characters
 from grants.access import (
     get_application_for_user,
     get_application_for_user_rw,
@@ -50,12 +52,12 @@ from grants.models.applications import INTERNAL_EVENT_KINDS
 from grants.models.pots import GRANTED_STATUSES
 from grants.overview import ANSWERABLE, coapplicant_requests
 from grants.overview import my_applications as my_applications_of
+from grants.rules import application_submit_problems
 from grants.services import (
     applicant_actors,
     application_create_draft,
     application_save_step,
     application_set_parties,
-    application_submit_problems,
     attachment_remove,
     budget_gap,
     coapplicant_respond,
@@ -63,8 +65,6 @@ from grants.services import (
 )
 from grants.workflow import MOVES, TransitionError, application_transition
 from members.models import Membership, Representation
-from natverk.decorators import private_no_store
-from natverk.text import strip_control_characters
 from networks.models import Network
 
 ApplicationNetwork = Application.networks.through

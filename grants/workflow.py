@@ -15,11 +15,15 @@ import datetime
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.dates import sensible_range
+from core.mail import mail_queue_each
+from core.roles import is_steering_group
 from grants.access import represents_lead
 from grants.formatting import format_kr
 from grants.letters import letter_attachment, letter_create
@@ -33,10 +37,8 @@ from grants.models import (
     Pot,
     ReferenceCounter,
 )
+from grants.rules import application_submit_problems
 from members.models import Actor, User
-from members.roles import is_steering_group
-from natverk.dates import sensible_range
-from natverk.mail import mail_queue_each
 
 S = Application.Status
 APPLICANT = "applicant"
@@ -254,8 +256,6 @@ def application_transition(
         update_fields = ["status", "updated_at"]
         decision = None
         if to_status == S.SUBMITTED:
-            from grants.services import application_submit_problems
-
             problems = application_submit_problems(app, resubmission=from_status == S.NEEDS_COMPLETION)
             if problems:
                 raise TransitionError(" ".join(message for _step, message in problems))
@@ -331,8 +331,6 @@ def application_transition(
         letter = letter_create(decision=decision) if decision is not None else None
         _queue_mail(app, note, letter)
         if to_status == S.SUBMITTED:
-            from grants.services import coapplicant_requests_send
-
             # Asked only now that there is a whole application to confirm, not after step 1.
             coapplicant_requests_send(application=app)
 
@@ -463,3 +461,39 @@ def application_take_up(*, application: Application, actor_user) -> bool:
             raise
         return False
     return True
+
+
+def representatives(actor: Actor) -> list[User]:
+    """The users who represent the actor: they get its mail."""
+    return list(User.objects.filter(representations__actor=actor).order_by("email"))
+
+
+def coapplicant_requests_send(*, application: Application) -> int:
+    """Ask every co-applicant that has not answered yet to confirm; one mail per representative.
+
+    Called by the submit transition (grants.workflow), so the request describes a whole
+    application; a resubmission asks those who have still not answered once more.
+    """
+    url = settings.SITE_URL + reverse("grants:confirm", kwargs={"pk": application.pk})
+    contact = application.contact_email or settings.CONTACT_EMAIL
+    sent = 0
+    links = application.coapplicant_links.filter(status=CoApplicant.Status.PENDING).select_related("actor")
+    for link in links:
+        sent += len(
+            mail_queue_each(
+                users=representatives(link.actor),
+                template="grants/email/coapplicant_request",
+                context={
+                    "lead": application.lead_actor.name,
+                    "actor": link.actor.name,
+                    "title": application.title,
+                    "ref": application.reference,
+                    "amount": format_kr(application.amount_requested) if application.amount_requested else "",
+                    "contact_name": application.contact_name,
+                    "contact_email": contact,
+                    "url": url,
+                },
+                kind="grants.coapplicant",
+            )
+        )
+    return sent

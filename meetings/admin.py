@@ -17,6 +17,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from core.adminlist import DateSafeChangeListMixin
+from core.csvexport import csv_response
+from core.dates import ADMIN_DATE_OVERRIDES
+from core.translation_admin import TranslatedAdminMixin
 from meetings.access import can_see_needs, working_groups_for
 from meetings.forms import PlanSeriesForm
 from meetings.models import Meeting, Registration
@@ -29,10 +33,6 @@ from meetings.services import (
     meeting_touch,
     registration_fill_seats,
 )
-from natverk.adminlist import DateSafeChangeListMixin
-from natverk.csvexport import csv_response
-from natverk.dates import ADMIN_DATE_OVERRIDES
-from natverk.translation_admin import TranslatedAdminMixin
 from networks.access import networks_coordinated_by
 from networks.scoping import NetworkScopedAdminMixin
 

@@ -6,10 +6,10 @@ from django import forms
 from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import SwedishDateField, with_date_hint
+from core.text import TextGuardMixin
 from meetings.models import NEEDS_MAX_LENGTH, Meeting
 from meetings.series import LAST, MAX_MEETINGS
-from natverk.dates import SwedishDateField, with_date_hint
-from natverk.text import TextGuardMixin
 from networks.models import Network
 
 SELF = "self"

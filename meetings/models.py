@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from natverk.dates import date_bounds_constraint
-from natverk.translation import TranslatedMixin, translated_fields
+from core.dates import date_bounds_constraint
+from core.translation import TranslatedMixin, translated_fields
 
 NEEDS_MAX_LENGTH = 300
 

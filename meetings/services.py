@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.mail import mail_queue_each
 from meetings.ics import calendar_bytes
 from meetings.models import Meeting, Registration
 from members.models import Actor, Membership, Representation, User
-from natverk.mail import mail_queue_each
 
 REMINDER_DAYS_BEFORE = 2
 # Access needs and allergies are kept for the meeting and a month for questions afterwards.

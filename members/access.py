@@ -14,8 +14,8 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from core.roles import coordinated_network_ids, is_steering_group, is_superuser
 from members.models import Actor, Invitation, Membership, Representation, User
-from members.roles import coordinated_network_ids, is_steering_group, is_superuser
 
 WRONG_ADDRESS_MESSAGE = _("Inbjudan gäller en annan e-postadress. Logga in med den adress som inbjudan skickades till.")
 

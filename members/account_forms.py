@@ -9,9 +9,9 @@ from allauth.core import context
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from members import ratelimits
+from core import ratelimits
+from core.text import TextGuardMixin
 from members.models import User
-from natverk.text import TextGuardMixin
 
 NAME_MAX_LENGTH = User._meta.get_field("name").max_length
 
@@ -53,7 +53,7 @@ class SignupForm(TextGuardMixin, AllauthSignupForm):
 
 class RequestLoginCodeForm(AllauthRequestLoginCodeForm):
     """allauth's form asking for a login code, with its limits counted in the database while
-    the cache is down (members/ratelimits.py), so that residents without a password can
+    the cache is down (core/ratelimits.py), so that residents without a password can
     still log in then."""
 
     def clean_email(self) -> str:

@@ -20,8 +20,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import get_language
 
+from core.mail import mail_language, mail_queue_message
 from members.models import User
-from natverk.mail import mail_language, mail_queue_message
 
 
 def _recipient(email: str, context: dict[str, Any]) -> User | None:

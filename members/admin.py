@@ -13,13 +13,13 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from core.adminlist import DateSafeChangeListMixin, short_date
+from core.text import TextGuardMixin
 from members import services
 from members.access import actors_visible_to
 from members.forms import MembershipDeclineForm
 from members.images import process_logo
 from members.models import Actor, ActorMessage, Invitation, Membership, Representation, User
-from natverk.adminlist import DateSafeChangeListMixin, short_date
-from natverk.text import TextGuardMixin
 from networks.scoping import NetworkScopedAdminMixin
 
 

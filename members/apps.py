@@ -2,11 +2,11 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
-from natverk.text import guard_model_fields
+from core.text import guard_model_fields
 
 
 def _sync_role_groups(**kwargs) -> None:
-    from members.roles import sync_role_groups
+    from core.roles import sync_role_groups
 
     sync_role_groups()
 
@@ -17,10 +17,10 @@ class MembersConfig(AppConfig):
     verbose_name = _("Medlemmar och aktörer")
 
     def ready(self) -> None:
-        # Typed text refuses control characters, typed dates far-off years (natverk.text).
+        # Typed text refuses control characters, typed dates far-off years (core.text).
         guard_model_fields(self.get_models())
         # A replaced or removed logo, or the logo of a deleted actor, leaves the store.
-        from natverk.storage import delete_files_with_rows
+        from core.storage import delete_files_with_rows
 
         delete_files_with_rows(self.get_model("Actor"))
         # Role groups need the permissions of every app, which exist only after migrate.

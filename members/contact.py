@@ -39,8 +39,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from core.mail import mail_language, mail_queue
 from members.models import Actor, ContactEmailLink, User
-from natverk.mail import mail_language, mail_queue
 
 SALT = "members.contact-email"
 # A signed link is about 40 characters; anything much longer is not one of ours.

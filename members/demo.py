@@ -11,9 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from core.roles import COORDINATORS_GROUP, STEERING_GROUP, sync_role_groups
 from members.forms import CONSENT_TEXT
 from members.models import Actor, Membership, Representation, User
-from members.roles import COORDINATORS_GROUP, STEERING_GROUP, sync_role_groups
 from networks.models import Network
 
 DEMO_PASSWORD = "demo-losenord-2027"  # noqa: S105 - printed for the local demo on purpose

@@ -11,9 +11,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from localflavor.se.forms import SEOrganisationNumberField
 
+from core.text import TextGuardMixin
 from members.images import PendingLogo, pending_logo_forget, pending_logo_keep, pending_logo_load, process_logo
 from members.models import Actor, Membership, Representation, User
-from natverk.text import TextGuardMixin
 from networks.models import Network
 
 CONSENT_TEXT = _(

@@ -15,8 +15,8 @@ from typing import Any
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
+from core.templatetags.natverk_tags import local_when
 from members.models import User
-from natverk.templatetags.natverk_tags import local_when
 
 UserExport = Callable[..., dict[str, Any]]
 UserDelete = Callable[..., None]

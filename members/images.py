@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
-from natverk.images import open_image
-from natverk.storage import private_storage
-from natverk.unavailable import unavailable_dependency
+from core.images import open_image
+from core.storage import private_storage
+from core.unavailable import unavailable_dependency
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from django.urls.resolvers import LocalePrefixPattern
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from members.roles import staff_needs_mfa
+from core.roles import staff_needs_mfa
 from members.services import user_set_language
 
 

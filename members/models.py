@@ -83,7 +83,7 @@ class User(AbstractUser):
         return words[0] if words else ""
 
     def shows_on_public_pages(self) -> bool:
-        """Only coordinators are named on public pages (natverk.cache invalidation)."""
+        """Only coordinators are named on public pages (core.cache invalidation)."""
         return self.pk is not None and self.coordinated_networks.exists()
 
 

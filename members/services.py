@@ -17,12 +17,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from core.cache import bump_content_version
+from core.mail import mail_language, mail_queue, mail_queue_each
 from members import contact
 from members.access import WRONG_ADDRESS_MESSAGE, invitation_is_for
 from members.gdpr import gdpr_delete, gdpr_export
 from members.models import Actor, ActorMessage, Invitation, Membership, Representation, User
-from natverk.cache import bump_content_version
-from natverk.mail import mail_language, mail_queue, mail_queue_each
 
 # Path segments under /mina-sidor/aktorer/ that are pages, not actors.
 RESERVED_SLUGS = {"ny"}

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.decorators import private_no_store
 from members import contact, gdpr, services
 from members.access import (
     WRONG_ADDRESS_MESSAGE,
@@ -40,7 +41,6 @@ from members.forms import (
 from members.models import Actor, Invitation, Membership, Representation
 from members.overview import my_pages_context
 from members.search import fold
-from natverk.decorators import private_no_store
 from networks.models import Network
 
 ACTORS_PER_PAGE = 20

@@ -1,27 +1,9 @@
-"""The project package as an app, for the site-wide models (the mail outbox)."""
+"""App configurations the project package gives to other apps: the admin with the portal's
+site, and allauth's two-factor app under a Swedish name."""
 
 from allauth.mfa.apps import MFAConfig
-from django.apps import AppConfig
 from django.contrib.admin.apps import AdminConfig
 from django.utils.translation import gettext_lazy as _
-
-
-class NatverkConfig(AppConfig):
-    name = "natverk"
-    label = "natverk"
-    verbose_name = _("Webbplatsen")
-    default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self) -> None:
-        from django.db import connections
-        from django.db.backends.signals import connection_created
-
-        from natverk.usercache import install_write_watch
-
-        # Every write, on every connection of every process, makes personal pages stale.
-        connection_created.connect(install_write_watch, dispatch_uid="natverk.usercache.watch")
-        for connection in connections.all(initialized_only=True):
-            install_write_watch(sender=type(connection), connection=connection)
 
 
 class MfaConfig(MFAConfig):

@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from natverk import formats
+from core import formats
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -87,7 +87,7 @@ def database_from_url(url: str) -> dict:
                 "min_size": env_int("DB_POOL_MIN_SIZE", 1),
                 "max_size": env_int("DB_POOL_MAX_SIZE", 10),
                 # A request waits at most this long for a connection; then it answers the
-                # 503 page (natverk/unavailable.py) rather than queueing while the database
+                # 503 page (core/unavailable.py) rather than queueing while the database
                 # is away.
                 "timeout": env_float("DB_POOL_TIMEOUT", 2),
                 # While the database is away the pool retries a connection with a doubling
@@ -99,8 +99,8 @@ def database_from_url(url: str) -> dict:
         if "sslmode" in query:
             options["sslmode"] = query["sslmode"][0]
         return {
-            # Django's backend, checking each connection taken from the pool (natverk/postgresql/).
-            "ENGINE": "natverk.postgresql",
+            # Django's backend, checking each connection taken from the pool (core/postgresql/).
+            "ENGINE": "core.postgresql",
             "NAME": unquote(parsed.path.lstrip("/")),
             "USER": unquote(parsed.username or ""),
             "PASSWORD": unquote(parsed.password or ""),
@@ -108,7 +108,7 @@ def database_from_url(url: str) -> dict:
             "PORT": str(parsed.port or ""),
             # psycopg's pool keeps the connections; Django must not keep them as well.
             "CONN_MAX_AGE": 0,
-            # Off on purpose: natverk/postgresql/base.py checks every connection taken from
+            # Off on purpose: core/postgresql/base.py checks every connection taken from
             # the pool and replaces a dead one (a restarted database, terminated backends)
             # before the request uses it. On, Django 5.2 would have psycopg_pool check them
             # (check=ConnectionPool.check_connection; "check" inside OPTIONS["pool"] is a
@@ -159,17 +159,18 @@ INSTALLED_APPS = [
     "voices",
     "sok",
     "digest",
-    # Before natverk.cache's config below, whose module shares this folder: so that
-    # `manage.py send_outbox` is found in natverk/management/.
-    "natverk.apps.NatverkConfig",
+    "website",
+    # Before core.cache's config below, whose module shares this folder: so that
+    # `manage.py send_outbox` is found in core/management/.
+    "core.apps.CoreConfig",
 ]
 
 MIDDLEWARE = [
-    "natverk.querycount.QueryCountMiddleware",  # Only when QUERY_COUNT_HEADER is true.
+    "core.querycount.QueryCountMiddleware",  # Only when QUERY_COUNT_HEADER is true.
     "django.middleware.security.SecurityMiddleware",
-    "natverk.middleware.ControlCharacterMiddleware",  # Before the page cache: it keys on the query.
+    "core.middleware.ControlCharacterMiddleware",  # Before the page cache: it keys on the query.
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "natverk.cache.AnonymousPageCacheMiddleware",  # Before sessions: sees every cookie set.
+    "core.cache.AnonymousPageCacheMiddleware",  # Before sessions: sees every cookie set.
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -177,15 +178,15 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "natverk.mail_guard.MailNeedsCacheMiddleware",  # After CSRF: refuses only valid posts.
+    "core.mail_guard.MailNeedsCacheMiddleware",  # After CSRF: refuses only valid posts.
     "members.middleware.StaffMFAMiddleware",
     "members.middleware.UserLanguageMiddleware",  # Mail follows the language the user browses in.
-    "natverk.usercache.UserPageCacheMiddleware",  # After auth and messages: knows both.
+    "core.usercache.UserPageCacheMiddleware",  # After auth and messages: knows both.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last: the first to see a view's exception; a database or store that is down answers
-    # the 503 page instead of the 500 page (natverk/unavailable.py).
-    "natverk.unavailable.DependencyUnavailableMiddleware",
+    # the 503 page instead of the 500 page (core/unavailable.py).
+    "core.unavailable.DependencyUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "natverk.urls"
@@ -201,13 +202,13 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "networks.context_processors.site",
+                "website.context_processors.site",
             ],
         },
     },
 ]
 
-FORM_RENDERER = "natverk.forms.SiteFormRenderer"
+FORM_RENDERER = "core.forms.SiteFormRenderer"
 
 DATABASES = {"default": database_from_url(env_str("DATABASE_URL", "sqlite:///db.sqlite3"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -222,13 +223,13 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Languages: Swedish without a URL prefix, the others under /en/, /fi/ and /ar/ (Arabic is
 # right to left). Each is named in itself: the language switcher shows these names.
-# Content (natverk/translation.py) gets a column per language except Swedish.
+# Content (core/translation.py) gets a column per language except Swedish.
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", "Svenska"), ("en", "English"), ("fi", "Suomi"), ("ar", "العربية")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-# Date formats of our own for some languages (natverk/formats/); the rest are Django's.
-FORMAT_MODULE_PATH = ["natverk.formats"]
-# Input is day first in every language (natverk/formats/); these apply with no language active.
+# Date formats of our own for some languages (core/formats/); the rest are Django's.
+FORMAT_MODULE_PATH = ["core.formats"]
+# Input is day first in every language (core/formats/); these apply with no language active.
 DATE_INPUT_FORMATS = formats.DATE_INPUT_FORMATS
 DATETIME_INPUT_FORMATS = formats.DATETIME_INPUT_FORMATS
 USE_I18N = True
@@ -244,8 +245,8 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # PRIVATE_MEDIA_ROOT, no URLs: served only through access-checked views (natverk/storage.py).
-    "private": {"BACKEND": "natverk.storage.PrivateFileSystemStorage"},
+    # PRIVATE_MEDIA_ROOT, no URLs: served only through access-checked views (core/storage.py).
+    "private": {"BACKEND": "core.storage.PrivateFileSystemStorage"},
     "staticfiles": {
         # live_server in tests cannot serve hashed names, and DEBUG serves from the source.
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -275,7 +276,7 @@ S3_PUBLIC_URL = env_str("S3_PUBLIC_URL").rstrip("/")
 S3_ADDRESSING_STYLE = env_str("S3_ADDRESSING_STYLE", "path" if S3_ENDPOINT_URL else "")
 # Seconds to wait for a connection / an answer, and the most tries of one call, so that a
 # hung store answers a request with the 503 page within seconds instead of holding it
-# (natverk/s3.py). A management command may ask for longer waits (copy_media_to_store).
+# (core/s3.py). A management command may ask for longer waits (copy_media_to_store).
 S3_CONNECT_TIMEOUT = env_float("S3_CONNECT_TIMEOUT", 1)
 S3_READ_TIMEOUT = env_float("S3_READ_TIMEOUT", 3)
 S3_MAX_ATTEMPTS = env_int("S3_MAX_ATTEMPTS", 2)
@@ -342,7 +343,7 @@ def s3_storages(
     }
     storages = {
         "default": {
-            "BACKEND": "natverk.s3.PublicMediaStorage",
+            "BACKEND": "core.s3.PublicMediaStorage",
             "OPTIONS": {
                 **client,
                 "bucket_name": bucket,
@@ -352,7 +353,7 @@ def s3_storages(
             },
         },
         "private": {
-            "BACKEND": "natverk.s3.PrivateMediaStorage",
+            "BACKEND": "core.s3.PrivateMediaStorage",
             "OPTIONS": {**client, "bucket_name": private_bucket or bucket, "location": private_prefix},
         },
     }
@@ -385,7 +386,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # Cache: Redis when REDIS_URL is set, so that several app servers share it. While Redis
-# cannot be reached the site runs uncached (natverk/cache_backend.py): a call waits at
+# cannot be reached the site runs uncached (core/cache_backend.py): a call waits at
 # most these seconds, and then Redis is left alone until a background probe (once a
 # second) finds it answering; nothing stored before the outage is used again.
 REDIS_URL = env_str("REDIS_URL")
@@ -394,7 +395,7 @@ REDIS_CONNECT_TIMEOUT = env_float("REDIS_CONNECT_TIMEOUT", 0.25)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "natverk.cache_backend.ResilientRedisCache",
+            "BACKEND": "core.cache_backend.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "natverk"),
             "OPTIONS": {
@@ -405,12 +406,12 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Sessions: the database is the record, read through the cache above (natverk/sessions.py);
+# Sessions: the database is the record, read through the cache above (core/sessions.py);
 # while Redis is down they are read from the database alone. Every cache key holds the
 # cache's generation, which moves on when Redis is back after an outage or restarted, so a
 # session ended meanwhile never comes back from Redis. A session stays in the cache for at
-# most these seconds (Redis's memory, and the last bound: natverk/sessions.py).
-SESSION_ENGINE = "natverk.sessions"
+# most these seconds (Redis's memory, and the last bound: core/sessions.py).
+SESSION_ENGINE = "core.sessions"
 SESSION_CACHE_SECONDS = env_int("SESSION_CACHE_SECONDS", 300)
 
 # E-mail
@@ -425,7 +426,7 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
-# Seconds the one try right after a save may wait for the mail server (natverk/mail.py);
+# Seconds the one try right after a save may wait for the mail server (core/mail.py);
 # send_outbox uses EMAIL_TIMEOUT.
 EMAIL_REQUEST_TIMEOUT = env_int("EMAIL_REQUEST_TIMEOUT", 1)
 # send_outbox retries a mail (at most an hour apart) for this many hours after it was written,
@@ -462,7 +463,7 @@ CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
-CSRF_FAILURE_VIEW = "natverk.views.csrf_failure"
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -489,7 +490,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"stderr": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr", "formatter": "plain"}},
     # A 503 for a database or store that is down: one warning line, not a traceback per request.
-    "filters": {"quiet_unavailable": {"()": "natverk.unavailable.QuietUnavailableFilter"}},
+    "filters": {"quiet_unavailable": {"()": "core.unavailable.QuietUnavailableFilter"}},
     "root": {"handlers": ["stderr"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {
@@ -530,7 +531,7 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "networks:home"
 ACCOUNT_FORMS = {
     "signup": "members.account_forms.SignupForm",
-    # Counts its limits in the database while the cache is down (members/ratelimits.py).
+    # Counts its limits in the database while the cache is down (core/ratelimits.py).
     "request_login_code": "members.account_forms.RequestLoginCodeForm",
 }
 # allauth's mail (verification, login codes, password reset) goes through the site's outbox.
@@ -540,7 +541,7 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG or TESTING else "https"
 # allauth's default rate limits (ACCOUNT_RATE_LIMITS) stay on; they use the cache above.
 # While it is unreachable they fail open (logging in goes on), except for the forms that
 # mail an address typed into them (a login code, sign-up, a password reset, the e-mail
-# page): those count the same limits in the database then (members/ratelimits.py), so
+# page): those count the same limits in the database then (core/ratelimits.py), so
 # logging in by code goes on too.
 
 # Reverse proxies in front of the app that append to X-Forwarded-For: allauth takes the
@@ -564,11 +565,11 @@ MEMBERS_ACTORS_PER_DAY = env_int("MEMBERS_ACTORS_PER_DAY", 5)
 BORSEN_LISTINGS_PER_DAY = 10
 
 # ---- Speed and scale: anonymous page cache, query counting (issue 6) ----
-# Whole public pages are cached for visitors without a session (natverk/cache.py), in the
+# Whole public pages are cached for visitors without a session (core/cache.py), in the
 # default cache above: with REDIS_URL set every app server shares the pages and the content
 # version that invalidates them. allauth keeps its rate limits in that same default cache,
 # so they are shared too; so are sessions, read through it (SESSION_ENGINE above).
-INSTALLED_APPS += ["natverk.cache.PageCacheConfig"]  # Connects the invalidation signals.
+INSTALLED_APPS += ["core.cache.PageCacheConfig"]  # Connects the invalidation signals.
 # Seconds a page stays cached; 0 turns the cache off. Off in tests unless set explicitly,
 # because a page cached in one test must not answer in the next (tests/test_cache.py
 # turns it on).
@@ -614,7 +615,7 @@ ANON_CACHE_MODELS = [
     "borsen.Listing_networks",
     "voices.Voice",  # Every save: unpublishing or a withdrawn consent must vanish at once.
 ]
-# A logged-in user's own pages, cached for that browser session only (natverk/usercache.py):
+# A logged-in user's own pages, cached for that browser session only (core/usercache.py):
 # any committed write to the database makes every such page stale. Seconds a page stays
 # cached at most; 0 turns it off. Off in tests unless set (tests/test_user_cache.py).
 USER_CACHE_SECONDS = env_int("USER_CACHE_SECONDS", 0 if TESTING else 60)

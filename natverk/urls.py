@@ -6,8 +6,8 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from natverk import views
-from networks.sitemaps import SITEMAPS
+from core import views
+from website.sitemaps import SITEMAPS
 
 admin.site.site_header = "Stadsdelsnätverken i Gävle"
 admin.site.site_title = "Stadsdelsnätverken – administration"
@@ -25,7 +25,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("konto/", include("allauth.urls")),
     path("", include("members.urls")),
-    path("", include("networks.urls")),
+    path("", include("website.urls")),
     path("", include("meetings.urls")),
     path("", include("grants.urls")),
     path("", include("borsen.urls")),
@@ -35,9 +35,9 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
-handler403 = "natverk.views.permission_denied"
-handler404 = "natverk.views.page_not_found"
-handler500 = "natverk.views.server_error"
+handler403 = "core.views.permission_denied"
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

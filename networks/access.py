@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from members.roles import coordinated_network_ids, coordinates, is_steering_group, is_superuser
+from core.roles import coordinated_network_ids, coordinates, is_steering_group, is_superuser
 from networks.models import Network, Post
 
 

@@ -5,11 +5,11 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from members.roles import is_superuser
-from natverk.adminlist import DateSafeChangeListMixin
-from natverk.dates import ADMIN_DATE_OVERRIDES
-from natverk.translation import column, content_languages
-from natverk.translation_admin import TranslatedAdminMixin, TranslatedWidgetsMixin
+from core.adminlist import DateSafeChangeListMixin
+from core.dates import ADMIN_DATE_OVERRIDES
+from core.roles import is_superuser
+from core.translation import column, content_languages
+from core.translation_admin import TranslatedAdminMixin, TranslatedWidgetsMixin
 from networks.access import may_change_in_network, may_publish_news, networks_visible_to
 from networks.models import Network, Post, WorkingGroup
 from networks.scoping import NetworkScopedAdminMixin

@@ -6,8 +6,8 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from natverk.text import strip_control_characters
-from natverk.translation import ContentLanguageAtom1Feed, fallback_languages
+from core.text import strip_control_characters
+from core.translation import ContentLanguageAtom1Feed, fallback_languages
 from networks.models import Post
 
 FEED_LENGTH = 20

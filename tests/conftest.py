@@ -12,9 +12,9 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Group
 
+from core.mail import BREAKER
+from core.roles import COORDINATORS_GROUP, STEERING_GROUP
 from members.models import Actor, Membership, Representation, User
-from members.roles import COORDINATORS_GROUP, STEERING_GROUP
-from natverk.mail import BREAKER
 from networks.models import Network
 from networks.seed import seed_networks
 

@@ -20,10 +20,10 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from borsen.models import Listing, Match
+from core.models import Outbox
 from grants.models import Application, Attachment, Pot
 from meetings.models import Meeting
 from members.models import Actor, Membership
-from natverk.models import Outbox
 from networks.models import Post, WorkingGroup
 from tests.borsen.conftest import make_listing
 from tests.grants.conftest import make_application

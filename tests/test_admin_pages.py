@@ -23,13 +23,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from borsen.models import Listing, Match
+from core.models import Outbox
+from core.roles import STEERING_GROUP
 from digest.models import DigestSent, Subscription
 from grants.letters import letter_create
 from grants.models import Application, ApplicationEvent, Decision, DecisionLetter, Funding, LetterWording, Payment, Pot
 from meetings.models import Meeting, Registration
 from members.models import ActorMessage, Invitation, Membership, Representation
-from members.roles import STEERING_GROUP
-from natverk.models import Outbox
 from networks.models import Post, WorkingGroup
 from tests.grants.conftest import make_application
 from voices.models import Voice

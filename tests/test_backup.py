@@ -1,4 +1,4 @@
-"""`manage.py backup` and `manage.py restore` (natverk/backup.py), and the restore drill.
+"""`manage.py backup` and `manage.py restore` (core/backup.py), and the restore drill.
 
 The drill (PostgreSQL only): applications with their events, a meeting with registrations,
 an actor's logo and a private grant attachment are backed up with the command, restored
@@ -29,9 +29,9 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.utils import timezone
 
+from core import backup
 from grants.models import Application, ApplicationEvent, Attachment, Funding, Pot
 from meetings.models import Meeting, Registration
-from natverk import backup
 from tests.appservers import Browser, form_fields, free_port, test_database_url
 from tests.conftest import PASSWORD
 from tests.grants.conftest import make_application

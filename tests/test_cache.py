@@ -1,4 +1,4 @@
-"""The anonymous page cache (natverk/cache.py): fast, never personal, never stale."""
+"""The anonymous page cache (core/cache.py): fast, never personal, never stale."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from django.test import Client, override_settings
 from django.urls import path
 from django.utils import timezone
 
+from core.cache import content_version, is_cacheable_path
 from members.models import Actor, User
 from natverk import urls as project_urls
-from natverk.cache import content_version, is_cacheable_path
 from networks.models import Post
 
 # The real site plus two pages under a cacheable prefix: one with a form (it sets the
@@ -298,9 +298,9 @@ def _steering_member() -> User:
 def test_private_changes_keep_the_version(networks, actor_a, rep_a, change, django_capture_on_commit_callbacks):
     from django.contrib.sessions.backends.db import SessionStore
 
+    from core.models import Outbox
     from members.models import ActorMessage, Invitation, Representation
     from members.services import invitation_create
-    from natverk.models import Outbox
     from tests.grants.conftest import make_application
 
     pot = _pot()

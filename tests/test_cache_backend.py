@@ -12,8 +12,8 @@ from collections.abc import Iterator
 
 import pytest
 
-import natverk.cache_backend
-from natverk.cache_backend import ResilientRedisCache
+import core.cache_backend
+from core.cache_backend import ResilientRedisCache
 from tests.redisserver import RedisProcess, keys_matching, redis_server
 
 UNREACHABLE = "redis://127.0.0.1:1/0"  # Port 1: connection refused at once.
@@ -21,7 +21,7 @@ UNREACHABLE = "redis://127.0.0.1:1/0"  # Port 1: connection refused at once.
 
 @pytest.fixture
 def backend(monkeypatch) -> ResilientRedisCache:
-    monkeypatch.setattr(natverk.cache_backend, "_circuits", {})
+    monkeypatch.setattr(core.cache_backend, "_circuits", {})
     return ResilientRedisCache(UNREACHABLE, {"OPTIONS": {"CIRCUIT_BREAKER_SECONDS": 60}})
 
 
@@ -65,7 +65,7 @@ def test_the_circuit_is_shared_by_the_threads_of_a_process(backend) -> None:
 
 @pytest.fixture
 def live(tmp_path, monkeypatch) -> Iterator[RedisProcess]:
-    monkeypatch.setattr(natverk.cache_backend, "_circuits", {})
+    monkeypatch.setattr(core.cache_backend, "_circuits", {})
     yield from redis_server(tmp_path / "redis")
 
 
@@ -131,7 +131,7 @@ def test_a_redis_back_from_an_old_backup_starts_a_new_generation_unseen(live, ca
     one.set("session", "alive")
     old = live.snapshot("old")
     one.delete("session")  # A logout, taken by Redis...
-    with caplog.at_level("WARNING", logger="natverk.cache_backend"):
+    with caplog.at_level("WARNING", logger="core.cache_backend"):
         live.restore(old)  # ...and undone by a restore.
         assert keys_matching(live, "t:*session")
         time.sleep(0.35)
@@ -171,7 +171,7 @@ def test_a_flushed_redis_gets_a_new_generation(live) -> None:
 def test_without_info_the_generation_still_moves_after_an_outage(tmp_path, monkeypatch) -> None:
     """A Redis that refuses INFO (renamed away, as some hosted ones do): no restart detection,
     no error, and an outage still starts a new generation."""
-    monkeypatch.setattr(natverk.cache_backend, "_circuits", {})
+    monkeypatch.setattr(core.cache_backend, "_circuits", {})
     for server in redis_server(tmp_path / "redis", "--rename-command", "INFO", ""):
         backend = _process(server)
         backend.set("page", "old")

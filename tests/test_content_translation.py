@@ -1,4 +1,4 @@
-"""Content in several languages (natverk/translation.py): columns, fallback to Swedish with
+"""Content in several languages (core/translation.py): columns, fallback to Swedish with
 lang="sv", the .ics and feeds in the address's language, and the admin's language groups."""
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 
 from borsen.models import Listing
+from core.translation import content_languages, missing_translation_q
 from meetings.models import Meeting
-from natverk.translation import content_languages, missing_translation_q
 from networks.models import Network, Post, WorkingGroup
 from tests.borsen.conftest import make_listing
 from tests.meetings.conftest import make_meeting

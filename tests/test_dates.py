@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
-from natverk.dates import (
+from core.dates import (
     DATE_HINT,
     INVALID_DATE,
     SwedishDateField,

@@ -30,9 +30,9 @@ from django.test import Client
 from django.urls import path
 
 import natverk.urls
+from core.unavailable import DATABASE, unavailable_dependency
 from members.models import User
 from natverk.settings import database_from_url
-from natverk.unavailable import DATABASE, unavailable_dependency
 from tests.appservers import Browser, app_servers, form_fields, server_env, test_database_url
 from tests.conftest import PASSWORD
 from tests.grants.conftest import postgresql_only
@@ -53,7 +53,7 @@ def test_the_pool_waits_briefly_and_checks_each_connection(monkeypatch) -> None:
         monkeypatch.delenv(name, raising=False)
     database = database_from_url("postgres://app:pw@db.internal:5432/natverk")
 
-    assert database["ENGINE"] == "natverk.postgresql"  # Checks each connection taken from the pool.
+    assert database["ENGINE"] == "core.postgresql"  # Checks each connection taken from the pool.
     assert database["CONN_MAX_AGE"] == 0
     assert database["OPTIONS"]["connect_timeout"] == 2
     pool = database["OPTIONS"]["pool"]
@@ -67,7 +67,7 @@ def test_a_dead_pooled_connection_is_replaced_before_a_query_uses_it() -> None:
     postgresql_only()
     from django.db import connections
 
-    from natverk.postgresql.base import DatabaseWrapper
+    from core.postgresql.base import DatabaseWrapper
 
     assert isinstance(connections["default"], DatabaseWrapper)
     pool = connection.pool
@@ -182,7 +182,7 @@ def test_a_view_that_loses_the_database_answers_the_503_page(client, db, caplog,
     assert UNAVAILABLE_TEXT in html and FORM_TEXT not in html
     assert 'class="site-header"' in html  # The site's own page, not a bare error.
     assert html_problems(html) == []
-    records = [r for r in caplog.records if r.name == "natverk.unavailable"]
+    records = [r for r in caplog.records if r.name == "core.unavailable"]
     assert len(records) == 1 and records[0].levelname == "WARNING" and records[0].exc_info is None
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
 

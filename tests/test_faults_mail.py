@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pytest
 
-from natverk.mail import outbox_retry, outbox_send
-from natverk.models import Outbox
+from core.mail import outbox_retry, outbox_send
+from core.models import Outbox
 from tests.appservers import REPO, manage, server_env_with_database
 from tests.smtp_stub import ACCEPT, REFUSE, TEMPFAIL, SMTPStub, send_through
 
@@ -125,14 +125,14 @@ def test_a_mail_is_given_up_at_its_give_up_time_and_not_before(smtp, settings):
 ROWS = 4
 CREATE = f"""
 import json
-from natverk.models import Outbox
+from core.models import Outbox
 rows = [Outbox(to=f"{{n}}@example.se", subject=f"Brev {{n}}", body="Text", kind="test.kill") for n in range({ROWS})]
 Outbox.objects.bulk_create(rows)
 print(json.dumps([row.message_id for row in rows]))
 """
 STATE = """
 import json
-from natverk.models import Outbox
+from core.models import Outbox
 print(json.dumps([
     {"to": r.to, "message_id": r.message_id, "sent": r.sent_at is not None, "claimed": r.claimed_until is not None}
     for r in Outbox.objects.order_by("pk")
@@ -143,7 +143,7 @@ EXPIRE_CLAIMS = """
 import json
 from datetime import timedelta
 from django.utils import timezone
-from natverk.models import Outbox
+from core.models import Outbox
 claimed = Outbox.objects.filter(claimed_until__isnull=False)
 print(json.dumps(claimed.update(claimed_until=timezone.now() - timedelta(seconds=1))))
 """

@@ -2,7 +2,7 @@
 nothing Redis held before the outage comes back.
 
 A real redis-server on a spare port, started by the test (tests/redisserver.py), with the
-portal's own cache backend (natverk/cache_backend.py) and the page cache on. Redis keeps
+portal's own cache backend (core/cache_backend.py) and the page cache on. Redis keeps
 its data on disk (appendonly, fsync always), so that a Redis killed and started again
 still holds the pages, sessions and versions from before the outage, as a Redis restarted
 from its append-only file does: the stale-state case. The database commits for real
@@ -27,12 +27,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-import members.ratelimits
-import natverk.cache
-import natverk.cache_backend
+import core.cache
+import core.cache_backend
+import core.ratelimits
+from core.models import RateLimitHit
 from meetings.models import Meeting, Registration
 from members.models import ActorMessage, User
-from natverk.models import RateLimitHit
 from networks.models import Post
 from tests.redisserver import RedisProcess, keys_matching, redis_server
 
@@ -52,7 +52,7 @@ TOO_MANY_TEXT = "Du har försökt för många gånger på kort tid."  # template
 @pytest.fixture
 def redis(tmp_path: Path, monkeypatch) -> Iterator[RedisProcess]:
     # Each test starts in a process that has seen no outage.
-    monkeypatch.setattr(natverk.cache_backend, "_circuits", {})
+    monkeypatch.setattr(core.cache_backend, "_circuits", {})
     yield from redis_server(tmp_path / "redis")
 
 
@@ -60,7 +60,7 @@ def redis(tmp_path: Path, monkeypatch) -> Iterator[RedisProcess]:
 def redis_cache(redis: RedisProcess, settings, monkeypatch) -> RedisProcess:
     settings.CACHES = {
         "default": {
-            "BACKEND": "natverk.cache_backend.ResilientRedisCache",
+            "BACKEND": "core.cache_backend.ResilientRedisCache",
             "LOCATION": redis.url,
             "KEY_PREFIX": "faults",
             "OPTIONS": {
@@ -73,7 +73,7 @@ def redis_cache(redis: RedisProcess, settings, monkeypatch) -> RedisProcess:
     }
     settings.ANON_CACHE_SECONDS = 300
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    monkeypatch.setattr(natverk.cache, "_last_version", None)
+    monkeypatch.setattr(core.cache, "_last_version", None)
     return redis
 
 
@@ -254,13 +254,13 @@ def test_a_logout_during_an_outage_stays_a_logout(redis_cache, kind, rep_a) -> N
     browser.force_login(rep_a)
     assert browser.get("/mina-sidor/").status_code == 200
     old_cookie = browser.cookies["sessionid"].value
-    assert keys_matching(redis, f"faults:*natverk.sessions{old_cookie}")  # Read through Redis.
+    assert keys_matching(redis, f"faults:*core.sessions{old_cookie}")  # Read through Redis.
 
     redis.fault(kind)
     assert _timed(browser.post, "/konto/logout/").status_code == 302
     _recover(redis, kind)
 
-    assert keys_matching(redis, f"faults:*natverk.sessions{old_cookie}"), "Redis came back holding the session"
+    assert keys_matching(redis, f"faults:*core.sessions{old_cookie}"), "Redis came back holding the session"
     stolen = Client()
     stolen.cookies["sessionid"] = old_cookie
     response = _timed(stolen.get, "/mina-sidor/")
@@ -283,7 +283,7 @@ def test_a_redis_restored_from_an_old_backup_revives_nothing(redis_cache, networ
     assert "Efter säkerhetskopian" in visitor.get("/nyheter/").content.decode()
 
     redis.restore(backup)
-    assert keys_matching(redis, f"faults:*natverk.sessions{old_cookie}")
+    assert keys_matching(redis, f"faults:*core.sessions{old_cookie}")
     time.sleep(GENERATION_SECONDS)  # This process reads the generation (and Redis's run id) again.
 
     stolen = Client()
@@ -342,7 +342,7 @@ def test_without_the_database_count_the_mail_forms_fail_closed(redis_cache, monk
     def no_database(*args, **kwargs):
         raise OperationalError("the database does not answer")
 
-    monkeypatch.setattr(members.ratelimits, "consume_in_database", no_database)
+    monkeypatch.setattr(core.ratelimits, "consume_in_database", no_database)
     redis_cache.kill()
     mail.outbox.clear()
     response = _timed(Client().post, "/konto/login/code/", {"email": "kod@example.se"})
@@ -371,11 +371,11 @@ def test_a_frozen_redis_costs_requests_one_timeout(redis_cache, networks) -> Non
 def test_the_circuit_breaker_warns_once_not_per_request(redis_cache, networks, caplog) -> None:
     redis = redis_cache
     redis.kill()
-    with caplog.at_level("WARNING", logger="natverk.cache_backend"):
+    with caplog.at_level("WARNING", logger="core.cache_backend"):
         for _ in range(5):
             Client().get("/")
             time.sleep(BREAKER_SECONDS / 2)
-    warnings = [record for record in caplog.records if record.name == "natverk.cache_backend"]
+    warnings = [record for record in caplog.records if record.name == "core.cache_backend"]
     assert len(warnings) == 1
     assert warnings[0].exc_info is None  # One line, no traceback.
 

@@ -1,6 +1,6 @@
 """The object store stopped, frozen and back: 503 pages within seconds, the rest of the site fast.
 
-In this process: which store errors count as "unavailable", the guard of natverk/s3.py
+In this process: which store errors count as "unavailable", the guard of core/s3.py
 (its slots and its breaker), and the 503 page a view gets. Against real servers: a moto
 S3 server in a process of its own (so that the test can SIGSTOP it) and a real gunicorn
 with threaded workers, as an operator found it (issue 20): uploads and downloads answer
@@ -25,8 +25,8 @@ import pytest
 from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from natverk import s3
-from natverk.unavailable import STORE, StoreUnavailable, unavailable_dependency
+from core import s3
+from core.unavailable import STORE, StoreUnavailable, unavailable_dependency
 from tests import test_s3
 from tests.appservers import HOST, Browser, app_servers, form_fields, free_port, manage, server_env_with_database
 from tests.test_s3 import PDF, REGION, SEED, Store, _login, s3_environment
@@ -92,7 +92,7 @@ def test_a_timeout_marks_the_store_down_and_later_calls_fail_at_once(settings, h
     storage = _hung_storage(hung_endpoint)
     storage.connection.meta.client  # noqa: B018 - made once per thread; not what is timed.
     started = time.monotonic()
-    with caplog.at_level("WARNING", logger="natverk.s3"), pytest.raises(StoreUnavailable):
+    with caplog.at_level("WARNING", logger="core.s3"), pytest.raises(StoreUnavailable):
         storage.exists("logos/a.png")
     # One timeout; botocore's second try (after its backoff of at most 1 s) was refused at
     # once instead of waiting out a second timeout.
@@ -103,7 +103,7 @@ def test_a_timeout_marks_the_store_down_and_later_calls_fail_at_once(settings, h
         with pytest.raises(StoreUnavailable):
             storage.exists("logos/a.png")
     assert time.monotonic() - started < 0.2
-    warnings = [r for r in caplog.records if r.name == "natverk.s3"]
+    warnings = [r for r in caplog.records if r.name == "core.s3"]
     assert len(warnings) == 1 and warnings[0].exc_info is None  # One line per outage.
 
 
@@ -172,7 +172,7 @@ def test_a_download_while_the_store_is_marked_down_answers_the_503_page(client, 
     assert response["Retry-After"] == "30"
     assert UNAVAILABLE_TEXT in response.content.decode()
     # One warning line for the 503, no traceback.
-    records = [r for r in caplog.records if r.name == "natverk.unavailable"]
+    records = [r for r in caplog.records if r.name == "core.unavailable"]
     assert len(records) == 1 and records[0].exc_info is None
     assert "store" in records[0].getMessage()
 

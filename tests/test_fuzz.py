@@ -29,10 +29,10 @@ from django.test import Client
 from django.utils import timezone
 
 from borsen.models import Listing
+from core.text import CONTROL_CHARACTERS, LINE_BREAKS
 from grants.models import Application
 from meetings.models import Registration
 from members.models import Invitation, Representation
-from natverk.text import CONTROL_CHARACTERS, LINE_BREAKS
 from networks.models import Post, WorkingGroup
 from tests.conftest import PASSWORD
 from tests.grants.conftest import actor_c, make_application, pot, rep_c  # noqa: F401 - fixtures used below

@@ -13,8 +13,8 @@ import pytest
 from django.db import DatabaseError, OperationalError, connection, connections
 from django.utils import timezone
 
-from natverk import views
-from natverk.models import Outbox
+from core import views
+from core.models import Outbox
 
 on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's pool: PostgreSQL only")
 
@@ -37,7 +37,7 @@ def test_healthz_is_ok_when_the_database_answers(client, db) -> None:
 
 
 def test_healthz_is_down_when_the_database_fails(client, db) -> None:
-    with mock.patch("natverk.views.connection") as connection:
+    with mock.patch("core.views.connection") as connection:
         connection.cursor.side_effect = DatabaseError("the database is down")
         response = client.get("/healthz")
 
@@ -64,8 +64,8 @@ def _pool_timeout() -> Exception:
 
 def test_healthz_is_busy_when_the_pool_has_nothing_to_spare(client, db) -> None:
     with (
-        mock.patch("natverk.views.connection") as connection,
-        mock.patch("natverk.views._database_answers_directly", return_value=True),
+        mock.patch("core.views.connection") as connection,
+        mock.patch("core.views._database_answers_directly", return_value=True),
     ):
         connection.cursor.side_effect = _pool_timeout()
         response = client.get("/healthz")
@@ -77,8 +77,8 @@ def test_healthz_is_busy_when_the_pool_has_nothing_to_spare(client, db) -> None:
 
 def test_healthz_is_down_when_the_pool_times_out_because_the_database_is_away(client, db) -> None:
     with (
-        mock.patch("natverk.views.connection") as connection,
-        mock.patch("natverk.views._database_answers_directly", return_value=False),
+        mock.patch("core.views.connection") as connection,
+        mock.patch("core.views._database_answers_directly", return_value=False),
     ):
         connection.cursor.side_effect = _pool_timeout()
         response = client.get("/healthz")
@@ -88,7 +88,7 @@ def test_healthz_is_down_when_the_pool_times_out_because_the_database_is_away(cl
 
 
 def test_healthz_reports_the_cache_but_does_not_fail_on_it(client, db) -> None:
-    with mock.patch("natverk.cache_backend.cache_available", return_value=False):
+    with mock.patch("core.cache_backend.cache_available", return_value=False):
         response = client.get("/healthz")
 
     assert response.status_code == 200

@@ -16,12 +16,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.csvexport import csv_cell
+from core.dates import validate_sensible_date
+from core.images import open_image
+from core.text import reject_control_characters, reject_line_breaks, strip_control_characters
 from meetings.models import Meeting, Registration
 from members.models import Actor, ActorMessage
-from natverk.csvexport import csv_cell
-from natverk.dates import validate_sensible_date
-from natverk.images import open_image
-from natverk.text import reject_control_characters, reject_line_breaks, strip_control_characters
 from networks.models import Post
 from tests.images import png_bomb, png_claiming, png_small
 from tests.meetings.conftest import make_meeting

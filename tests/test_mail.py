@@ -1,4 +1,4 @@
-"""The one road for mail (natverk/mail.py): queued with the change, sent after commit,
+"""The one road for mail (core/mail.py): queued with the change, sent after commit,
 retried with back-off, never a 500 or a long wait when the mail server is down or hangs."""
 
 from __future__ import annotations
@@ -16,12 +16,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 
-from grants.models import Application
-from meetings.models import Registration
-from meetings.services import registration_create
-from members.models import Actor, ActorMessage, Invitation, Membership, User
-from members.services import actor_message_send
-from natverk.mail import (
+from core.mail import (
     BREAKER,
     mail_queue,
     mail_queue_each,
@@ -30,7 +25,12 @@ from natverk.mail import (
     outbox_send_after_commit,
     retry_delay,
 )
-from natverk.models import Outbox
+from core.models import Outbox
+from grants.models import Application
+from meetings.models import Registration
+from meetings.services import registration_create
+from members.models import Actor, ActorMessage, Invitation, Membership, User
+from members.services import actor_message_send
 from tests.grants.conftest import make_application, pot  # noqa: F401 - pot is a fixture
 from tests.meetings.conftest import make_meeting
 from tests.smtp_stub import ACCEPT, HANG, REFUSE, SMTPStub, send_through

@@ -1,4 +1,4 @@
-"""No mail lost in silence, none sent twice (natverk/mail.py): the Message-ID of a row, given
+"""No mail lost in silence, none sent twice (core/mail.py): the Message-ID of a row, given
 up by age and not by a count of attempts, send_outbox's exit status, claims that follow the
 clock, the settings, and the migration that gives the rows already queued a Message-ID."""
 
@@ -20,9 +20,9 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from natverk import mail as mail_module
-from natverk.mail import give_up_at, mail_queue_message, outbox_retry, outbox_send
-from natverk.models import Outbox
+from core import mail as mail_module
+from core.mail import give_up_at, mail_queue_message, outbox_retry, outbox_send
+from core.models import Outbox
 
 FAILING = "tests.grants.failing_backend.FailingBackend"
 LOCMEM = "django.core.mail.backends.locmem.EmailBackend"

@@ -20,13 +20,13 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from borsen.models import Listing
+from core.mail import mail_queue
+from core.models import Outbox
 from grants.models import Application
 from grants.workflow import MOVES
 from meetings.models import Meeting, Registration
 from members.adapter import AccountAdapter
 from members.models import Actor, Invitation, Membership, Representation, User
-from natverk.mail import mail_queue
-from natverk.models import Outbox
 from networks.models import Post
 
 pytestmark = pytest.mark.django_db

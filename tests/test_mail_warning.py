@@ -1,4 +1,4 @@
-"""The admin index warns when mail is stuck (natverk/admin_mailwarning.py): the steering
+"""The admin index warns when mail is stuck (core/admin_mailwarning.py): the steering
 group and superusers see it, superusers with links that list exactly the rows counted, the
 steering group without (they may not open the outbox); nobody else sees it."""
 
@@ -14,10 +14,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from core.admin_mailwarning import mail_warning_for
+from core.models import Outbox
+from core.roles import STEERING_GROUP
 from members.models import User
-from members.roles import STEERING_GROUP
-from natverk.admin_mailwarning import mail_warning_for
-from natverk.models import Outbox
 
 pytestmark = pytest.mark.django_db
 INDEX = "/admin/"

@@ -1,4 +1,4 @@
-"""X-DB-Queries (natverk/querycount.py): the number of SQL queries of a request."""
+"""X-DB-Queries (core/querycount.py): the number of SQL queries of a request."""
 
 from __future__ import annotations
 

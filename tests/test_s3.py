@@ -33,13 +33,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from moto.server import ThreadedMotoServer
 
+from core.storage import private_storage
+from core.unavailable import StoreUnavailable
 from grants.models import Application, Attachment, FollowUpPhoto, FollowUpReport
 from grants.services import applications_user_delete, attachment_add, attachment_remove
 from members.images import pending_logo_forget, pending_logo_keep
 from members.models import Actor
 from natverk.settings import s3_storages
-from natverk.storage import private_storage
-from natverk.unavailable import StoreUnavailable
 from tests.appservers import HOST, Browser, app_servers, form_fields, free_port, manage, server_env_with_database
 from tests.conftest import PASSWORD
 from tests.grants.conftest import make_application
@@ -169,8 +169,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _fresh_store_guard():
-    """Each test starts with the store not marked down (natverk/s3.py keeps that per process)."""
-    from natverk.s3 import guard, store_health
+    """Each test starts with the store not marked down (core/s3.py keeps that per process)."""
+    from core.s3 import guard, store_health
 
     guard.reset()
     store_health.reset()
@@ -180,7 +180,7 @@ def _fresh_store_guard():
 
 
 def test_the_stores_are_the_object_store(store) -> None:
-    from natverk.s3 import PrivateMediaStorage, PublicMediaStorage
+    from core.s3 import PrivateMediaStorage, PublicMediaStorage
 
     assert isinstance(default_storage, PublicMediaStorage)
     assert isinstance(Actor._meta.get_field("logo").storage, PublicMediaStorage)
@@ -453,7 +453,7 @@ def hung_endpoint():
 
 
 def test_a_hung_store_does_not_hang_the_request(settings, hung_endpoint) -> None:
-    from natverk.s3 import PublicMediaStorage
+    from core.s3 import PublicMediaStorage
 
     settings.S3_CONNECT_TIMEOUT = 0.5
     settings.S3_READ_TIMEOUT = 0.5

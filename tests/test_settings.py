@@ -63,7 +63,7 @@ def test_redis_url_gives_the_resilient_backend_with_short_timeouts(monkeypatch) 
 
     cache = runpy.run_path(str(BASE_DIR / "natverk" / "settings.py"))["CACHES"]["default"]
 
-    assert cache["BACKEND"] == "natverk.cache_backend.ResilientRedisCache"
+    assert cache["BACKEND"] == "core.cache_backend.ResilientRedisCache"
     assert cache["OPTIONS"] == {"socket_timeout": 0.5, "socket_connect_timeout": 0.25}
 
 
@@ -90,7 +90,7 @@ def test_postgres_url_with_the_connection_pool(monkeypatch) -> None:
 
     db = database_from_url("postgres://natverk:hemligt%40ord@db.example.se:5433/natverk?sslmode=require")
 
-    assert db["ENGINE"] == "natverk.postgresql"  # Django's, checking pooled connections.
+    assert db["ENGINE"] == "core.postgresql"  # Django's, checking pooled connections.
     assert (db["NAME"], db["USER"], db["PASSWORD"], db["HOST"], db["PORT"]) == (
         "natverk",
         "natverk",

@@ -32,6 +32,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from borsen.models import Listing, Match
+from core.models import Outbox
+from core.roles import STEERING_GROUP
 from digest.access import unsubscribe_token
 from digest.models import DigestSent, Subscription
 from grants.models import (
@@ -48,8 +50,6 @@ from grants.models import (
 from meetings.models import Meeting, Registration
 from members.contact import contact_token
 from members.models import Actor, ActorMessage, Invitation, Membership, Representation
-from members.roles import STEERING_GROUP
-from natverk.models import Outbox
 from networks.models import Post, WorkingGroup
 from tests.grants.conftest import make_application
 from voices.models import Voice

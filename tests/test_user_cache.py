@@ -1,5 +1,5 @@
-"""The per-session page cache of "Mina sidor" (natverk/usercache.py) and the sessions read
-through the cache (natverk/sessions.py): fast, and nobody ever sees another's page.
+"""The per-session page cache of "Mina sidor" (core/usercache.py) and the sessions read
+through the cache (core/sessions.py): fast, and nobody ever sees another's page.
 
 The database commits for real (transaction=True): a write makes stored pages stale only
 once its transaction commits, as in production.
@@ -19,10 +19,11 @@ from django.core.cache import cache
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-import natverk.cache_backend
-import natverk.usercache
+import core.cache_backend
+import core.usercache
+from core.sessions import SessionStore
+from core.usercache import _is_write
 from members.models import Actor, Membership, Representation, User
-from natverk.usercache import _is_write
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -35,7 +36,7 @@ def caches_on(settings):
     settings.USER_CACHE_SECONDS = 60
     settings.ANON_CACHE_SECONDS = 300
     cache.clear()
-    natverk.usercache._last_version = None
+    core.usercache._last_version = None
     yield
     cache.clear()
 
@@ -206,10 +207,10 @@ def test_writes_are_told_from_reads(sql, write) -> None:
 
 @pytest.fixture
 def unreachable_cache(settings, monkeypatch):
-    monkeypatch.setattr(natverk.cache_backend, "_circuits", {})
+    monkeypatch.setattr(core.cache_backend, "_circuits", {})
     settings.CACHES = {
         "default": {
-            "BACKEND": "natverk.cache_backend.ResilientRedisCache",
+            "BACKEND": "core.cache_backend.ResilientRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",  # Port 1: refused at once.
             "OPTIONS": {"CIRCUIT_BREAKER_SECONDS": 60},
         }
@@ -234,7 +235,7 @@ def test_a_session_stays_in_the_cache_only_briefly(rep_a, settings) -> None:
     settings.SESSION_CACHE_SECONDS = 120
     client = Client()
     client.force_login(rep_a)
-    key = "natverk.sessions" + client.cookies["sessionid"].value
+    key = SessionStore.cache_key_prefix + client.cookies["sessionid"].value
     assert cache.get(key) is not None
     # LocMemCache keeps each key's expiry time.
     assert 0 < cache._expire_info[cache.make_and_validate_key(key)] - time.time() <= 120

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from core.roles import coordinated_network_ids, is_steering_group, is_superuser
 from members.access import actors_visible_to
 from members.models import Actor
-from members.roles import coordinated_network_ids, is_steering_group, is_superuser
 from networks.models import Network
 from voices.models import Voice
 

@@ -13,10 +13,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from core.adminlist import short_date
+from core.dates import ADMIN_DATE_OVERRIDES
+from core.text import TextGuardMixin
 from members.images import process_logo
-from natverk.adminlist import short_date
-from natverk.dates import ADMIN_DATE_OVERRIDES
-from natverk.text import TextGuardMixin
 from voices import services
 from voices.access import actors_for_voices, may_change_voice, networks_for_voices, voices_visible_to
 from voices.models import Voice

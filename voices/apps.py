@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from natverk.text import guard_model_fields
+from core.text import guard_model_fields
 
 
 class VoicesConfig(AppConfig):
@@ -10,5 +10,5 @@ class VoicesConfig(AppConfig):
     verbose_name = _("Röster från nätverken")
 
     def ready(self) -> None:
-        # Typed text refuses control characters, typed dates far-off years (natverk.text).
+        # Typed text refuses control characters, typed dates far-off years (core.text).
         guard_model_fields(self.get_models())

@@ -15,8 +15,8 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
-from natverk.dates import date_bounds_constraint
-from natverk.storage import delete_after_commit
+from core.dates import date_bounds_constraint
+from core.storage import delete_after_commit
 from voices.media import (
     captions_upload_to,
     photo_upload_to,

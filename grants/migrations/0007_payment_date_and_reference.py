@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import migrations, models
 from django.utils import timezone
 
-# natverk.dates.EARLIEST and LATEST (a migration does not import app code).
+# core.dates.EARLIEST and LATEST (a migration does not import app code).
 EARLIEST = datetime.date(2000, 1, 1)
 LATEST = datetime.date(2100, 12, 31)
 

@@ -11,16 +11,16 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-import natverk.storage
+import core.storage
+from core.dates import date_bounds_constraint
 from grants.files import download_name as served_name
 from grants.models.pots import GRANTED_STATUSES, Pot
 from grants.payment import format_payment_details
-from natverk.dates import date_bounds_constraint
 
 
 def private_storage() -> Storage:
-    """The private store (natverk/storage.py): files served only through access-checked views."""
-    return natverk.storage.private_storage
+    """The private store (core/storage.py): files served only through access-checked views."""
+    return core.storage.private_storage
 
 
 REPORT_DUE_AFTER = datetime.timedelta(weeks=6)
@@ -213,7 +213,7 @@ class Application(models.Model):
         return all(c.status == CoApplicant.Status.CONFIRMED for c in self.coapplicant_links.all())
 
     def shows_on_public_pages(self) -> bool:
-        """Only granted applications are public (/bidrag/beviljade/; natverk.cache invalidation)."""
+        """Only granted applications are public (/bidrag/beviljade/; core.cache invalidation)."""
         return self.status in GRANTED_STATUSES
 
 
@@ -254,7 +254,7 @@ class CoApplicant(models.Model):
         return f"{self.actor} ({self.get_status_display()})"
 
     def shows_on_public_pages(self) -> bool:
-        """Listed only with a granted application (natverk.cache invalidation)."""
+        """Listed only with a granted application (core.cache invalidation)."""
         return self.application.shows_on_public_pages()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery, Sum, Value
@@ -11,12 +12,18 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import date_bounds_constraint
 from members.models import Actor
-from natverk.dates import date_bounds_constraint
 
 # Statuses in which an application's granted amount counts against the pot.
 GRANTED_STATUSES = ("approved", "paid", "reported", "closed")
 DEFAULT_ALLOWED_KINDS = ",".join(kind for kind in Actor.Kind.values if kind != Actor.Kind.PRIVATE_PERSON)
+
+
+def _model(name: str) -> type[models.Model]:
+    """A grants model by name, looked up when used (as a "grants.Application" foreign key
+    would be): applications.py builds on this module, so this module cannot import it."""
+    return apps.get_model("grants", name)
 
 
 def _sum_subquery(queryset: models.QuerySet, field: str) -> Coalesce:
@@ -27,8 +34,7 @@ def _sum_subquery(queryset: models.QuerySet, field: str) -> Coalesce:
 class PotQuerySet(models.QuerySet):
     def with_totals(self) -> PotQuerySet:
         """Annotate total (fundings), granted and paid; one query however many pots."""
-        from grants.models.applications import Application, Payment
-
+        Application, Payment = _model("Application"), _model("Payment")
         return self.annotate(
             total_amount=_sum_subquery(Funding.objects.filter(pot=OuterRef("pk")), "amount"),
             granted_amount=_sum_subquery(
@@ -129,9 +135,7 @@ class Pot(models.Model):
     def paid(self) -> int:
         if hasattr(self, "paid_amount"):
             return self.paid_amount
-        from grants.models.applications import Payment
-
-        return Payment.objects.filter(application__pot=self).aggregate(s=Coalesce(Sum("amount"), 0))["s"]
+        return _model("Payment").objects.filter(application__pot=self).aggregate(s=Coalesce(Sum("amount"), 0))["s"]
 
     @property
     def remaining(self) -> int:

@@ -8,7 +8,7 @@ from django import template
 from django.utils import dateformat, timezone
 from django.utils.html import format_html
 
-from natverk.templatetags.natverk_tags import iso_datetime, local_day, local_time, local_when
+from core.templatetags.natverk_tags import iso_datetime, local_day, local_time, local_when
 
 register = template.Library()
 

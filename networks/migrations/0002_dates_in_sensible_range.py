@@ -4,7 +4,7 @@ import datetime
 from django.conf import settings
 from django.db import migrations, models
 
-from natverk.dates import clamp_rows
+from core.dates import clamp_rows
 
 
 def clamp_dates(apps, schema_editor):

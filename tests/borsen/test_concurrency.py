@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from borsen import match_mail, services
 from borsen.models import Listing, MatchMail
-from natverk.models import Outbox
+from core.models import Outbox
 from tests.borsen.conftest import TODAY, make_listing
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from borsen import services
 from borsen.models import Listing, Match
-from natverk.models import Outbox
+from core.models import Outbox
 from tests.borsen.conftest import TODAY, make_listing
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from borsen import services
 from borsen.models import SOLVED_VISIBLE_DAYS, Listing
+from core.models import Outbox
 from members.models import ActorMessage
-from natverk.models import Outbox
 from tests.borsen.conftest import TODAY, make_listing
 
 pytestmark = pytest.mark.django_db

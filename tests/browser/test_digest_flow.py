@@ -9,9 +9,9 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
+from core.models import Outbox
 from digest.models import Subscription
 from digest.services import Week, digest_send
-from natverk.models import Outbox
 from tests.browser.conftest import AxePage
 from tests.digest.conftest import make_listing
 

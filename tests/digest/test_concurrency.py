@@ -8,9 +8,9 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
+from core.models import Outbox
 from digest.models import DigestSent
 from digest.services import MAIL_KIND, Week, digest_send
-from natverk.models import Outbox
 from tests.digest.conftest import make_listing, subscribe
 
 

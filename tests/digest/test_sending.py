@@ -10,13 +10,13 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from core.models import Outbox
 from digest.models import DigestSent, Subscription
 from digest.services import ITEMS_PER_KIND, MAIL_KIND, Part, Week, digest_send, digest_send_to, network_digest
 from grants.formatting import format_kr
 from grants.models import Application, Decision
 from meetings.models import Meeting
 from members.services import user_delete
-from natverk.models import Outbox
 from networks.models import Post
 from tests.digest.conftest import make_listing, subscribe
 from tests.grants.conftest import make_application, pot  # noqa: F401 - pot is a fixture

@@ -13,11 +13,11 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from core.roles import STEERING_GROUP
 from grants.admin_decisions import DECISION_MOVES, MOVES_BY_SLUG, move_refusal
 from grants.models import Application, ApplicationEvent, CoApplicant, Decision, Payment
 from grants.workflow import MOVES, STEERING, TransitionError, application_take_up, application_transition
 from members.models import Representation
-from members.roles import STEERING_GROUP
 from tests.conftest import _user
 from tests.grants.conftest import TODAY, make_application
 

@@ -1,5 +1,5 @@
 """The steering group's list of applications is cached per browser session
-(natverk/usercache.py): fast, and nobody ever gets a page that is not theirs or not current.
+(core/usercache.py): fast, and nobody ever gets a page that is not theirs or not current.
 
 The database commits for real (transaction=True): a write makes stored pages stale only
 once its transaction commits, as in production.
@@ -13,10 +13,10 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
+from core.roles import STEERING_GROUP
 from grants.models import Application
 from grants.workflow import application_transition
 from members.models import User
-from members.roles import STEERING_GROUP
 from tests.conftest import PASSWORD
 from tests.grants.conftest import make_application
 from tests.test_user_cache import caches_on  # noqa: F401 (autouse: both caches on and empty)

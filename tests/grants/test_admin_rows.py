@@ -1,4 +1,4 @@
-"""natverk.adminrows draws the rows of the applications' list exactly as Django's admin
+"""core.adminrows draws the rows of the applications' list exactly as Django's admin
 would, and leaves to Django every list it does not know how to draw."""
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from django.contrib.admin.templatetags import admin_list
 from django.test import RequestFactory
 from django.urls import reverse
 
-import natverk.adminrows
+import core.adminrows
+from core.adminrows import fast_results
 from grants.admin import ApplicationAdmin
 from grants.models import Application
 from members.models import Actor, Membership
-from natverk.adminrows import fast_results
 from tests.grants.conftest import make_application
 
 S = Application.Status
@@ -167,7 +167,7 @@ def test_the_applications_page_draws_its_rows_without_djangos_per_cell_code(
     def refuse(changelist):
         raise AssertionError("Django's per-cell code was used")
 
-    monkeypatch.setattr(natverk.adminrows, "results", refuse)
+    monkeypatch.setattr(core.adminrows, "results", refuse)
     client.force_login(steering)
     body = client.get(reverse(CHANGELIST)).content.decode()
     for app in applications[:2]:

@@ -9,10 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from core.models import Outbox
 from grants import services
 from grants.models import Application, Attachment, FollowUpReport
 from grants.services import report_reminders_send
-from natverk.models import Outbox
 from tests.grants.conftest import TODAY, make_application
 from tests.images import png_bomb, png_claiming
 

@@ -122,14 +122,14 @@ def test_a_cached_my_data_page_keeps_no_store_and_forgets_the_account_with_the_r
 ):
     from django.core.cache import cache
 
-    import natverk.usercache
+    import core.usercache
 
     # As if "Mina uppgifter" were ever added to the per-session cache (it is not today).
     settings.USER_CACHE_SECONDS = 60
     settings.USER_CACHE_PATHS = [*settings.USER_CACHE_PATHS, MY_DATA]
     cache.clear()
-    natverk.usercache._bump_owed = False
-    natverk.usercache._last_version = None
+    core.usercache._bump_owed = False
+    core.usercache._last_version = None
     make_application(pot=pot, lead=actor_a, status=S.SUBMITTED)
     browser = Client()
     browser.force_login(rep_a)

@@ -14,10 +14,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from core.roles import STEERING_GROUP
 from grants.casework import application_handler_set, application_note_set, handler_choices
 from grants.models import Application, ApplicationEvent
 from members.models import Representation
-from members.roles import STEERING_GROUP
 from members.services import user_delete
 from tests.conftest import _user
 from tests.grants.conftest import make_application

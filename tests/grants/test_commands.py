@@ -8,9 +8,9 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from core.models import Outbox
 from grants.models import Application
 from grants.services import report_reminders_send
-from natverk.models import Outbox
 from tests.grants.conftest import TODAY, make_application
 
 S = Application.Status

@@ -15,10 +15,10 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from django.utils import timezone
 
+from core.roles import STEERING_GROUP
 from grants.models import Application, ApplicationEvent, Attachment, BudgetLine, CoApplicant, Decision
 from meetings.models import Registration
 from members.models import Representation, User
-from members.roles import STEERING_GROUP
 from tests.conftest import PASSWORD, _user
 from tests.grants.conftest import S, make_application
 from tests.meetings.conftest import make_meeting

@@ -15,11 +15,11 @@ from pypdf import PdfReader
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError
 
+from core.mail import outbox_send
+from core.models import Outbox
 from grants.letters import LetterChangeRefused, _no_fetching, letter_render
 from grants.models import Application, ApplicationEvent, DecisionLetter, LetterWording
 from grants.workflow import application_transition
-from natverk.mail import outbox_send
-from natverk.models import Outbox
 from tests.grants.conftest import make_application
 
 S = Application.Status

@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from core.models import Outbox
 from grants.models import Application, ApplicationEvent, Decision
 from grants.workflow import (
     APPLICANT,
@@ -22,7 +23,6 @@ from grants.workflow import (
     application_transition,
 )
 from members.models import Representation
-from natverk.models import Outbox
 from tests.grants.conftest import TODAY, make_application, make_report
 
 S = Application.Status

@@ -8,9 +8,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from core.templatetags.natverk_tags import iso_datetime
 from meetings.models import Meeting, Registration
 from meetings.services import NEEDS_KEPT_DAYS, registration_cancel, registration_create, registration_needs_purge
-from natverk.templatetags.natverk_tags import iso_datetime
 from tests.conftest import _user
 
 from .conftest import TZ, make_meeting

@@ -7,6 +7,7 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
+from core.models import Outbox
 from meetings.models import Meeting, Registration, RegistrationQuerySet
 from meetings.services import (
     RegistrationError,
@@ -16,7 +17,6 @@ from meetings.services import (
     registration_create,
 )
 from members.models import User
-from natverk.models import Outbox
 
 from .conftest import make_meeting
 

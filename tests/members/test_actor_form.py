@@ -303,7 +303,7 @@ def test_a_store_down_after_the_save_still_answers_saved(
     logged, not shown as the 503 page's ”not saved” (the leftover file is swept later)."""
     from django.core.files.storage import FileSystemStorage
 
-    from natverk.unavailable import StoreUnavailable
+    from core.unavailable import StoreUnavailable
 
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     client.force_login(resident)

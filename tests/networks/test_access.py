@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from members.roles import COORDINATORS_GROUP
+from core.roles import COORDINATORS_GROUP
 from networks.models import Post
 from tests.conftest import _user
 

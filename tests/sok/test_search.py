@@ -14,10 +14,10 @@ from django.test import Client
 from django.utils import timezone
 
 from borsen.models import Listing
+from core.cache import is_cacheable_path
 from grants.models import Application, Pot
 from meetings.models import Meeting
 from members.models import Actor
-from natverk.cache import is_cacheable_path
 from networks.models import Post
 from sok.highlight import highlight, snippet
 from sok.search import MAX_QUERY_LENGTH, search

@@ -1,5 +1,0 @@
-"""Arabic pages read dates as the Swedish ones do: Django's ar module sets no input formats,
-so the project's settings (or Django's US defaults) would apply."""
-
-# Day first, never month first: see natverk/formats/__init__.py. Read by Django's get_format.
-from natverk.formats import DATE_INPUT_FORMATS, DATETIME_INPUT_FORMATS  # noqa: F401

@@ -1,8 +1,0 @@
-"""English pages write "9 March 2027" (British order, as before), not Django's "March 9, 2027",
-and read 07/12/2026 as 7 December (Django's en module reads it as 12 July)."""
-
-# Day first, never month first: see natverk/formats/__init__.py. Read by Django's get_format.
-from natverk.formats import DATE_INPUT_FORMATS, DATETIME_INPUT_FORMATS  # noqa: F401
-
-DATE_FORMAT = "j F Y"
-MONTH_DAY_FORMAT = "j F"
