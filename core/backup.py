@@ -1,4 +1,4 @@
-"""Backups and restores: `manage.py backup` and `manage.py restore` (README, "Backup and restore").
+"""Backups and restores: `manage.py backup` and `manage.py restore` (docs/operations.md, "Backup and restore").
 
 One backup is a folder `natverk-<UTC time>` holding
 

@@ -30,7 +30,7 @@ HEALTH_CONNECT_TIMEOUT_SECONDS = 2
 TOO_MANY_CONNECTIONS = "53300"
 BUSY_RETRY_AFTER_SECONDS = 5
 # Mail is sent right after the save that writes it, else by send_outbox every few minutes
-# (README, "Mail"): a mail still unsent after this long means mail is not going out.
+# (docs/development.md, "Mail"): a mail still unsent after this long means mail is not going out.
 OUTBOX_LATE_SECONDS = 15 * 60
 
 

@@ -260,8 +260,8 @@ STORAGES = {
 # every upload. Public media under S3_MEDIA_PREFIX, read by browsers at S3_PUBLIC_URL (the
 # address of the bucket's root; default the bucket's own address) and allowed by the
 # bucket policy; private files in S3_PRIVATE_BUCKET, or without it under S3_PRIVATE_PREFIX
-# of the same bucket, never public: the app streams them after its access check. README,
-# "Object storage".
+# of the same bucket, never public: the app streams them after its access check.
+# docs/operations.md, "Object storage".
 S3_BUCKET = env_str("S3_BUCKET")
 S3_PRIVATE_BUCKET = env_str("S3_PRIVATE_BUCKET")
 S3_ENDPOINT_URL = env_str("S3_ENDPOINT_URL").rstrip("/")

@@ -11,8 +11,8 @@
   tmp (it refuses an ExecStart whose program does not exist); skipped where
   systemd-analyze is missing or cannot run. Every service reports its failure
   (OnFailure=), and the failure hook does what its comments say.
-- Every command the README's "Scheduled jobs" table lists has a timer, and every unit runs
-  a management command that exists.
+- Every command the "Scheduled jobs" table of docs/operations.md lists has a timer, and
+  every unit runs a management command that exists.
 """
 
 from __future__ import annotations
@@ -431,14 +431,15 @@ def _manage_command(service: Path) -> str:
     return match.group(1)
 
 
-def _scheduled_in_readme() -> set[str]:
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Scheduled jobs", 1)[1].split("\n## ", 1)[0]
-    return set(re.findall(r"^\| `manage\.py (\w+)`", section, re.M))
+def _scheduled_in_docs() -> set[str]:
+    operations = (REPO / "docs" / "operations.md").read_text(encoding="utf-8")
+    section = re.search(r"^#+ Scheduled jobs\n(.*?)(?=^#+ |\Z)", operations, re.M | re.S)
+    assert section, "docs/operations.md has no section Scheduled jobs"
+    return set(re.findall(r"^\| `manage\.py (\w+)`", section.group(1), re.M))
 
 
 def test_every_scheduled_command_has_a_timer_and_every_timer_a_command():
-    scheduled = _scheduled_in_readme()
+    scheduled = _scheduled_in_docs()
     assert {"send_outbox", "send_weekly_digest", "backup"} <= scheduled
     commands = get_commands()
     timed = {}
@@ -448,8 +449,8 @@ def test_every_scheduled_command_has_a_timer_and_every_timer_a_command():
         assert service.stem == timer.stem
         timed[_manage_command(service)] = timer.name
 
-    assert scheduled - timed.keys() == set(), "scheduled in the README without a timer"
-    assert timed.keys() - scheduled == set(), "a timer the README's table does not list"
+    assert scheduled - timed.keys() == set(), "scheduled in docs/operations.md without a timer"
+    assert timed.keys() - scheduled == set(), "a timer the table in docs/operations.md does not list"
     assert {name for name in timed if name not in commands} == set(), "a timer runs a command that does not exist"
     # The one-shot migration runs a command that exists too.
     assert _manage_command(UNITS / "natverk-migrate.service") in commands

@@ -1,9 +1,9 @@
-"""Media on S3-compatible object storage (README, "Object storage"), against a local moto server.
+"""Media on S3-compatible object storage (docs/operations.md, "Object storage"), against a local moto server.
 
 moto (from requirements-dev.txt) runs in server mode on a spare port for the session: a
 real HTTP S3 endpoint, no network. Each test gets buckets of its own: the public one with
-a bucket policy that lets anyone read objects under media/ only, as the README tells an
-operator to set it up, and (in the "bucket" mode) a private bucket with no policy at all.
+a bucket policy that lets anyone read objects under media/ only, as docs/operations.md
+tells an operator to set it up, and (in the "bucket" mode) a private bucket with no policy at all.
 In the "prefix" mode the private files lie under private/ of the public bucket.
 
 In this process the settings are switched to the store the way natverk/settings.py does

@@ -6,7 +6,7 @@ under /en/ is the same pattern), and the expected status for each role. A patter
 missing from the table fails `test_every_url_pattern_is_in_the_grid`, so a new view
 cannot skip it. Nothing may answer 5xx.
 
-The rules behind the table are in the README ("Who may see what"). In short: public
+The rules behind the table are in docs/development.md ("Who may see what"). In short: public
 pages 200 for everyone; pages behind login 302 (to the login page) for anonymous
 visitors; an object of someone else 404; something one may read but not change 403.
 The admin sends anyone who is not staff, and staff without two-factor, away with 302;

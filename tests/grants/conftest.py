@@ -135,7 +135,7 @@ def pool_for_threads(threads: int) -> Iterator[None]:
     """A connection pool with a connection for each of `threads` threads of this process.
 
     A race test runs N requests as N threads of one process; in production they are spread
-    over the workers, each with DB_POOL_MAX_SIZE at least its GUNICORN_THREADS (README). With
+    over the workers, each with DB_POOL_MAX_SIZE at least its GUNICORN_THREADS (docs/operations.md). With
     fewer connections than threads, the threads waiting for one give up after DB_POOL_TIMEOUT
     (2 s) while the others queue on the same row lock: the test would measure the pool, not
     the lock.

@@ -1,4 +1,4 @@
-"""Back up the database and the uploaded files into a new folder (README, "Backup and restore")."""
+"""Back up the database and the uploaded files into a new folder (docs/operations.md, "Backup and restore")."""
 
 from pathlib import Path
 

@@ -1,6 +1,6 @@
 """Copy the files on local disk (MEDIA_ROOT, PRIVATE_MEDIA_ROOT) into the object store.
 
-Run once when a site moves to S3 (README, "Object storage"), with the S3_* settings on and
+Run once when a site moves to S3 (docs/operations.md, "Object storage"), with the S3_* settings on and
 MEDIA_ROOT and PRIVATE_MEDIA_ROOT still pointing at the old folders. Every file keeps its
 name, so the rows need no change; a file already in the store is left alone, so the
 command can be run again after an interruption. Nothing on disk is deleted.

@@ -1,4 +1,4 @@
-"""Restore a backup into a new, empty database and empty media folders (README, "Backup and restore")."""
+"""Restore a backup into a new, empty database and empty media folders (docs/operations.md, "Backup and restore")."""
 
 from pathlib import Path
 
