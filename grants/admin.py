@@ -19,7 +19,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from grants.access import applications_reviewed_by
+from grants.access import applications_reviewed_by, reads_application_parts
 from grants.admin_bulk import BulkDecisionActions
 from grants.admin_casework import CaseworkViews, casework_panel
 from grants.admin_decisions import DecisionViews, decision_panel
@@ -41,6 +41,7 @@ from grants.models import (
     Pot,
 )
 from grants.services import pot_funding_problem, pot_fundings_save
+from natverk.admin_readonly import ReadOnlyAdmin
 from natverk.adminlist import short_date
 from natverk.csvexport import csv_response
 from natverk.dates import ADMIN_DATE_OVERRIDES
@@ -59,7 +60,7 @@ class ReadOnlyInline(admin.TabularInline):
     can_delete = False
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        return request.user.has_perm("grants.view_application")
+        return reads_application_parts(request.user)
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
@@ -483,19 +484,8 @@ class ApplicationAdmin(DecisionViews, CaseworkViews, BulkDecisionActions, admin.
         return csv_response(f"ansokningar-{timezone.localdate().isoformat()}.csv", header, rows)
 
 
-class AppendOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-
 @admin.register(ApplicationEvent)
-class ApplicationEventAdmin(AppendOnlyAdmin):
+class ApplicationEventAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "application", "kind", "actor_user", "from_status", "to_status"]
     list_filter = ["kind", "to_status"]
     search_fields = ["application__reference", "application__title", "note"]
@@ -503,7 +493,7 @@ class ApplicationEventAdmin(AppendOnlyAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(AppendOnlyAdmin):
+class PaymentAdmin(ReadOnlyAdmin):
     formfield_overrides = ADMIN_DATE_OVERRIDES
     list_display = ["application", "amount_kr", "paid_on", "reference", "registered_by"]
     amount_kr = kr_display("amount", gettext_lazy("Belopp"))
@@ -513,7 +503,7 @@ class PaymentAdmin(AppendOnlyAdmin):
 
 
 @admin.register(DecisionLetter)
-class DecisionLetterAdmin(AppendOnlyAdmin):
+class DecisionLetterAdmin(ReadOnlyAdmin):
     """Every letter as it was sent: shown and downloaded, never changed (its SHA-256 is in the history)."""
 
     list_display = ["created_at", "application", "outcome", "download", "sha256"]

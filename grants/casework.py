@@ -18,7 +18,7 @@ from grants.locking import NotEditable, application_lock
 from grants.models import Application, ApplicationEvent
 from grants.workflow import conflicting_actors
 from members.models import User
-from members.roles import STEERING_GROUP, is_steering_group
+from members.roles import is_steering_group, steering_group_members
 
 NOTE_MAX_LENGTH = Application._meta.get_field("internal_note").max_length
 # The steering group works only on applications sent in (grants.access never shows them drafts).
@@ -27,8 +27,7 @@ SENT_IN = tuple(status for status in Application.Status.values if status != Appl
 
 def steering_members() -> QuerySet[User]:
     """Who may handle a case: active members of the steering group."""
-    # One row per user: the group is one row of the join.
-    return User.objects.filter(is_active=True, groups__name=STEERING_GROUP).order_by("name", "email")
+    return steering_group_members().order_by("name", "email")
 
 
 def handler_choices(*, application: Application) -> QuerySet[User]:

@@ -20,7 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from grants.access import represents_lead
+from grants.access import decides_grants, represents_lead
 from grants.formatting import format_kr
 from grants.letters import letter_attachment, letter_create
 from grants.models import (
@@ -34,7 +34,6 @@ from grants.models import (
     ReferenceCounter,
 )
 from members.models import Actor, User
-from members.roles import is_steering_group
 from natverk.dates import sensible_range
 from natverk.mail import mail_queue_each
 
@@ -150,7 +149,7 @@ def _check_role(who: str, user, application: Application) -> None:
     if who == APPLICANT:
         if not represents_lead(user, application):
             raise NotAllowed(_("Bara den sökande aktörens företrädare får göra det här."))
-    elif who == STEERING and not is_steering_group(user):
+    elif who == STEERING and not decides_grants(user):
         raise NotAllowed(_("Bara styrgruppen får göra det här."))
 
 
@@ -225,7 +224,7 @@ def application_transition(
     note = (note or "").strip()
     payment_reference = (payment_reference or "").strip()
     who = MOVES.get((application.status, to_status))
-    if who == STEERING and is_steering_group(actor_user):
+    if who == STEERING and decides_grants(actor_user):
         conflicts = conflicting_actors(actor_user, application)
         if conflicts:
             recusal_log(application=application, user=actor_user, actors=conflicts, to_status=to_status)

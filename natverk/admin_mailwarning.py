@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from members.roles import is_steering_group, is_superuser
-from natverk.admin import FAILED, QUEUED, may_open_outbox
+from members.roles import is_steering_group, is_superuser, may_read_mail_records
+from natverk.admin import FAILED, QUEUED
 from natverk.models import Outbox
 
 # Longer than any wait a working mail server causes (the first retries are 1, 2, 4 minutes apart).
@@ -65,7 +65,7 @@ def mail_warning_for(user, *, now: datetime.datetime | None = None) -> MailWarni
     )
     if not (counts["stuck"] or counts["given_up"]):
         return None
-    links = may_open_outbox(user)
+    links = may_read_mail_records(user)
     warning = MailWarning()
     if counts["stuck"]:
         warning.lines.append(
