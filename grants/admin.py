@@ -40,6 +40,7 @@ from grants.models import (
     Payment,
     Pot,
 )
+from grants.selectors import applications_for_export, pot_totals_for_list
 from grants.services import pot_funding_problem, pot_fundings_save
 from natverk.admin_readonly import ReadOnlyAdmin
 from natverk.adminlist import short_date
@@ -423,13 +424,8 @@ class ApplicationAdmin(DecisionViews, CaseworkViews, BulkDecisionActions, admin.
         return format_kr(obj.amount_granted)
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
-        # The totals of the pot the list is filtered to, else of the newest pot: summing
-        # every pot's decisions on each page view would grow with the years.
-        pots = Pot.objects.with_totals()
-        pot_id = request.GET.get("pot__id__exact")
-        if pot_id and pot_id.isdigit():
-            pots = pots.filter(pk=pot_id)
-        extra_context = {**(extra_context or {}), "pot_totals": list(pots[:1])}
+        pot_totals = pot_totals_for_list(request.GET.get("pot__id__exact"))
+        extra_context = {**(extra_context or {}), "pot_totals": pot_totals}
         return super().changelist_view(request, extra_context)
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None):
@@ -455,7 +451,7 @@ class ApplicationAdmin(DecisionViews, CaseworkViews, BulkDecisionActions, admin.
         if not self.has_view_permission(request):
             raise PermissionDenied
         changelist = self.get_changelist_instance(request)
-        queryset = changelist.get_queryset(request).prefetch_related("networks", "coapplicant_links__actor")
+        queryset = applications_for_export(changelist.get_queryset(request))
         header = [
             _("Diarienummer"),
             _("Aktivitet"),

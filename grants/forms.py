@@ -16,7 +16,7 @@ from grants.files import check_attachment, check_photo, max_bytes
 from grants.formatting import format_kr
 from grants.models import Application, BudgetLine, Pot
 from grants.payment import clean_bank_account, clean_bankgiro, clean_plusgiro
-from grants.services import (
+from grants.rules import (
     actor_problems,
     amount_problem,
     applicant_actors,

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from grants.access import decides_grants, represents_lead
+from grants.coapplicants import coapplicant_requests_send
 from grants.formatting import format_kr
 from grants.letters import letter_attachment, letter_create
 from grants.models import (
@@ -33,6 +34,7 @@ from grants.models import (
     Pot,
     ReferenceCounter,
 )
+from grants.rules import application_submit_problems
 from members.models import Actor, User
 from natverk.dates import sensible_range
 from natverk.mail import mail_queue_each
@@ -253,8 +255,6 @@ def application_transition(
         update_fields = ["status", "updated_at"]
         decision = None
         if to_status == S.SUBMITTED:
-            from grants.services import application_submit_problems
-
             problems = application_submit_problems(app, resubmission=from_status == S.NEEDS_COMPLETION)
             if problems:
                 raise TransitionError(" ".join(message for _step, message in problems))
@@ -330,8 +330,6 @@ def application_transition(
         letter = letter_create(decision=decision) if decision is not None else None
         _queue_mail(app, note, letter)
         if to_status == S.SUBMITTED:
-            from grants.services import coapplicant_requests_send
-
             # Asked only now that there is a whole application to confirm, not after step 1.
             coapplicant_requests_send(application=app)
 
