@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
@@ -18,6 +18,7 @@ from borsen.match_mail import poster_users, shown_contact_email, tell_posters
 from borsen.match_mail import site_url as _site_url
 from borsen.models import Listing, Match
 from core.mail import mail_queue_each
+from core.ratelimits import refuse_past_limit
 from members.models import ActorMessage, User
 from members.services import actor_message_send
 
@@ -108,9 +109,13 @@ def listing_create(*, listing: Listing, networks: Iterable, author: User) -> Lis
     a key-share lock on it, which a plain FOR UPDATE would block, a deadlock when two
     posters' new listings match each other at the same moment.
     """
-    User.objects.select_for_update(no_key=True).filter(pk=author.pk).first()
-    if listings_posted_today(user=author) >= settings.BORSEN_LISTINGS_PER_DAY:
-        raise ValidationError(posting_limit_message(), code="rate_limited")
+    refuse_past_limit(
+        user=author,
+        count=partial(listings_posted_today, user=author),
+        limit=settings.BORSEN_LISTINGS_PER_DAY,
+        message=posting_limit_message(),
+        no_key=True,
+    )
     listing.author = author
     listing.save()
     listing.networks.set(networks)

@@ -8,17 +8,12 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin_readonly import MailRecordsAdmin
 from core.mail import outbox_retry
 from core.models import Outbox
-from core.roles import is_superuser
 
 QUEUED, SENT, FAILED = "queued", "sent", "failed"
 STATUS_LABELS = {QUEUED: _("i kö"), SENT: _("skickad"), FAILED: _("gav upp")}
-
-
-def may_open_outbox(user) -> bool:
-    """Who may see the outbox in the admin (and its link in the admin index's mail warning)."""
-    return bool(user.is_active and is_superuser(user))
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -39,7 +34,7 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Outbox)
-class OutboxAdmin(admin.ModelAdmin):
+class OutboxAdmin(MailRecordsAdmin):
     """Read-only, and for superusers only: the rows hold addresses and the text of every mail."""
 
     list_display = ["created_at", "status", "kind", "to", "subject", "attempts", "next_attempt_at", "sent_at"]
@@ -71,18 +66,3 @@ class OutboxAdmin(admin.ModelAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return may_open_outbox(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj: Outbox | None = None) -> bool:
-        return may_open_outbox(request.user)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Outbox | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Outbox | None = None) -> bool:
-        return False

@@ -21,9 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core.admin import FAILED, QUEUED, may_open_outbox
+from core.admin import FAILED, QUEUED
 from core.models import Outbox
-from core.roles import is_steering_group, is_superuser
+from core.roles import is_steering_group, is_superuser, may_read_mail_records
 
 # Longer than any wait a working mail server causes (the first retries are 1, 2, 4 minutes apart).
 STUCK_AFTER = datetime.timedelta(hours=1)
@@ -65,7 +65,7 @@ def mail_warning_for(user, *, now: datetime.datetime | None = None) -> MailWarni
     )
     if not (counts["stuck"] or counts["given_up"]):
         return None
-    links = may_open_outbox(user)
+    links = may_read_mail_records(user)
     warning = MailWarning()
     if counts["stuck"]:
         warning.lines.append(

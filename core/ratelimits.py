@@ -33,15 +33,22 @@ Fail closed only where no count is possible: when the database does not answer e
 these forms refuse with "Vi kan inte skicka e-post just nu" (the database being down
 stops the site anyway). Counts made in the database and in the cache are separate: at the
 moment the cache goes or comes back, one window may allow up to twice the limit.
+
+The portal's own limits per account (actors created, invitations and messages sent,
+listings posted) count the rows those actions leave, always in the database:
+`refuse_past_limit`.
 """
 
 from __future__ import annotations
 
 import enum
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 from allauth.core.internal.ratelimit import Rate, get_ip, get_rates
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError
 from django.http import HttpRequest
 from django.utils import timezone
@@ -121,3 +128,17 @@ def check(request: HttpRequest, action: str, *, key: str | None = None, user=Non
         logger.warning("Rate limit %s: neither the cache nor the database answers; refused", action, exc_info=True)
         return Verdict.UNKNOWN
     return Verdict.ALLOWED if allowed else Verdict.REFUSED
+
+
+def refuse_past_limit(*, user, count: Callable[[], int], limit: int, message: str, no_key: bool = False) -> None:
+    """Refuse (ValidationError, code "rate_limited") once `count()`, what `user` did in the
+    limit's window, has reached `limit`.
+
+    Counted in the database, not the cache, so that the limit holds across app servers and
+    while the cache is down. Call inside a transaction: the user's row is locked before the
+    count, so that two requests of one user count one after the other. `no_key` locks FOR NO
+    KEY UPDATE, for a user row that other writes lock key-share (borsen.services).
+    """
+    get_user_model().objects.select_for_update(no_key=no_key).filter(pk=user.pk).first()
+    if count() >= limit:
+        raise ValidationError(message, code="rate_limited")

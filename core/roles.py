@@ -8,7 +8,9 @@ decides which role a user has; which rows each role may see lives in each app's
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.db.models import QuerySet
 
 COORDINATORS_GROUP = "Samordnare"
 STEERING_GROUP = "Styrgrupp"
@@ -93,6 +95,17 @@ def sync_role_groups() -> None:
 def is_superuser(user) -> bool:
     """Administrators see and change everything."""
     return bool(user.is_authenticated and user.is_superuser)
+
+
+def may_read_mail_records(user) -> bool:
+    """The admin's records of who gets which mail (the outbox, the digest's subscriptions and
+    sent weeks): active superusers only, read only."""
+    return bool(user.is_active and is_superuser(user))
+
+
+def steering_group_members() -> QuerySet:
+    """The steering group's active accounts, one row each (the group is one row of the join)."""
+    return get_user_model().objects.filter(is_active=True, groups__name=STEERING_GROUP)
 
 
 def is_steering_group(user) -> bool:

@@ -7,30 +7,13 @@ changes their own choice under "Mina sidor" or leaves with the link in every let
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import HttpRequest
 
+from core.admin_readonly import MailRecordsAdmin
 from digest.models import DigestSent, Subscription
 
 
-class SuperuserReadOnlyAdmin(admin.ModelAdmin):
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_active and request.user.is_superuser
-
-    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        return request.user.is_active and request.user.is_superuser
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-
 @admin.register(Subscription)
-class SubscriptionAdmin(SuperuserReadOnlyAdmin):
+class SubscriptionAdmin(MailRecordsAdmin):
     list_display = ["user", "user__email", "network", "created_at"]
     list_filter = ["network"]
     search_fields = ["user__email", "user__name"]
@@ -39,7 +22,7 @@ class SubscriptionAdmin(SuperuserReadOnlyAdmin):
 
 
 @admin.register(DigestSent)
-class DigestSentAdmin(SuperuserReadOnlyAdmin):
+class DigestSentAdmin(MailRecordsAdmin):
     list_display = ["week", "user", "user__email", "sent_at"]
     date_hierarchy = "sent_at"
     search_fields = ["user__email", "week"]

@@ -46,6 +46,19 @@ def reviews_applications(user) -> bool:
     return (is_steering_group(user) or is_superuser(user)) and staff_mfa_satisfied(user)
 
 
+def decides_grants(user) -> bool:
+    """Who decides on applications (takes them up, grants, rejects, pays, closes): the steering
+    group, and nobody else. Superusers read applications but do not decide. The one rule for
+    the workflow, the decision pages and the admin's to-do list."""
+    return is_steering_group(user)
+
+
+def reads_application_parts(user) -> bool:
+    """The parts of an application in the admin (co-applicants, budget, files): shown to
+    whoever may view applications there."""
+    return user.has_perm("grants.view_application")
+
+
 def applications_reviewed_by(user, queryset: QuerySet[Application] | None = None) -> QuerySet[Application]:
     """What the back office shows: applications sent in, to those who review them."""
     queryset = Application.objects.all() if queryset is None else queryset
@@ -103,12 +116,18 @@ def get_attachment_for_user_rw(request: HttpRequest, pk: int, attachment_pk: int
     return attachment
 
 
+def coapplicant_links_of(user, application_id: int) -> QuerySet[CoApplicant]:
+    """The co-applicant places in the application held by actors the user represents: theirs
+    to confirm or decline. One query, however many co-applicants there are."""
+    if not user.is_authenticated:
+        return CoApplicant.objects.none()
+    return CoApplicant.objects.filter(application_id=application_id, actor__representations__user=user).distinct()
+
+
 def get_coapplicant_links_for_user(request: HttpRequest, pk: int) -> list[CoApplicant]:
     """The user's co-applicant places in application `pk` (to confirm or decline); 404 if none."""
     links = list(
-        CoApplicant.objects.filter(application_id=pk, actor__representations__user=request.user)
-        .select_related("actor", "application__lead_actor", "application__pot")
-        .distinct()
+        coapplicant_links_of(request.user, pk).select_related("actor", "application__lead_actor", "application__pot")
     )
     if not links:
         raise Http404

@@ -19,10 +19,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from core.admin_readonly import ReadOnlyAdmin
 from core.adminlist import short_date
 from core.csvexport import csv_response
 from core.dates import ADMIN_DATE_OVERRIDES
-from grants.access import applications_reviewed_by
+from grants.access import applications_reviewed_by, reads_application_parts
 from grants.admin_bulk import BulkDecisionActions
 from grants.admin_casework import CaseworkViews, casework_panel
 from grants.admin_decisions import DecisionViews, decision_panel
@@ -43,6 +44,7 @@ from grants.models import (
     Payment,
     Pot,
 )
+from grants.selectors import applications_for_export, pot_totals_for_list
 from grants.services import pot_funding_problem, pot_fundings_save
 
 # Django's own text for the list's checkboxes, translated by Django's catalogue (a name,
@@ -59,7 +61,7 @@ class ReadOnlyInline(admin.TabularInline):
     can_delete = False
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        return request.user.has_perm("grants.view_application")
+        return reads_application_parts(request.user)
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
@@ -422,13 +424,8 @@ class ApplicationAdmin(DecisionViews, CaseworkViews, BulkDecisionActions, admin.
         return format_kr(obj.amount_granted)
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
-        # The totals of the pot the list is filtered to, else of the newest pot: summing
-        # every pot's decisions on each page view would grow with the years.
-        pots = Pot.objects.with_totals()
-        pot_id = request.GET.get("pot__id__exact")
-        if pot_id and pot_id.isdigit():
-            pots = pots.filter(pk=pot_id)
-        extra_context = {**(extra_context or {}), "pot_totals": list(pots[:1])}
+        pot_totals = pot_totals_for_list(request.GET.get("pot__id__exact"))
+        extra_context = {**(extra_context or {}), "pot_totals": pot_totals}
         return super().changelist_view(request, extra_context)
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None):
@@ -454,7 +451,7 @@ class ApplicationAdmin(DecisionViews, CaseworkViews, BulkDecisionActions, admin.
         if not self.has_view_permission(request):
             raise PermissionDenied
         changelist = self.get_changelist_instance(request)
-        queryset = changelist.get_queryset(request).prefetch_related("networks", "coapplicant_links__actor")
+        queryset = applications_for_export(changelist.get_queryset(request))
         header = [
             _("Diarienummer"),
             _("Aktivitet"),
@@ -483,19 +480,8 @@ class ApplicationAdmin(DecisionViews, CaseworkViews, BulkDecisionActions, admin.
         return csv_response(f"ansokningar-{timezone.localdate().isoformat()}.csv", header, rows)
 
 
-class AppendOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-
 @admin.register(ApplicationEvent)
-class ApplicationEventAdmin(AppendOnlyAdmin):
+class ApplicationEventAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "application", "kind", "actor_user", "from_status", "to_status"]
     list_filter = ["kind", "to_status"]
     search_fields = ["application__reference", "application__title", "note"]
@@ -503,7 +489,7 @@ class ApplicationEventAdmin(AppendOnlyAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(AppendOnlyAdmin):
+class PaymentAdmin(ReadOnlyAdmin):
     formfield_overrides = ADMIN_DATE_OVERRIDES
     list_display = ["application", "amount_kr", "paid_on", "reference", "registered_by"]
     amount_kr = kr_display("amount", gettext_lazy("Belopp"))
@@ -513,7 +499,7 @@ class PaymentAdmin(AppendOnlyAdmin):
 
 
 @admin.register(DecisionLetter)
-class DecisionLetterAdmin(AppendOnlyAdmin):
+class DecisionLetterAdmin(ReadOnlyAdmin):
     """Every letter as it was sent: shown and downloaded, never changed (its SHA-256 is in the history)."""
 
     list_display = ["created_at", "application", "outcome", "download", "sha256"]

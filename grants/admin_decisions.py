@@ -26,8 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from core.roles import is_steering_group
-from grants.access import get_application_for_user
+from grants.access import decides_grants, get_application_for_user
 from grants.admin_payments import payment_page_context
 from grants.formatting import format_kr
 from grants.forms import ApproveForm, ConfirmForm, DecisionNoteForm, PayoutForm
@@ -155,7 +154,7 @@ def move_refusal(*, application: Application, move: Move, conflicts: list[Actor]
 
 def panel_moves(user, application: Application, conflicts: list[Actor], pot: Pot) -> list[PanelMove]:
     """The buttons for this user: none for readers outside the steering group."""
-    if not is_steering_group(user):
+    if not decides_grants(user):
         return []
     buttons = []
     for move in relevant_moves(application):
@@ -175,7 +174,7 @@ def decision_panel(request: HttpRequest, application: Application) -> dict:
         "budget_total": application.budget_total,
         "coapplicants": list(application.coapplicant_links.select_related("actor")),
         "conflicts": conflicts,
-        "is_steering": is_steering_group(request.user),
+        "is_steering": decides_grants(request.user),
         "moves": panel_moves(request.user, application, conflicts, pot),
     }
 
@@ -231,7 +230,7 @@ def _decision_view(model_admin: ModelAdmin, request: HttpRequest, *, pk: int, mo
     # 404 for whoever may not read the application (coordinators, drafts), as on the site.
     application = get_application_for_user(request, pk)
     # Readers who are not the steering group (superusers, applicants with staff access) may not decide.
-    if not (is_steering_group(request.user) and model_admin.has_change_permission(request)):
+    if not (decides_grants(request.user) and model_admin.has_change_permission(request)):
         raise PermissionDenied
     change_url = reverse("admin:grants_application_change", args=[application.pk])
     conflicts = conflicting_actors(request.user, application)

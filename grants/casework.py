@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from core.roles import STEERING_GROUP, is_steering_group
+from core.roles import is_steering_group, steering_group_members
 from grants.locking import NotEditable, application_lock
 from grants.models import Application, ApplicationEvent
 from grants.workflow import conflicting_actors
@@ -27,8 +27,7 @@ SENT_IN = tuple(status for status in Application.Status.values if status != Appl
 
 def steering_members() -> QuerySet[User]:
     """Who may handle a case: active members of the steering group."""
-    # One row per user: the group is one row of the join.
-    return User.objects.filter(is_active=True, groups__name=STEERING_GROUP).order_by("name", "email")
+    return steering_group_members().order_by("name", "email")
 
 
 def handler_choices(*, application: Application) -> QuerySet[User]:

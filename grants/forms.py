@@ -18,8 +18,13 @@ from grants.files import check_attachment, check_photo, max_bytes
 from grants.formatting import format_kr
 from grants.models import Application, BudgetLine, Pot
 from grants.payment import clean_bank_account, clean_bankgiro, clean_plusgiro
-from grants.rules import actor_problems, amount_problem, start_date_problem
-from grants.services import applicant_actors, coapplicant_candidates
+from grants.rules import (
+    actor_problems,
+    amount_problem,
+    applicant_actors,
+    coapplicant_candidates,
+    start_date_problem,
+)
 from grants.workflow import PAYMENT_DAY_MISSING, PAYMENT_REFERENCE_MISSING
 from members.models import Actor
 from members.search import fold

@@ -16,9 +16,8 @@ from django.utils.translation import gettext as _
 from grants.models import Application
 from grants.workflow import TransitionError
 
-S = Application.Status
 # The statuses in which the applicant changes the application (Application.is_editable).
-EDITABLE = (S.DRAFT, S.NEEDS_COMPLETION)
+EDITABLE = Application.EDITABLE_STATUSES
 
 
 class NotEditable(TransitionError):

@@ -1,11 +1,15 @@
-"""What an application must hold before it can be sent in, each problem named with the
-form step that fixes it. The step forms check the same rules field by field
-(grants.forms); the submit move checks them all at once (grants.workflow)."""
+"""What an application must be: who may apply and with whom, and what stops it from being
+sent in, each problem with the step of the form that fixes it.
+
+Read by the form's pages and its forms (grants.views, grants.forms) and by the submit
+move (grants.workflow); it imports neither, so that they import it without a circle.
+"""
 
 from __future__ import annotations
 
 import datetime
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,6 +19,24 @@ from members.models import Actor, Membership
 
 # Which step of the form each problem belongs to, for the "change" links.
 STEP_PARTIES, STEP_ACTIVITY, STEP_BUDGET, STEP_CONTACT, STEP_PAYMENT = 1, 2, 3, 4, 5
+
+
+def applicant_actors(*, user) -> QuerySet[Actor]:
+    """The actors `user` may apply for: those they represent that are active members of a network."""
+    return (
+        Actor.objects.represented_by(user)
+        .filter(pk__in=Membership.objects.active().values("actor_id"))
+        .distinct()
+        .order_by("name")
+    )
+
+
+def coapplicant_candidates(*, user) -> QuerySet[Actor]:
+    """Public actors that share an active network with one of the user's actors; never the user's own."""
+    own = Actor.objects.represented_by(user).values("pk")
+    networks = Membership.objects.active().filter(actor__in=own).values("network_id")
+    sharing = Membership.objects.active().filter(network__in=networks).values("actor_id")
+    return Actor.objects.public().filter(pk__in=sharing).exclude(pk__in=own)
 
 
 def actor_problems(*, pot: Pot, actor: Actor) -> list[str]:
@@ -81,3 +103,16 @@ def application_submit_problems(application: Application, *, resubmission: bool 
     if not app.payment_details:
         problems.append((STEP_PAYMENT, _("Uppgifter om vart pengarna ska betalas saknas.")))
     return problems
+
+
+def budget_gap(application: Application) -> int | None:
+    """How much the amount asked differs from costs minus own contribution and other funding.
+
+    Positive: more is asked than the budget needs; negative: less. None while either is unknown.
+    Not a reason to refuse (a partial amount can be deliberate), but worth a clear warning.
+    """
+    app = application
+    if app.amount_requested is None or not app.budget_lines.exists():
+        return None
+    needed = app.budget_total - app.own_contribution - app.other_funding
+    return app.amount_requested - needed

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 from django.forms import BaseInlineFormSet
 from django.urls import reverse
@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from core.mail import mail_queue_each
 from grants.access import may_see_payment_details
+from grants.coapplicants import representatives
 from grants.files import check_attachment, reencode_photo, stored_name
 from grants.formatting import format_kr
 from grants.locking import NotEditable, application_lock
@@ -38,45 +39,14 @@ from grants.models import (
 )
 from grants.models.pots import GRANTED_STATUSES
 from grants.overview import ANSWERABLE
-from grants.workflow import application_transition, representatives
-from members.models import Actor, Membership, Representation, User
+from grants.workflow import application_transition
+from members.models import Actor, Representation, User
 from networks.models import Network
 
 # The first reminder goes out this long before the report is due.
 REMIND_BEFORE = datetime.timedelta(days=7)
 
 logger = logging.getLogger(__name__)
-
-
-def applicant_actors(*, user) -> QuerySet[Actor]:
-    """The actors `user` may apply for: those they represent that are active members of a network."""
-    return (
-        Actor.objects.represented_by(user)
-        .filter(pk__in=Membership.objects.active().values("actor_id"))
-        .distinct()
-        .order_by("name")
-    )
-
-
-def coapplicant_candidates(*, user) -> QuerySet[Actor]:
-    """Public actors that share an active network with one of the user's actors; never the user's own."""
-    own = Actor.objects.represented_by(user).values("pk")
-    networks = Membership.objects.active().filter(actor__in=own).values("network_id")
-    sharing = Membership.objects.active().filter(network__in=networks).values("actor_id")
-    return Actor.objects.public().filter(pk__in=sharing).exclude(pk__in=own)
-
-
-def budget_gap(application: Application) -> int | None:
-    """How much the amount asked differs from costs minus own contribution and other funding.
-
-    Positive: more is asked than the budget needs; negative: less. None while either is unknown.
-    Not a reason to refuse (a partial amount can be deliberate), but worth a clear warning.
-    """
-    app = application
-    if app.amount_requested is None or not app.budget_lines.exists():
-        return None
-    needed = app.budget_total - app.own_contribution - app.other_funding
-    return app.amount_requested - needed
 
 
 def application_set_parties(

@@ -15,7 +15,6 @@ import datetime
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -23,8 +22,8 @@ from django.utils.translation import gettext_lazy
 
 from core.dates import sensible_range
 from core.mail import mail_queue_each
-from core.roles import is_steering_group
-from grants.access import represents_lead
+from grants.access import decides_grants, represents_lead
+from grants.coapplicants import coapplicant_requests_send
 from grants.formatting import format_kr
 from grants.letters import letter_attachment, letter_create
 from grants.models import (
@@ -152,7 +151,7 @@ def _check_role(who: str, user, application: Application) -> None:
     if who == APPLICANT:
         if not represents_lead(user, application):
             raise NotAllowed(_("Bara den sökande aktörens företrädare får göra det här."))
-    elif who == STEERING and not is_steering_group(user):
+    elif who == STEERING and not decides_grants(user):
         raise NotAllowed(_("Bara styrgruppen får göra det här."))
 
 
@@ -227,7 +226,7 @@ def application_transition(
     note = (note or "").strip()
     payment_reference = (payment_reference or "").strip()
     who = MOVES.get((application.status, to_status))
-    if who == STEERING and is_steering_group(actor_user):
+    if who == STEERING and decides_grants(actor_user):
         conflicts = conflicting_actors(actor_user, application)
         if conflicts:
             recusal_log(application=application, user=actor_user, actors=conflicts, to_status=to_status)
@@ -461,39 +460,3 @@ def application_take_up(*, application: Application, actor_user) -> bool:
             raise
         return False
     return True
-
-
-def representatives(actor: Actor) -> list[User]:
-    """The users who represent the actor: they get its mail."""
-    return list(User.objects.filter(representations__actor=actor).order_by("email"))
-
-
-def coapplicant_requests_send(*, application: Application) -> int:
-    """Ask every co-applicant that has not answered yet to confirm; one mail per representative.
-
-    Called by the submit transition (grants.workflow), so the request describes a whole
-    application; a resubmission asks those who have still not answered once more.
-    """
-    url = settings.SITE_URL + reverse("grants:confirm", kwargs={"pk": application.pk})
-    contact = application.contact_email or settings.CONTACT_EMAIL
-    sent = 0
-    links = application.coapplicant_links.filter(status=CoApplicant.Status.PENDING).select_related("actor")
-    for link in links:
-        sent += len(
-            mail_queue_each(
-                users=representatives(link.actor),
-                template="grants/email/coapplicant_request",
-                context={
-                    "lead": application.lead_actor.name,
-                    "actor": link.actor.name,
-                    "title": application.title,
-                    "ref": application.reference,
-                    "amount": format_kr(application.amount_requested) if application.amount_requested else "",
-                    "contact_name": application.contact_name,
-                    "contact_email": contact,
-                    "url": url,
-                },
-                kind="grants.coapplicant",
-            )
-        )
-    return sent

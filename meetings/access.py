@@ -24,6 +24,11 @@ def working_groups_for(user) -> QuerySet[WorkingGroup]:
     return WorkingGroup.objects.filter(network__in=networks_coordinated_by(user)).select_related("network")
 
 
+def runs_meetings(user) -> bool:
+    """Who changes meetings in the admin (their own networks' only): coordinators and superusers."""
+    return user.has_perm("meetings.change_meeting")
+
+
 def get_registration_for_user(request: HttpRequest, pk: int) -> Registration:
     """The user's own registration; 404 for anyone else's."""
     return get_object_or_404(Registration.objects.select_related("meeting__network", "actor"), pk=pk, user=request.user)

@@ -65,6 +65,12 @@ def actors_visible_to(user) -> QuerySet[Actor]:
     return Actor.objects.filter(pk__in=member_ids)
 
 
+def decides_memberships(user) -> bool:
+    """Who approves or declines membership requests in the admin (their own networks' only):
+    coordinators and superusers."""
+    return user.has_perm("members.change_membership")
+
+
 def user_addresses(user: User) -> set[str]:
     """The user's address and every verified address allauth knows, lower case."""
     from allauth.account.models import EmailAddress

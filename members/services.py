@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from core.cache import bump_content_version
 from core.mail import mail_language, mail_queue, mail_queue_each
+from core.ratelimits import refuse_past_limit
 from members import contact
 from members.access import WRONG_ADDRESS_MESSAGE, invitation_is_for
 from members.gdpr import gdpr_delete, gdpr_export
@@ -52,11 +54,6 @@ def _apply_consent(*, actor: Actor, consent: bool, consent_text: str) -> None:
         actor.contact_consent_text = ""
 
 
-def _lock_user(user: User) -> None:
-    # Two requests of the same user queue here, so that both cannot pass a daily limit.
-    User.objects.select_for_update().filter(pk=user.pk).first()
-
-
 def actors_created_today(*, user: User) -> int:
     """Actors the user created in the last 24 hours (the creator becomes signatory at once)."""
     since = timezone.now() - timedelta(hours=24)
@@ -69,6 +66,10 @@ def invitations_sent_today(*, user: User) -> int:
     return Invitation.objects.filter(invited_by=user, created_at__gte=timezone.now() - timedelta(hours=24)).count()
 
 
+def messages_sent_last_hour(*, user: User) -> int:
+    return ActorMessage.objects.filter(sender=user, sent_at__gt=timezone.now() - timedelta(hours=1)).count()
+
+
 @transaction.atomic
 def actor_create(*, user: User, actor: Actor, consent: bool, consent_text: str) -> Actor:
     """Save a new actor; its creator becomes its signatory representative.
@@ -78,17 +79,18 @@ def actor_create(*, user: User, actor: Actor, consent: bool, consent_text: str) 
     creator's verified account address, else it is mailed a link (members.contact); the
     outcome is left in `actor.contact_outcome` for the page's message.
     """
-    _lock_user(user)
-    if actors_created_today(user=user) >= settings.MEMBERS_ACTORS_PER_DAY:
-        raise ValidationError(
-            ngettext(
-                "Du har skapat %(count)s aktör det senaste dygnet, vilket är gränsen. Försök igen i morgon.",
-                "Du har skapat %(count)s aktörer det senaste dygnet, vilket är gränsen. Försök igen i morgon.",
-                settings.MEMBERS_ACTORS_PER_DAY,
-            )
-            % {"count": settings.MEMBERS_ACTORS_PER_DAY},
-            code="rate_limited",
+    limit = settings.MEMBERS_ACTORS_PER_DAY
+    refuse_past_limit(
+        user=user,
+        count=partial(actors_created_today, user=user),
+        limit=limit,
+        message=ngettext(
+            "Du har skapat %(count)s aktör det senaste dygnet, vilket är gränsen. Försök igen i morgon.",
+            "Du har skapat %(count)s aktörer det senaste dygnet, vilket är gränsen. Försök igen i morgon.",
+            limit,
         )
+        % {"count": limit},
+    )
     actor.slug = _unique_slug(actor.name)
     _apply_consent(actor=actor, consent=consent, consent_text=consent_text)
     contact.verification_reset(actor)
@@ -209,17 +211,18 @@ def invitation_create(*, actor: Actor, email: str, role: str, invited_by: User) 
 
     At most MEMBERS_INVITATIONS_PER_DAY per inviting user, counted in the database.
     """
-    _lock_user(invited_by)
-    if invitations_sent_today(user=invited_by) >= settings.MEMBERS_INVITATIONS_PER_DAY:
-        raise ValidationError(
-            ngettext(
-                "Du har skickat %(count)s inbjudan det senaste dygnet, vilket är gränsen. Försök igen i morgon.",
-                "Du har skickat %(count)s inbjudningar det senaste dygnet, vilket är gränsen. Försök igen i morgon.",
-                settings.MEMBERS_INVITATIONS_PER_DAY,
-            )
-            % {"count": settings.MEMBERS_INVITATIONS_PER_DAY},
-            code="rate_limited",
+    limit = settings.MEMBERS_INVITATIONS_PER_DAY
+    refuse_past_limit(
+        user=invited_by,
+        count=partial(invitations_sent_today, user=invited_by),
+        limit=limit,
+        message=ngettext(
+            "Du har skickat %(count)s inbjudan det senaste dygnet, vilket är gränsen. Försök igen i morgon.",
+            "Du har skickat %(count)s inbjudningar det senaste dygnet, vilket är gränsen. Försök igen i morgon.",
+            limit,
         )
+        % {"count": limit},
+    )
     invitation = Invitation.objects.create(
         actor=actor,
         email=email.lower(),
@@ -277,14 +280,12 @@ def actor_message_send(*, sender: User, actor: Actor, subject: str, body: str) -
     rate-limited per sender by that log: counted in the database, not the cache, so the
     limit holds across app servers and while the cache is down.
     """
-    # Locking the sender's row makes two sends of one user at once count one after the other.
-    User.objects.select_for_update().filter(pk=sender.pk).first()
-    sent_last_hour = ActorMessage.objects.filter(sender=sender, sent_at__gt=timezone.now() - timedelta(hours=1))
-    if sent_last_hour.count() >= settings.MEMBERS_MESSAGES_PER_HOUR:
-        raise ValidationError(
-            _("Du har skickat många meddelanden den senaste timmen. Vänta en stund och försök igen."),
-            code="rate_limited",
-        )
+    refuse_past_limit(
+        user=sender,
+        count=partial(messages_sent_last_hour, user=sender),
+        limit=settings.MEMBERS_MESSAGES_PER_HOUR,
+        message=_("Du har skickat många meddelanden den senaste timmen. Vänta en stund och försök igen."),
+    )
     # Replies go to an address the writer has proven, not to whatever the account row says.
     reply_to = contact.reply_address(sender)
     if not reply_to:

@@ -46,9 +46,14 @@ def may_change_in_network(user, network_id: int | None) -> bool:
     return is_superuser(user) or coordinates(user, network_id)
 
 
+def runs_a_network(user) -> bool:
+    """Superusers, and coordinators of at least one network."""
+    return is_superuser(user) or bool(coordinated_network_ids(user))
+
+
 def may_publish_news(user) -> bool:
     """Superusers publish anywhere; a coordinator needs a network of their own."""
-    return is_superuser(user) or bool(coordinated_network_ids(user))
+    return runs_a_network(user)
 
 
 def posts_editable_by(user) -> QuerySet[Post]:

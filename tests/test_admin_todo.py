@@ -8,11 +8,13 @@ import re
 from html import unescape
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.translation import override
 
+from core.roles import STEERING_GROUP
 from grants.models import Application, Funding, Pot
 from meetings.models import Meeting
 from members.models import Actor, Membership
@@ -177,11 +179,12 @@ def test_steering_group_without_the_coordinator_role_sees_no_network_lines(clien
     assert "medlemskap" not in _todo(html)
 
 
-def test_superuser_sees_both_sections_over_every_network(client, coordinator_world, pot, actor_a, superuser):
+def test_superuser_sees_every_network_but_no_grant_decisions(client, coordinator_world, pot, actor_a, superuser):
+    """Only the steering group decides on grants (grants.access.decides_grants): a superuser reads them only."""
     make_application(pot=pot, lead=actor_a, status=S.SUBMITTED)
     client.force_login(superuser)
     lines = _todo(client.get(INDEX).content.decode())
-    assert "1 ansökan är klar för beslut" in lines
+    assert not any("ansökan är klar för beslut" in line for line in lines)
     assert "3 ansökningar om medlemskap väntar på beslut" in lines
     assert "2 möten har varit men saknar protokoll" in lines
     assert "2 kommande möten" in lines
@@ -212,6 +215,8 @@ def _grow(networks, pot, actor_a, n: int) -> None:
 def test_query_count_does_not_grow_with_the_rows(
     client, networks, pot, actor_a, superuser, django_assert_max_num_queries
 ):
+    # A superuser in the steering group: both sections.
+    superuser.groups.add(Group.objects.get(name=STEERING_GROUP))
     client.force_login(superuser)
     _grow(networks, pot, actor_a, 1)
     with CaptureQueriesContext(connection) as few:
@@ -221,6 +226,7 @@ def test_query_count_does_not_grow_with_the_rows(
     with django_assert_max_num_queries(len(few)):
         html = client.get(INDEX).content.decode()
     assert "13 ansökningar om medlemskap väntar på beslut" in _todo(html)
+    assert "13 ansökningar är klara för beslut" in _todo(html)
 
 
 def test_section_names_are_swedish_and_english_on_en(client, superuser):

@@ -47,6 +47,12 @@ def may_change_voice(user, voice: Voice) -> bool:
     return _sees_all(user) or voice.network_id in coordinated_network_ids(user)
 
 
+def may_delete_voice(user, voice: Voice) -> bool:
+    """Whether the user may delete this voice: as for changing it, but a withdrawn voice is
+    the record of the withdrawal, and only a superuser removes it."""
+    return is_superuser(user) or may_change_voice(user, voice)
+
+
 def get_voice_for_user_rw(user, pk: int) -> Voice | None:
     """The voice if the user may change it; None when it is outside their networks (404)."""
     return voices_visible_to(user).filter(pk=pk).select_related("network").first()

@@ -18,7 +18,13 @@ from core.dates import ADMIN_DATE_OVERRIDES
 from core.text import TextGuardMixin
 from members.images import process_logo
 from voices import services
-from voices.access import actors_for_voices, may_change_voice, networks_for_voices, voices_visible_to
+from voices.access import (
+    actors_for_voices,
+    may_change_voice,
+    may_delete_voice,
+    networks_for_voices,
+    voices_visible_to,
+)
 from voices.models import Voice
 
 
@@ -125,11 +131,8 @@ class VoiceAdmin(admin.ModelAdmin):
         return allowed and (obj is None or (self._visible(request, obj) and may_change_voice(request.user, obj)))
 
     def has_delete_permission(self, request: HttpRequest, obj: Voice | None = None) -> bool:
-        # A withdrawn voice is the record of the withdrawal: it stays unless a superuser removes it.
         allowed = super().has_delete_permission(request, obj)
-        if obj is None or request.user.is_superuser:
-            return allowed and self._visible(request, obj)
-        return allowed and self._visible(request, obj) and may_change_voice(request.user, obj)
+        return allowed and (obj is None or (self._visible(request, obj) and may_delete_voice(request.user, obj)))
 
     def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
         if db_field.name == "network":

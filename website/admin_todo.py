@@ -1,9 +1,10 @@
 """The to-do list on the admin index: what waits for this user, each line a link to the list.
 
-Only what the user may act on: the steering group (and superusers) see the applications
-and reports; coordinators (and superusers) the membership requests and meetings of their
-own networks. Counts come from a few aggregate queries, however many rows there are.
-Every line links to the changelist filtered to exactly the rows it counts.
+Only what the user may act on: the steering group, who alone decides on grants
+(grants.access.decides_grants), sees the applications and reports; coordinators (and
+superusers) the membership requests and meetings of their own networks. Counts come
+from a few aggregate queries, however many rows there are. Every line links to the
+changelist filtered to exactly the rows it counts.
 """
 
 from __future__ import annotations
@@ -18,14 +19,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core.roles import coordinated_network_ids, is_superuser
-from grants.access import applications_reviewed_by
+from core.roles import is_superuser
+from grants.access import applications_reviewed_by, decides_grants
 from grants.admin_filters import AWAITING_COAPPLICANTS, AWAITING_COMPLETION, PARAMETER, READY, queue_conditions
 from grants.models import Application
 from grants.models.applications import REPORT_DUE_AFTER
+from meetings.access import runs_meetings
 from meetings.models import Meeting, without_minutes_q
+from members.access import decides_memberships
 from members.models import Membership
-from networks.access import scope_to_coordinated
+from networks.access import runs_a_network, scope_to_coordinated
 
 # An application taken up for review and not decided within this many days shows up.
 REVIEW_TOO_LONG = datetime.timedelta(days=14)
@@ -53,7 +56,7 @@ def _changelist(name: str, **params: str) -> str:
 
 
 def _grants_section(user) -> TodoSection | None:
-    if not user.has_perm("grants.change_application"):
+    if not decides_grants(user):
         return None
     now = timezone.now()
     review_cutoff = (now - REVIEW_TOO_LONG).replace(microsecond=0)
@@ -142,11 +145,11 @@ def _grants_section(user) -> TodoSection | None:
 
 
 def _networks_section(user) -> TodoSection | None:
-    may_decide = user.has_perm("members.change_membership")
-    runs_meetings = user.has_perm("meetings.change_meeting")
-    if not (may_decide or runs_meetings):
+    may_decide = decides_memberships(user)
+    may_run_meetings = runs_meetings(user)
+    if not (may_decide or may_run_meetings):
         return None
-    if not (is_superuser(user) or coordinated_network_ids(user)):
+    if not runs_a_network(user):
         return None
     section = TodoSection(heading=_("Mina nätverk") if not is_superuser(user) else _("Nätverken"))
     if may_decide:
@@ -163,7 +166,7 @@ def _networks_section(user) -> TodoSection | None:
                     _changelist("members_membership", status__exact=Membership.Status.PENDING),
                 )
             )
-    if runs_meetings:
+    if may_run_meetings:
         meetings = scope_to_coordinated(Meeting.objects.all(), user)
         upcoming = Q(ends_at__gte=timezone.now(), status=Meeting.Status.PLANNED)
         counts = meetings.aggregate(

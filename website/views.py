@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from core.roles import STEERING_GROUP
+from core.roles import steering_group_members
 from meetings.models import Meeting, next_meeting_start
 from members.models import Actor, Membership, Representation, User
 from networks.models import Network, Post, WorkingGroup
@@ -146,7 +146,7 @@ def _coordinators_prefetch() -> Prefetch:
 @require_safe
 def about(request: HttpRequest) -> HttpResponse:
     networks = Network.objects.prefetch_related(_coordinators_prefetch())
-    steering_group = User.objects.filter(groups__name=STEERING_GROUP, is_active=True).exclude(name="").order_by("name")
+    steering_group = steering_group_members().exclude(name="").order_by("name")
     voices = Voice.objects.public()
     return render(
         request,

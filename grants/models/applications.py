@@ -52,6 +52,9 @@ class Application(models.Model):
         REPORTED = "reported", _("Återrapporterad")
         CLOSED = "closed", _("Avslutad")
 
+    # The statuses in which the applicant changes the application (grants.locking holds them to it).
+    EDITABLE_STATUSES = (Status.DRAFT, Status.NEEDS_COMPLETION)
+
     pot = models.ForeignKey(Pot, on_delete=models.PROTECT, related_name="applications", verbose_name=_("pott"))
     reference = models.CharField(_("diarienummer"), max_length=20, blank=True)
     # Set only by grants.workflow.
@@ -196,7 +199,7 @@ class Application(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.status in (self.Status.DRAFT, self.Status.NEEDS_COMPLETION)
+        return self.status in self.EDITABLE_STATUSES
 
     @property
     def report_due_on(self) -> datetime.date | None:
