@@ -7,7 +7,7 @@ operator to set it up, and (in the "bucket" mode) a private bucket with no polic
 In the "prefix" mode the private files lie under private/ of the public bucket.
 
 In this process the settings are switched to the store the way natverk/settings.py does
-it (s3_storages()); the two-server test at the end starts gunicorn with the S3_*
+it (natverk.s3.s3_storages()); the two-server test at the end starts gunicorn with the S3_*
 environment variables instead and goes through the whole site.
 """
 
@@ -37,7 +37,7 @@ from grants.models import Application, Attachment, FollowUpPhoto, FollowUpReport
 from grants.services import applications_user_delete, attachment_add, attachment_remove
 from members.images import pending_logo_forget, pending_logo_keep
 from members.models import Actor
-from natverk.settings import s3_storages
+from natverk.s3 import s3_storages
 from natverk.storage import private_storage
 from natverk.unavailable import StoreUnavailable
 from tests.appservers import HOST, Browser, app_servers, form_fields, free_port, manage, server_env_with_database
