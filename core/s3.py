@@ -1,10 +1,11 @@
 """S3-compatible object storage for media (django-storages), used only when S3_BUCKET is set.
 
-settings.STORAGES names these classes and passes the bucket, prefix and addresses; this
-module adds what every object must have whatever the store: bounded waits (a hung store
-answers with an error, never holds a request for ever), no ACL sent (public reads come
-from the bucket policy, private files have none), a content type judged by the stored
-name's extension (never the one the uploading browser claimed), and no overwriting.
+settings.STORAGES names these classes with the bucket, prefix and addresses (s3_storages()
+at the end, from the S3_* variables); this module adds what every object must have
+whatever the store: bounded waits (a hung store answers with an error, never holds a
+request for ever), no ACL sent (public reads come from the bucket policy, private files
+have none), a content type judged by the stored name's extension (never the one the
+uploading browser claimed), and no overwriting.
 
 A hung store must not take the whole site with it. Every HTTP call to the store goes
 through StoreGuard (wrapped around botocore's HTTP session, so that it sees every call:
@@ -27,11 +28,13 @@ import logging
 import threading
 import time
 from pathlib import PurePosixPath
+from urllib.parse import urlparse
 
 from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from botocore.exceptions import ConnectionClosedError, ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from storages.backends.s3 import S3Storage
 
 from core.unavailable import StoreUnavailable
@@ -316,3 +319,86 @@ def batch_storage(alias: str):
         ),
         transfer_config=TransferConfig(num_download_attempts=BATCH_MAX_ATTEMPTS),
     )
+
+
+# ---- settings.STORAGES on the store (natverk/settings.py, with S3_BUCKET set) ----
+
+
+def s3_public_base_url(*, bucket: str, endpoint_url: str, region: str, addressing_style: str, public_url: str) -> str:
+    """Where browsers read the bucket's objects: S3_PUBLIC_URL or the bucket's own address."""
+    if public_url:
+        return public_url
+    if endpoint_url:
+        if addressing_style == "virtual":
+            endpoint = urlparse(endpoint_url)
+            return f"{endpoint.scheme}://{bucket}.{endpoint.netloc}{endpoint.path}"
+        return f"{endpoint_url}/{bucket}"
+    if region:
+        return f"https://{bucket}.s3.{region}.amazonaws.com"
+    return f"https://{bucket}.s3.amazonaws.com"
+
+
+def s3_storages(
+    *,
+    bucket: str,
+    private_bucket: str = "",
+    endpoint_url: str = "",
+    region: str = "",
+    access_key: str = "",
+    secret_key: str = "",
+    media_prefix: str = "media",
+    private_prefix: str = "private",
+    public_url: str = "",
+    addressing_style: str = "",
+) -> tuple[dict, str, str]:
+    """STORAGES["default"] and ["private"] on the object store, MEDIA_URL, and the media origin.
+
+    Public media under media_prefix, read by browsers at public_url (the address of the
+    bucket's root; default the bucket's own address) and allowed by the bucket policy;
+    private files in private_bucket, or without it under private_prefix of the same bucket,
+    never public: the app streams them after its access check. README, "Object storage".
+    """
+    # As an operator may write them: a slash at either end of a prefix, at the end of an address.
+    endpoint_url, public_url = endpoint_url.rstrip("/"), public_url.rstrip("/")
+    media_prefix, private_prefix = media_prefix.strip("/"), private_prefix.strip("/")
+    if not media_prefix or not private_prefix or media_prefix == private_prefix:
+        raise ImproperlyConfigured("S3_MEDIA_PREFIX and S3_PRIVATE_PREFIX must be two different, non-empty prefixes.")
+    if not private_bucket and (
+        private_prefix.startswith(media_prefix + "/") or media_prefix.startswith(private_prefix + "/")
+    ):
+        raise ImproperlyConfigured("S3_PRIVATE_PREFIX must not lie inside S3_MEDIA_PREFIX, nor the other way round.")
+    base = s3_public_base_url(
+        bucket=bucket,
+        endpoint_url=endpoint_url,
+        region=region,
+        addressing_style=addressing_style,
+        public_url=public_url,
+    )
+    public = urlparse(base)
+    if public.scheme not in {"http", "https"} or not public.netloc:
+        raise ImproperlyConfigured(f"S3_PUBLIC_URL must be an http(s) address, not {public_url!r}")
+    client = {
+        "endpoint_url": endpoint_url or None,
+        "region_name": region or None,
+        # Empty: boto3 finds the keys itself (environment, instance role).
+        "access_key": access_key or None,
+        "secret_key": secret_key or None,
+    }
+    storages = {
+        "default": {
+            "BACKEND": "core.s3.PublicMediaStorage",
+            "OPTIONS": {
+                **client,
+                "bucket_name": bucket,
+                "location": media_prefix,
+                "url_protocol": f"{public.scheme}:",
+                "custom_domain": f"{public.netloc}{public.path}",
+            },
+        },
+        "private": {
+            "BACKEND": "core.s3.PrivateMediaStorage",
+            "OPTIONS": {**client, "bucket_name": private_bucket or bucket, "location": private_prefix},
+        },
+    }
+    media_url = f"{public.scheme}://{public.netloc}{public.path}/{media_prefix}/"
+    return storages, media_url, f"{public.scheme}://{public.netloc}"

@@ -173,6 +173,8 @@ def server_env(extra: dict[str, str], tmp_path: Path) -> dict[str, str]:
     """The environment of the servers (and of any manage.py command run for them)."""
     return {
         **os.environ,
+        # Production settings, not the test process's own (natverk/settings_test.py).
+        "DJANGO_SETTINGS_MODULE": "natverk.settings",
         "SECRET_KEY": secrets.token_urlsafe(50),  # The same on all: a session made by one is valid on the others.
         "DEBUG": "false",
         "ALLOWED_HOSTS": HOST,

@@ -267,6 +267,7 @@ def _production_password_hasher(settings):
 def _env(database_url: str, tmp: Path, which: str) -> dict[str, str]:
     return {
         **os.environ,
+        "DJANGO_SETTINGS_MODULE": "natverk.settings",  # Not the test process's natverk.settings_test.
         "DATABASE_URL": database_url,
         "MEDIA_ROOT": str(tmp / f"{which}-media"),
         "PRIVATE_MEDIA_ROOT": str(tmp / f"{which}-private"),

@@ -6,7 +6,8 @@ import re
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-READS = re.compile(r"""(?:env_\w+|os\.environ\.get|getenv)\(\s*["']([A-Z][A-Z0-9_]+)["']""")
+# env.str("NAME", ...), env.int(...) in the settings (natverk/env.py); os.environ.get in gunicorn.conf.py.
+READS = re.compile(r"""(?:\benv(?:\.\w+)?|os\.environ\.get|getenv)\(\s*["']([A-Z][A-Z0-9_]+)["']""")
 
 
 def _variables_read() -> set[str]:

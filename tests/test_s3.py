@@ -1,13 +1,13 @@
-"""Media on S3-compatible object storage (docs/operations.md, "Object storage"), against a local moto server.
+"""Media on S3-compatible object storage (README, "Object storage"), against a local moto server.
 
 moto (from requirements-dev.txt) runs in server mode on a spare port for the session: a
 real HTTP S3 endpoint, no network. Each test gets buckets of its own: the public one with
-a bucket policy that lets anyone read objects under media/ only, as docs/operations.md
-tells an operator to set it up, and (in the "bucket" mode) a private bucket with no policy at all.
+a bucket policy that lets anyone read objects under media/ only, as the README tells an
+operator to set it up, and (in the "bucket" mode) a private bucket with no policy at all.
 In the "prefix" mode the private files lie under private/ of the public bucket.
 
 In this process the settings are switched to the store the way natverk/settings.py does
-it (s3_storages()); the two-server test at the end starts gunicorn with the S3_*
+it (core.s3.s3_storages()); the two-server test at the end starts gunicorn with the S3_*
 environment variables instead and goes through the whole site.
 """
 
@@ -33,13 +33,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from moto.server import ThreadedMotoServer
 
+from core.s3 import s3_storages
 from core.storage import private_storage
 from core.unavailable import StoreUnavailable
 from grants.models import Application, Attachment, FollowUpPhoto, FollowUpReport
 from grants.services import applications_user_delete, attachment_add, attachment_remove
 from members.images import pending_logo_forget, pending_logo_keep
 from members.models import Actor
-from natverk.settings import s3_storages
 from tests.appservers import HOST, Browser, app_servers, form_fields, free_port, manage, server_env_with_database
 from tests.conftest import PASSWORD
 from tests.grants.conftest import make_application
