@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "voices",
     "sok",
     "digest",
+    "website",
     # Before core.cache's config below, whose module shares this folder: so that
     # `manage.py send_outbox` is found in core/management/.
     "core.apps.CoreConfig",
