@@ -254,13 +254,13 @@ def test_a_logout_during_an_outage_stays_a_logout(redis_cache, kind, rep_a) -> N
     browser.force_login(rep_a)
     assert browser.get("/mina-sidor/").status_code == 200
     old_cookie = browser.cookies["sessionid"].value
-    assert keys_matching(redis, f"faults:*core.sessions{old_cookie}")  # Read through Redis.
+    assert keys_matching(redis, f"faults:*natverk.sessions{old_cookie}")  # Read through Redis.
 
     redis.fault(kind)
     assert _timed(browser.post, "/konto/logout/").status_code == 302
     _recover(redis, kind)
 
-    assert keys_matching(redis, f"faults:*core.sessions{old_cookie}"), "Redis came back holding the session"
+    assert keys_matching(redis, f"faults:*natverk.sessions{old_cookie}"), "Redis came back holding the session"
     stolen = Client()
     stolen.cookies["sessionid"] = old_cookie
     response = _timed(stolen.get, "/mina-sidor/")
@@ -283,7 +283,7 @@ def test_a_redis_restored_from_an_old_backup_revives_nothing(redis_cache, networ
     assert "Efter säkerhetskopian" in visitor.get("/nyheter/").content.decode()
 
     redis.restore(backup)
-    assert keys_matching(redis, f"faults:*core.sessions{old_cookie}")
+    assert keys_matching(redis, f"faults:*natverk.sessions{old_cookie}")
     time.sleep(GENERATION_SECONDS)  # This process reads the generation (and Redis's run id) again.
 
     stolen = Client()

@@ -193,7 +193,7 @@ def test_a_logout_during_an_outage_stays_a_logout_on_both_servers(servers, redis
     assert User.objects.filter(email=f"ny-{kind}@example.se").exists()
     redis.recover(kind)
 
-    assert keys_matching(redis, f"{PREFIX}:*core.sessions{session}"), "Redis came back holding the session"
+    assert keys_matching(redis, f"{PREFIX}:*natverk.sessions{session}"), "Redis came back holding the session"
     _wait_for_new_generation(redis, before)
     time.sleep(SETTLE_SECONDS)
     thief = Browser()
@@ -218,7 +218,7 @@ def test_a_redis_restored_from_an_old_backup_revives_no_session(servers, redis):
     assert _timed(browser, a, "POST", "/konto/logout/", {"csrfmiddlewaretoken": _csrf(html)})[0] == 302
 
     redis.restore(backup)
-    assert keys_matching(redis, f"{PREFIX}:*core.sessions{session}"), "the backup holds the session"
+    assert keys_matching(redis, f"{PREFIX}:*natverk.sessions{session}"), "the backup holds the session"
     time.sleep(SETTLE_SECONDS)
     thief = Browser()
     thief.cookies = {"sessionid": session}
