@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from members.models import Actor, Membership, Representation, User
 from members.roles import COORDINATORS_GROUP, STEERING_GROUP
@@ -98,6 +99,16 @@ def _fast_password_hasher(settings) -> None:
 def _staff_mfa_off(settings) -> None:
     """Staff need TOTP for the admin in production; the tests of that turn it on themselves."""
     settings.REQUIRE_STAFF_MFA = False
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts with no language active, so in Swedish. A request for an English page
+    leaves English active in this thread (LocaleMiddleware activates, nothing deactivates),
+    and reverse() in the next test would give /en/ addresses."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
