@@ -112,6 +112,15 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path_factory) -> None:
+    """Uploads go to folders of the test's own, never to media/ in the checkout, which runs
+    and parallel workers share (a letter's name is fixed, and a file left there renames the next)."""
+    folder = tmp_path_factory.mktemp("media")
+    settings.MEDIA_ROOT = folder / "public"
+    settings.PRIVATE_MEDIA_ROOT = folder / "private"
+
+
+@pytest.fixture(autouse=True)
 def _mail_breaker_closed() -> None:
     """A mail failure in one test must not make the next test skip its send after commit."""
     BREAKER.reset()
