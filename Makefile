@@ -60,8 +60,21 @@ chromium:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; \
 	fi
 
+# The suite in two passes: most tests on TEST_WORKERS processes (pytest-xdist; each has a
+# test database of its own), then in one process the browser tests (the HTML validator runs
+# after them over every page they visited) and the tests marked serial (several real servers
+# held to time limits). Both passes run, and either failing fails. PYTEST_ARGS goes to both
+# (.ci/run: --durations=25). The order is random (pytest-randomly) and each pass prints its
+# seed: PYTEST_ARGS=--randomly-seed=N repeats an order, PYTEST_ARGS="-p no:randomly" keeps
+# the file order.
+TEST_WORKERS ?= auto
+PYTEST_ARGS ?=
+SERIAL_TESTS := browser or serial
 test: install chromium
-	$(VENV)/bin/pytest
+	@status=0; \
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) -m "not ($(SERIAL_TESTS))" $(PYTEST_ARGS) || status=$$?; \
+	$(VENV)/bin/pytest -m "$(SERIAL_TESTS)" $(PYTEST_ARGS) || status=$$?; \
+	exit $$status
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

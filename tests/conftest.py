@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from core.mail import BREAKER
 from core.roles import COORDINATORS_GROUP, STEERING_GROUP
@@ -98,6 +99,25 @@ def _fast_password_hasher(settings) -> None:
 def _staff_mfa_off(settings) -> None:
     """Staff need TOTP for the admin in production; the tests of that turn it on themselves."""
     settings.REQUIRE_STAFF_MFA = False
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts with no language active, so in Swedish. A request for an English page
+    leaves English active in this thread (LocaleMiddleware activates, nothing deactivates),
+    and reverse() in the next test would give /en/ addresses."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path_factory) -> None:
+    """Uploads go to folders of the test's own, never to media/ in the checkout, which runs
+    and parallel workers share (a letter's name is fixed, and a file left there renames the next)."""
+    folder = tmp_path_factory.mktemp("media")
+    settings.MEDIA_ROOT = folder / "public"
+    settings.PRIVATE_MEDIA_ROOT = folder / "private"
 
 
 @pytest.fixture(autouse=True)

@@ -142,14 +142,17 @@ def test_retention_keeps_the_newest(media, tmp_path):
 
 
 def _hold_lock(output: Path, partial: str) -> subprocess.Popen:
-    """Another backup run: holds the folder's lock and writes its own .partial folder."""
+    """Another backup run: holds the folder's lock and writes its own .partial folder.
+
+    It writes its process id as core.backup.exclusive() does, over a longer id an earlier run left.
+    """
     holder = subprocess.Popen(  # noqa: S603
         [
             sys.executable,
             "-c",
             "import fcntl, os, pathlib, sys, time; out = pathlib.Path(sys.argv[1]); out.mkdir(exist_ok=True); "
             "fd = os.open(out / '.backup.lock', os.O_RDWR | os.O_CREAT, 0o600); fcntl.flock(fd, fcntl.LOCK_EX); "
-            "os.pwrite(fd, str(os.getpid()).encode(), 0); (out / sys.argv[2]).mkdir(); "
+            "os.ftruncate(fd, 0); os.pwrite(fd, f'{os.getpid()}\\n'.encode(), 0); (out / sys.argv[2]).mkdir(); "
             "(out / sys.argv[2] / 'database.dump').write_bytes(bytes(1 << 20)); print('ok', flush=True); "
             "time.sleep(120)",
             str(output),

@@ -341,6 +341,7 @@ def site(tmp_path, networks):
 
 
 @pytest.mark.slow
+@pytest.mark.serial
 @pytest.mark.django_db(transaction=True)
 def test_a_refused_database_answers_503_quickly_and_comes_back(site) -> None:
     for _what, call in site.requests():
@@ -368,6 +369,7 @@ def test_a_refused_database_answers_503_quickly_and_comes_back(site) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.serial
 @pytest.mark.django_db(transaction=True)
 def test_after_every_backend_is_terminated_no_request_fails(site) -> None:
     # Several connections in the server's pool, as after a busy moment.
@@ -390,6 +392,7 @@ def test_after_every_backend_is_terminated_no_request_fails(site) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.serial
 @pytest.mark.django_db(transaction=True)
 def test_a_database_that_hangs_on_new_connections_answers_503_quickly(site) -> None:
     """The proxy accepts and never answers: libpq's connect_timeout and the pool's wait bound it."""

@@ -29,6 +29,7 @@ from tests.redisserver import RedisProcess, keys_matching, redis_server
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.serial,
     pytest.mark.skipif(
         connection.vendor != "postgresql",
         reason="needs PostgreSQL: both servers must share the test database (set DATABASE_URL=postgres://...)",

@@ -266,6 +266,7 @@ def _until(condition, seconds: float, pause: float = 0.3):
 
 
 @pytest.mark.slow
+@pytest.mark.serial
 @pytest.mark.django_db(transaction=True)
 def test_a_stopped_or_frozen_store_answers_503_quickly_and_the_rest_stays_fast(moto, tmp_path) -> None:
     buckets = Store(moto.endpoint, "bucket")

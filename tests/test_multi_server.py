@@ -42,6 +42,7 @@ def _redis_answers() -> bool:
 
 
 pytestmark = [
+    pytest.mark.serial,
     pytest.mark.skipif(
         connection.vendor != "postgresql",
         reason="needs PostgreSQL: both servers must share the test database (set DATABASE_URL=postgres://...)",

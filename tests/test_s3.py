@@ -479,6 +479,7 @@ def test_a_hung_store_does_not_hang_the_request(settings, hung_endpoint) -> None
 
 
 @pytest.mark.slow
+@pytest.mark.serial
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("mode", ["bucket", "prefix"])
 def test_upload_through_one_server_read_through_the_other(s3_endpoint, tmp_path, mode) -> None:

@@ -4,7 +4,9 @@ In the manner of pretix's control/test_permissions.py: one table, one concrete U
 pattern (admin pages, admin extras and allauth's pages under /konto/ included; a path
 under /en/ is the same pattern), and the expected status for each role. A pattern
 missing from the table fails `test_every_url_pattern_is_in_the_grid`, so a new view
-cannot skip it. Nothing may answer 5xx.
+cannot skip it. Nothing may answer 5xx. Each row × role is a test of its own, named by
+its method, URL and role (`test_url_grid[GET /om/ as anonymous]`); the objects the URLs
+point at are made once for all of them.
 
 The rules behind the table are in docs/development.md ("Who may see what"). In short: public
 pages 200 for everyone; pages behind login 302 (to the login page) for anonymous
@@ -16,7 +18,6 @@ a row outside a coordinator's networks is answered like a row that does not exis
 
 from __future__ import annotations
 
-import copy
 import datetime
 from dataclasses import dataclass
 
@@ -28,6 +29,7 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
@@ -49,8 +51,10 @@ from grants.models import (
 )
 from meetings.models import Meeting, Registration
 from members.contact import contact_token
-from members.models import Actor, ActorMessage, Invitation, Membership, Representation
-from networks.models import Post, WorkingGroup
+from members.models import Actor, ActorMessage, Invitation, Membership, Representation, User
+from networks.models import Network, Post, WorkingGroup
+from networks.seed import seed_networks
+from tests.conftest import PASSWORD, _coordinator, _user
 from tests.grants.conftest import make_application
 from voices.models import Voice
 
@@ -112,47 +116,56 @@ def staff(coord_x: int, coord_y: int, steering: int, superuser: int) -> dict[str
 # ---- the cast and their objects ----
 
 
-@pytest.fixture(autouse=True)
-def _grid_settings(settings, tmp_path) -> None:
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.REQUIRE_STAFF_MFA = True
-
-
 def _with_totp(user):
     TOTP.activate(user, generate_totp_secret())
     return user
 
 
-@pytest.fixture
-def cast(resident, rep_a, rep_b, coord_andersberg, coord_satra, superuser, db) -> dict:
-    from tests.conftest import _user
+def _actor(name: str, slug: str, network) -> Actor:
+    actor = Actor.objects.create(name=name, slug=slug, kind=Actor.Kind.ASSOCIATION)
+    Membership.objects.create(actor=actor, network=network, status=Membership.Status.ACTIVE)
+    return actor
 
+
+def _representative(email: str, actor: Actor):
+    user = _user(email)
+    Representation.objects.create(user=user, actor=actor, role=Representation.Role.SIGNATORY)
+    return user
+
+
+def _cast(networks: dict) -> dict:
+    """The roles of the grid, as the fixtures in tests/conftest.py make them."""
+    actor_a = _actor("Föreningen Alfa", "foreningen-alfa", networks["andersberg"])
+    actor_b = _actor("Föreningen Beta", "foreningen-beta", networks["satra"])
     steering_group = Group.objects.get(name=STEERING_GROUP)
     steering_no_mfa = _user("styrgrupp.utan@example.se", is_staff=True)
     steering_no_mfa.groups.add(steering_group)
     steering = _user("styrgrupp.med@example.se", is_staff=True)
     steering.groups.add(steering_group)
-    for user in (coord_andersberg, coord_satra, steering, superuser):
+    coord_x = _coordinator("samordnare.andersberg@example.se", networks["andersberg"])
+    coord_y = _coordinator("samordnare.satra@example.se", networks["satra"])
+    superuser = User.objects.create_superuser(email="admin@example.se", password=PASSWORD, name="Admin")
+    for user in (coord_x, coord_y, steering, superuser):
         _with_totp(user)
     return {
         "anonymous": None,
-        "resident": resident,
-        "rep_a": rep_a,
-        "rep_b": rep_b,
-        "coord_x": coord_andersberg,
-        "coord_y": coord_satra,
+        "resident": _user("boende@example.se"),
+        "rep_a": _representative("alfa@example.se", actor_a),
+        "rep_b": _representative("beta@example.se", actor_b),
+        "coord_x": coord_x,
+        "coord_y": coord_y,
         "steering_no_mfa": steering_no_mfa,
         "steering": steering,
         "superuser": superuser,
+        "actor_a": actor_a,
+        "actor_b": actor_b,
     }
 
 
-@pytest.fixture
-def world(cast, actor_a, actor_b, networks) -> dict:
+def _world(cast: dict, networks: dict) -> dict:
     """The objects the concrete URLs point at; X is Andersberg, Y is Sätra."""
     x = networks["andersberg"]
+    actor_a, actor_b = cast["actor_a"], cast["actor_b"]
     pot = Pot.objects.create(
         year=TODAY.year,
         name=f"Aktivitetspotten {TODAY.year}",
@@ -730,30 +743,50 @@ def test_every_url_pattern_is_in_the_grid() -> None:
     assert set(in_grid) - _routes(get_resolver().url_patterns) == set()
 
 
-def _request(client, row: Row, world: dict):
-    url = row.url.format(**world)
-    # Each request in a savepoint that is rolled back, so that a POST (a cancelled
-    # registration, a deleted file) does not change what the next row sees.
-    # The cookies are kept too: the admin's logout would end the session for the rows after it.
-    cookies = copy.deepcopy(client.cookies)
-    with transaction.atomic():
-        response = getattr(client, row.method)(url)
-        transaction.set_rollback(True)
-    client.cookies = cookies
-    return url, response.status_code
+@pytest.fixture(scope="module")
+def grid(django_db_setup, django_db_blocker, tmp_path_factory) -> dict:
+    """The cast and their objects, made once for the whole grid; every row's test rolls back.
+
+    As Django's TestCase.setUpTestData: the rows are made in a transaction that is open
+    around the grid's tests (each runs in a savepoint inside it) and rolled back after them.
+    """
+    media = tmp_path_factory.mktemp("grid-media")
+    files = {"PRIVATE_MEDIA_ROOT": media / "private", "MEDIA_ROOT": media / "public"}
+    fast = {"PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"]}
+    with django_db_blocker.unblock(), override_settings(**files, **fast):
+        atomic = transaction.atomic()
+        atomic._from_testcase = True  # As TestCase's: durable blocks in the code may nest in it.
+        atomic.__enter__()
+        try:
+            seed_networks()
+            networks = {n.slug: n for n in Network.objects.all()}
+            cast = _cast(networks)
+            yield {"cast": cast, "world": _world(cast, networks), "files": files}
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(autouse=True)
+def _grid_settings(settings, grid) -> None:
+    for name, folder in grid["files"].items():
+        setattr(settings, name, folder)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.REQUIRE_STAFF_MFA = True
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", ROLES)
-def test_url_grid(client, cast, world, role) -> None:
-    if cast[role] is not None:
-        client.force_login(cast[role])
+@pytest.mark.parametrize(
+    ("row", "role"),
+    [pytest.param(row, role, id=f"{row.method.upper()} {row.url} as {role}") for row in ROWS for role in ROLES],
+)
+def test_url_grid(client, grid, row: Row, role: str) -> None:
+    user = grid["cast"][role]
+    if user is not None:
+        client.force_login(user)
     # A server error is a status to report with its URL and role, not an exception.
     client.raise_request_exception = False
-    wrong = []
-    for row in ROWS:
-        url, status = _request(client, row, world)
-        expected = row.expected.get(role)
-        if status >= 500 or status != expected:
-            wrong.append(f"{row.method.upper()} {url} as {role}: {status}, expected {expected}")
-    assert wrong == []
+    url = row.url.format(**grid["world"])
+    status = getattr(client, row.method)(url).status_code
+    expected = row.expected.get(role)
+    assert status < 500 and status == expected, f"{row.method.upper()} {url} as {role}: {status}, expected {expected}"

@@ -26,6 +26,9 @@ def pytest_collection_modifyitems(config, items) -> None:
 
 @pytest.fixture(scope="session")
 def browser():
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        # A worker's validator would see only its own pages, and its verdict would not reach the run.
+        pytest.fail("Browser tests run in one process, not under pytest-xdist (make test runs them after the others).")
     if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
         if _in_ci():
             pytest.fail(f"Chromium is missing at {CHROMIUM}; in CI a skipped browser test is a failure.")
