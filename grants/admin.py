@@ -277,8 +277,7 @@ class EventInline(ReadOnlyInline):
 class ApplicationAdmin(DecisionViews, CaseworkViews, BulkDecisionActions, admin.ModelAdmin):
     # The key columns fit at 1280 px beside the admin's two sidebars: the reference stands
     # above the title in one column, labels are short, amounts and dates keep to one line
-    # (grants-admin.css). Every column is a display method or a plain field, so that
-    # natverk.adminrows draws the rows (tests/grants/test_admin_rows.py).
+    # (grants-admin.css).
     list_display = [
         "reference_and_title",
         "status",

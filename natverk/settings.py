@@ -180,7 +180,6 @@ MIDDLEWARE = [
     "natverk.mail_guard.MailNeedsCacheMiddleware",  # After CSRF: refuses only valid posts.
     "members.middleware.StaffMFAMiddleware",
     "members.middleware.UserLanguageMiddleware",  # Mail follows the language the user browses in.
-    "natverk.usercache.UserPageCacheMiddleware",  # After auth and messages: knows both.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last: the first to see a view's exception; a database or store that is down answers
@@ -614,17 +613,6 @@ ANON_CACHE_MODELS = [
     "borsen.Listing_networks",
     "voices.Voice",  # Every save: unpublishing or a withdrawn consent must vanish at once.
 ]
-# A logged-in user's own pages, cached for that browser session only (natverk/usercache.py):
-# any committed write to the database makes every such page stale. Seconds a page stays
-# cached at most; 0 turns it off. Off in tests unless set (tests/test_user_cache.py).
-USER_CACHE_SECONDS = env_int("USER_CACHE_SECONDS", 0 if TESTING else 60)
-# Exact paths (the same under /en/): "Mina sidor", and the steering group's list of
-# applications in the admin (every filter, sorting and page of it; the query string is in
-# the key).
-USER_CACHE_PATHS = ["/mina-sidor/", "/admin/grants/application/"]
-# Writes to these tables change no page (sessions, the mail outbox, rate-limit counts made
-# while Redis is down) and make nothing stale.
-USER_CACHE_IGNORED_TABLES = ["django_session", "natverk_outbox", "natverk_ratelimithit"]
 # Adds X-DB-Queries (the number of SQL queries) to every response; for `make bench`.
 QUERY_COUNT_HEADER = env_bool("QUERY_COUNT_HEADER", False)
 

@@ -85,3 +85,28 @@ def test_applicant_sees_attachment_size_in_kb(client, pot, actor_a, rep_a):
     client.force_login(rep_a)
     body = client.get(reverse("grants:step", args=[app.pk, 4])).content.decode()
     assert "offert.pdf" in body and f"(9{NB}kB)" in body
+
+
+@pytest.mark.django_db
+def test_application_list_rows_escape_and_show_the_case_columns(client, steering, pot, actor_a, networks):
+    """What the list shows per row: the checkbox, the network, the start day, the days
+    since submission; and what applicants wrote, escaped."""
+    from members.models import Actor, Membership
+
+    odd = Actor.objects.create(name='Fritids & "Kul" <förening>', slug="fritids-kul", kind=Actor.Kind.ASSOCIATION)
+    Membership.objects.create(actor=odd, network=networks["brynas"], status=Membership.Status.ACTIVE)
+    sent = make_application(pot=pot, lead=actor_a, status=S.SUBMITTED, requested=4_000)
+    rejected = make_application(pot=pot, lead=odd, status=S.REJECTED, requested=2_500)
+    Application.objects.filter(pk=rejected.pk).update(title="<script>alert('x')</script> & \"mer\"")
+    client.force_login(steering)
+    body = client.get(reverse("admin:grants_application_changelist")).content.decode()
+    assert "<script>alert" not in body
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &quot;mer&quot;" in body
+    assert "Fritids &amp; &quot;Kul&quot; &lt;förening&gt;" in body
+    for app in (sent, rejected):
+        assert f'name="_selected_action" value="{app.pk}" class="action-select"' in body
+        assert app.reference in body
+    for column in ("network_short", "starts_short", "days_waiting"):
+        assert f'class="field-{column}' in body
+    assert '<td class="field-days_waiting">0 dagar</td>' in body
+    assert '<span class="date-short">' in body
