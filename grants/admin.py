@@ -7,15 +7,15 @@ from collections.abc import Callable
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -41,15 +41,29 @@ from grants.models import (
     Pot,
 )
 from grants.services import pot_funding_problem, pot_fundings_save
-from natverk.adminlist import short_date
+from natverk.adminlist import RowsChangeList, short_date, short_date_html
 from natverk.csvexport import csv_response
 from natverk.dates import ADMIN_DATE_OVERRIDES
+from networks.models import Network
 
 # Django's own text for the list's checkboxes, translated by Django's catalogue (a name,
 # not a literal, so that makemessages leaves it to Django).
 ACTION_CHECKBOX_LABEL = "Select this object for an action - {}"
 
 S = Application.Status
+# What the applications' list shows (ApplicationAdmin.list_display and str() in the row's
+# checkbox label): all its rows read (ApplicationAdmin.list_rows).
+LIST_COLUMNS = [
+    "reference",
+    "title",
+    "status",
+    "lead_actor",
+    "lead_actor__name",
+    "starts_on",
+    "amount_requested",
+    "amount_granted",
+    "submitted_at",
+]
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -349,6 +363,27 @@ class ApplicationAdmin(DecisionViews, CaseworkViews, BulkDecisionActions, admin.
         # query for the whole page (the list's column, the change page, the CSV).
         return applications_reviewed_by(request.user, super().get_queryset(request)).prefetch_related("networks")
 
+    def get_empty_value_display(self) -> str:
+        # Asked for every cell of the list (450 a page); Django's own first looks for the
+        # ModelAdmin's value, which this admin has not, and catches the AttributeError.
+        return mark_safe(self.admin_site.empty_value_display)  # noqa: S308 (the site's own text)
+
+    def get_changelist(self, request: HttpRequest, **kwargs) -> type[RowsChangeList]:
+        return RowsChangeList
+
+    def list_rows(self, queryset: QuerySet) -> QuerySet:
+        """The list's 50 rows read only the columns it shows: whole rows of applications
+        with their pots and lead actors (long texts and all) took about a fifth of the
+        list's time at 50,000 applications (make bench)."""
+        networks = Prefetch("networks", queryset=Network.objects.only("name", "sort_order"))
+        return (
+            queryset.select_related(None)
+            .select_related("lead_actor")
+            .prefetch_related(None)
+            .prefetch_related(networks)
+            .only(*LIST_COLUMNS)
+        )
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -384,7 +419,7 @@ class ApplicationAdmin(DecisionViews, CaseworkViews, BulkDecisionActions, admin.
     def starts_short(self, obj: Application) -> str:
         if obj.starts_on is None:
             return "–"
-        return format_html('<span class="date-short">{}</span>', date_format(obj.starts_on, "SHORT_DATE_FORMAT"))
+        return short_date_html(obj.starts_on)
 
     @admin.display(description=gettext_lazy("Sedan inskick"), ordering="-submitted_at")
     def days_waiting(self, obj: Application) -> str:

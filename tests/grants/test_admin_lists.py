@@ -110,3 +110,44 @@ def test_application_list_rows_escape_and_show_the_case_columns(client, steering
         assert f'class="field-{column}' in body
     assert '<td class="field-days_waiting">0 dagar</td>' in body
     assert '<span class="date-short">' in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["", "?o=-3.1", "?status__exact=submitted&o=9"])
+def test_application_list_rows_are_djangos_own(client, steering, pot, actor_a, actor_b, query):
+    """The list's rows (natverk.adminlist.RowsChangeList, the join in
+    admin/grants/application/change_list_results.html) are the HTML Django's own
+    change list and template draw."""
+    from django.contrib import admin
+    from django.contrib.admin.templatetags.admin_list import result_list
+    from django.contrib.admin.views.main import ChangeList
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+    from django.urls import resolve
+
+    from natverk.adminlist import RowsChangeList
+
+    make_application(pot=pot, lead=actor_a, status=S.SUBMITTED, requested=4_000)
+    make_application(pot=pot, lead=actor_b, status=S.APPROVED, requested=18_000, granted=15_000)
+    url = reverse("admin:grants_application_changelist") + query
+    client.force_login(steering)
+    body = client.get(url).content.decode()
+
+    request = RequestFactory().get(url)
+    request.user = steering
+    request.resolver_match = resolve(
+        reverse("admin:grants_application_changelist")
+    )  # The rows' links keep the filters.
+    changelist = admin.site._registry[Application].get_changelist_instance(request)
+    changelist.formset = None
+    original = RowsChangeList.url_for_result
+    RowsChangeList.url_for_result = ChangeList.url_for_result
+    try:
+        expected = render_to_string("admin/change_list_results.html", result_list(changelist))
+    finally:
+        RowsChangeList.url_for_result = original
+    start = expected.index('<div class="results">')
+    table = expected[start : expected.index("</table>", start)]
+    assert table.count("<tr>") == 1 + changelist.result_count and "/change/" in table
+    assert ("_changelist_filters" in table) == bool(query)
+    assert table in body
