@@ -6,11 +6,28 @@ from typing import Any
 
 from borsen.access import listings_of_user
 from members.models import User
+from natverk.translation import translated_columns
 
 # The newest listings of the user's actors, whatever their state.
 OVERVIEW_LISTINGS = 20
 
 
 def my_pages_listings(*, user: User) -> dict[str, Any]:
-    listings = listings_of_user(user).select_related("actor").order_by("-created_at", "-pk")
+    # What templates/borsen/_my_pages_listings.html shows, not whole listings and actors.
+    listings = (
+        listings_of_user(user)
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
+        .only(
+            *translated_columns("title"),
+            "direction",
+            "kind",
+            "last_date",
+            "solved_at",
+            "solved_note",
+            "hidden_at",
+            "hidden_reason",
+            "actor__name",
+        )
+    )
     return {"my_listings": list(listings[:OVERVIEW_LISTINGS])}

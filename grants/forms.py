@@ -27,6 +27,7 @@ from grants.workflow import PAYMENT_DAY_MISSING, PAYMENT_REFERENCE_MISSING
 from members.models import Actor
 from members.search import fold
 from natverk.dates import SwedishDateField, with_date_hint
+from natverk.forms import OnceModelChoiceField, OnceModelMultipleChoiceField
 from natverk.text import TextGuardMixin
 from networks.models import Network
 
@@ -74,7 +75,7 @@ class KronorField(forms.CharField):
 class PartiesForm(TextGuardMixin, forms.Form):
     """Step 1: who applies, together with whom, in which networks, for what."""
 
-    lead_actor = forms.ModelChoiceField(
+    lead_actor = OnceModelChoiceField(
         label=_("Vilken aktör söker?"),
         queryset=Actor.objects.none(),
         empty_label=None,
@@ -94,9 +95,10 @@ class PartiesForm(TextGuardMixin, forms.Form):
         error_messages={"invalid_choice": _("%(value)s kan inte vara medsökande: välj bland sökträffarna.")},
     )
     co_search = forms.CharField(label=_("Sök aktör"), max_length=100, required=False)
-    networks = forms.ModelMultipleChoiceField(
+    networks = OnceModelMultipleChoiceField(
         label=_("I vilket nätverk sker aktiviteten?"),
-        queryset=Network.objects.all(),
+        # What the boxes show (Network.display_name); not the networks' texts in four languages.
+        queryset=Network.objects.only("name", "network_name", "sort_order"),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Välj minst ett nätverk.")},
     )
@@ -104,7 +106,8 @@ class PartiesForm(TextGuardMixin, forms.Form):
     def __init__(self, *args, user, pot: Pot, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.pot = pot
-        self.fields["lead_actor"].queryset = applicant_actors(user=user)
+        # What the choice shows and clean_lead_actor checks (the name, the kind of actor).
+        self.fields["lead_actor"].queryset = applicant_actors(user=user).only("name", "kind")
         self.fields["co_applicants"].queryset = coapplicant_candidates(user=user)
         self.fields["co_search"].widget.attrs.update({"type": "search", "autocomplete": "off"})
 
