@@ -2,8 +2,8 @@
 
 Two kinds of rows, both printed on every run:
 
-- over HTTP (bench/run.py's PAGES, marked `share_target`): req/s, p50 and the share of the
-  same run's ceiling, held to LOGGED_IN_SHARES;
+- over HTTP (bench/run.py's PAGES with a `share_target`): req/s, p50 and the share of the
+  same run's ceiling (/robots.txt), held to MY_PAGES_SHARE and STEP_SHARE;
 - in this one process, with Django's test client (`cpu_rows()`): the CPU time of one
   request (time.process_time), the median of RUNS requests after a warm-up, and its SQL
   queries, for "Mina sidor", every step of the grant application (a GET and a save),
@@ -121,7 +121,8 @@ def requests_for(draft: int) -> list[Request]:
     rows.append(Request("Apply: step 1, new application", "GET", "/bidrag/ansok/", "representative"))
     for step in range(1, 6):
         rows.append(Request(f"Apply: step {step}", "GET", f"{steps}/{step}/", "representative"))
-        rows.append(Request(f"Apply: step {step}, save", "POST", f"{steps}/{step}/", "representative", data=forms[step]))
+        save = Request(f"Apply: step {step}, save", "POST", f"{steps}/{step}/", "representative", data=forms[step])
+        rows.append(save)
     rows.append(Request("Apply: review", "GET", f"/bidrag/ansokningar/{draft}/granska/", "representative"))
     rows.append(
         Request(
@@ -149,13 +150,13 @@ def send(client, request: Request):
     return client.get(request.path)
 
 
-def measure(client, request: Request, *, runs: int = RUNS) -> CpuRow:
+def measure(client, request: Request, *, runs: int = RUNS, warmup: int = WARMUP) -> CpuRow:
     """The median CPU and wall time of one request, after a warm-up, and its queries."""
     from django.db import connection
 
     from natverk.querycount import QueryCounter
 
-    for _ in range(WARMUP):
+    for _ in range(warmup):
         send(client, request)
     # Counted as X-DB-Queries counts them (the pool's connection is closed after each request).
     queries = QueryCounter()
@@ -173,15 +174,11 @@ def measure(client, request: Request, *, runs: int = RUNS) -> CpuRow:
     return CpuRow(request, 1000 * statistics.median(cpu), 1000 * statistics.median(wall), queries.count, expected)
 
 
-def cpu_rows(cookies: dict[str, str], draft: int, host: str) -> list[CpuRow]:
-    """Every in-process row (the database and settings are bench/run.py's)."""
-    from django.db import connection
-
+def cpu_rows(cookies: dict[str, str], draft: int, host: str, *, runs: int = RUNS, warmup: int = WARMUP) -> list[CpuRow]:
+    """Every in-process row (the database and settings are bench/run.py's); `cookies`: the
+    session of the "representative" and of the "steering" member."""
     clients = {name: client_for(session, host) for name, session in cookies.items()}
-    try:
-        return [measure(clients[request.as_user], request) for request in requests_for(draft)]
-    finally:
-        connection.close()
+    return [measure(clients[request.as_user], request, runs=runs, warmup=warmup) for request in requests_for(draft)]
 
 
 def scaled(target_ms: float, ceiling_rps: float) -> float:
@@ -190,13 +187,13 @@ def scaled(target_ms: float, ceiling_rps: float) -> float:
 
 
 def cpu_report(rows: list[CpuRow], ceiling_rps: float) -> list[str]:
+    factor = REFERENCE_CEILING / ceiling_rps if ceiling_rps else 1.0
     lines = [
         "",
-        f"Rendered afresh, in one process (Django's test client; the median of {RUNS} requests after "
-        f"{WARMUP}): CPU time per request (time.process_time), targets scaled by "
-        f"{REFERENCE_CEILING:,.0f} / ceiling ({ceiling_rps:,.0f} req/s) = {REFERENCE_CEILING / ceiling_rps:.2f}."
-        if ceiling_rps
-        else "",
+        f"Logged-in pages rendered afresh, in one process (Django's test client, before gunicorn "
+        f"started): CPU time of one request (time.process_time), the median of {RUNS} after {WARMUP}. "
+        f"The targets hold at a ceiling of {REFERENCE_CEILING:,.0f} req/s and are scaled by "
+        f"{REFERENCE_CEILING:,.0f} / {ceiling_rps:,.0f} (this run's ceiling) = {factor:.2f}.",
         "",
         "| request | path | CPU ms | wall ms | queries | target CPU ms | verdict |",
         "|---|---|--:|--:|--:|--:|---|",
