@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -374,15 +374,23 @@ class ApplicationAdmin(DecisionViews, CaseworkViews, BulkDecisionActions, admin.
     def list_rows(self, queryset: QuerySet) -> QuerySet:
         """The list's 50 rows read only the columns it shows: whole rows of applications
         with their pots and lead actors (long texts and all) took about a fifth of the
-        list's time at 50,000 applications (make bench)."""
-        networks = Prefetch("networks", queryset=Network.objects.only("name", "sort_order"))
-        return (
-            queryset.select_related(None)
-            .select_related("lead_actor")
-            .prefetch_related(None)
-            .prefetch_related(networks)
-            .only(*LIST_COLUMNS)
+        list's time at 50,000 applications (make bench). The networks' names come from
+        list_rows_loaded()."""
+        return queryset.select_related(None).select_related("lead_actor").prefetch_related(None).only(*LIST_COLUMNS)
+
+    def list_rows_loaded(self, applications: list[Application]) -> None:
+        """The networks' names of the list's rows, in one query of names: prefetching the
+        networks themselves took a twentieth of the list's time."""
+        names: dict[int, list[str]] = {app.pk: [] for app in applications}
+        links = (
+            Application.networks.through.objects.filter(application_id__in=names)
+            .order_by(*(f"-network__{f[1:]}" if f.startswith("-") else f"network__{f}" for f in Network._meta.ordering))
+            .values_list("application_id", "network__name")
         )
+        for application_id, name in links:
+            names[application_id].append(name)
+        for app in applications:
+            app.list_network_names = names[app.pk]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -413,7 +421,10 @@ class ApplicationAdmin(DecisionViews, CaseworkViews, BulkDecisionActions, admin.
     @admin.display(description=gettext_lazy("Nätverk"))
     def network_short(self, obj: Application) -> str:
         # The district's name alone ("Bomhus", not "TIBO (Bomhus)"): the column stays narrow.
-        return ", ".join(n.name for n in obj.networks.all()) or "–"
+        names = getattr(obj, "list_network_names", None)
+        if names is None:
+            names = [n.name for n in obj.networks.all()]
+        return ", ".join(names) or "–"
 
     @admin.display(description=gettext_lazy("Start"), ordering="starts_on")
     def starts_short(self, obj: Application) -> str:

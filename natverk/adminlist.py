@@ -48,8 +48,10 @@ class DateSafeChangeList(ChangeList):
 class RowsChangeList(ChangeList):
     """A change list whose page of rows the ModelAdmin may narrow: `list_rows(queryset)`
     returns the queryset the page's rows are read from (e.g. with .only() and lighter
-    prefetches). It is used for those rows alone; actions, the CSV export and the change
-    page ask for the ModelAdmin's queryset themselves and get whole rows as before.
+    prefetches), and `list_rows_loaded(rows)` may add to the rows once they are read (what a
+    column needs of related rows, in one query). Both are for those rows alone; actions, the
+    CSV export and the change page ask for the ModelAdmin's queryset themselves and get whole
+    rows as before.
 
     Each row's link to its change page is made from one reverse() per list (for whole-number
     ids): the same URL, without resolving the pattern again for every row.
@@ -62,6 +64,10 @@ class RowsChangeList(ChangeList):
         if list_rows is not None:
             self.queryset = list_rows(self.queryset)
         super().get_results(request)
+        loaded = getattr(self.model_admin, "list_rows_loaded", None)
+        if loaded is not None:
+            self.result_list = list(self.result_list)
+            loaded(self.result_list)
 
     def url_for_result(self, result) -> str:
         pk = getattr(result, self.pk_attname)
