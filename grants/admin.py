@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 
 from django.contrib import admin
@@ -287,6 +288,14 @@ class EventInline(ReadOnlyInline):
     verbose_name_plural = gettext_lazy("Händelser")
 
 
+def _submitted_day(app: Application) -> datetime.date:
+    """The local day an application was sent in (two columns of the list show it)."""
+    day = getattr(app, "_submitted_day", None)
+    if day is None:
+        day = app._submitted_day = timezone.localtime(app.submitted_at).date()
+    return day
+
+
 @admin.register(Application)
 class ApplicationAdmin(DecisionViews, CaseworkViews, BulkDecisionActions, admin.ModelAdmin):
     # The key columns fit at 1280 px beside the admin's two sidebars: the reference stands
@@ -389,8 +398,11 @@ class ApplicationAdmin(DecisionViews, CaseworkViews, BulkDecisionActions, admin.
         )
         for application_id, name in links:
             names[application_id].append(name)
+        # Today once for the whole list (days since submission), not once per row.
+        today = timezone.localdate()
         for app in applications:
             app.list_network_names = names[app.pk]
+            app.list_today = today
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -436,7 +448,8 @@ class ApplicationAdmin(DecisionViews, CaseworkViews, BulkDecisionActions, admin.
     def days_waiting(self, obj: Application) -> str:
         if obj.submitted_at is None:
             return "–"
-        days = (timezone.localdate() - timezone.localtime(obj.submitted_at).date()).days
+        today = getattr(obj, "list_today", None) or timezone.localdate()
+        days = (today - _submitted_day(obj)).days
         return ngettext("%(days)s dag", "%(days)s dagar", days) % {"days": days}
 
     @admin.display(description=gettext_lazy("Ansökan"), ordering="reference")
@@ -449,7 +462,7 @@ class ApplicationAdmin(DecisionViews, CaseworkViews, BulkDecisionActions, admin.
 
     @admin.display(description=gettext_lazy("Inskickad"), ordering="submitted_at")
     def submitted_on(self, obj: Application) -> str:
-        return short_date(obj.submitted_at)
+        return short_date_html(_submitted_day(obj)) if obj.submitted_at else short_date(None)
 
     @admin.display(description=gettext_lazy("Utbetalning till"))
     def payment_details_text(self, obj: Application) -> str:
