@@ -108,7 +108,11 @@ class PartiesForm(TextGuardMixin, forms.Form):
         self.pot = pot
         # What the choice shows and clean_lead_actor checks (the name, the kind of actor).
         self.fields["lead_actor"].queryset = applicant_actors(user=user).only("name", "kind")
-        self.fields["co_applicants"].queryset = coapplicant_candidates(user=user)
+        # The candidates (three nested subqueries to build, a tenth of the page) only when
+        # the form reads them: to check what was sent, or to show the saved co-applicants.
+        # The field itself is never drawn (templates/grants/_coapplicants.html).
+        if self.is_bound or self.initial.get("co_applicants"):
+            self.fields["co_applicants"].queryset = coapplicant_candidates(user=user)
         self.fields["co_search"].widget.attrs.update({"type": "search", "autocomplete": "off"})
 
     def selected_coapplicants(self) -> list[Actor]:
