@@ -190,8 +190,9 @@ def cpu_report(rows: list[CpuRow], ceiling_rps: float) -> list[str]:
     factor = REFERENCE_CEILING / ceiling_rps if ceiling_rps else 1.0
     lines = [
         "",
-        f"Logged-in pages rendered afresh, in one process (Django's test client, before gunicorn "
-        f"started): CPU time of one request (time.process_time), the median of {RUNS} after {WARMUP}. "
+        f"Logged-in pages rendered afresh, in one process (Django's test client, right after the "
+        f"ceiling, gunicorn idle): CPU time of one request (time.process_time), the median of {RUNS} "
+        f"after {WARMUP}. "
         f"The targets hold at a ceiling of {REFERENCE_CEILING:,.0f} req/s and are scaled by "
         f"{REFERENCE_CEILING:,.0f} / {ceiling_rps:,.0f} (this run's ceiling) = {factor:.2f}.",
         "",
