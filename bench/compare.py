@@ -19,7 +19,7 @@ CONFIGS = (
     ("reuse_port (a socket per worker)", ["--reuse-port"]),
 )
 # The rows compared: the ceiling, pages from the page cache, a page rendered every time.
-DEFAULT_PAGES = "Home,Network,no hits,Mina sidor (logged in)"
+DEFAULT_PAGES = "Home,Network,no hits,Mina sidor"
 
 
 @dataclass
@@ -57,7 +57,6 @@ def compare(pages, *, ports: dict[str, int], binary: str, cookies: dict[str, str
                 args=args,
                 connections=connections,
                 miss=page.miss,
-                miss_by_cookie=page.miss_by_cookie,
             )
 
         if args.warmup:

@@ -2,9 +2,6 @@
 --   wrk -s bench/report.lua ...   ->   WRK-RESULT requests=... rps=... p50_ms=... p99_ms=... non2xx=... errors=...
 --   wrk -s bench/report.lua URL -- NONCE   ->   every request misses the page cache: it gets
 --   "&bench-miss=NONCE-<thread>-<n>" (a parameter the page ignores, never the same twice).
---   wrk -s bench/report.lua URL -- NONCE csrf   ->   every request misses the per-session page
---   cache another way: its CSRF cookie is new (a valid one, never the same twice), for pages
---   such as the admin's lists, which refuse parameters they do not know.
 -- Each wrk thread has its own Lua state: count per thread, add up in done().
 
 local threads = {}
@@ -17,7 +14,6 @@ end
 function init(args)
   non2xx = 0
   nonce = args[1]
-  mode = args[2]
   sent = 0
 end
 
@@ -26,16 +22,6 @@ function request()
     return wrk.request()
   end
   sent = sent + 1
-  if mode == "csrf" then
-    -- 8 + 4 + 20 = 32 letters and digits: the form of a CSRF secret.
-    local token = string.format("%s%04d%020d", nonce, id, sent)
-    local headers = {}
-    for name, value in pairs(wrk.headers) do
-      headers[name] = value
-    end
-    headers["Cookie"] = (string.gsub(wrk.headers["Cookie"], "csrftoken=[^;]*", "csrftoken=" .. token))
-    return wrk.format(nil, wrk.path, headers)
-  end
   local path = string.format("%s&bench-miss=%s-%d-%d", wrk.path, nonce, id, sent)
   return wrk.format(nil, path)
 end

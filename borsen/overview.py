@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from borsen.access import listings_of_user
+from core.translation import translated_columns
 from members.models import User
 
 # The newest listings of the user's actors, whatever their state.
@@ -12,5 +13,21 @@ OVERVIEW_LISTINGS = 20
 
 
 def my_pages_listings(*, user: User) -> dict[str, Any]:
-    listings = listings_of_user(user).select_related("actor").order_by("-created_at", "-pk")
+    # What templates/borsen/_my_pages_listings.html shows, not whole listings and actors.
+    listings = (
+        listings_of_user(user)
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
+        .only(
+            *translated_columns("title"),
+            "direction",
+            "kind",
+            "last_date",
+            "solved_at",
+            "solved_note",
+            "hidden_at",
+            "hidden_reason",
+            "actor__name",
+        )
+    )
     return {"my_listings": list(listings[:OVERVIEW_LISTINGS])}

@@ -14,14 +14,3 @@ class CoreConfig(AppConfig):
     label = "natverk"
     verbose_name = _("Webbplatsen")
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self) -> None:
-        from django.db import connections
-        from django.db.backends.signals import connection_created
-
-        from core.usercache import install_write_watch
-
-        # Every write, on every connection of every process, makes personal pages stale.
-        connection_created.connect(install_write_watch, dispatch_uid="core.usercache.watch")
-        for connection in connections.all(initialized_only=True):
-            install_write_watch(sender=type(connection), connection=connection)

@@ -16,7 +16,6 @@ def private_no_store(view: View) -> View:
     For pages with what a shared computer's browser must not keep (bank details, a
     person's data export): no shared cache may store them (`private`) and the browser
     keeps no copy for its back button or history (`no-store`). The anonymous page cache
-    never stores such an answer (core.cache); the per-session one gives it back to
-    the same session only, with these headers (core.usercache).
+    never stores such an answer (core.cache).
     """
     return cache_control(private=True, no_store=True)(view)

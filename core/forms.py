@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.forms.boundfield import BoundField
+from django.forms.models import ModelChoiceIterator
 from django.forms.renderers import TemplatesSetting
 
 
@@ -23,3 +25,23 @@ class SiteFormRenderer(TemplatesSetting):
     bound_field_class = AccessibleBoundField
     form_template_name = "includes/form.html"
     field_template_name = "includes/field.html"
+
+
+class ChoicesOnceIterator(ModelChoiceIterator):
+    """A model choice field's choices read once per form. Django's iterator runs the query
+    again each time the choices are asked for (a select asks twice: for its options and
+    for its `required`), on PostgreSQL through a server-side cursor (three round trips)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:  # Filled once; the form's copy of the queryset keeps it.
+            yield self.choice(obj)
+
+
+class OnceModelChoiceField(forms.ModelChoiceField):
+    iterator = ChoicesOnceIterator
+
+
+class OnceModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    iterator = ChoicesOnceIterator

@@ -61,6 +61,12 @@ def column(field: str, code: str) -> str:
     return f"{field}_{code}"
 
 
+def translated_columns(field: str, *, prefix: str = "") -> list[str]:
+    """`title` and its column in every content language, for QuerySet.only(): what `tr()`
+    and `is_shown_in_swedish()` read. `prefix` for a related model ("meeting__")."""
+    return [f"{prefix}{field}", *(f"{prefix}{column(field, code)}" for code in content_languages())]
+
+
 def current_content_language() -> str | None:
     """The page's language when content may be translated to it; None on Swedish pages."""
     code = (get_language() or settings.LANGUAGE_CODE).split("-")[0]

@@ -10,5 +10,8 @@ from members.models import User
 
 def my_pages_digest(*, user: User) -> dict[str, Any]:
     """The networks whose weekly digest the user gets."""
-    subscriptions = Subscription.objects.filter(user=user).select_related("network")
+    # The networks' names (display_name), not their texts in four languages.
+    subscriptions = (
+        Subscription.objects.filter(user=user).select_related("network").only("network__name", "network__network_name")
+    )
     return {"digest_networks": [s.network for s in subscriptions.order_by("network__sort_order", "network__name")]}

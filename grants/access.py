@@ -15,7 +15,7 @@ they stop representing the lead (an account stays the actor's, not a former memb
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from core.roles import is_steering_group, is_superuser, staff_mfa_satisfied
@@ -78,23 +78,37 @@ def may_see_payment_details(user, application: Application) -> bool:
     return application.status != Application.Status.DRAFT and reviews_applications(user)
 
 
+def _application_and_lead(user, pk: int) -> tuple[Application | None, bool]:
+    """The application, and whether `user` represents its lead actor, in one query: the
+    lead's representatives are who asks for it on every step of the form."""
+    applications = Application.objects.select_related("pot", "lead_actor").filter(pk=pk)
+    if not user.is_authenticated:
+        return applications.first(), False
+    leads = Representation.objects.filter(user=user, actor_id=OuterRef("lead_actor_id"))
+    app = applications.annotate(user_represents_lead=Exists(leads)).first()
+    return app, app is not None and app.user_represents_lead
+
+
+def _readable(user, app: Application, *, is_lead: bool) -> bool:
+    if is_lead or represents_party(user, app):
+        return True
+    return app.status != Application.Status.DRAFT and reviews_applications(user)
+
+
 def get_application_for_user(request: HttpRequest, pk: int) -> Application:
     """The application if the user may read it; 404 otherwise."""
-    app = Application.objects.select_related("pot", "lead_actor").filter(pk=pk).first()
-    user = request.user
-    if app is None:
+    app, is_lead = _application_and_lead(request.user, pk)
+    if app is None or not _readable(request.user, app, is_lead=is_lead):
         raise Http404
-    if represents_party(user, app):
-        return app
-    if app.status != Application.Status.DRAFT and reviews_applications(user):
-        return app
-    raise Http404
+    return app
 
 
 def get_application_for_user_rw(request: HttpRequest, pk: int) -> Application:
     """The application if the user may change it: 404 for outsiders, 403 for readers."""
-    app = get_application_for_user(request, pk)
-    if not represents_lead(request.user, app):
+    app, is_lead = _application_and_lead(request.user, pk)
+    if app is None or not _readable(request.user, app, is_lead=is_lead):
+        raise Http404
+    if not is_lead:
         raise PermissionDenied
     return app
 

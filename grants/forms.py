@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import SwedishDateField, with_date_hint
+from core.forms import OnceModelChoiceField, OnceModelMultipleChoiceField
 from core.text import TextGuardMixin
 from grants.files import check_attachment, check_photo, max_bytes
 from grants.formatting import format_kr
@@ -74,7 +75,7 @@ class KronorField(forms.CharField):
 class PartiesForm(TextGuardMixin, forms.Form):
     """Step 1: who applies, together with whom, in which networks, for what."""
 
-    lead_actor = forms.ModelChoiceField(
+    lead_actor = OnceModelChoiceField(
         label=_("Vilken aktör söker?"),
         queryset=Actor.objects.none(),
         empty_label=None,
@@ -94,9 +95,10 @@ class PartiesForm(TextGuardMixin, forms.Form):
         error_messages={"invalid_choice": _("%(value)s kan inte vara medsökande: välj bland sökträffarna.")},
     )
     co_search = forms.CharField(label=_("Sök aktör"), max_length=100, required=False)
-    networks = forms.ModelMultipleChoiceField(
+    networks = OnceModelMultipleChoiceField(
         label=_("I vilket nätverk sker aktiviteten?"),
-        queryset=Network.objects.all(),
+        # What the boxes show (Network.display_name); not the networks' texts in four languages.
+        queryset=Network.objects.only("name", "network_name", "sort_order"),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Välj minst ett nätverk.")},
     )
@@ -104,8 +106,13 @@ class PartiesForm(TextGuardMixin, forms.Form):
     def __init__(self, *args, user, pot: Pot, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.pot = pot
-        self.fields["lead_actor"].queryset = applicant_actors(user=user)
-        self.fields["co_applicants"].queryset = coapplicant_candidates(user=user)
+        # What the choice shows and clean_lead_actor checks (the name, the kind of actor).
+        self.fields["lead_actor"].queryset = applicant_actors(user=user).only("name", "kind")
+        # The candidates (three nested subqueries to build, a tenth of the page) only when
+        # the form reads them: to check what was sent, or to show the saved co-applicants.
+        # The field itself is never drawn (templates/grants/_coapplicants.html).
+        if self.is_bound or self.initial.get("co_applicants"):
+            self.fields["co_applicants"].queryset = coapplicant_candidates(user=user)
         self.fields["co_search"].widget.attrs.update({"type": "search", "autocomplete": "off"})
 
     def selected_coapplicants(self) -> list[Actor]:

@@ -22,6 +22,9 @@ S = Application.Status
 ANSWERABLE = (S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.NEEDS_COMPLETION)
 # Nothing more will happen: the overview on "Mina sidor" leaves these out.
 FINISHED = (S.REJECTED, S.WITHDRAWN, S.CLOSED)
+# What the overview reads of an application (and application_next_step: ends_on for the
+# report's due day), besides its pot's closing day and its lead actor's name.
+APPLICATION_COLUMNS = ("pot", "lead_actor", "title", "reference", "status", "ends_on", "created_at")
 
 
 @dataclass(frozen=True)
@@ -53,15 +56,15 @@ def my_applications(*, user: User) -> QuerySet[Application]:
 
 def coapplicant_requests(*, user: User) -> QuerySet[CoApplicant]:
     """Requests to confirm taking part that wait for an actor the user represents."""
-    return (
-        CoApplicant.objects.filter(
-            actor__representations__user=user,
-            status=CoApplicant.Status.PENDING,
-            application__status__in=ANSWERABLE,
-        )
-        .select_related("actor", "application__lead_actor")
-        .distinct()
-    )
+    # The user's actors as a subquery, not a join with .distinct(): a user represents an
+    # actor once, and the DISTINCT over every selected column took PostgreSQL about 8 ms to
+    # plan on each view of "Mina sidor" (make bench).
+    actors = Representation.objects.filter(user=user).order_by().values("actor_id")
+    return CoApplicant.objects.filter(
+        actor__in=actors,
+        status=CoApplicant.Status.PENDING,
+        application__status__in=ANSWERABLE,
+    ).select_related("actor", "application__lead_actor")
 
 
 def application_next_step(app: Application, *, is_lead: bool) -> NextStep:
@@ -89,8 +92,18 @@ def application_next_step(app: Application, *, is_lead: bool) -> NextStep:
 
 def my_pages_applications(*, user: User) -> dict[str, Any]:
     """The applications part of "Mina sidor": those still under way, each with its next step."""
-    applications = list(my_applications(user=user).exclude(status__in=FINISHED))
+    # Only the columns the overview shows (templates/grants/_my_pages_applications.html and
+    # application_next_step): whole rows of applications and actors, long texts included,
+    # cost more to read and turn into objects than the page took otherwise.
+    applications = list(
+        my_applications(user=user)
+        .exclude(status__in=FINISHED)
+        .only(*APPLICATION_COLUMNS, "pot__closes_on", "lead_actor__name")
+    )
+    requests = coapplicant_requests(user=user).only(
+        "application", "actor__name", "application__title", "application__lead_actor__name"
+    )
     return {
         "overview_applications": [(app, application_next_step(app, is_lead=app.is_lead)) for app in applications],
-        "coapplicant_requests": list(coapplicant_requests(user=user)),
+        "coapplicant_requests": list(requests),
     }

@@ -71,7 +71,8 @@ def application_set_parties(
         locked.save(update_fields=fields)
         wanted = {a.pk: a for a in co_applicants if a.pk != lead_actor.pk}
         locked.coapplicant_links.exclude(actor_id__in=wanted).delete()
-        existing = set(locked.coapplicant_links.values_list("actor_id", flat=True))
+        # No ordering: the links' own (by application, then actor name) joins two tables.
+        existing = set(locked.coapplicant_links.order_by().values_list("actor_id", flat=True))
         for pk, actor in wanted.items():
             if pk not in existing:
                 CoApplicant.objects.create(application=locked, actor=actor)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from core.translation import translated_columns
 from meetings.models import Registration
 from members.models import User
 
@@ -20,6 +21,17 @@ def my_pages_meetings(*, user: User) -> dict[str, Any]:
         .filter(user=user, meeting__ends_at__gte=timezone.now())
         .select_related("meeting__network", "actor")
         .order_by("meeting__starts_at", "pk")
+        # What templates/meetings/_my_pages_meetings.html shows, not whole meetings and networks.
+        .only(
+            "status",
+            "meeting__status",
+            "meeting__starts_at",
+            "meeting__ends_at",
+            *translated_columns("title", prefix="meeting__"),
+            "meeting__network__name",
+            "meeting__network__network_name",
+            "actor__name",
+        )
     )
     coming = list(registrations[: OVERVIEW_MEETINGS + 1])
     return {"coming_registrations": coming[:OVERVIEW_MEETINGS], "more_registrations": len(coming) > OVERVIEW_MEETINGS}

@@ -170,22 +170,25 @@ def _contact_outcome_message(request: HttpRequest, actor: Actor) -> None:
 @require_GET
 def my_pages(request: HttpRequest) -> HttpResponse:
     """An overview: my actors, what waits for my answer, my applications' next steps, my coming meetings."""
+    # What templates/members/my_pages.html shows of each: whole actors and networks (long
+    # texts, four languages) cost more to read than the rest of the page (make bench).
+    memberships = Membership.objects.select_related("network").only(
+        "actor", "status", "network__name", "network__network_name"
+    )
     representations = (
         Representation.objects.filter(user=request.user)
         .select_related("actor")
-        .prefetch_related(
-            Prefetch(
-                "actor__memberships", queryset=Membership.objects.select_related("network"), to_attr="all_memberships"
-            )
-        )
+        .prefetch_related(Prefetch("actor__memberships", queryset=memberships, to_attr="all_memberships"))
         .order_by("actor__name", "pk")
+        .only("role", "actor__name", "actor__slug", "actor__kind", "actor__is_public")
     )
     # Every verified address counts: an invitation binds to the address it was sent to.
     invitations = (
         Invitation.objects.open()
         .filter(email__in=user_addresses(request.user))
-        .select_related("actor", "invited_by")
+        .select_related("actor")
         .order_by("expires_at", "pk")
+        .only("token", "role", "expires_at", "actor__name")
     )
     context = {"representations": representations, "invitations": invitations}
     context.update(my_pages_context(user=request.user))

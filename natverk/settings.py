@@ -501,9 +501,5 @@ ANON_CACHE_MODELS = [
     "borsen.Listing_networks",
     "voices.Voice",  # Every save: unpublishing or a withdrawn consent must vanish at once.
 ]
-# Read by core/usercache.py (its write watch is still installed by natverk/apps.py);
-# they go with that module.
-USER_CACHE_PATHS = ["/mina-sidor/", "/admin/grants/application/"]
-USER_CACHE_IGNORED_TABLES = ["django_session", "natverk_outbox", "natverk_ratelimithit"]
 # Adds X-DB-Queries (the number of SQL queries) to every response; for `make bench`.
 QUERY_COUNT_HEADER = env.bool("QUERY_COUNT_HEADER", False)

@@ -326,9 +326,8 @@ def site(tmp_path, networks):
         env = server_env(
             {
                 "DATABASE_URL": urlunsplit(through_proxy),
-                # Every page from the database, not from the page caches.
+                # Every page from the database, not from the page cache.
                 "ANON_CACHE_SECONDS": "0",
-                "USER_CACHE_SECONDS": "0",
                 "MEDIA_ROOT": str(tmp_path / "media"),
                 "PRIVATE_MEDIA_ROOT": str(tmp_path / "private"),
             },

@@ -277,7 +277,6 @@ def test_a_stopped_or_frozen_store_answers_503_quickly_and_the_rest_stays_fast(m
         # Pages rendered each time (not from the page cache): the anonymous page below
         # really runs while the downloads hang.
         "ANON_CACHE_SECONDS": "0",
-        "USER_CACHE_SECONDS": "0",
         # As app_servers() runs gunicorn (10 threads): the store gets half of them.
         "GUNICORN_THREADS": "10",
     }

@@ -85,3 +85,74 @@ def test_applicant_sees_attachment_size_in_kb(client, pot, actor_a, rep_a):
     client.force_login(rep_a)
     body = client.get(reverse("grants:step", args=[app.pk, 4])).content.decode()
     assert "offert.pdf" in body and f"(9{NB}kB)" in body
+
+
+@pytest.mark.django_db
+def test_application_list_rows_escape_and_show_the_case_columns(client, steering, pot, actor_a, networks):
+    """What the list shows per row: the checkbox, the network, the start day, the days
+    since submission; and what applicants wrote, escaped."""
+    from members.models import Actor, Membership
+
+    odd = Actor.objects.create(name='Fritids & "Kul" <förening>', slug="fritids-kul", kind=Actor.Kind.ASSOCIATION)
+    Membership.objects.create(actor=odd, network=networks["brynas"], status=Membership.Status.ACTIVE)
+    sent = make_application(pot=pot, lead=actor_a, status=S.SUBMITTED, requested=4_000)
+    rejected = make_application(pot=pot, lead=odd, status=S.REJECTED, requested=2_500)
+    Application.objects.filter(pk=rejected.pk).update(title="<script>alert('x')</script> & \"mer\"")
+    client.force_login(steering)
+    body = client.get(reverse("admin:grants_application_changelist")).content.decode()
+    assert "<script>alert" not in body
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &quot;mer&quot;" in body
+    assert "Fritids &amp; &quot;Kul&quot; &lt;förening&gt;" in body
+    for app in (sent, rejected):
+        assert f'name="_selected_action" value="{app.pk}" class="action-select"' in body
+        assert app.reference in body
+    for column in ("network_short", "starts_short", "days_waiting"):
+        assert f'class="field-{column}' in body
+    assert '<td class="field-days_waiting">0 dagar</td>' in body
+    assert '<span class="date-short">' in body
+    # The networks' names in the networks' own order (read in one query for the whole list).
+    sent.networks.set([networks["satra"], networks["brynas"], networks["andersberg"]])
+    body = client.get(reverse("admin:grants_application_changelist")).content.decode()
+    names = ", ".join(network.name for network in sent.networks.all())
+    assert names.count(", ") == 2 and f'<td class="field-network_short">{names}</td>' in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["", "?o=-3.1", "?status__exact=submitted&o=9"])
+def test_application_list_rows_are_djangos_own(client, steering, pot, actor_a, actor_b, query):
+    """The list's rows (core.adminlist.RowsChangeList, the join in
+    admin/grants/application/change_list_results.html) are the HTML Django's own
+    change list and template draw."""
+    from django.contrib import admin
+    from django.contrib.admin.templatetags.admin_list import result_list
+    from django.contrib.admin.views.main import ChangeList
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+    from django.urls import resolve
+
+    from core.adminlist import RowsChangeList
+
+    make_application(pot=pot, lead=actor_a, status=S.SUBMITTED, requested=4_000)
+    make_application(pot=pot, lead=actor_b, status=S.APPROVED, requested=18_000, granted=15_000)
+    url = reverse("admin:grants_application_changelist") + query
+    client.force_login(steering)
+    body = client.get(url).content.decode()
+
+    request = RequestFactory().get(url)
+    request.user = steering
+    request.resolver_match = resolve(
+        reverse("admin:grants_application_changelist")
+    )  # The rows' links keep the filters.
+    changelist = admin.site._registry[Application].get_changelist_instance(request)
+    changelist.formset = None
+    original = RowsChangeList.url_for_result
+    RowsChangeList.url_for_result = ChangeList.url_for_result
+    try:
+        expected = render_to_string("admin/change_list_results.html", result_list(changelist))
+    finally:
+        RowsChangeList.url_for_result = original
+    start = expected.index('<div class="results">')
+    table = expected[start : expected.index("</table>", start)]
+    assert table.count("<tr>") == 1 + changelist.result_count and "/change/" in table
+    assert ("_changelist_filters" in table) == bool(query)
+    assert table in body

@@ -7,7 +7,6 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 
 from grants.access import may_see_payment_details
@@ -111,40 +110,6 @@ def test_admin_pages_with_payment_details_are_not_stored(client, pot, actor_a, r
     ):
         assert response.status_code == 200
         _no_store(response)
-
-
-# ---- The per-session page cache keeps the headers and the rule ----
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_cached_my_data_page_keeps_no_store_and_forgets_the_account_with_the_representation(
-    settings, pot, actor_a, rep_a
-):
-    from django.core.cache import cache
-
-    import core.usercache
-
-    # As if "Mina uppgifter" were ever added to the per-session cache (it is not today).
-    settings.USER_CACHE_SECONDS = 60
-    settings.USER_CACHE_PATHS = [*settings.USER_CACHE_PATHS, MY_DATA]
-    cache.clear()
-    core.usercache._bump_owed = False
-    core.usercache._last_version = None
-    make_application(pot=pot, lead=actor_a, status=S.SUBMITTED)
-    browser = Client()
-    browser.force_login(rep_a)
-    browser.get("/mina-sidor/")  # The CSRF cookie, as any browser has it.
-    pages = [browser.get(MY_DATA), browser.get(MY_DATA)]
-    assert [page["X-Cache"] for page in pages] == ["miss", "hit"]
-    for page in pages:
-        assert GIRO in page.content.decode()
-        _no_store(page)
-    Representation.objects.filter(user=rep_a).delete()
-    after = browser.get(MY_DATA)
-    assert after["X-Cache"] == "miss"
-    assert GIRO not in after.content.decode()
-    _no_store(after)
-    cache.clear()
 
 
 # ---- Attachments named for their checked type ----
