@@ -8,7 +8,6 @@ import datetime
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.formats import get_format
 from django.utils.html import format_html
@@ -52,12 +51,7 @@ class RowsChangeList(ChangeList):
     column needs of related rows, in one query). Both are for those rows alone; actions, the
     CSV export and the change page ask for the ModelAdmin's queryset themselves and get whole
     rows as before.
-
-    Each row's link to its change page is made from one reverse() per list (for whole-number
-    ids): the same URL, without resolving the pattern again for every row.
     """
-
-    _change_url: tuple[str, str] | None = None
 
     def get_results(self, request: HttpRequest) -> None:
         list_rows = getattr(self.model_admin, "list_rows", None)
@@ -68,22 +62,6 @@ class RowsChangeList(ChangeList):
         if loaded is not None:
             self.result_list = list(self.result_list)
             loaded(self.result_list)
-
-    def url_for_result(self, result) -> str:
-        pk = getattr(result, self.pk_attname)
-        if not isinstance(pk, int):
-            return super().url_for_result(result)
-        if self._change_url is None:
-            marker = "0"
-            url = reverse(
-                f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
-                args=(marker,),
-                current_app=self.model_admin.admin_site.name,
-            )
-            head, _marker, tail = url.rpartition(f"/{marker}/")
-            self._change_url = (f"{head}/", f"/{tail}")
-        head, tail = self._change_url
-        return f"{head}{pk}{tail}"
 
 
 class DateSafeChangeListMixin:
