@@ -14,7 +14,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# The role predicates (moves to core/roles.py with the floors work: change it here).
+# The role predicates.
 ROLES_MODULE = "core/roles.py"
 # Each app's row rules.
 ACCESS_MODULE_NAME = "access.py"
