@@ -1,4 +1,4 @@
-"""View decorators shared by the apps (natverk imports none of them)."""
+"""View decorators shared by the apps."""
 
 from __future__ import annotations
 
