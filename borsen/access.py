@@ -79,11 +79,6 @@ def actors_for_posting(user) -> QuerySet[Actor]:
     return Actor.objects.represented_by(user).filter(is_public=True, pk__in=members).distinct().order_by("name", "pk")
 
 
-def listings_of_user(user) -> QuerySet[Listing]:
-    """Every listing of the actors the user represents (Mina sidor)."""
-    return Listing.objects.filter(actor__in=Actor.objects.represented_by(user))
-
-
 def listings_visible_to(user) -> QuerySet[Listing]:
     """Listings in the admin (list, change page and actions)."""
     if is_superuser(user) or is_steering_group(user):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from borsen.access import listings_of_user
+from borsen.models import Listing
 from core.translation import translated_columns
 from members.models import User
 
@@ -12,10 +13,11 @@ from members.models import User
 OVERVIEW_LISTINGS = 20
 
 
-def my_pages_listings(*, user: User) -> dict[str, Any]:
+def my_pages_listings(*, user: User, actor_ids: Sequence[int]) -> dict[str, Any]:
+    """Every listing of the actors the user represents, the newest first."""
     # What templates/borsen/_my_pages_listings.html shows, not whole listings and actors.
     listings = (
-        listings_of_user(user)
+        Listing.objects.filter(actor__in=actor_ids)
         .select_related("actor")
         .order_by("-created_at", "-pk")
         .only(

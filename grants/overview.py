@@ -7,15 +7,16 @@ through members.overview).
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from grants.models import Application, CoApplicant
-from members.models import Actor, Representation, User
+from members.models import User
 
 S = Application.Status
 # Answers to a co-applicant's request are taken until the steering group decides.
@@ -37,31 +38,28 @@ class NextStep:
     due: datetime.date | None = None
 
 
-def my_applications(*, user: User) -> QuerySet[Application]:
-    """Applications led or co-applied for by an actor the user represents, newest first, with `is_lead`."""
-    # A subquery, not .distinct(): an actor with two representatives must not list an application twice.
+def my_applications(*, actor_ids: Sequence[int]) -> QuerySet[Application]:
+    """Applications led or co-applied for by these actors (those a user represents), newest
+    first, with `is_lead`: led by one of them."""
+    # A subquery, not .distinct(): an actor that leads and co-applies must not list an application twice.
     # Two indexed lookups joined by UNION, not one OR across the joins: with the OR PostgreSQL
     # scanned every application (about 200 ms at 50,000 applications, make bench).
-    actors = Representation.objects.filter(user=user).order_by().values("actor_id")
-    led = Application.objects.filter(lead_actor__in=actors).order_by().values("pk")
-    joined = CoApplicant.objects.filter(actor__in=actors).order_by().values("application_id")
-    ids = led.union(joined)
+    led = Application.objects.filter(lead_actor__in=actor_ids).order_by().values("pk")
+    joined = CoApplicant.objects.filter(actor__in=actor_ids).order_by().values("application_id")
     return (
-        Application.objects.filter(pk__in=ids)
+        Application.objects.filter(pk__in=led.union(joined))
         .select_related("pot", "lead_actor")
-        .annotate(is_lead=Exists(Actor.objects.filter(pk=OuterRef("lead_actor"), representations__user=user)))
+        .annotate(is_lead=ExpressionWrapper(Q(lead_actor__in=actor_ids), output_field=BooleanField()))
         .order_by("-created_at", "-pk")
     )
 
 
-def coapplicant_requests(*, user: User) -> QuerySet[CoApplicant]:
-    """Requests to confirm taking part that wait for an actor the user represents."""
-    # The user's actors as a subquery, not a join with .distinct(): a user represents an
-    # actor once, and the DISTINCT over every selected column took PostgreSQL about 8 ms to
-    # plan on each view of "Mina sidor" (make bench).
-    actors = Representation.objects.filter(user=user).order_by().values("actor_id")
+def coapplicant_requests(*, actor_ids: Sequence[int]) -> QuerySet[CoApplicant]:
+    """Requests to confirm taking part that wait for one of these actors (those a user represents)."""
+    # The actors' ids, not a join with .distinct(): the DISTINCT over every selected column
+    # took PostgreSQL about 8 ms to plan on each view of "Mina sidor" (make bench).
     return CoApplicant.objects.filter(
-        actor__in=actors,
+        actor__in=actor_ids,
         status=CoApplicant.Status.PENDING,
         application__status__in=ANSWERABLE,
     ).select_related("actor", "application__lead_actor")
@@ -90,17 +88,17 @@ def application_next_step(app: Application, *, is_lead: bool) -> NextStep:
     return NextStep(_("Inget mer att göra."))
 
 
-def my_pages_applications(*, user: User) -> dict[str, Any]:
+def my_pages_applications(*, user: User, actor_ids: Sequence[int]) -> dict[str, Any]:
     """The applications part of "Mina sidor": those still under way, each with its next step."""
     # Only the columns the overview shows (templates/grants/_my_pages_applications.html and
     # application_next_step): whole rows of applications and actors, long texts included,
     # cost more to read and turn into objects than the page took otherwise.
     applications = list(
-        my_applications(user=user)
+        my_applications(actor_ids=actor_ids)
         .exclude(status__in=FINISHED)
         .only(*APPLICATION_COLUMNS, "pot__closes_on", "lead_actor__name")
     )
-    requests = coapplicant_requests(user=user).only(
+    requests = coapplicant_requests(actor_ids=actor_ids).only(
         "application", "actor__name", "application__title", "application__lead_actor__name"
     )
     return {

@@ -63,6 +63,7 @@ from grants.views_steps import (
     steps_context,
 )
 from grants.workflow import MOVES, TransitionError, application_transition
+from members.access import represented_actor_ids
 from networks.models import Network
 
 GRANTED_PER_PAGE = 50
@@ -375,8 +376,9 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def my_applications(request: HttpRequest) -> HttpResponse:
-    applications = my_applications_of(user=request.user).prefetch_related("networks")
-    pending = coapplicant_requests(user=request.user)
+    actor_ids = represented_actor_ids(request.user)
+    applications = my_applications_of(actor_ids=actor_ids).prefetch_related("networks")
+    pending = coapplicant_requests(actor_ids=actor_ids)
     return render(request, "grants/my_applications.html", {"applications": applications, "pending": pending})
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.utils import timezone
@@ -14,8 +15,11 @@ from members.models import User
 OVERVIEW_MEETINGS = 5
 
 
-def my_pages_meetings(*, user: User) -> dict[str, Any]:
-    """The user's coming registrations (waiting list included), the next meeting first."""
+def my_pages_meetings(*, user: User, actor_ids: Sequence[int]) -> dict[str, Any]:
+    """The user's coming registrations (waiting list included), the next meeting first.
+
+    Every registration names the user who made it, also one made for an actor, so the
+    user's actors (`actor_ids`) are not needed here."""
     registrations = (
         Registration.objects.active()
         .filter(user=user, meeting__ends_at__gte=timezone.now())

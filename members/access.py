@@ -71,6 +71,11 @@ def decides_memberships(user) -> bool:
     return user.has_perm("members.change_membership")
 
 
+def represented_actor_ids(user: User) -> list[int]:
+    """The ids of the actors the user represents (Mina sidor, Mina ansökningar)."""
+    return list(Representation.objects.filter(user=user).values_list("actor_id", flat=True))
+
+
 def user_addresses(user: User) -> set[str]:
     """The user's address and every verified address allauth knows, lower case."""
     from allauth.account.models import EmailAddress

@@ -39,7 +39,7 @@ from members.forms import (
     MessageForm,
 )
 from members.models import Actor, Invitation, Membership, Representation
-from members.overview import my_pages_context
+from members.overview import actor_memberships, my_pages_context
 from members.search import fold
 from networks.models import Network
 
@@ -172,16 +172,18 @@ def my_pages(request: HttpRequest) -> HttpResponse:
     """An overview: my actors, what waits for my answer, my applications' next steps, my coming meetings."""
     # What templates/members/my_pages.html shows of each: whole actors and networks (long
     # texts, four languages) cost more to read than the rest of the page (make bench).
-    memberships = Membership.objects.select_related("network").only(
-        "actor", "status", "network__name", "network__network_name"
-    )
-    representations = (
+    representations = list(
         Representation.objects.filter(user=request.user)
         .select_related("actor")
-        .prefetch_related(Prefetch("actor__memberships", queryset=memberships, to_attr="all_memberships"))
         .order_by("actor__name", "pk")
         .only("role", "actor__name", "actor__slug", "actor__kind", "actor__is_public")
     )
+    # The user's actors, read once here and handed to every section as ids: a subquery
+    # per section cost about 1 ms of CPU each to build and compile (make bench).
+    actor_ids = [rep.actor_id for rep in representations]
+    memberships = actor_memberships(actor_ids)
+    for rep in representations:
+        rep.actor.all_memberships = memberships.get(rep.actor_id, [])
     # Every verified address counts: an invitation binds to the address it was sent to.
     invitations = (
         Invitation.objects.open()
@@ -191,7 +193,7 @@ def my_pages(request: HttpRequest) -> HttpResponse:
         .only("token", "role", "expires_at", "actor__name")
     )
     context = {"representations": representations, "invitations": invitations}
-    context.update(my_pages_context(user=request.user))
+    context.update(my_pages_context(user=request.user, actor_ids=actor_ids))
     return render(request, "members/my_pages.html", context)
 
 
