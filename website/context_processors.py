@@ -53,7 +53,9 @@ def site(request: HttpRequest) -> dict:
             "code": code,
             # Each language named in itself ("Suomi", "العربية"), as settings.LANGUAGES has them.
             "name": name,
-            "url": _in_language(path, code, current, translate),
+            "url": (url := _in_language(path, code, current, translate)),
+            # The head's hreflang alternates are absolute, as search engines require.
+            "absolute_url": settings.SITE_URL + url,
             "current": current == code,
             "default": code == settings.LANGUAGE_CODE,
             "bidi": get_language_info(code)["bidi"],

@@ -106,6 +106,8 @@ def test_applicant_journey(
     j.click("main form button[type=submit]")
     assert urlparse(raw.url).path == "/mina-sidor/"
     assert raw.inner_text("h1") == "Mina sidor"
+    if raw.locator("summary.menu__toggle").is_visible():
+        raw.click("summary.menu__toggle")  # On a phone the menu, with who is logged in, is folded.
     assert "Nora Nyberg" in raw.inner_text(".site-header")
     assert User.objects.get(email="ny@example.se").name == "Nora Nyberg"
 

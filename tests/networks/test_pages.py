@@ -52,7 +52,10 @@ def test_public_page_answers_valid_html_without_cookies(client, post, path: str)
         ("/en/", "/"),
     ],
 )
-def test_language_link_points_to_the_same_page_in_the_other_language(client, networks, path: str, other: str) -> None:
+def test_language_link_points_to_the_same_page_in_the_other_language(
+    client, networks, settings, path: str, other: str
+) -> None:
+    settings.SITE_URL = "https://natverk.example.se"
     response = client.get(path)
 
     other_code = "sv" if path.startswith("/en/") else "en"
@@ -60,7 +63,9 @@ def test_language_link_points_to_the_same_page_in_the_other_language(client, net
     assert link is not None
     assert link.group(1).replace("&amp;", "&") == other
     assert link.group(2) == other_code
-    assert f'<link rel="alternate" hreflang="{other_code}" href="{other.replace("&", "&amp;")}">' in response.text
+    # The head's alternates are absolute, built from SITE_URL, as search engines require.
+    absolute = "https://natverk.example.se" + other.replace("&", "&amp;")
+    assert f'<link rel="alternate" hreflang="{other_code}" href="{absolute}">' in response.text
 
 
 def test_english_pages_show_english_texts_and_mark_swedish_fallbacks(client, networks) -> None:
