@@ -8,6 +8,12 @@ STAMP := .make-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 DEV := DEBUG=true
+# The local demo (`make demo`, `make run`): links in mails and calendar files point to this
+# server's own HOST and PORT unless SITE_URL is set, and mail (seed_demo's and the running
+# site's) is written to files in DEMO_MAIL instead of the console.
+SITE_URL ?= http://$(HOST):$(PORT)
+DEMO_MAIL := .demo-mail
+DEMO := $(DEV) SITE_URL=$(SITE_URL) EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend EMAIL_FILE_PATH=$(DEMO_MAIL)
 
 .PHONY: install pango compiled-messages migrate demo run chromium test lint format messages
 
@@ -34,24 +40,22 @@ pango:
 compiled-messages: $(STAMP)
 	@if [ -d locale ]; then $(DEV) $(PY) manage.py compilemessages --ignore=.venv -v0; fi
 
+# Quiet (-v0): on a new database the list of applied migrations was 70 lines of make run's output.
 migrate: install
-	$(DEV) $(PY) manage.py migrate --noinput
+	$(DEV) $(PY) manage.py migrate --noinput -v0
 
 demo: migrate
 	$(DEV) $(PY) manage.py seed_networks
-	$(DEV) $(PY) manage.py seed_demo
+	$(DEMO) $(PY) manage.py seed_demo
 
+# The closing lines stay short, right under seed_demo's demo logins.
 run: demo
 	@echo
 	@echo "The portal runs at http://$(HOST):$(PORT)/ (stop it with Ctrl+C)."
-	@echo "Create an administrator account (in another terminal):"
-	@echo "    DEBUG=true $(PY) manage.py createsuperuser"
-	@echo "Then log in at http://$(HOST):$(PORT)/admin/. To make someone a steering-group member:"
-	@echo "    Admin > Users > the user: tick 'Staff status' and add the group 'Styrgrupp'."
-	@echo "A coordinator: tick 'Staff status', add the group 'Samordnare', and add the user"
-	@echo "    under Admin > Networks > the network > Coordinators."
+	@echo "Its mail, the demo's too, is written to files in $(DEMO_MAIL)/, not to this console."
+	@echo "A real administrator account, if you need one: DEBUG=true $(PY) manage.py createsuperuser"
 	@echo
-	$(DEV) $(PY) manage.py runserver $(HOST):$(PORT)
+	$(DEMO) $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Browser tests drive Debian's Chromium; install it when it is missing.
 chromium:

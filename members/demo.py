@@ -17,6 +17,9 @@ from members.models import Actor, Membership, Representation, User
 from networks.models import Network
 
 DEMO_PASSWORD = "demo-losenord-2027"  # noqa: S105 - printed for the local demo on purpose
+STEERING_EMAIL = "styrgrupp@demo.example"
+REPRESENTATIVE_EMAIL = "foretradare@demo.example"
+RESIDENT_EMAIL = "boende@demo.example"
 
 # (name, kind, org number, active networks, pending networks, description)
 DEMO_ACTORS = [
@@ -70,6 +73,10 @@ DEMO_ACTORS = [
     ),
     ("Kerstin Persson (demo)", Actor.Kind.PRIVATE_PERSON, "", ["brynas"], [], "Boende som ordnar städdagar på gården."),
 ]
+
+
+def _coordinator_email(slug: str) -> str:
+    return f"samordnare.{slug}@demo.example"
 
 
 def _account(email: str, name: str, *, staff: bool = False) -> User:
@@ -126,23 +133,30 @@ def create_demo(stdout=None) -> None:
         out.write("Demo accounts are only created with DEBUG on.\n")
         return
 
-    logins = []
-    resident = _account("boende@demo.example", "Boende Demo")
-    logins.append(("boende (inga aktörer)", resident.email))
-    rep = _account("foretradare@demo.example", "Företrädare Demo")
+    _account(RESIDENT_EMAIL, "Boende Demo")
+    rep = _account(REPRESENTATIVE_EMAIL, "Företrädare Demo")
     for actor in actors[:4]:
         Representation.objects.get_or_create(user=rep, actor=actor, defaults={"role": Representation.Role.SIGNATORY})
-    logins.append(("företrädare för fyra demoaktörer", rep.email))
     coordinators = Group.objects.get(name=COORDINATORS_GROUP)
     for slug, network in networks.items():
-        coordinator = _account(f"samordnare.{slug}@demo.example", f"Samordnare {network.name} (demo)", staff=True)
+        coordinator = _account(_coordinator_email(slug), f"Samordnare {network.name} (demo)", staff=True)
         coordinator.groups.add(coordinators)
         network.coordinators.add(coordinator)
-        logins.append((f"samordnare för {network.name}", coordinator.email))
-    steering = _account("styrgrupp@demo.example", "Styrgruppsledamot (demo)", staff=True)
+    steering = _account(STEERING_EMAIL, "Styrgruppsledamot (demo)", staff=True)
     steering.groups.add(Group.objects.get(name=STEERING_GROUP))
-    logins.append(("styrgruppen", steering.email))
 
-    out.write(f"Demo logins (password for all: {DEMO_PASSWORD}):\n")
-    for role, email in logins:
-        out.write(f"  {email:38} {role}\n")
+
+def demo_logins() -> list[tuple[str, str]]:
+    """The demo logins that exist, as (e-mail, what the account shows), staff first.
+
+    seed_demo prints them with DEMO_PASSWORD as its last lines, for `make run`'s banner.
+    """
+    logins = [(STEERING_EMAIL, "steering group member: the admin, decides on grant applications")]
+    for network in Network.objects.order_by("sort_order", "name"):
+        logins.append((_coordinator_email(network.slug), f"coordinator of {network.name}: the admin, for that network"))
+    logins += [
+        (REPRESENTATIVE_EMAIL, "representative of four demo actors, one in each network"),
+        (RESIDENT_EMAIL, "resident without an actor"),
+    ]
+    existing = set(User.objects.filter(email__in=[email for email, _ in logins]).values_list("email", flat=True))
+    return [(email, role) for email, role in logins if email in existing]

@@ -300,6 +300,9 @@ EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
+# Where Django's file-based backend (django.core.mail.backends.filebased.EmailBackend, which
+# `make run` uses) writes mail: one file per connection, in .demo-mail/ unless set.
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", str(BASE_DIR / ".demo-mail"))
 EMAIL_HOST = env.str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", "")

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
+from core.models import Outbox
+from meetings.ics import calendar_bytes
+from meetings.models import Meeting
+from members.demo import DEMO_PASSWORD
+from members.models import User
 from networks.models import Network, Post, WorkingGroup
+
+# What `make run PORT=8123` gives seed_demo and runserver (Makefile: SITE_URL, DEMO).
+DEMO_SITE = "http://127.0.0.1:8123"
+FILE_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 
 
 def _snapshot() -> list[tuple]:
@@ -92,3 +102,55 @@ def test_seed_demo_refuses_without_debug() -> None:
         call_command("seed_demo", stdout=StringIO())
 
     assert not Post.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seed_demo_mails_land_in_the_mail_folder_with_links_to_site_urls_port(tmp_path) -> None:
+    """`make run PORT=8123`: every demo mail and calendar link says :8123, none the default :8000."""
+    folder = tmp_path / "demo-mail"
+    with override_settings(DEBUG=True, SITE_URL=DEMO_SITE, EMAIL_BACKEND=FILE_BACKEND, EMAIL_FILE_PATH=str(folder)):
+        call_command("seed_networks", stdout=StringIO())
+        out = StringIO()
+        call_command("seed_demo", stdout=out)
+        # Unfolded: lines longer than 75 octets go on after a line break and a space (RFC 5545).
+        calendar = calendar_bytes(Meeting.objects.filter(is_demo=True), name="Demo").decode().replace("\r\n ", "")
+
+    bodies = list(Outbox.objects.values_list("body", flat=True))
+    # Sent right after each commit, to the folder: none left in the outbox, none on the console.
+    assert len(bodies) > 50 and not Outbox.objects.filter(sent_at__isnull=True).exists()
+    assert "Subject:" not in out.getvalue()
+    files = "".join(path.read_bytes().decode() for path in folder.iterdir())
+    assert len(re.findall(r"^Message-ID: <", files, re.M)) == len(bodies)
+    assert all(DEMO_SITE + "/" in body for body in bodies)
+    # Each meeting's URL and its link in the description.
+    assert calendar.count(DEMO_SITE + "/") == Meeting.objects.filter(is_demo=True).count() * 2
+    for text in [*bodies, files, calendar]:
+        assert ":8000" not in text
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=True, SITE_URL=DEMO_SITE)
+def test_seed_demo_ends_with_the_demo_logins_and_their_password() -> None:
+    call_command("seed_networks", stdout=StringIO())
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    lines = out.getvalue().splitlines()
+
+    # Short, and the logins last, right above `make run`'s closing lines.
+    assert len(lines) <= 20
+    assert lines[-9:-7] == [
+        "Demo logins, all with the password demo-losenord-2027",
+        f"(log in at {DEMO_SITE}/konto/login/; staff also at {DEMO_SITE}/admin/):",
+    ]
+    logins = [line.split()[0] for line in lines[-7:]]
+    assert logins == [
+        "styrgrupp@demo.example",
+        "samordnare.andersberg@demo.example",
+        "samordnare.bomhus@demo.example",
+        "samordnare.brynas@demo.example",
+        "samordnare.satra@demo.example",
+        "foretradare@demo.example",
+        "boende@demo.example",
+    ]
+    assert all(User.objects.get(email=email).check_password(DEMO_PASSWORD) for email in logins)
+    assert "createsuperuser" not in out.getvalue()

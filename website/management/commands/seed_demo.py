@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
+from django.utils import translation
 
 import borsen.demo
 import grants.demo
@@ -8,6 +10,21 @@ import members.demo
 import networks.demo
 import voices.demo
 from networks.models import Post, WorkingGroup
+
+
+def logins_banner() -> str:
+    """The demo logins and their password, with where to log in: seed_demo's last lines.
+
+    Links are built from SITE_URL, which `make run` sets from its HOST and PORT.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        login_url = settings.SITE_URL + reverse(settings.LOGIN_URL)
+    lines = [
+        f"Demo logins, all with the password {members.demo.DEMO_PASSWORD}",
+        f"(log in at {login_url}; staff also at {settings.SITE_URL}/admin/):",
+    ]
+    lines += [f"  {email:36} {role}" for email, role in members.demo.demo_logins()]
+    return "\n".join(lines)
 
 
 class Command(BaseCommand):
@@ -32,3 +49,6 @@ class Command(BaseCommand):
             f"Now {Post.objects.filter(is_demo=True).count()} demo news posts and "
             f"{WorkingGroup.objects.filter(name__contains='(demo)').count()} demo working groups."
         )
+        # Last, so that `make run` shows the logins right above its closing lines.
+        self.stdout.write("")
+        self.stdout.write(logins_banner())
