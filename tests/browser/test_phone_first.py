@@ -14,7 +14,10 @@ PHONE = {"width": 320, "height": 640}
 HEADING_WITHIN_PX = 200
 LANGUAGES = ["", "/en", "/fi", "/ar"]
 
-FIRST_HEADING_TOP = "() => { const h = document.querySelector('main h1'); return h && h.getBoundingClientRect().top + scrollY; }"
+FIRST_HEADING_TOP = """() => {
+  const heading = document.querySelector('main h1');
+  return heading && heading.getBoundingClientRect().top + scrollY;
+}"""
 
 # Every word (a run of letters between spaces and written hyphens) of a heading, button or menu entry whose
 # pieces lie on more than one line, broken by hyphenation or by overflow-wrap, although it
@@ -55,7 +58,7 @@ FOCUS_VISIBLE = """() => {
 }"""
 
 
-def _paths(content, *, logged_in: bool) -> list[str]:
+def _paths(content, *, logged_in: bool) -> list[str]:  # noqa: F811 (the fixture's value)
     paths = ["/", "/natverk/", "/natverk/satra/", "/aktorer/", "/moten/", "/borsen/", "/nyheter/", "/om/"]
     paths.append(f"/aktorer/{content['actor'].slug}/")
     if logged_in:
