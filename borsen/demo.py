@@ -24,7 +24,7 @@ DEMO_LISTINGS = [
         "Frivilliga till boulecupen",
         "Vi behöver fyra personer som hjälper till med kaffe och resultattavla en torsdagskväll. (demo)",
         ["andersberg"],
-        40,
+        5,  # Soon its last day: on the demo representative's to-do list.
         None,
     ),
     (

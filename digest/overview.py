@@ -9,8 +9,9 @@ from digest.models import Subscription
 from members.models import User
 
 
-def my_pages_digest(*, user: User, actor_ids: Sequence[int]) -> dict[str, Any]:
-    """The networks whose weekly digest the user gets (a person's choice: `actor_ids` are not needed)."""
+def my_pages_digest(*, user: User, actor_ids: Sequence[int], network_ids: Sequence[int]) -> dict[str, Any]:
+    """The networks whose weekly digest the user gets (a person's choice: the actors and
+    their networks are not needed)."""
     # The networks' names (display_name), not their texts in four languages.
     subscriptions = (
         Subscription.objects.filter(user=user).select_related("network").only("network__name", "network__network_name")

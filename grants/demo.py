@@ -12,6 +12,7 @@ from core.roles import STEERING_GROUP
 from grants.models import Application, BudgetLine, Funding, Pot
 from grants.services import application_create_draft, coapplicant_respond, report_submit
 from grants.workflow import application_transition
+from members.demo import REPRESENTATIVE_EMAIL
 from members.models import Actor, Membership, Representation, User
 from networks.models import Network
 
@@ -131,30 +132,65 @@ def create_demo() -> None:
         start = timezone.localdate() + datetime.timedelta(days=30)
         for index, (status, title, asked, granted) in enumerate(DEMO_APPLICATIONS):
             lead, rep = actors[index % len(actors)]
-            partner, partner_rep = actors[(index + 1) % len(actors)]
-            lead_network = lead.memberships.first().network
-            app = application_create_draft(
-                user=rep, pot=pot, lead_actor=lead, co_applicants=[partner], networks=[lead_network], title=title
-            )
-            Application.objects.filter(pk=app.pk).update(
-                is_demo=True,
-                description=f"{title}: en demoaktivitet för alla som bor i området.",
-                purpose="Att fler grannar lär känna varandra.",
-                target_group="Alla åldrar",
-                starts_on=start + datetime.timedelta(days=index * 7),
-                ends_on=start + datetime.timedelta(days=index * 7 + 1),
-                place="Stadsdelens mötesplats",
-                expected_participants=60,
-                own_contribution=1_000,
-                amount_requested=asked,
-                contact_name=rep.name,
-                contact_email=rep.email,
-                # Bankgirot's own bankgiro number: passes the check digit, pays nobody real.
-                payment_method=Application.PaymentMethod.BANKGIRO,
-                giro_number="5050-1055",
-            )
-            BudgetLine.objects.create(application=app, what="Material och fika", amount=asked)
-            app.refresh_from_db()
-            for link in app.coapplicant_links.all():
-                coapplicant_respond(link=link, user=partner_rep, confirm=True)
-            _walk(app, status, granted, rep, steering)
+            partner = actors[(index + 1) % len(actors)]
+            _application(pot, title, asked, granted, status, (lead, rep), partner, steering, start, index)
+        _for_the_demo_representative(pot, actors, steering, start)
+
+
+def _application(pot, title, asked, granted, status, lead_rep, partner_rep, steering, start, index, confirm=True):
+    """One demo application led by `lead_rep` (actor, representative) with `partner_rep` as
+    co-applicant (confirmed unless `confirm` is false), walked through the workflow to `status`."""
+    lead, rep = lead_rep
+    partner, partner_user = partner_rep
+    lead_network = lead.memberships.filter(status=Membership.Status.ACTIVE).first().network
+    app = application_create_draft(
+        user=rep, pot=pot, lead_actor=lead, co_applicants=[partner], networks=[lead_network], title=title
+    )
+    Application.objects.filter(pk=app.pk).update(
+        is_demo=True,
+        description=f"{title}: en demoaktivitet för alla som bor i området.",
+        purpose="Att fler grannar lär känna varandra.",
+        target_group="Alla åldrar",
+        starts_on=start + datetime.timedelta(days=index * 7),
+        ends_on=start + datetime.timedelta(days=index * 7 + 1),
+        place="Stadsdelens mötesplats",
+        expected_participants=60,
+        own_contribution=1_000,
+        amount_requested=asked,
+        contact_name=rep.name,
+        contact_email=rep.email,
+        # Bankgirot's own bankgiro number: passes the check digit, pays nobody real.
+        payment_method=Application.PaymentMethod.BANKGIRO,
+        giro_number="5050-1055",
+    )
+    BudgetLine.objects.create(application=app, what="Material och fika", amount=asked)
+    app.refresh_from_db()
+    if confirm:
+        for link in app.coapplicant_links.all():
+            coapplicant_respond(link=link, user=partner_user, confirm=True)
+    _walk(app, status, granted, rep, steering)
+
+
+def _for_the_demo_representative(pot, actors, steering, start) -> None:
+    """Something on every line of the demo representative's to-do list on "Mina sidor": a draft
+    to send in, a report to write, and another actor's request to apply together."""
+    rep = User.objects.filter(email=REPRESENTATIVE_EMAIL).first()
+    if rep is None:
+        return
+    own = [
+        r.actor
+        for r in Representation.objects.filter(user=rep).select_related("actor").order_by("actor__name")
+        if r.actor.memberships.filter(status=Membership.Status.ACTIVE).exists()
+    ]
+    if len(own) < 3:
+        return
+    plans = [
+        (S.DRAFT, "Boulekväll för nya grannar", 6_000, None, (own[0], rep), actors[0], True),
+        (S.PAID, "Hembygdsvandring med fika", 4_000, 4_000, (own[1], rep), actors[1], True),
+        # Another actor asks the representative's café to apply together: not answered yet.
+        (S.SUBMITTED, "Öppen scen för unga", 7_000, None, actors[2], (own[2], rep), False),
+    ]
+    for index, (status, title, asked, granted, lead, partner, confirm) in enumerate(
+        plans, start=len(DEMO_APPLICATIONS)
+    ):
+        _application(pot, title, asked, granted, status, lead, partner, steering, start, index, confirm=confirm)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from grants.models import Application, CoApplicant
 from members.models import User
+from members.overview import Todo
 
 S = Application.Status
 # Answers to a co-applicant's request are taken until the steering group decides.
@@ -33,9 +34,11 @@ class NextStep:
     """What happens next with an application, as the applicant reads it."""
 
     text: str
-    # Set when the reader has something to do: the page that does it, and by when.
+    # Set when the reader has something to do: the page that does it, by when, and the
+    # to-do line on "Mina sidor" that says what it is.
     url: str = ""
     due: datetime.date | None = None
+    task: str = ""
 
 
 def my_applications(*, actor_ids: Sequence[int]) -> QuerySet[Application]:
@@ -70,11 +73,20 @@ def application_next_step(app: Application, *, is_lead: bool) -> NextStep:
     if app.status == S.DRAFT:
         if not is_lead:
             return NextStep(_("Den sökande aktören skriver ansökan."))
-        return NextStep(_("Skicka in"), reverse("grants:review", args=[app.pk]), app.pot.closes_on)
+        return NextStep(
+            _("Skicka in"),
+            reverse("grants:review", args=[app.pk]),
+            app.pot.closes_on,
+            _("Ansökan ”%(title)s” är inte inskickad än.") % {"title": app.title},
+        )
     if app.status == S.NEEDS_COMPLETION:
         if not is_lead:
             return NextStep(_("Den sökande aktören kompletterar ansökan."))
-        return NextStep(_("Komplettera"), reverse("grants:review", args=[app.pk]))
+        return NextStep(
+            _("Komplettera"),
+            reverse("grants:review", args=[app.pk]),
+            task=_("Styrgruppen vill att ni kompletterar ansökan ”%(title)s”.") % {"title": app.title},
+        )
     if app.status in (S.SUBMITTED, S.IN_REVIEW):
         return NextStep(_("Styrgruppen behandlar ansökan. Du får besked via e-post."))
     if app.status == S.APPROVED:
@@ -82,14 +94,20 @@ def application_next_step(app: Application, *, is_lead: bool) -> NextStep:
     if app.status == S.PAID:
         if not is_lead:
             return NextStep(_("Utbetald. Den sökande aktören lämnar återrapporten."))
-        return NextStep(_("Lämna återrapport"), reverse("grants:report", args=[app.pk]), app.report_due_on)
+        return NextStep(
+            _("Lämna återrapport"),
+            reverse("grants:report", args=[app.pk]),
+            app.report_due_on,
+            _("Berätta hur aktiviteten ”%(title)s” gick och vad pengarna användes till.") % {"title": app.title},
+        )
     if app.status == S.REPORTED:
         return NextStep(_("Styrgruppen läser återrapporten."))
     return NextStep(_("Inget mer att göra."))
 
 
-def my_pages_applications(*, user: User, actor_ids: Sequence[int]) -> dict[str, Any]:
-    """The applications part of "Mina sidor": those still under way, each with its next step."""
+def my_pages_applications(*, user: User, actor_ids: Sequence[int], network_ids: Sequence[int]) -> dict[str, Any]:
+    """The applications part of "Mina sidor": those still under way, each with its next step;
+    to do: the requests to take part and the steps the user's actor must take."""
     # Only the columns the overview shows (templates/grants/_my_pages_applications.html and
     # application_next_step): whole rows of applications and actors, long texts included,
     # cost more to read and turn into objects than the page took otherwise.
@@ -101,7 +119,15 @@ def my_pages_applications(*, user: User, actor_ids: Sequence[int]) -> dict[str, 
     requests = coapplicant_requests(actor_ids=actor_ids).only(
         "application", "actor__name", "application__title", "application__lead_actor__name"
     )
-    return {
-        "overview_applications": [(app, application_next_step(app, is_lead=app.is_lead)) for app in applications],
-        "coapplicant_requests": list(requests),
-    }
+    steps = [(app, application_next_step(app, is_lead=app.is_lead)) for app in applications]
+    todo = [
+        Todo(
+            _("%(lead)s vill söka ”%(title)s” tillsammans med %(actor)s.")
+            % {"lead": link.application.lead_actor.name, "title": link.application.title, "actor": link.actor.name},
+            _("Svara på förfrågan"),
+            reverse("grants:confirm", args=[link.application_id]),
+        )
+        for link in requests
+    ]
+    todo += [Todo(step.task, step.text, step.url, step.due) for _app, step in steps if step.url]
+    return {"overview_applications": steps, "todo": todo}

@@ -9,8 +9,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from meetings.models import Meeting
+from meetings.models import Meeting, Registration
 from meetings.series import LAST, plan_series
+from members.demo import REPRESENTATIVE_EMAIL
+from members.models import Actor, User
 from networks.models import Network
 
 # (weekday, nth) of each network's meetings, so the four calendars do not collide.
@@ -73,7 +75,7 @@ def create_demo() -> None:
             theme_day = plan_series(
                 first_date=today + timedelta(days=20), weekday=3, nth=LAST, interval_months=1, count=1
             )[0]
-            Meeting.objects.create(
+            theme = Meeting.objects.create(
                 network=network,
                 kind=Meeting.Kind.THEME,
                 title=f"Temamöte: trygghet i {network.name} (demo)",
@@ -87,3 +89,14 @@ def create_demo() -> None:
                 capacity=25,
                 is_demo=True,
             )
+            if network.slug == "satra":
+                _register_the_demo_representative(theme)
+
+
+def _register_the_demo_representative(meeting: Meeting) -> None:
+    """The demo representative goes to Sätra's theme meeting for their association, so that
+    "Mina sidor" shows a coming meeting."""
+    rep = User.objects.filter(email=REPRESENTATIVE_EMAIL).first()
+    actor = Actor.objects.filter(representations__user=rep, memberships__network=meeting.network).first()
+    if rep is not None:
+        Registration.objects.get_or_create(meeting=meeting, user=rep, defaults={"actor": actor})

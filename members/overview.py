@@ -1,22 +1,37 @@
 """The parts other apps add to the overview on "Mina sidor".
 
-The same pattern as members.gdpr: grants and meetings register a function in their
-AppConfig.ready(), so that members never imports the apps that build on it. Each function
-returns template context for its own section; a key that is missing hides the section.
+The same pattern as members.gdpr: grants, meetings, börsen and the digest register a function
+in their AppConfig.ready(), so that members never imports the apps that build on it. Each
+function returns template context for its own section (a key that is missing hides the
+section) and, under "todo", what the person must do there: the page puts those on top,
+the nearest deadline first.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from members.models import Membership, User
 
 MyPagesSection = Callable[..., dict[str, Any]]
 
-# Functions `f(*, user, actor_ids) -> dict`, merged into the context of members/my_pages.html;
-# `actor_ids`: the actors the user represents, read once by the page.
+# Functions `f(*, user, actor_ids, network_ids) -> dict`, merged into the context of
+# members/my_pages.html; `actor_ids`: the actors the user represents, `network_ids`: the
+# networks those actors are active members of, both read once by the page.
 MY_PAGES_SECTIONS: list[MyPagesSection] = []
+
+
+@dataclass(frozen=True)
+class Todo:
+    """Something the person must do: what, the button that does it, and by when."""
+
+    text: str
+    action: str
+    url: str
+    due: datetime.date | None = None
 
 
 def my_pages_register(section: MyPagesSection) -> None:
@@ -25,10 +40,17 @@ def my_pages_register(section: MyPagesSection) -> None:
         MY_PAGES_SECTIONS.append(section)
 
 
-def my_pages_context(*, user: User, actor_ids: Sequence[int]) -> dict[str, Any]:
+def my_pages_context(
+    *, user: User, actor_ids: Sequence[int], network_ids: Sequence[int], todo: Sequence[Todo] = ()
+) -> dict[str, Any]:
+    """Every section's context, and "todo": every section's to-dos (and `todo`), the nearest deadline first."""
     context: dict[str, Any] = {}
+    todos = list(todo)
     for section in MY_PAGES_SECTIONS:
-        context.update(section(user=user, actor_ids=actor_ids))
+        part = section(user=user, actor_ids=actor_ids, network_ids=network_ids)
+        todos.extend(part.pop("todo", ()))
+        context.update(part)
+    context["todo"] = sorted(todos, key=lambda item: (item.due is None, item.due or datetime.date.max))
     return context
 
 

@@ -39,7 +39,7 @@ from members.forms import (
     MessageForm,
 )
 from members.models import Actor, Invitation, Membership, Representation
-from members.overview import actor_memberships, my_pages_context
+from members.overview import Todo, actor_memberships, my_pages_context
 from members.search import fold
 from networks.models import Network
 
@@ -169,7 +169,8 @@ def _contact_outcome_message(request: HttpRequest, actor: Actor) -> None:
 @login_required
 @require_GET
 def my_pages(request: HttpRequest) -> HttpResponse:
-    """An overview: my actors, what waits for my answer, my applications' next steps, my coming meetings."""
+    """A to-do list first (what the person must do, with its deadline and a button), then their
+    coming meetings, actors, applications, listings and digest."""
     # What templates/members/my_pages.html shows of each: whole actors and networks (long
     # texts, four languages) cost more to read than the rest of the page (make bench).
     representations = list(
@@ -178,12 +179,15 @@ def my_pages(request: HttpRequest) -> HttpResponse:
         .order_by("actor__name", "pk")
         .only("role", "actor__name", "actor__slug", "actor__kind", "actor__is_public")
     )
-    # The user's actors, read once here and handed to every section as ids: a subquery
-    # per section cost about 1 ms of CPU each to build and compile (make bench).
+    # The user's actors and their networks, read once here and handed to every section as
+    # ids: a subquery per section cost about 1 ms of CPU each to build and compile (make bench).
     actor_ids = [rep.actor_id for rep in representations]
     memberships = actor_memberships(actor_ids)
     for rep in representations:
         rep.actor.all_memberships = memberships.get(rep.actor_id, [])
+    network_ids = sorted(
+        {m.network_id for ms in memberships.values() for m in ms if m.status == Membership.Status.ACTIVE}
+    )
     # Every verified address counts: an invitation binds to the address it was sent to.
     invitations = (
         Invitation.objects.open()
@@ -192,8 +196,18 @@ def my_pages(request: HttpRequest) -> HttpResponse:
         .order_by("expires_at", "pk")
         .only("token", "role", "expires_at", "actor__name")
     )
-    context = {"representations": representations, "invitations": invitations}
-    context.update(my_pages_context(user=request.user, actor_ids=actor_ids))
+    todo = [
+        Todo(
+            _("Du är inbjuden att företräda %(actor)s som %(role)s.")
+            % {"actor": invitation.actor.name, "role": invitation.role_in_words},
+            _("Visa inbjudan"),
+            reverse("members:invitation-accept", kwargs={"token": invitation.token}),
+            timezone.localdate(invitation.expires_at),
+        )
+        for invitation in invitations
+    ]
+    context = {"representations": representations}
+    context.update(my_pages_context(user=request.user, actor_ids=actor_ids, network_ids=network_ids, todo=todo))
     return render(request, "members/my_pages.html", context)
 
 

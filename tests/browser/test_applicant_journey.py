@@ -223,8 +223,8 @@ def test_applicant_journey(
         co_page.login(cafe_user)
         # The request waits on the co-applicant's Mina sidor.
         co.goto("/mina-sidor/")
-        assert "Läxhjälp och fika" in co.raw.inner_text("#waiting-heading + ul")
-        co.click(f'#waiting-heading + ul a[href="/bidrag/ansokningar/{app.pk}/bekrafta/"]')
+        assert "Läxhjälp och fika" in co.raw.inner_text("#todo-heading + ul")
+        co.click(f'#todo-heading + ul a[href="/bidrag/ansokningar/{app.pk}/bekrafta/"]')
         assert "5050-1055" not in co.raw.inner_text("main")
         co.click('button[value="yes"]')
     finally:

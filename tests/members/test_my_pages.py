@@ -114,7 +114,11 @@ def test_next_step_for_every_status_reads_as_words() -> None:
             assert not step.url or is_lead
 
 
-def test_what_waits_for_my_answer(client, pot, actor_a, actor_b, rep_a, rep_b) -> None:
+def todo_section(html: str) -> str:
+    return html.split('id="todo-heading"', 1)[1].split("</section>", 1)[0]
+
+
+def test_what_waits_for_my_answer_is_on_top(client, pot, actor_a, actor_b, rep_a, rep_b) -> None:
     app = make_application(pot=pot, lead=actor_b, co=[actor_a], status=S.SUBMITTED, confirmed=False)
     # An invitation to another verified address of mine counts; one to an unverified address does not.
     EmailAddress.objects.create(user=rep_a, email="alfa.privat@example.se", verified=True)
@@ -126,17 +130,49 @@ def test_what_waits_for_my_answer(client, pot, actor_a, actor_b, rep_a, rep_b) -
     Invitation.objects.create(actor=actor_b, email="overifierad@example.se", token="t2", expires_at=later)
     client.force_login(rep_a)
     html = client.get(MY_PAGES).content.decode()
-    waiting = html.split('id="waiting-heading"', 1)[1].split("</section>", 1)[0]
-    assert f"Föreningen Beta vill söka ”{app.title}” tillsammans med Föreningen Alfa." in waiting
-    assert reverse("grants:confirm", args=[app.pk]) in waiting
-    assert "Du är inbjuden att företräda Föreningen Beta som kontaktperson." in waiting
-    assert f"Svara senast {long_date(timezone.localdate(later))}" in waiting
-    assert "/inbjudan/t1/" in waiting and "/inbjudan/t2/" not in waiting
+    # The to-do list comes first, right under the heading's lead line.
+    assert html.index('id="todo-heading"') < html.index('id="meetings-heading"') < html.index('id="actors-heading"')
+    todo = todo_section(html)
+    assert f"Föreningen Beta vill söka ”{app.title}” tillsammans med Föreningen Alfa." in todo
+    assert reverse("grants:confirm", args=[app.pk]) in todo
+    assert "Du är inbjuden att företräda Föreningen Beta som kontaktperson." in todo
+    assert f"Senast {long_date(timezone.localdate(later))}." in todo
+    assert "/inbjudan/t1/" in todo and "/inbjudan/t2/" not in todo
+    # With a deadline first; the request without one after it.
+    assert todo.index("/inbjudan/t1/") < todo.index(reverse("grants:confirm", args=[app.pk]))
 
 
-def test_nothing_waiting_means_no_section(client, rep_a) -> None:
+def test_my_applications_and_listings_on_the_to_do_list(client, pot, networks, actor_a, rep_a) -> None:
+    draft = make_application(pot=pot, lead=actor_a, status=S.DRAFT)
+    paid = make_application(pot=pot, lead=actor_a, status=S.PAID)
+    make_application(pot=pot, lead=actor_a, status=S.SUBMITTED)  # Nothing to do: the steering group decides.
+    listings = {}
+    for title, days in (("Snart slut", 3), ("Länge kvar", 30), ("Redan slut", -2)):
+        listings[title] = Listing.objects.create(
+            actor=actor_a,
+            author=rep_a,
+            direction=Listing.Direction.ASK,
+            kind=Listing.Kind.VENUE,
+            title=title,
+            text="En lokal för en kväll.",
+            last_date=TODAY + datetime.timedelta(days=days),
+        )
     client.force_login(rep_a)
-    assert "waiting-heading" not in client.get(MY_PAGES).content.decode()
+    todo = todo_section(client.get(MY_PAGES).content.decode())
+    assert f"Ansökan ”{draft.title}” är inte inskickad än. <strong>Senast {long_date(pot.closes_on)}.</strong>" in todo
+    assert reverse("grants:review", args=[draft.pk]) in todo and ">Skicka in</a>" in todo
+    assert reverse("grants:report", args=[paid.pk]) in todo and ">Lämna återrapport</a>" in todo
+    assert "Inlägget ”Snart slut” stängs snart." in todo
+    assert "Sista dagen för inlägget ”Redan slut” har passerat." in todo
+    assert "Länge kvar" not in todo
+    assert reverse("borsen:edit", kwargs={"pk": listings["Snart slut"].pk}) in todo
+    # The nearest deadline first: the listing closing in 3 days, then the pot, then the report.
+    assert todo.index("Snart slut") < todo.index(draft.title) < todo.index(reverse("grants:report", args=[paid.pk]))
+
+
+def test_nothing_to_do_says_so(client, rep_a) -> None:
+    client.force_login(rep_a)
+    assert "Du har inget att göra just nu." in todo_section(client.get(MY_PAGES).content.decode())
 
 
 def test_coming_meetings_only(client, networks, rep_a, actor_a) -> None:
@@ -156,9 +192,13 @@ def test_coming_meetings_only(client, networks, rep_a, actor_a) -> None:
     client.force_login(rep_a)
     html = client.get(MY_PAGES).content.decode()
     section = html.split('id="meetings-heading"', 1)[1].split("</section>", 1)[0]
-    assert "Vårträffen" in section and "Anmälan för Föreningen Alfa: <strong>Anmäld</strong>" in section
-    assert "Inställda träffen" in section and "Mötet är inställt." in section
-    assert "Förra träffen" not in section and "Avbokade träffen" not in section
+    mine, networks_next = section.split("Nästa möten i era nätverk", 1)
+    assert "Vårträffen" in mine and "Anmälan för Föreningen Alfa: <strong>Anmäld</strong>" in mine
+    assert "Inställda träffen" in mine and "Mötet är inställt." in mine
+    assert "Förra träffen" not in mine and "Avbokade träffen" not in mine
+    # The network's other coming meetings follow: here the one whose registration was cancelled.
+    assert "Avbokade träffen" in networks_next and "Vårträffen" not in networks_next
+    assert "Förra träffen" not in networks_next
 
 
 def test_overview_queries_are_bounded(

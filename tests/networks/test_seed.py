@@ -154,3 +154,28 @@ def test_seed_demo_ends_with_the_demo_logins_and_their_password() -> None:
     ]
     assert all(User.objects.get(email=email).check_password(DEMO_PASSWORD) for email in logins)
     assert "createsuperuser" not in out.getvalue()
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=True)
+def test_the_demo_representative_has_something_in_every_section_of_my_pages(client) -> None:
+    from members.demo import REPRESENTATIVE_EMAIL
+    from members.models import User
+
+    call_command("seed_networks", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+    client.force_login(User.objects.get(email=REPRESENTATIVE_EMAIL))
+    html = client.get("/mina-sidor/").content.decode()
+
+    def section(heading_id: str) -> str:
+        return html.split(f'id="{heading_id}"', 1)[1].split("</section>", 1)[0]
+
+    todo = section("todo-heading")
+    for task in ("stängs snart", "är inte inskickad än", "Lämna återrapport", "Svara på förfrågan"):
+        assert task in todo, task
+    assert "Anmälan för Sätra Grannskapsförening (demo)" in section("meetings-heading")
+    assert "Nästa möten i era nätverk" in section("meetings-heading")
+    assert section("actors-heading").count("<h3>") == 4
+    assert "Du har inga ansökningar under arbete." not in section("applications-heading")
+    assert "Frivilliga till boulecupen" in section("borsen-mine-heading")
+    assert "Du får veckobrevet från:" in section("digest-heading")

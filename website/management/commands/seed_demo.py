@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils import translation
 
 import borsen.demo
+import digest.demo
 import grants.demo
 import meetings.demo
 import members.demo
@@ -41,6 +42,7 @@ class Command(BaseCommand):
             ("grants: a demo pot and applications in every status", grants.demo.create_demo),
             ("borsen: asks and offers in every network, one matching pair in Brynäs", borsen.demo.create_demo),
             ("voices: demo voices from the networks, one with a captioned video", voices.demo.create_demo),
+            ("digest: the demo representative gets Sätra's weekly digest", digest.demo.create_demo),
         ]
         for label, create_demo in steps:
             create_demo()
