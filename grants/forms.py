@@ -28,7 +28,7 @@ from grants.rules import (
 )
 from grants.workflow import PAYMENT_DAY_MISSING, PAYMENT_REFERENCE_MISSING
 from members.models import Actor
-from members.search import fold
+from members.search import folded_match
 from networks.models import Network
 
 ABSURD_AMOUNT = 10_000_000
@@ -126,11 +126,10 @@ class PartiesForm(TextGuardMixin, forms.Form):
         return list(self.fields["co_applicants"].queryset.filter(pk__in=wanted).order_by("name"))
 
     def search_results(self, query: str) -> list[Actor]:
-        """Candidates whose name or description matches `query`, ignoring case and accents."""
+        """Candidates whose name or description holds every word of `query`, read as the site
+        search reads it (members.search): case, accents and word order do not matter."""
         chosen = [actor.pk for actor in self.selected_coapplicants()]
-        matches = (
-            self.fields["co_applicants"].queryset.filter(search_text__icontains=fold(query)).exclude(pk__in=chosen)
-        )
+        matches = self.fields["co_applicants"].queryset.filter(folded_match(query)).exclude(pk__in=chosen)
         return list(matches.order_by("name")[:SEARCH_RESULTS])
 
     def clean_lead_actor(self) -> Actor:

@@ -20,6 +20,7 @@ from members.access import actors_visible_to
 from members.forms import MembershipDeclineForm
 from members.images import process_logo
 from members.models import Actor, ActorMessage, Invitation, Membership, Representation, User
+from members.search import folded_match
 from networks.scoping import NetworkScopedAdminMixin
 
 
@@ -35,6 +36,20 @@ def admin_login(request: HttpRequest, extra_context: dict | None = None) -> Http
 
 
 admin.site.login = admin_login
+
+
+class FoldedActorSearchMixin:
+    """The admin's search finds actors as the site search does (members.search): "kafe" finds
+    "Kafé" and "lax hjalp" finds "Läxhjälp", besides what `search_fields` find."""
+
+    # Where the actor's folded text is, seen from the admin's rows.
+    actor_search_column = "search_text"
+
+    def get_search_results(self, request: HttpRequest, queryset, search_term: str):
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            found = found | queryset.filter(folded_match(search_term, self.actor_search_column))
+        return found, may_have_duplicates
 
 
 @admin.register(User)
@@ -76,7 +91,7 @@ class ActorAdminForm(TextGuardMixin, forms.ModelForm):
 
 
 @admin.register(Actor)
-class ActorAdmin(admin.ModelAdmin):
+class ActorAdmin(FoldedActorSearchMixin, admin.ModelAdmin):
     form = ActorAdminForm
     list_display = ["name", "kind", "org_number", "contact_email_verified", "is_public", "is_demo", "created_at"]
     list_filter = ["kind", "is_public", "is_demo"]
@@ -113,7 +128,8 @@ class ActorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(NetworkScopedAdminMixin, admin.ModelAdmin):
+class MembershipAdmin(FoldedActorSearchMixin, NetworkScopedAdminMixin, admin.ModelAdmin):
+    actor_search_column = "actor__search_text"
     list_display = ["actor", "network_name", "status", "requested_on", "decided_on"]
     # Only the networks in the (coordinator-scoped) rows, not every network.
     list_filter = ["status", ("network", admin.RelatedOnlyFieldListFilter)]
@@ -316,7 +332,8 @@ class MembershipAdmin(NetworkScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(FoldedActorSearchMixin, admin.ModelAdmin):
+    actor_search_column = "actor__search_text"
     list_display = ["email", "actor", "role", "created_on", "expires_on", "accepted_on"]
     list_filter = ["role"]
     search_fields = ["email", "actor__name"]
@@ -340,7 +357,8 @@ class InvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ActorMessage)
-class ActorMessageAdmin(DateSafeChangeListMixin, admin.ModelAdmin):
+class ActorMessageAdmin(FoldedActorSearchMixin, DateSafeChangeListMixin, admin.ModelAdmin):
+    actor_search_column = "actor__search_text"
     list_display = ["sent_at", "sender", "actor"]
     search_fields = ["sender__email", "actor__name"]
     list_select_related = ["sender", "actor"]

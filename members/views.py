@@ -40,7 +40,7 @@ from members.forms import (
 )
 from members.models import Actor, Invitation, Membership, Representation
 from members.overview import Todo, actor_memberships, my_pages_context
-from members.search import fold
+from members.search import folded_match
 from networks.models import Network
 
 ACTORS_PER_PAGE = 20
@@ -72,8 +72,8 @@ def directory(request: HttpRequest) -> HttpResponse:
     network_slug = request.GET.get("natverk", "")
     kind = request.GET.get("typ", "")
     if q:
-        # Folded on both sides, so that "kafe" finds "Kafé" on SQLite and PostgreSQL alike.
-        actors = actors.filter(search_text__icontains=fold(q))
+        # Read as the site search reads it: "kafe" finds "Kafé", "lax hjalp" finds "Läxhjälp".
+        actors = actors.filter(folded_match(q))
     networks = list(Network.objects.all())
     if network_slug in {n.slug for n in networks}:
         actors = actors.filter(

@@ -50,14 +50,13 @@ from django.utils.translation import gettext_lazy
 from borsen.models import Listing
 from meetings.models import Meeting
 from members.models import Actor
-from members.search import fold
+from members.search import folded_match, query_words
 from networks.models import Network, Post
 from sok.highlight import has_hit, highlight, snippet
 from sok.index import CONFIG
 from sok.models import Entry
 
 MAX_QUERY_LENGTH = 100
-MAX_WORDS = 8
 HITS_PER_GROUP = 10
 # A group's hits are counted up to this many; beyond it the page says "more than".
 COUNT_LIMIT = 100
@@ -215,15 +214,6 @@ SOURCES = [
 ]
 
 
-def query_words(q: str) -> list[str]:
-    """The folded words of a query, without repeats, at most MAX_WORDS."""
-    words: list[str] = []
-    for word in fold(q).split():
-        if word not in words:
-            words.append(word)
-    return words[:MAX_WORDS]
-
-
 def _tsquery(words: list[str]) -> str:
     """Every word as a prefix, all required; quotes and backslashes escaped.
 
@@ -275,11 +265,9 @@ def _matcher_postgresql(words: list[str]) -> Matcher:
 
 
 def _matcher_sqlite(words: list[str]) -> Matcher:
-    found = Q()
-    in_title = Q()
-    for word in words:
-        found &= Q(text_folded__contains=word)
-        in_title &= Q(title_folded__contains=word)
+    query = " ".join(words)
+    found = folded_match(query, "text_folded")
+    in_title = folded_match(query, "title_folded")
     no_rank = Value(0.0, output_field=FloatField())
     return Matcher(found=found, phases=[(in_title, no_rank), (found, no_rank)])
 
