@@ -245,9 +245,13 @@ def mail_queue_message(
     kind: str,
     headers: dict[str, str] | None = None,
 ) -> list[int]:
-    """Queue a mail that is already rendered (allauth renders its own); see `mail_queue`."""
+    """Queue a mail that is already rendered (allauth renders its own); see `mail_queue`.
+
+    Every subject starts with MAIL_SUBJECT_PREFIX ("[Stadsdelsnätverken] "), here only: the
+    site's own mails and allauth's alike (allauth's own prefix is off).
+    """
     headers = headers_clean(headers)
-    subject = header_clean(subject)
+    subject = header_clean(settings.MAIL_SUBJECT_PREFIX + header_clean(subject))
     reply_to = address_clean(reply_to)
     stored = [
         {

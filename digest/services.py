@@ -315,6 +315,9 @@ def digest_send_to(
                     "week": week,
                     "sections": sections,
                     "general_news": general,
+                    # The closing line invites to what the digest holds (meetings, börs posts).
+                    "has_meetings": any(section.meetings for section in sections),
+                    "has_listings": any(section.listings for section in sections),
                     "subscriptions_url": subscriptions_url,
                     "unsubscribe_url": url,
                 },

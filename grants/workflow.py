@@ -178,35 +178,53 @@ def _next_reference(year: int) -> str:
     return f"SN-{year}-{counter.last_number:04d}"
 
 
-def _recipients(application: Application) -> list[User]:
-    """The representatives of the lead actor and of every co-applicant, one account each."""
-    actor_ids = [application.lead_actor_id, *application.coapplicant_links.values_list("actor_id", flat=True)]
-    return list(User.objects.filter(representations__actor_id__in=actor_ids).distinct().order_by("email"))
+def _recipients(application: Application) -> tuple[list[User], list[User]]:
+    """The lead actor's representatives, and the co-applicants' (one account each; a person
+    who speaks for both counts as the lead's).
+
+    When the application is sent in, a co-applicant that has not answered yet is left out:
+    its request to confirm (grants.coapplicants) is then the one thing its mail says.
+    """
+    lead = list(User.objects.filter(representations__actor_id=application.lead_actor_id).distinct().order_by("email"))
+    links = application.coapplicant_links.all()
+    if application.status == S.SUBMITTED:
+        links = links.exclude(status=CoApplicant.Status.PENDING)
+    co = (
+        User.objects.filter(representations__actor_id__in=links.values("actor_id"))
+        .exclude(pk__in=[user.pk for user in lead])
+        .distinct()
+        .order_by("email")
+    )
+    return lead, list(co)
 
 
 def _queue_mail(application: Application, note: str, letter: tuple[DecisionLetter, bytes] | None = None) -> None:
-    """Tell everyone behind the application what happened and what to do next (one mail each).
+    """Tell everyone behind the application what happened and what to do next (one mail each),
+    each for their part: the lead actor acts, a co-applicant follows along.
 
     A decision's mail carries its letter (PDF).
     """
     approved = application.status == S.APPROVED
-    mail_queue_each(
-        users=_recipients(application),
-        template="grants/email/status",
-        context={
-            "application": application,
-            "status": application.status,
-            "ref": application.reference or application.title,
-            "granted": format_kr(application.amount_granted) if approved else "",
-            "asked": format_kr(application.amount_requested) if approved else "",
-            "report_due": application.report_due_on,
-            "note": note,
-            "url": settings.SITE_URL + application.get_absolute_url(),
-            "letter": letter is not None,
-        },
-        attachments=[letter_attachment(*letter)] if letter is not None else [],
-        kind="grants.status",
-    )
+    context = {
+        "application": application,
+        "status": application.status,
+        "ref": application.reference or application.title,
+        "granted": format_kr(application.amount_granted) if approved else "",
+        "asked": format_kr(application.amount_requested) if approved else "",
+        "report_due": application.report_due_on,
+        "note": note,
+        "url": settings.SITE_URL + application.get_absolute_url(),
+        "letter": letter is not None,
+    }
+    lead, co = _recipients(application)
+    for users, is_lead in ((lead, True), (co, False)):
+        mail_queue_each(
+            users=users,
+            template="grants/email/status",
+            context={**context, "is_lead": is_lead},
+            attachments=[letter_attachment(*letter)] if letter is not None else [],
+            kind="grants.status",
+        )
 
 
 def application_transition(

@@ -323,6 +323,8 @@ if not 72 <= MAIL_GIVE_UP_AFTER_HOURS <= 720:
 MAIL_GIVE_UP_AFTER = timedelta(hours=MAIL_GIVE_UP_AFTER_HOURS)
 # The right side of every mail's Message-ID, <32 hex digits@MAIL_MESSAGE_ID_DOMAIN>, made once
 # per mail and kept for all its attempts: by default the host name of SITE_URL.
+# The start of every mail's subject, in every language: the portal's name, as a sender's.
+MAIL_SUBJECT_PREFIX = "[Stadsdelsnätverken] "
 MAIL_MESSAGE_ID_DOMAIN = env.str("MAIL_MESSAGE_ID_DOMAIN", urlparse(SITE_URL).hostname or "localhost").strip().lower()
 if not re.fullmatch(r"[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?", MAIL_MESSAGE_ID_DOMAIN):
     raise ImproperlyConfigured(
@@ -427,7 +429,9 @@ ACCOUNT_FORMS = {
 }
 # allauth's mail (verification, login codes, password reset) goes through the site's outbox.
 ACCOUNT_ADAPTER = "members.adapter.AccountAdapter"
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Stadsdelsnätverken] "
+# Every mail's subject starts with MAIL_SUBJECT_PREFIX, added by core.mail for all mail alike;
+# allauth's own prefix is off so that its mails do not get it twice.
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # allauth's default rate limits (ACCOUNT_RATE_LIMITS) stay on; they use the cache above.
 # While it is unreachable they fail open (logging in goes on), except for the forms that

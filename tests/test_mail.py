@@ -89,7 +89,7 @@ def test_templates_are_rendered_in_swedish_whatever_the_page(settings, django_ca
             context={"sender": User(name="Kim"), "actor": Actor(name="Alfa"), "subject": "Hej", "body": "Text"},
             kind="members.actor_message",
         )
-    assert mail.outbox[0].subject == "Meddelande via Stadsdelsnätverken: Hej"
+    assert mail.outbox[0].subject == "[Stadsdelsnätverken] Meddelande via webbplatsen: Hej"
 
 
 def _actor_message(**extra) -> None:
@@ -106,10 +106,10 @@ def _actor_message(**extra) -> None:
 @pytest.mark.parametrize(
     ("language", "subject"),
     [
-        ("en", "Message via the neighbourhood networks: Hej"),
-        ("sv", "Meddelande via Stadsdelsnätverken: Hej"),
-        (None, "Meddelande via Stadsdelsnätverken: Hej"),
-        ("xx", "Meddelande via Stadsdelsnätverken: Hej"),  # not a site language: Swedish
+        ("en", "[Stadsdelsnätverken] Message via the website: Hej"),
+        ("sv", "[Stadsdelsnätverken] Meddelande via webbplatsen: Hej"),
+        (None, "[Stadsdelsnätverken] Meddelande via webbplatsen: Hej"),
+        ("xx", "[Stadsdelsnätverken] Meddelande via webbplatsen: Hej"),  # not a site language: Swedish
     ],
 )
 def test_templates_are_rendered_in_the_language_asked_for(django_capture_on_commit_callbacks, language, subject):
@@ -135,8 +135,8 @@ def test_mail_to_each_user_in_the_users_language(django_capture_on_commit_callba
         )
     subjects = {m.to[0]: m.subject for m in mail.outbox}
     assert subjects == {
-        "en@example.se": "Message via the neighbourhood networks: Hej",
-        "sv@example.se": "Meddelande via Stadsdelsnätverken: Hej",
+        "en@example.se": "[Stadsdelsnätverken] Message via the website: Hej",
+        "sv@example.se": "[Stadsdelsnätverken] Meddelande via webbplatsen: Hej",
     }
 
 
@@ -169,9 +169,9 @@ def test_newline_in_subject_and_reply_to_never_reaches_a_header(rep_a, rep_b, dj
             sender=rep_b, actor=rep_a.representations.get().actor, subject="Fest\nBcc: evil@example.se", body="Text"
         )
     first, relayed = mail.outbox
-    assert first.subject == "Hej Bcc: evil@example.se"
+    assert first.subject == "[Stadsdelsnätverken] Hej Bcc: evil@example.se"
     assert first.reply_to == []
-    assert relayed.subject == "Meddelande via Stadsdelsnätverken: Fest Bcc: evil@example.se"
+    assert relayed.subject == "[Stadsdelsnätverken] Meddelande via webbplatsen: Fest Bcc: evil@example.se"
     assert relayed.reply_to == [rep_b.email]
     assert all("\n" not in row.subject for row in Outbox.objects.all())
 

@@ -105,10 +105,11 @@ def _meeting(w: World, **extra) -> dict:
     }
 
 
-def _status(status: str) -> Callable[[World], dict]:
+def _status(status: str, *, is_lead: bool = True) -> Callable[[World], dict]:
     def context(w: World) -> dict:
         w.application.status = status
         return {
+            "is_lead": is_lead,
             "application": w.application,
             "status": status,
             "ref": w.application.reference,
@@ -374,6 +375,19 @@ def test_grants_status_mail_for_every_status(world, status) -> None:
     mail_queue(to=["anna@example.se"], template="grants/email/status", context=context, kind="test")
     _subject, body = _outbox_body()
     _check_letter(body, STATUS_NEXT[status], settings.CONTACT_EMAIL)
+
+
+@pytest.mark.parametrize("status", sorted(STATUS_NEXT))
+def test_a_co_applicant_is_told_it_need_do_nothing(world, status) -> None:
+    """A co-applicant follows along: its mail never asks it to act or speaks of "the account
+    you gave"; the request to confirm is a mail of its own (grants/email/coapplicant_request)."""
+    context = {**_status(status, is_lead=False)(world), "name": "Anna"}
+    mail_queue(to=["anna@example.se"], template="grants/email/status", context=context, kind="test")
+    subject, body = _outbox_body()
+    assert "Vad du behöver göra" not in body and "det konto ni har angett" not in body
+    if status != "rejected":  # Whoever the mail is for may apply again.
+        assert "Du behöver inte göra något" in body, body
+    assert "din ansökan" not in subject.lower()
 
 
 @pytest.mark.parametrize("prefix", sorted(ALLAUTH))

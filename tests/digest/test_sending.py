@@ -192,7 +192,7 @@ def test_the_letter_greets_links_absolutely_and_carries_the_unsubscribe_headers(
         digest_send(week=this_week)
     (message,) = mail.outbox
     body = message.body
-    assert message.subject == f"Veckobrev från Stadsdelsnätverken, vecka {this_week.number}"
+    assert message.subject == f"[Stadsdelsnätverken] Veckobrev vecka {this_week.number}"
     assert body.startswith("Hej Boende!\n")
     assert f"vecka {this_week.number}" in body
     assert "Vi söker: Lokal för 30 personer en lördag (lokal, Föreningen Alfa)" in body
