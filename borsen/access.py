@@ -79,6 +79,22 @@ def actors_for_posting(user) -> QuerySet[Actor]:
     return Actor.objects.represented_by(user).filter(is_public=True, pk__in=members).distinct().order_by("name", "pk")
 
 
+def why_no_actor_may_post(user) -> dict[str, list]:
+    """For a user with no actor that may post: what stands in the way, so that the page can
+    say it instead of a dead end. "pending": memberships of the user's actors that wait for a
+    coordinator's decision; "hidden": the user's active member actors not shown publicly."""
+    represented = Actor.objects.represented_by(user)
+    pending = list(
+        Membership.objects.filter(actor__in=represented, status=Membership.Status.PENDING)
+        .select_related("actor", "network")
+        .order_by("actor__name", "network__name")
+    )
+    hidden = list(
+        represented.filter(is_public=False, pk__in=Membership.objects.active().values("actor_id")).order_by("name")
+    )
+    return {"pending": pending, "hidden": hidden}
+
+
 def listings_visible_to(user) -> QuerySet[Listing]:
     """Listings in the admin (list, change page and actions)."""
     if is_superuser(user) or is_steering_group(user):

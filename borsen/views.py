@@ -15,7 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from borsen import services
-from borsen.access import actors_for_posting, get_listing_for_read, get_listing_for_write, may_hide
+from borsen.access import (
+    actors_for_posting,
+    get_listing_for_read,
+    get_listing_for_write,
+    may_hide,
+    why_no_actor_may_post,
+)
 from borsen.forms import AnswerForm, FilterForm, ListingForm, SolveForm
 from borsen.models import Listing
 from networks.models import Network
@@ -79,7 +85,7 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def listing_create(request: HttpRequest) -> HttpResponse:
     actors = actors_for_posting(request.user)
     if not actors.exists():
-        return render(request, "borsen/no_actor.html")
+        return render(request, "borsen/no_actor.html", why_no_actor_may_post(request.user))
     form = ListingForm(_post(request), actors=actors)
     if request.method == "POST" and form.is_valid():
         try:

@@ -104,6 +104,23 @@ def test_someone_without_a_member_actor_is_told_how(client, resident) -> None:
     assert not Listing.objects.exists()
 
 
+def test_a_pending_member_is_told_the_membership_waits_for_the_coordinator(client, networks) -> None:
+    from members.models import Actor, Membership, Representation, User
+
+    user = User.objects.create_user(email="ny@example.se", password="x", name="Ny Företrädare")
+    actor = Actor.objects.create(name="Nya föreningen", slug="nya", kind=Actor.Kind.ASSOCIATION)
+    Representation.objects.create(user=user, actor=actor, role=Representation.Role.SIGNATORY)
+    Membership.objects.create(actor=actor, network=networks["satra"], status=Membership.Status.PENDING)
+    hidden = Actor.objects.create(name="Dolda föreningen", slug="dolda", kind=Actor.Kind.ASSOCIATION, is_public=False)
+    Representation.objects.create(user=user, actor=hidden, role=Representation.Role.SIGNATORY)
+    Membership.objects.create(actor=hidden, network=networks["satra"], status=Membership.Status.ACTIVE)
+    client.force_login(user)
+    html = client.get("/borsen/nytt/").content.decode()
+    assert "Ansökan om medlemskap för Nya föreningen i Sätra väntar på att samordnaren beslutar." in html
+    assert "Dolda föreningen visas inte på webbplatsen" in html and "/mina-sidor/aktorer/dolda/" in html
+    assert "Skapa en aktör och ansök om medlemskap" not in html
+
+
 def test_edit_keeps_the_actor_and_checks_dates(client, rep_a, ask_a, networks) -> None:
     client.force_login(rep_a)
     data = _data(networks, title="Lokal för 40 personer")
