@@ -364,6 +364,8 @@ class ActorMessageAdmin(FoldedActorSearchMixin, DateSafeChangeListMixin, admin.M
     list_select_related = ["sender", "actor"]
     date_hierarchy = "sent_at"
     readonly_fields = ["sender", "actor", "sent_at"]
+    # A guest's keyed address hash is only for the limit per hour (members.guest): not shown.
+    exclude = ["sender_hash"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -226,6 +226,48 @@ class MessageForm(TextGuardMixin, forms.Form):
     body = forms.CharField(label=_("Meddelande"), max_length=5000, widget=forms.Textarea(attrs={"rows": 8}))
 
 
+class GuestMessageForm(MessageForm):
+    """A message from someone without an account: their name and address first (members.guest)."""
+
+    name = forms.CharField(
+        label=_("Ditt namn"),
+        max_length=User._meta.get_field("name").max_length,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": _("Skriv ditt namn.")},
+    )
+    email = forms.EmailField(
+        label=_("Din e-postadress"),
+        help_text=_("Vi skickar en kod hit. Aktören får adressen när du har skrivit koden, så att de kan svara dig."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": _("Skriv din e-postadress."),
+            "invalid": _("Skriv hela e-postadressen, till exempel namn@exempel.se."),
+        },
+    )
+
+    field_order = ["name", "email", "subject", "body"]
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise ValidationError(_("Skriv ditt namn."), code="required")
+        return name
+
+
+class GuestCodeForm(TextGuardMixin, forms.Form):
+    code = forms.CharField(
+        label=_("Koden från e-postbrevet"),
+        max_length=20,
+        # Not required: the form's second button asks for a new code instead (members.views).
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def clean_code(self) -> str:
+        # "123 456" and "123-456" as typed from the mail.
+        return "".join(ch for ch in self.cleaned_data["code"] if ch.isdigit())
+
+
 class LanguageForm(TextGuardMixin, forms.Form):
     """The language of the site and of the mail it sends; each language named in itself."""
 

@@ -343,6 +343,8 @@ class ActorMessage(models.Model):
 
     Only who, to whom and when are kept (to enforce the rate limit and to follow up on
     abuse); the text itself is not stored, it lives only in the recipients' mailboxes.
+    A writer without an account (members.guest) is kept as `sender_hash`, a keyed hash of
+    the address they proved with a code, never the address; it is emptied after a day.
     """
 
     sender = models.ForeignKey(
@@ -354,6 +356,8 @@ class ActorMessage(models.Model):
     )
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="messages", verbose_name=_("aktör"))
     sent_at = models.DateTimeField(_("skickat"), auto_now_add=True, db_index=True)
+    # Only for a writer without an account: what their limit per hour counts (members.guest).
+    sender_hash = models.CharField(_("avsändare utan konto (hash)"), max_length=64, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("meddelande till aktör")
@@ -390,3 +394,23 @@ class ContactEmailLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} ({self.sent_at:%Y-%m-%d %H:%M})"
+
+
+class GuestCodeMail(models.Model):
+    """A code mailed to someone without an account who writes to an actor (members.guest).
+
+    Only for the limits per address and per IP address per hour: keyed hashes of the two,
+    never the values. Rows older than a day are deleted when the next code is mailed.
+    """
+
+    address_hash = models.CharField(_("adress (hash)"), max_length=64, db_index=True)
+    ip_hash = models.CharField(_("IP-adress (hash)"), max_length=64, db_index=True)
+    created_at = models.DateTimeField(_("skickad"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("kod till avsändare utan konto")
+        verbose_name_plural = _("koder till avsändare utan konto")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M}"

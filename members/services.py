@@ -24,7 +24,7 @@ from core.ratelimits import refuse_past_limit
 from members import contact
 from members.access import WRONG_ADDRESS_MESSAGE, invitation_is_for
 from members.gdpr import gdpr_delete, gdpr_export
-from members.models import Actor, ActorMessage, Invitation, Membership, Representation, User
+from members.models import Actor, ActorMessage, GuestCodeMail, Invitation, Membership, Representation, User
 
 # Path segments under /mina-sidor/aktorer/ that are pages, not actors.
 RESERVED_SLUGS = {"ny"}
@@ -293,25 +293,74 @@ def actor_message_send(*, sender: User, actor: Actor, subject: str, body: str) -
             _("Bekräfta din e-postadress först, så att aktören kan svara dig. Du gör det under ditt konto."),
             code="unverified_sender",
         )
+    return _relay(
+        actor=actor,
+        log=ActorMessage(sender=sender, actor=actor),
+        sender_name=sender.get_full_name(),
+        reply_to=reply_to,
+        subject=subject,
+        body=body,
+    )
+
+
+def _relay(
+    *, actor: Actor, log: ActorMessage, sender_name: str, reply_to: str, subject: str, body: str, guest: bool = False
+) -> ActorMessage:
+    """Mail the message to the actor's recipients (members.contact) and save its log row."""
     recipients = contact.actor_mail_recipients(actor)
     if not recipients:
         raise ValidationError(_("Aktören kan inte ta emot meddelanden just nu."), code="no_recipient")
-    logged = ActorMessage.objects.create(sender=sender, actor=actor)
+    log.save()
     contact.actor_mail_queue(
         actor=actor,
         template="members/email/actor_message",
         context={
-            "sender_name": sender.get_full_name(),
+            "sender_name": sender_name,
             "sender_address": reply_to,
             "actor_name": actor.name,
             "subject": subject,
             "body": body,
+            "guest": guest,
         },
         reply_to=reply_to,
         kind="members.actor_message",
         recipients=recipients,
     )
-    return logged
+    return log
+
+
+def guest_messages_last_hour(*, sender_hash: str) -> int:
+    return ActorMessage.objects.filter(sender_hash=sender_hash, sent_at__gt=timezone.now() - timedelta(hours=1)).count()
+
+
+GUEST_LIMIT_MESSAGE = gettext_lazy(
+    "Många meddelanden har skickats från den här e-postadressen den senaste timmen. Vänta en stund och försök igen."
+)
+
+
+@transaction.atomic
+def guest_message_send(
+    *, sender_name: str, address: str, sender_hash: str, actor: Actor, subject: str, body: str
+) -> ActorMessage:
+    """Relay a message from someone without an account, whose `address` a code has just proven.
+
+    As `actor_message_send`, with the limit per hour counted per address: by `sender_hash`
+    (members.guest.address_hash), the only trace of the address kept. The code mails of
+    that address (at least the one just used) are locked first, so that two messages from
+    one address count one after the other, as an account's user row does for its messages.
+    """
+    list(GuestCodeMail.objects.select_for_update().filter(address_hash=sender_hash).values_list("pk", flat=True))
+    if guest_messages_last_hour(sender_hash=sender_hash) >= settings.MEMBERS_MESSAGES_PER_HOUR:
+        raise ValidationError(GUEST_LIMIT_MESSAGE, code="rate_limited")
+    return _relay(
+        actor=actor,
+        log=ActorMessage(actor=actor, sender_hash=sender_hash),
+        sender_name=sender_name,
+        reply_to=address,
+        subject=subject,
+        body=body,
+        guest=True,
+    )
 
 
 # What each key of the download means, shown on "Mina uppgifter" (members.gdpr).

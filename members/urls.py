@@ -9,6 +9,7 @@ urlpatterns = [
     path("aktorer/", views.directory, name="directory"),
     path("aktorer/<slug:slug>/", views.actor_detail, name="actor-detail"),
     path("aktorer/<slug:slug>/meddelande/", views.actor_message, name="actor-message"),
+    path("aktorer/<slug:slug>/meddelande/kod/", views.actor_message_code, name="actor-message-code"),
     path("aktorer/<slug:slug>/bekrafta-epost/<str:token>/", views.contact_verify, name="contact-verify"),
     # /mina-sidor/
     path("mina-sidor/", views.my_pages, name="my-pages"),

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.decorators import private_no_store
-from members import contact, gdpr, services
+from members import contact, gdpr, guest, services
 from members.access import (
     WRONG_ADDRESS_MESSAGE,
     get_actor_for_user,
@@ -33,6 +33,8 @@ from members.forms import (
     CONSENT_TEXT,
     ActorForm,
     DeleteAccountForm,
+    GuestCodeForm,
+    GuestMessageForm,
     InvitationForm,
     JoinForm,
     LanguageForm,
@@ -114,9 +116,10 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "members/actor_detail.html", context)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def actor_message(request: HttpRequest, slug: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _guest_message(request, slug)
     actor = get_public_actor(request, slug)
     form = MessageForm(_post(request))
     if request.method == "POST" and form.is_valid():
@@ -133,6 +136,61 @@ def actor_message(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "members/actor_message.html",
         {"actor": actor, "form": form, "relays_to_contact": contact.contact_address_proven(actor)},
+    )
+
+
+@private_no_store
+def _guest_message(request: HttpRequest, slug: str) -> HttpResponse:
+    """Without an account: name, address and message; a code is mailed before anything is relayed (members.guest)."""
+    actor = get_public_actor(request, slug)
+    waiting = guest.pending(request, actor)
+    form = GuestMessageForm(_post(request), initial=waiting.form_data if waiting else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            guest.code_send(request=request, actor=actor, message=guest.Pending(actor=actor.pk, **form.cleaned_data))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("members:actor-message-code", slug=actor.slug)
+    return render(
+        request,
+        "members/actor_message.html",
+        {"actor": actor, "form": form, "guest": True, "relays_to_contact": contact.contact_address_proven(actor)},
+    )
+
+
+@private_no_store
+@require_http_methods(["GET", "POST"])
+def actor_message_code(request: HttpRequest, slug: str) -> HttpResponse:
+    """Type the mailed code to send the waiting message, or ask for a new code; everything typed is kept."""
+    actor = get_public_actor(request, slug)
+    waiting = None if request.user.is_authenticated else guest.pending(request, actor)
+    if waiting is None:
+        return redirect("members:actor-message", slug=actor.slug)
+    form = GuestCodeForm(_post(request))
+    if request.method == "POST" and form.is_valid():
+        if "resend" in request.POST:
+            try:
+                guest.code_send(request=request, actor=actor, message=waiting)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.info(request, _("Vi har skickat en ny kod till %(email)s.") % {"email": waiting.email})
+                return redirect("members:actor-message-code", slug=actor.slug)
+        elif not form.cleaned_data["code"]:
+            form.add_error("code", _("Skriv koden från e-postbrevet."))
+        else:
+            try:
+                guest.code_confirm(request=request, actor=actor, message=waiting, code=form.cleaned_data["code"])
+            except ValidationError as error:
+                form.add_error("code", error)
+            else:
+                messages.success(request, _("Ditt meddelande har skickats till %(actor)s.") % {"actor": actor.name})
+                return redirect(actor)
+    return render(
+        request,
+        "members/actor_message_code.html",
+        {"actor": actor, "form": form, "message": waiting, "minutes": guest.CODE_MINUTES},
     )
 
 

@@ -450,8 +450,14 @@ REQUIRE_STAFF_MFA = env.bool("REQUIRE_STAFF_MFA", not DEBUG)
 # ---- Members and the Börs: limits per user ----
 # Invitations to represent an actor expire after this many days.
 MEMBERS_INVITATION_DAYS = env.int("MEMBERS_INVITATION_DAYS", 14)
-# Messages a logged-in user may send to actors through the portal per hour.
+# Messages a logged-in user (or an address without an account) may send to actors through the portal per hour.
 MEMBERS_MESSAGES_PER_HOUR = env.int("MEMBERS_MESSAGES_PER_HOUR", 5)
+# Someone without an account writes after a code mailed to their address (members/guest.py):
+# their messages count against MEMBERS_MESSAGES_PER_HOUR per address; the code mails are
+# limited per address (which protects the owner of a typed-in address) and per client IP
+# address, per hour, counted in the database.
+MEMBERS_GUEST_CODES_PER_ADDRESS_PER_HOUR = env.int("MEMBERS_GUEST_CODES_PER_ADDRESS_PER_HOUR", 10)
+MEMBERS_GUEST_CODES_PER_IP_PER_HOUR = env.int("MEMBERS_GUEST_CODES_PER_IP_PER_HOUR", 30)
 # Invitations one user may send, and actors one user may create, per 24 hours. Counted
 # in the database, so the limits hold when the cache (Redis) is down.
 MEMBERS_INVITATIONS_PER_DAY = env.int("MEMBERS_INVITATIONS_PER_DAY", 20)

@@ -387,6 +387,7 @@ SITE_FORMS: dict[str, tuple[str, Callable[[World], str], Callable[[World], str] 
     "borsen-edit": ("rep_a", lambda w: f"/borsen/{w.listing_pk}/andra/", None),
     "borsen-solve": ("rep_a", lambda w: f"/borsen/{w.listing_pk}/lost/", None),
     "borsen-answer": ("resident", lambda w: f"/borsen/{w.listing_pk}/svara/", None),
+    "actor-message-guest": ("anonymous", lambda w: "/aktorer/foreningen-alfa/meddelande/", None),
     "login": ("anonymous", lambda w: "/konto/login/", None),
     "signup": ("anonymous", lambda w: "/konto/signup/", None),
     "password-reset": ("anonymous", lambda w: "/konto/password/reset/", None),

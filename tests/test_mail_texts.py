@@ -252,6 +252,11 @@ SITE: dict[str, tuple[Callable[[World], dict], str, str]] = {
         "svara på det här brevet",
         settings.CONTACT_EMAIL,
     ),
+    "members/email/guest_code": (
+        lambda w: {"name": "Sara Berg", "actor_name": w.actor.name, "code": "123456", "minutes": 15},
+        "skriv koden nedan",
+        settings.CONTACT_EMAIL,
+    ),
     "members/email/contact_verify": (
         lambda w: {"actor_name": w.actor.name, "address": "kansli@example.se", "url": URL, "days": 3},
         "öppna länken",

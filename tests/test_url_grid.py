@@ -354,7 +354,10 @@ ROWS: list[Row] = [
     # ---- members ----
     Row("aktorer/", "/aktorer/", PUBLIC),
     Row("aktorer/<slug:slug>/", "/aktorer/{actor_a_slug}/", PUBLIC),
-    Row("aktorer/<slug:slug>/meddelande/", "/aktorer/{actor_a_slug}/meddelande/", login()),
+    # Without an account too: a code mailed to the writer's address comes first (members.guest).
+    Row("aktorer/<slug:slug>/meddelande/", "/aktorer/{actor_a_slug}/meddelande/", PUBLIC),
+    # Only with a message waiting in the session for its code; else back to the message form.
+    Row("aktorer/<slug:slug>/meddelande/kod/", "/aktorer/{actor_a_slug}/meddelande/kod/", grid(302)),
     # The link mailed to a contact address works without a login (members.contact).
     Row(
         "aktorer/<slug:slug>/bekrafta-epost/<str:token>/",

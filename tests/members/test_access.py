@@ -92,7 +92,6 @@ def test_contact_person_is_read_only_for_joining_and_inviting(client, actor_a, r
         "/mina-sidor/mina-uppgifter/",
         "/mina-sidor/mina-uppgifter/export/",
         "/mina-sidor/mina-uppgifter/radera/",
-        "/aktorer/foreningen-alfa/meddelande/",
     ],
 )
 @pytest.mark.parametrize("role", ROLES)
@@ -103,6 +102,12 @@ def test_logged_in_pages(client, cast, role, url) -> None:
         assert response["Location"].startswith(reverse("account_login"))
     else:
         assert response.status_code == 200
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_message_page_is_open_to_all(client, cast, role) -> None:
+    """The anonymous visitor gets the form for writers without an account (members.guest)."""
+    assert _get(client, cast[role], "/aktorer/foreningen-alfa/meddelande/").status_code == 200
 
 
 @pytest.mark.parametrize(
