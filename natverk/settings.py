@@ -179,9 +179,11 @@ LANGUAGES = [("sv", "Svenska"), ("en", "English"), ("fi", "Suomi"), ("ar", "ال
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Date formats of our own for some languages (core/formats/); the rest are Django's.
 FORMAT_MODULE_PATH = ["core.formats"]
-# Input is day first in every language (core/formats/); these apply with no language active.
+# Input is day first in every language, times also as 18.00 (core/formats/); these apply
+# with no language active.
 DATE_INPUT_FORMATS = formats.DATE_INPUT_FORMATS
 DATETIME_INPUT_FORMATS = formats.DATETIME_INPUT_FORMATS
+TIME_INPUT_FORMATS = formats.TIME_INPUT_FORMATS
 USE_I18N = True
 TIME_ZONE = "Europe/Stockholm"
 USE_TZ = True
