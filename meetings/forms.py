@@ -58,7 +58,6 @@ class RegistrationForm(TextGuardMixin, forms.Form):
         ),
         required=False,
         max_length=NEEDS_MAX_LENGTH,
-        error_messages={"max_length": _("Skriv högst %(limit_value)d tecken. Nu är det %(show_value)d.")},
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 

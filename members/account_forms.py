@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from allauth.account.adapter import get_adapter
+from allauth.account.forms import ChangePasswordForm as AllauthChangePasswordForm
 from allauth.account.forms import RequestLoginCodeForm as AllauthRequestLoginCodeForm
+from allauth.account.forms import ResetPasswordKeyForm as AllauthResetPasswordKeyForm
+from allauth.account.forms import SetPasswordForm as AllauthSetPasswordForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.core import context
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core import ratelimits
+from core import form_messages, ratelimits
 from core.text import TextGuardMixin
 from members.models import User
 
@@ -68,3 +71,27 @@ class RequestLoginCodeForm(AllauthRequestLoginCodeForm):
                     _("Vi kan inte skicka e-post just nu. Försök igen om några minuter."), code="mail_down"
                 )
         return email
+
+
+class PasswordsDifferMixin:
+    """Two passwords that differ, said as the admin says it (allauth writes its own words
+    inline, with no setting to change them)."""
+
+    def clean(self) -> dict:
+        password1, password2 = self.cleaned_data.get("password1"), self.cleaned_data.get("password2")
+        if password1 and password2 and password1 != password2:
+            # Takes password2 out of cleaned_data, so allauth's own check finds nothing to compare.
+            self.add_error("password2", forms.ValidationError(form_messages.PASSWORDS_DIFFER, code="mismatch"))
+        return super().clean()
+
+
+class ChangePasswordForm(PasswordsDifferMixin, AllauthChangePasswordForm):
+    pass
+
+
+class SetPasswordForm(PasswordsDifferMixin, AllauthSetPasswordForm):
+    pass
+
+
+class ResetPasswordKeyForm(PasswordsDifferMixin, AllauthResetPasswordKeyForm):
+    pass

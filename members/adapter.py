@@ -13,13 +13,16 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.authentication import get_authentication_records
 from allauth.account.models import EmailAddress
 from allauth.core import context as allauth_context
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
+from core import form_messages
 from core.mail import mail_language, mail_queue_message
 from members.models import User
 
@@ -42,7 +45,35 @@ def _recipient_language(email: str, context: dict[str, Any]) -> str | None:
     return user.language if user else None
 
 
+WRONG_CODE = _("Koden stämmer inte. Kontrollera den, eller be om en ny kod.")
+TOO_MANY_TRIES = _("För många försök. Vänta en stund och försök igen.")
+LINK_EXPIRED = _("Länken gäller inte längre. Be om en ny.")
+
+
 class AccountAdapter(DefaultAccountAdapter):
+    # allauth's messages in the site's words (core/form_messages.py has Django's); the ones
+    # for usernames and phone numbers, which the site does not use, stay allauth's.
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "account_inactive": form_messages.INACTIVE,
+        "cannot_remove_primary_email": _("Du kan inte ta bort den e-postadress som du loggar in med."),
+        "duplicate_email": _("Den e-postadressen finns redan på ditt konto."),
+        "email_password_mismatch": form_messages.WRONG_LOGIN,
+        "email_taken": _("Det finns redan ett konto med den e-postadressen."),
+        "enter_current_password": _("Ditt nuvarande lösenord stämmer inte."),
+        "incorrect_code": WRONG_CODE,
+        "incorrect_password": form_messages.WRONG_PASSWORD,
+        "invalid_or_expired_key": LINK_EXPIRED,
+        "invalid_login": form_messages.WRONG_LOGIN,
+        "invalid_password_reset": LINK_EXPIRED,
+        "max_email_addresses": _("Du kan inte ha fler än %d e-postadresser."),
+        "too_many_login_attempts": TOO_MANY_TRIES,
+        "unknown_email": _("Det finns inget konto med den e-postadressen."),
+        "unverified_primary_email": _("Bekräfta din e-postadress först."),
+        "same_as_current": _("Skriv något annat än det du har nu."),
+        "rate_limited": TOO_MANY_TRIES,
+    }
+
     def save_user(self, request: HttpRequest, user: User, form: BaseForm, commit: bool = True) -> User:
         # Set before allauth saves, so the user row is written once, with the name.
         user.name = form.cleaned_data.get("name", "") or user.name
@@ -100,3 +131,16 @@ class AccountAdapter(DefaultAccountAdapter):
             body=message.body,
             kind=f"account.{template_prefix.rsplit('/', 1)[-1]}",
         )
+
+
+class MfaAdapter(DefaultMFAAdapter):
+    """allauth's two-factor messages in the site's words (MFA_ADAPTER)."""
+
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "add_email_blocked": _("Du kan inte lägga till en e-postadress på ett konto med tvåstegsverifiering."),
+        "cannot_delete_authenticator": _("Du kan inte stänga av tvåstegsverifieringen."),
+        "cannot_generate_recovery_codes": _("Slå på tvåstegsverifiering innan du skapar reservkoder."),
+        "incorrect_code": WRONG_CODE,
+        "unverified_email": _("Bekräfta din e-postadress innan du slår på tvåstegsverifiering."),
+    }

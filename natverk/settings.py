@@ -39,6 +39,11 @@ CONTACT_EMAIL = env.str("CONTACT_EMAIL", "kontaktcenter@gavle.se")
 
 # ---- Apps and requests ----
 INSTALLED_APPS = [
+    # First, so that its ready() sets the site's form messages (core/form_messages.py)
+    # before any other app's ready() imports a form: the admin's imports every admin.py.
+    # Before core.cache's config below too, whose module shares this folder: so that
+    # `manage.py send_outbox` is found in core/management/.
+    "core.apps.CoreConfig",
     "natverk.apps.NatverkAdminConfig",  # Django's admin with the portal's site (natverk/admin_shortcut.py).
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -62,9 +67,6 @@ INSTALLED_APPS = [
     "sok",
     "digest",
     "website",
-    # Before core.cache's config below, whose module shares this folder: so that
-    # `manage.py send_outbox` is found in core/management/.
-    "core.apps.CoreConfig",
     "core.cache.PageCacheConfig",  # The page cache's invalidation signals ("Speed" below).
 ]
 
@@ -179,9 +181,11 @@ LANGUAGES = [("sv", "Svenska"), ("en", "English"), ("fi", "Suomi"), ("ar", "ال
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Date formats of our own for some languages (core/formats/); the rest are Django's.
 FORMAT_MODULE_PATH = ["core.formats"]
-# Input is day first in every language (core/formats/); these apply with no language active.
+# Input is day first in every language, times also as 18.00 (core/formats/); these apply
+# with no language active.
 DATE_INPUT_FORMATS = formats.DATE_INPUT_FORMATS
 DATETIME_INPUT_FORMATS = formats.DATETIME_INPUT_FORMATS
+TIME_INPUT_FORMATS = formats.TIME_INPUT_FORMATS
 USE_I18N = True
 TIME_ZONE = "Europe/Stockholm"
 USE_TZ = True
@@ -393,11 +397,12 @@ LOGGING = {
 
 # ---- Accounts (django-allauth) ----
 AUTH_USER_MODEL = "members.User"
+# Django's validators, in the site's words (core/form_messages.py).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "core.form_messages.UserAttributeSimilarityValidator"},
+    {"NAME": "core.form_messages.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "core.form_messages.CommonPasswordValidator"},
+    {"NAME": "core.form_messages.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -426,6 +431,10 @@ ACCOUNT_FORMS = {
     "signup": "members.account_forms.SignupForm",
     # Counts its limits in the database while the cache is down (core/ratelimits.py).
     "request_login_code": "members.account_forms.RequestLoginCodeForm",
+    # Two passwords that differ, in the site's words.
+    "change_password": "members.account_forms.ChangePasswordForm",
+    "set_password": "members.account_forms.SetPasswordForm",
+    "reset_password_from_key": "members.account_forms.ResetPasswordKeyForm",
 }
 # allauth's mail (verification, login codes, password reset) goes through the site's outbox.
 ACCOUNT_ADAPTER = "members.adapter.AccountAdapter"
@@ -443,6 +452,7 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # header, so behind a proxy every client would share the proxy's rate limits.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_ADAPTER = "members.adapter.MfaAdapter"  # Its messages in the site's words.
 MFA_TOTP_ISSUER = "Stadsdelsnätverken i Gävle"
 # Staff must have two-factor (TOTP) before they reach the admin.
 REQUIRE_STAFF_MFA = env.bool("REQUIRE_STAFF_MFA", not DEBUG)

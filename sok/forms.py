@@ -13,8 +13,5 @@ class SearchForm(TextGuardMixin, forms.Form):
         max_length=MAX_QUERY_LENGTH,
         required=False,
         strip=True,
-        error_messages={
-            "max_length": _("Skriv högst %(limit_value)d tecken (du skrev %(show_value)d)."),
-        },
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )

@@ -1,4 +1,5 @@
-"""Dates mean one thing (issue 19): ISO and the Swedish day-first forms, never US month first."""
+"""Dates mean one thing (issue 19): ISO and the Swedish day-first forms, never US month first.
+Times are read as the site writes them, 18.00, and as 18:00 and 1800 (issue 22)."""
 
 from __future__ import annotations
 
@@ -199,3 +200,34 @@ def test_every_admin_form_reads_its_dates_day_first(rf, superuser) -> None:
                 field.clean(["12/13/2026", "18:30"] if isinstance(field, forms.SplitDateTimeField) else "12/13/2026")
             checked.append(f"{model.__name__}.{name}")
     assert {"Pot.opens_on", "Voice.consent_given_at", "Meeting.starts_at"} <= set(checked), checked
+
+
+@pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES] + [None])
+@pytest.mark.parametrize("typed", ["18.00", "18:00", "1800", "18.00.00", "18:00:00"])
+def test_a_time_is_read_as_the_site_writes_it(language: str | None, typed: str) -> None:
+    with translation.override(language):
+        assert forms.TimeField().clean(typed) == datetime.time(18, 0)
+        assert forms.SplitDateTimeField().clean(["2026-12-07", typed]).time() == datetime.time(18, 0)
+        assert forms.TimeField().clean("9.30") == datetime.time(9, 30)
+        with pytest.raises(ValidationError):
+            forms.TimeField().clean("25.99")
+
+
+@pytest.mark.parametrize(("language", "shown"), [("sv", "18:00:00"), ("fi", "18.00.00")])
+def test_a_time_widget_still_shows_the_languages_own_format(language: str, shown: str) -> None:
+    with translation.override(language):
+        assert forms.TimeInput().format_value(datetime.time(18, 0)) == shown
+
+
+@pytest.mark.django_db
+def test_the_admin_reads_a_meetings_time_as_18_00(rf, superuser) -> None:
+    """The admin refused "18.00", the way the site itself writes a time ("kl. 18.00")."""
+    from django.contrib import admin
+
+    from meetings.models import Meeting
+
+    request = rf.get("/admin/")
+    request.user = superuser
+    field = admin.site._registry[Meeting].get_form(request)().fields["starts_at"]
+    moment = timezone.localtime(field.clean(["7/12 2026", "18.00"]))
+    assert (moment.date(), moment.hour, moment.minute) == (DEC_7, 18, 0)

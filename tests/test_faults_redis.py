@@ -44,8 +44,8 @@ BREAKER_SECONDS = 0.3
 GENERATION_SECONDS = 0.3
 PASSWORD = "ett-langt-losenord-for-test"
 MAIL_DOWN_TEXT = "Vi kan inte skicka e-post just nu. Försök igen om några minuter."
-# allauth's own message when its login-code limit refuses, in Swedish.
-TOO_MANY_CODES = "För många misslyckade inloggningsförsök. Försök igen senare."
+# The message when the login-code limit refuses (allauth's, in the site's words: members/adapter.py).
+TOO_MANY_CODES = "För många försök. Vänta en stund och försök igen."
 TOO_MANY_TEXT = "Du har försökt för många gånger på kort tid."  # templates/429.html
 
 

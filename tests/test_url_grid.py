@@ -510,7 +510,7 @@ ROWS: list[Row] = [
     ),
     Row(
         # The admin's app index matches the labels of the apps with registered models.
-        "admin/^(?P<app_label>auth|account|mfa|members|networks|meetings|grants|borsen|voices|digest|natverk)/$",
+        "admin/^(?P<app_label>natverk|auth|account|mfa|members|networks|meetings|grants|borsen|voices|digest)/$",
         "/admin/members/",
         staff(200, 200, 200, 200),
     ),

@@ -1,4 +1,4 @@
-"""The site's own date formats where Django's per-language formats differ from what the site writes.
+"""The site's own date and time formats where Django's per-language formats differ from what the site writes.
 
 FORMAT_MODULE_PATH in settings points here; every format not set in these modules comes from
 Django's own for the language. Templates write dates with the format names (`date:"DATE_FORMAT"`,
@@ -19,3 +19,8 @@ DATE_INPUT_FORMATS = [
 ]
 _TIMES = [" %H:%M:%S", " %H:%M:%S.%f", " %H:%M", " %H.%M", ""]
 DATETIME_INPUT_FORMATS = [day + time for day in DATE_INPUT_FORMATS for time in _TIMES]
+
+# What a person may type in a time field: 18:00 as Django reads it, and 18.00 as the site
+# writes times ("kl. 18.00") and Finnish does, and 1800. The first is the one a widget shows
+# a value in (in the admin too), so each language keeps Django's own first.
+TIME_INPUT_FORMATS = ["%H:%M:%S", "%H:%M:%S.%f", "%H:%M", "%H.%M.%S", "%H.%M", "%H%M"]

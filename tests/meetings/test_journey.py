@@ -179,7 +179,7 @@ def test_needs_are_saved_limited_and_shown_to_the_registrant(client, meeting, re
     assert "Behov av anpassning eller kost" in html and "(valfritt)" in html
     response = client.post(f"/moten/{meeting.pk}/anmalan/", {"attendee": "self", "needs": "x" * 301})
     assert response.status_code == 200
-    assert "Skriv högst 300 tecken. Nu är det 301." in response.content.decode()
+    assert "Skriv högst 300 tecken – nu är det 301." in response.content.decode()
     assert "x" * 301 in response.content.decode()  # the text is kept to shorten
     assert not Registration.objects.exists()
     response = client.post(f"/moten/{meeting.pk}/anmalan/", {"attendee": "self", "needs": "  Hörslinga, nötfritt  "})

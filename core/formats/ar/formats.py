@@ -2,4 +2,4 @@
 so the project's settings (or Django's US defaults) would apply."""
 
 # Day first, never month first: see core/formats/__init__.py. Read by Django's get_format.
-from core.formats import DATE_INPUT_FORMATS, DATETIME_INPUT_FORMATS  # noqa: F401
+from core.formats import DATE_INPUT_FORMATS, DATETIME_INPUT_FORMATS, TIME_INPUT_FORMATS  # noqa: F401

@@ -2,7 +2,7 @@
 and read 07/12/2026 as 7 December (Django's en module reads it as 12 July)."""
 
 # Day first, never month first: see core/formats/__init__.py. Read by Django's get_format.
-from core.formats import DATE_INPUT_FORMATS, DATETIME_INPUT_FORMATS  # noqa: F401
+from core.formats import DATE_INPUT_FORMATS, DATETIME_INPUT_FORMATS, TIME_INPUT_FORMATS  # noqa: F401
 
 DATE_FORMAT = "j F Y"
 MONTH_DAY_FORMAT = "j F"
