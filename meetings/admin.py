@@ -7,7 +7,8 @@ from datetime import date
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
+from django.db.models.functions import Now
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -118,8 +119,19 @@ def _with_clashes(dates: list[date], network) -> list[PlannedDate]:
     return [PlannedDate(day=day, clashes=existing.get(day, [])) for day in dates]
 
 
+# The list starts with the coming meetings, the nearest first, then the past ones, the latest
+# first; clicking a column sorts by it instead. Expressions, not fields: Django then marks
+# no column as the one the list is sorted by.
+_COMING = Q(ends_at__gte=Now())
+
+
 @admin.register(Meeting)
 class MeetingAdmin(TranslatedAdminMixin, DateSafeChangeListMixin, NetworkScopedAdminMixin, admin.ModelAdmin):
+    ordering = [
+        Case(When(_COMING, then=Value(0)), default=Value(1)).asc(),
+        Case(When(_COMING, then=F("starts_at"))).asc(),
+        Case(When(~_COMING, then=F("starts_at"))).desc(),
+    ]
     list_display = ["title", "starts_at", "network", "kind", "status", "registration_summary", "is_demo"]
     list_filter = ["network", WhenFilter, MinutesFilter, "kind", "status", "registration_enabled", "is_demo"]
     search_fields = ["title", "place", "agenda"]

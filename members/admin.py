@@ -131,8 +131,8 @@ class ActorAdmin(FoldedActorSearchMixin, admin.ModelAdmin):
 class MembershipAdmin(FoldedActorSearchMixin, NetworkScopedAdminMixin, admin.ModelAdmin):
     actor_search_column = "actor__search_text"
     list_display = ["actor", "network_name", "status", "requested_on", "decided_on"]
-    # Only the networks in the (coordinator-scoped) rows, not every network.
-    list_filter = ["status", ("network", admin.RelatedOnlyFieldListFilter)]
+    # The network filter lists only the networks the user reads (NetworkScopedAdminMixin).
+    list_filter = ["status", "network"]
     search_fields = ["actor__name"]
     list_select_related = ["actor", "network"]
     autocomplete_fields = ["actor"]
