@@ -20,6 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from core.admin_inline import LabelledTabularInline
 from core.admin_readonly import ReadOnlyAdmin
 from core.adminlist import RowsChangeList, short_date, short_date_html
 from core.csvexport import csv_response
@@ -107,7 +108,7 @@ class FundingFormSet(BaseInlineFormSet):
             raise ValidationError(problem, code="below_granted")
 
 
-class FundingInline(admin.TabularInline):
+class FundingInline(LabelledTabularInline):
     model = Funding
     formset = FundingFormSet
     extra = 1

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
+from django.db.models.functions import Now
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -27,7 +28,8 @@ from meetings.models import Meeting, Registration
 from meetings.series import plan_series_with_skipped
 from meetings.services import (
     SeriesDetails,
-    meeting_notify_cancelled,
+    cancellation_recipients,
+    meeting_cancel,
     meeting_publish_minutes,
     meeting_series_create,
     meeting_touch,
@@ -117,8 +119,19 @@ def _with_clashes(dates: list[date], network) -> list[PlannedDate]:
     return [PlannedDate(day=day, clashes=existing.get(day, [])) for day in dates]
 
 
+# The list starts with the coming meetings, the nearest first, then the past ones, the latest
+# first; clicking a column sorts by it instead. Expressions, not fields: Django then marks
+# no column as the one the list is sorted by.
+_COMING = Q(ends_at__gte=Now())
+
+
 @admin.register(Meeting)
 class MeetingAdmin(TranslatedAdminMixin, DateSafeChangeListMixin, NetworkScopedAdminMixin, admin.ModelAdmin):
+    ordering = [
+        Case(When(_COMING, then=Value(0)), default=Value(1)).asc(),
+        Case(When(_COMING, then=F("starts_at"))).asc(),
+        Case(When(~_COMING, then=F("starts_at"))).desc(),
+    ]
     list_display = ["title", "starts_at", "network", "kind", "status", "registration_summary", "is_demo"]
     list_filter = ["network", WhenFilter, MinutesFilter, "kind", "status", "registration_enabled", "is_demo"]
     search_fields = ["title", "place", "agenda"]
@@ -191,10 +204,17 @@ class MeetingAdmin(TranslatedAdminMixin, DateSafeChangeListMixin, NetworkScopedA
     # ---- saving ----
 
     def save_model(self, request: HttpRequest, obj: Meeting, form, change: bool) -> None:
+        # Cancelling is confirmed on a page of its own (cancel_view), which shows who will be
+        # told: until then the meeting stays planned and nobody is mailed. The reason is saved
+        # with the other changes; a planned meeting shows it nowhere.
+        cancelling = change and "status" in form.changed_data and obj.is_cancelled
+        if cancelling:
+            obj.status = Meeting.Status.PLANNED
+            obj.cancel_to_confirm = True
         if change and form.changed_data:
             meeting_touch(meeting=obj)
         super().save_model(request, obj, form, change)
-        if change and {"capacity", "registration_enabled"} & set(form.changed_data):
+        if change and not cancelling and {"capacity", "registration_enabled"} & set(form.changed_data):
             promoted = registration_fill_seats(meeting=obj)
             if promoted:
                 self.message_user(
@@ -205,19 +225,6 @@ class MeetingAdmin(TranslatedAdminMixin, DateSafeChangeListMixin, NetworkScopedA
                         len(promoted),
                     )
                     % {"count": len(promoted)},
-                    messages.SUCCESS,
-                )
-        if change and "status" in form.changed_data and obj.is_cancelled:
-            told = meeting_notify_cancelled(meeting=obj)
-            if told:
-                self.message_user(
-                    request,
-                    ngettext(
-                        "%(count)s anmäld har fått e-post om att mötet är inställt.",
-                        "%(count)s anmälda har fått e-post om att mötet är inställt.",
-                        told,
-                    )
-                    % {"count": told},
                     messages.SUCCESS,
                 )
         if obj.minutes.strip() and obj.minutes_published_at is None:
@@ -233,11 +240,22 @@ class MeetingAdmin(TranslatedAdminMixin, DateSafeChangeListMixin, NetworkScopedA
                 messages.SUCCESS,
             )
 
+    def response_change(self, request: HttpRequest, obj: Meeting) -> HttpResponse:
+        if getattr(obj, "cancel_to_confirm", False):
+            self.message_user(
+                request,
+                _("Ändringarna är sparade, men mötet är inte inställt än. Se vilka som får e-post och bekräfta."),
+                messages.INFO,
+            )
+            return redirect("admin:meetings_meeting_cancel", obj.pk)
+        return super().response_change(request, obj)
+
     # ---- extra pages ----
 
     def get_urls(self):
         extra = [
             path("planera-serie/", self.admin_site.admin_view(self.plan_series_view), name="meetings_meeting_plan"),
+            path("<int:pk>/stall-in/", self.admin_site.admin_view(self.cancel_view), name="meetings_meeting_cancel"),
             path(
                 "<int:pk>/anmalningar.csv",
                 self.admin_site.admin_view(self.registrations_csv_view),
@@ -245,6 +263,58 @@ class MeetingAdmin(TranslatedAdminMixin, DateSafeChangeListMixin, NetworkScopedA
             ),
         ]
         return extra + super().get_urls()
+
+    def cancel_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """The confirm step of cancelling: who will be told and why; the mail goes on "Ja"."""
+        if request.method not in ("GET", "POST"):
+            return HttpResponseNotAllowed(["GET", "POST"])
+        meeting = self.get_queryset(request).select_related("network").filter(pk=pk).first()
+        if meeting is None:
+            raise Http404
+        if not self.has_change_permission(request, meeting):
+            raise PermissionDenied
+        change_url = reverse("admin:meetings_meeting_change", args=[meeting.pk])
+        if meeting.is_cancelled:
+            self.message_user(request, _("Mötet är redan inställt."), messages.WARNING)
+            return redirect(change_url)
+        if not meeting.cancel_reason.strip():
+            self.message_user(
+                request,
+                _("Välj status ”Inställt” och skriv varför mötet ställs in. Sedan ser du vilka som får e-post."),
+                messages.WARNING,
+            )
+            return redirect(change_url)
+        if request.method == "POST":
+            try:
+                told = meeting_cancel(meeting=meeting)
+            except ValidationError as error:
+                self.message_user(request, error.messages[0], messages.WARNING)
+                return redirect(change_url)
+            # The history says "Ändrade status.", as the change form's save would have.
+            status_label = str(Meeting._meta.get_field("status").verbose_name)
+            self.log_change(request, meeting, [{"changed": {"fields": [status_label]}}])
+            if told:
+                done = ngettext(
+                    "%(count)s anmäld har fått e-post om att mötet är inställt.",
+                    "%(count)s anmälda har fått e-post om att mötet är inställt.",
+                    told,
+                ) % {"count": told}
+            else:
+                done = _("Mötet är inställt. Ingen var anmäld, så ingen har fått e-post.")
+            self.message_user(request, done, messages.SUCCESS)
+            return redirect("admin:meetings_meeting_changelist")
+        registrations = list(cancellation_recipients(meeting))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Ställ in mötet"),
+            "original": meeting,
+            "confirmed": [r for r in registrations if r.status == Registration.Status.CONFIRMED],
+            "waitlisted": [r for r in registrations if r.status == Registration.Status.WAITLISTED],
+            "people": len({registration.user_id for registration in registrations}),
+            "cancel_url": change_url,
+        }
+        return TemplateResponse(request, "admin/meetings/meeting/cancel.html", context)
 
     def registrations_csv_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         meeting = self.get_queryset(request).filter(pk=pk).select_related("network").first()

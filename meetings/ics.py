@@ -56,17 +56,42 @@ def _event(meeting: Meeting, tz: ZoneInfo) -> Event:
     return event
 
 
-def calendar_bytes(meetings: Iterable[Meeting], *, name: str) -> bytes:
-    """A VCALENDAR with one VEVENT per meeting and the VTIMEZONE they use."""
-    tz = ZoneInfo(settings.TIME_ZONE)
+def _calendar(method: str) -> Calendar:
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
+    cal.add("method", method)
+    return cal
+
+
+def calendar_bytes(meetings: Iterable[Meeting], *, name: str) -> bytes:
+    """A VCALENDAR with one VEVENT per meeting and the VTIMEZONE they use."""
+    tz = ZoneInfo(settings.TIME_ZONE)
+    cal = _calendar("PUBLISH")
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", settings.TIME_ZONE)
     for meeting in meetings:
         cal.add_component(_event(meeting, tz))
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def cancellation_bytes(meeting: Meeting, *, attendee: str) -> bytes:
+    """The cancellation mail's calendar file: an iTIP CANCEL (RFC 5546, 3.2.5).
+
+    A PUBLISH of a cancelled event is kept by many calendars, struck through or not at all;
+    a CANCEL with the UID of the invitation and a higher SEQUENCE removes it. The meeting's
+    SEQUENCE was raised when it was cancelled (meetings.services.meeting_cancel). ORGANIZER
+    (the network's address) is required in a CANCEL; ATTENDEE names only the recipient,
+    so no one's file lists the others' addresses.
+    """
+    tz = ZoneInfo(settings.TIME_ZONE)
+    cal = _calendar("CANCEL")
+    event = _event(meeting, tz)
+    organizer = meeting.network.contact_email or settings.CONTACT_EMAIL
+    event.add("organizer", f"mailto:{organizer}", parameters={"cn": meeting.network.name})
+    event.add("attendee", f"mailto:{attendee}")
+    cal.add_component(event)
     cal.add_missing_timezones()
     return cal.to_ical()

@@ -8,14 +8,15 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.mail import mail_queue_each
-from meetings.ics import calendar_bytes
+from core.mail import mail_language, mail_queue_each
+from meetings.ics import calendar_bytes, cancellation_bytes
 from meetings.models import Meeting, Registration
 from members.models import Actor, Membership, Representation, User
 
@@ -206,20 +207,58 @@ def meeting_publish_minutes(*, meeting: Meeting) -> int:
     return len(sent)
 
 
-def meeting_notify_cancelled(*, meeting: Meeting) -> int:
-    """Tell everyone signed up that the meeting is cancelled; the attached .ics removes it from calendars."""
-    registered = Registration.objects.active().filter(meeting=meeting).values("user_id")
-    users = User.objects.filter(pk__in=registered).order_by("email")
-    if not users:
-        return 0
-    sent = mail_queue_each(
-        users=users,
-        template="meetings/email/cancelled",
-        context=_mail_context(meeting),
-        attachments=[("mote.ics", calendar_bytes([meeting], name=meeting.title), "text/calendar")],
-        kind="meetings.cancelled",
+def cancellation_recipients(meeting: Meeting):
+    """The registrations whose people are told when `meeting` is cancelled: the confirmed and
+    the waiting list, in the order the confirm page lists them (meeting_cancel mails them)."""
+    return (
+        Registration.objects.active()
+        .filter(meeting=meeting)
+        .select_related("user", "actor")
+        .order_by("status", "created_at", "pk")
     )
+
+
+def meeting_notify_cancelled(*, meeting: Meeting) -> int:
+    """Tell everyone signed up that the meeting is cancelled; the attached .ics removes it from calendars.
+
+    Each mail has its own calendar file (an iTIP CANCEL naming its recipient), in the
+    recipient's language as the mail is.
+    """
+    registered = cancellation_recipients(meeting).values("user_id")
+    users = User.objects.filter(pk__in=registered).order_by("email")
+    sent: list[int] = []
+    for user in users:
+        with translation.override(mail_language(getattr(user, "language", None))):
+            ics = cancellation_bytes(meeting, attendee=user.email)
+        sent += mail_queue_each(
+            users=[user],
+            template="meetings/email/cancelled",
+            context=_mail_context(meeting),
+            # iMIP (RFC 6047): the part's type names the method of the file inside.
+            attachments=[("mote.ics", ics, "text/calendar; method=CANCEL")],
+            kind="meetings.cancelled",
+        )
     return len(sent)
+
+
+def meeting_cancel(*, meeting: Meeting) -> int:
+    """Cancel a planned meeting whose reason is written, and mail everyone signed up. Returns mails sent.
+
+    The coordinator has seen who will be told (cancellation_recipients) and confirmed. The
+    calendar's SEQUENCE grows, so that the mailed CANCEL outranks every file sent before.
+    """
+    with transaction.atomic():
+        locked = Meeting.objects.select_for_update().select_related("network").get(pk=meeting.pk)
+        if locked.is_cancelled:
+            raise ValidationError(_("Mötet är redan inställt."))
+        if not locked.cancel_reason.strip():
+            raise ValidationError(_("Skriv varför mötet är inställt."))
+        locked.status = Meeting.Status.CANCELLED
+        meeting_touch(meeting=locked)
+        locked.save(update_fields=["status", "sequence", "updated_at"])
+        told = meeting_notify_cancelled(meeting=locked)
+    meeting.status, meeting.sequence, meeting.updated_at = locked.status, locked.sequence, locked.updated_at
+    return told
 
 
 def registration_needs_purge(*, now: datetime | None = None) -> int:

@@ -71,6 +71,13 @@ def decides_memberships(user) -> bool:
     return user.has_perm("members.change_membership")
 
 
+def sees_representative_emails(user) -> bool:
+    """Whether the admin shows the addresses of an actor's representatives to `user` (on a
+    membership request's page): only to who reads the accounts in the admin, where the
+    addresses are anyway (superusers). Coordinators see names and roles."""
+    return user.has_perm("members.view_user")
+
+
 def represented_actor_ids(user: User) -> list[int]:
     """The ids of the actors the user represents (Mina sidor, Mina ansökningar)."""
     return list(Representation.objects.filter(user=user).values_list("actor_id", flat=True))

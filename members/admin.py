@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from core.adminlist import DateSafeChangeListMixin, short_date
 from core.text import TextGuardMixin
 from members import services
-from members.access import actors_visible_to
+from members.access import actors_visible_to, sees_representative_emails
 from members.forms import MembershipDeclineForm
 from members.images import process_logo
 from members.models import Actor, ActorMessage, Invitation, Membership, Representation, User
@@ -131,8 +131,8 @@ class ActorAdmin(FoldedActorSearchMixin, admin.ModelAdmin):
 class MembershipAdmin(FoldedActorSearchMixin, NetworkScopedAdminMixin, admin.ModelAdmin):
     actor_search_column = "actor__search_text"
     list_display = ["actor", "network_name", "status", "requested_on", "decided_on"]
-    # Only the networks in the (coordinator-scoped) rows, not every network.
-    list_filter = ["status", ("network", admin.RelatedOnlyFieldListFilter)]
+    # The network filter lists only the networks the user reads (NetworkScopedAdminMixin).
+    list_filter = ["status", "network"]
     search_fields = ["actor__name"]
     list_select_related = ["actor", "network"]
     autocomplete_fields = ["actor"]
@@ -169,6 +169,27 @@ class MembershipAdmin(FoldedActorSearchMixin, NetworkScopedAdminMixin, admin.Mod
             "show_save_and_add_another": False,
         }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def render_change_form(self, request: HttpRequest, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["actor_facts"] = self._actor_facts(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _actor_facts(self, request: HttpRequest, membership: Membership) -> dict:
+        """Who asks to join, for the one who decides: the actor, its representatives and its
+        other networks with the membership's status in each."""
+        actor = membership.actor
+        return {
+            "actor": actor,
+            "representatives": Representation.objects.filter(actor=actor)
+            .select_related("user")
+            .order_by("-role", "user__name", "user__email"),
+            "show_emails": sees_representative_emails(request.user),
+            "other_memberships": Membership.objects.filter(actor=actor)
+            .exclude(pk=membership.pk)
+            .select_related("network")
+            .order_by("network__sort_order", "network__name"),
+        }
 
     # ---- one request: approve and decline pages of their own ----
 
@@ -213,6 +234,7 @@ class MembershipAdmin(FoldedActorSearchMixin, NetworkScopedAdminMixin, admin.Mod
             "decision": decision,
             "memberships": [membership],
             "original": membership,
+            "actor_facts": self._actor_facts(request, membership),
             "form": form,
             "cancel_url": reverse("admin:members_membership_change", args=[membership.pk]),
         }

@@ -27,6 +27,15 @@ def networks_visible_to(user) -> QuerySet[Network]:
     return networks_coordinated_by(user)
 
 
+def only_network_of(user) -> int | None:
+    """The network a new row of the user's belongs to without a choice: a coordinator of one
+    network has it chosen already (superusers and coordinators of several choose)."""
+    if is_superuser(user):
+        return None
+    ids = coordinated_network_ids(user)
+    return next(iter(ids)) if len(ids) == 1 else None
+
+
 def scope_to_coordinated(queryset: QuerySet, user, network_field: str = "network") -> QuerySet:
     """Rows of `queryset` that belong (through `network_field`) to networks the user runs."""
     if is_superuser(user):

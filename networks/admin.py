@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_inline import LabelledTabularInline
 from core.adminlist import DateSafeChangeListMixin
 from core.dates import ADMIN_DATE_OVERRIDES
 from core.roles import is_superuser
@@ -15,7 +16,7 @@ from networks.models import Network, Post, WorkingGroup
 from networks.scoping import NetworkScopedAdminMixin
 
 
-class WorkingGroupInline(TranslatedWidgetsMixin, admin.TabularInline):
+class WorkingGroupInline(TranslatedWidgetsMixin, LabelledTabularInline):
     model = WorkingGroup
     extra = 0
     fields = ["name", *(column("name", code) for code in content_languages()), "is_active"]

@@ -5,10 +5,26 @@ It decides nothing itself: every rule is a helper in networks/access.py.
 
 from __future__ import annotations
 
+from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from networks.access import may_change_in_network, networks_coordinated_by, scope_to_visible
+from networks.access import (
+    may_change_in_network,
+    networks_coordinated_by,
+    networks_visible_to,
+    only_network_of,
+    scope_to_visible,
+)
+
+
+class VisibleNetworksFilter(admin.RelatedFieldListFilter):
+    """A list's network filter with the networks the user reads in the admin only: a
+    coordinator's own (none at all for one network: Django hides a filter of one choice),
+    every network for the steering group and superusers."""
+
+    def field_choices(self, field, request: HttpRequest, model_admin) -> list[tuple[int, str]]:
+        return [(network.pk, str(network)) for network in networks_visible_to(request.user)]
 
 
 class NetworkScopedAdminMixin:
@@ -16,7 +32,8 @@ class NetworkScopedAdminMixin:
 
     Superusers see and change everything. The steering group reads every network's rows
     (its permissions stop at viewing). Coordinators see and change only rows of the
-    networks they run; the network choices in forms are limited the same way.
+    networks they run; the network choices in forms and the list's network filter are
+    limited the same way, and a coordinator of one network finds it chosen on a new row.
     """
 
     network_field: str = "network"
@@ -42,7 +59,17 @@ class NetworkScopedAdminMixin:
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return super().has_delete_permission(request, obj) and self._changeable(request, obj)
 
+    def get_list_filter(self, request: HttpRequest) -> list:
+        return [
+            (entry, VisibleNetworksFilter) if entry == self.network_field else entry
+            for entry in super().get_list_filter(request)
+        ]
+
     def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
         if db_field.name == "network":
             kwargs["queryset"] = networks_coordinated_by(request.user)
+            only = only_network_of(request.user)
+            if only is not None:
+                # A required select with an initial value has no blank choice (ModelChoiceField).
+                kwargs.setdefault("initial", only)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

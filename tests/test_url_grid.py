@@ -528,6 +528,13 @@ ROWS: list[Row] = [
         staff(302, 404, 403, 302),
     ),
     Row("admin/meetings/meeting/planera-serie/", "/admin/meetings/meeting/planera-serie/", staff(200, 200, 403, 200)),
+    # Cancelling's confirm step. The world's meeting is planned without a reason: those who may
+    # cancel it are sent to its form to write one; the steering group only reads (403).
+    Row(
+        "admin/meetings/meeting/<int:pk>/stall-in/",
+        "/admin/meetings/meeting/{meeting}/stall-in/",
+        staff(302, 404, 403, 302),
+    ),
     Row(
         "admin/meetings/meeting/<int:pk>/anmalningar.csv",
         "/admin/meetings/meeting/{meeting}/anmalningar.csv",

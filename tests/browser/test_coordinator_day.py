@@ -1,5 +1,6 @@
 """A coordinator's day in the admin: the to-do list, two membership requests decided, a text
-on their own network saved, and a series planned that clashes with a meeting already there.
+on their own network saved, a series planned that clashes with a meeting already there, and
+a meeting cancelled through its confirm step.
 
 axe-core checks every page on the way (page.goto does it; page.check() after each click).
 """
@@ -11,9 +12,12 @@ from datetime import datetime, timedelta
 import pytest
 from django.core import mail
 from django.utils import timezone
+from icalendar import Calendar
 
 from meetings.models import Meeting
+from meetings.services import registration_create
 from members.models import Actor, Membership, Representation
+from networks.models import WorkingGroup
 from tests.conftest import _user
 from tests.meetings.conftest import TZ, make_meeting
 
@@ -49,6 +53,18 @@ def test_coordinators_day(page, networks, coord_andersberg) -> None:
     make_meeting(andersberg, title="Förra träffen", starts_at=timezone.now() - timedelta(days=7))
     clash_at = _next_second_tuesday()
     make_meeting(andersberg, title="Trygghetsvandring", starts_at=clash_at.replace(hour=17))
+    # A meeting in five days with one place: one person signed up, one on the waiting list.
+    autumn = make_meeting(
+        andersberg,
+        title="Höstträffen",
+        starts_at=(timezone.now() + timedelta(days=5)).replace(hour=18, minute=0, second=0, microsecond=0),
+        registration_enabled=True,
+        capacity=1,
+    )
+    registration_create(meeting=autumn, user=_user("kalle@example.se"))
+    registration_create(meeting=autumn, user=_user("lisa@example.se"))
+    # The network's page then has an editable table of working groups (axe: every input labelled).
+    WorkingGroup.objects.create(network=andersberg, name="Trygghet")
 
     page.login(coord_andersberg)
 
@@ -69,6 +85,7 @@ def test_coordinators_day(page, networks, coord_andersberg) -> None:
     raw.get_by_role("link", name="Bouleklubben", exact=True).click()
     page.check()
     assert "Vi spelar boule i parken varje torsdag." in raw.content()
+    assert "Om aktören" in raw.locator(".actor-facts").inner_text()
     raw.get_by_role("link", name="Godkänn ansökan").click()
     page.check()
     raw.get_by_role("button", name="Ja, godkänn").click()
@@ -114,3 +131,28 @@ def test_coordinators_day(page, networks, coord_andersberg) -> None:
     raw.get_by_role("button", name="Spara mötena").click()
     page.check()
     assert Meeting.objects.filter(title="Nätverksträff", network=andersberg).count() == 3
+
+    # The meeting list starts with the coming meetings, the nearest first; the past one is last.
+    titles = raw.locator("#result_list th.field-title a").all_inner_texts()
+    assert titles[0] == "Höstträffen" and titles[-1] == "Förra träffen"
+
+    # Cancel the nearest meeting: the form leads to a confirm step that says who will be told.
+    mail.outbox.clear()
+    raw.get_by_role("link", name="Höstträffen", exact=True).click()
+    page.check()
+    raw.get_by_label("Status:", exact=True).select_option(label="Inställt")
+    raw.get_by_label("Anledning till att mötet är inställt:", exact=True).fill("Lokalen är vattenskadad.")
+    raw.get_by_role("button", name="Spara", exact=True).click()
+    page.check()
+    confirm = raw.locator("#content-main").inner_text()
+    assert "2 personer får e-post om att mötet är inställt" in confirm
+    assert "Kalle" in confirm and "Lisa" in confirm and "På väntelistan (1)" in confirm
+    assert "Lokalen är vattenskadad." in confirm
+    assert mail.outbox == [] and Meeting.objects.get(pk=autumn.pk).status == Meeting.Status.PLANNED
+    raw.get_by_role("button", name="Ja, ställ in mötet och skicka e-post").click()
+    page.check()
+    assert "2 anmälda har fått e-post om att mötet är inställt." in raw.locator(".messagelist").inner_text()
+    assert sorted(m.to[0] for m in mail.outbox) == ["kalle@example.se", "lisa@example.se"]
+    calendar = Calendar.from_ical(mail.outbox[0].attachments[0][1])
+    assert calendar["METHOD"] == "CANCEL"
+    assert calendar.walk("VEVENT")[0]["STATUS"] == "CANCELLED"

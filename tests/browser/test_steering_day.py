@@ -183,3 +183,7 @@ def test_steering_group_day(page, settings, pot, actor_a, rep_a, actor_b, steeri
     app.refresh_from_db()
     assert app.status == S.CLOSED
     assert raw.locator(".grants-decision__moves a").count() == 0
+
+    # The pot's page: its table of fundings has a name on every input (axe: label).
+    page.goto(f"/admin/grants/pot/{pot.pk}/change/")
+    assert raw.get_by_label("Finansiär, rad 1", exact=True).input_value() == "Gävle kommun"
