@@ -359,8 +359,8 @@ USER_EXPORT_LABELS = {
 def user_set_language(*, user: User, language: str) -> bool:
     """The language the site writes to `user` in; True when it changed.
 
-    A plain update, only when the value differs: it runs when a logged-in user opens a page
-    in another language, and the language is on no public page (no cache to empty).
+    A plain update, only when the value differs: the language is on no public page (no
+    cache to empty). Called only when the user chooses (members.language).
     """
     language = mail_language(language)
     if user.language == language:
