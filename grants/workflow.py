@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -21,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.dates import sensible_range
-from core.mail import mail_queue_each
+from core.mail import mail_link, mail_queue_each
 from grants.access import decides_grants, represents_lead
 from grants.coapplicants import coapplicant_requests_send
 from grants.formatting import format_kr
@@ -201,7 +200,7 @@ def _queue_mail(application: Application, note: str, letter: tuple[DecisionLette
             "asked": format_kr(application.amount_requested) if approved else "",
             "report_due": application.report_due_on,
             "note": note,
-            "url": settings.SITE_URL + application.get_absolute_url(),
+            "url": mail_link(application.get_absolute_url),
             "letter": letter is not None,
         },
         attachments=[letter_attachment(*letter)] if letter is not None else [],
