@@ -310,7 +310,7 @@ def application_transition(
                 _check_reference_free(app, payment_reference)
                 raise
             note = note or _("Utbetalt %(day)s, referens %(reference)s.") % {
-                "day": date_format(payment_date, "j F Y"),
+                "day": date_format(payment_date, "DATE_FORMAT"),
                 "reference": payment_reference,
             }
         elif to_status == S.REPORTED and not hasattr(app, "report"):
@@ -392,7 +392,7 @@ def check_payment(*, application: Application, payment_date: datetime.date | Non
                 "Pengar kan inte ha betalats ut före beslutet: kontrollera dagen, den ska ligga mellan "
                 "%(approved)s och i dag."
             )
-            % {"day": date_format(day, "j F Y"), "approved": date_format(approved_on, "j F Y")},
+            % {"day": date_format(day, "DATE_FORMAT"), "approved": date_format(approved_on, "DATE_FORMAT")},
             field="paid_on",
         )
     if not reference:

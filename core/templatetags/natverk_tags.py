@@ -6,9 +6,9 @@ from datetime import date, datetime
 
 from django import template
 from django.conf import settings
-from django.utils import dateformat, timezone
+from django.utils import timezone
+from django.utils.formats import date_format, get_format
 from django.utils.html import format_html
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -45,15 +45,10 @@ def iso_datetime(value: datetime | date | None) -> str:
     return value.replace(microsecond=0).isoformat()
 
 
-# Time of day: Swedish and Finnish write 18.00, English and Arabic 18:00 (24 hours everywhere).
-_TIME_FORMATS = {"en": "H:i", "ar": "H:i"}
-# The day with its weekday. Finnish puts a point after the day and the month in the partitive
-# ("tiistai 9. maaliskuuta 2027"); Django's catalogues give Swedish names in lower case.
-_DAY_FORMATS = {"fi": "l j. E Y"}
-
-
-def _language() -> str:
-    return (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+# One style per language (issue 22): the time and the date come from the language's
+# TIME_FORMAT and DATE_FORMAT (core/formats/<language>/formats.py), so "18.00" (Swedish,
+# Finnish) or "18:00" (English, Arabic) and "9 mars 2027" read the same here as in every
+# `date:"DATE_FORMAT"` of the pages.
 
 
 @register.filter
@@ -61,15 +56,15 @@ def local_time(value: datetime | None) -> str:
     """`18.00` (Swedish, Finnish) or `18:00` (English, Arabic), in the site's time zone."""
     if not value:
         return ""
-    return dateformat.format(timezone.localtime(value), _TIME_FORMATS.get(_language(), "H.i"))
+    return date_format(timezone.localtime(value), "TIME_FORMAT")
 
 
 @register.filter
 def local_day(value: datetime | None) -> str:
-    """`tisdag 9 mars 2027`, `Tuesday 9 March 2027`, `tiistai 9. maaliskuuta 2027`."""
+    """`tisdag 9 mars 2027`, `Tuesday 9 March 2027`, `tiistai 9. maaliskuuta 2027`: the weekday and DATE_FORMAT."""
     if not value:
         return ""
-    return dateformat.format(timezone.localtime(value), _DAY_FORMATS.get(_language(), "l j F Y"))
+    return date_format(timezone.localtime(value), "l " + get_format("DATE_FORMAT"))
 
 
 @register.filter
