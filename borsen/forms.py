@@ -21,7 +21,7 @@ DEFAULT_DAYS_AHEAD = 30
 
 
 def _date_words(value: datetime.date) -> str:
-    return date_format(value, "j F Y")
+    return date_format(value, "DATE_FORMAT")
 
 
 class ListingForm(TextGuardMixin, forms.ModelForm):

@@ -24,21 +24,16 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from borsen.models import Listing, Match, MatchMail, MatchMailWindow
-from core.mail import mail_queue_each
+from core.mail import mail_link, mail_queue_each
 from members.models import Representation, User
 
 Side = MatchMail.Side
 State = MatchMail.State
-
-
-def site_url(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
 
 
 def poster_users(listing: Listing) -> QuerySet[User]:
@@ -59,9 +54,9 @@ def _item(mine: Listing, other: Listing) -> dict:
     return {
         "mine": mine,
         "other": other,
-        "mine_url": site_url(mine.get_absolute_url()),
-        "other_url": site_url(other.get_absolute_url()),
-        "answer_url": site_url(f"{other.get_absolute_url()}svara/"),
+        "mine_url": mail_link(mine.get_absolute_url),
+        "other_url": mail_link(other.get_absolute_url),
+        "answer_url": mail_link("borsen:answer", pk=other.pk),
         "other_contact_email": shown_contact_email(other),
     }
 

@@ -15,9 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from borsen.match_mail import poster_users, shown_contact_email, tell_posters
-from borsen.match_mail import site_url as _site_url
 from borsen.models import Listing, Match
-from core.mail import mail_queue_each
+from core.mail import mail_link, mail_queue_each
 from core.ratelimits import refuse_past_limit
 from members.models import ActorMessage, User
 from members.services import actor_message_send
@@ -145,7 +144,7 @@ def listing_answer(*, sender: User, listing: Listing, subject: str, body: str) -
     with translation.override(settings.LANGUAGE_CODE):
         about = _("Svaret gäller inlägget ”%(title)s” i Samverkansbörsen: %(url)s") % {
             "title": listing.title,
-            "url": _site_url(listing.get_absolute_url()),
+            "url": settings.SITE_URL + listing.get_absolute_url(),
         }
     return actor_message_send(sender=sender, actor=listing.actor, subject=subject, body=f"{body}\n\n{about}")
 
@@ -167,7 +166,7 @@ def listing_hide(*, listing: Listing, by: User, reason: str) -> Listing:
         context={
             "listing": listing,
             "reason": listing.hidden_reason,
-            "url": _site_url(listing.get_absolute_url()),
+            "url": mail_link(listing.get_absolute_url),
             "contact_email": network.contact_email if network else settings.CONTACT_EMAIL,
         },
         kind="borsen.hidden",

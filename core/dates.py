@@ -59,7 +59,7 @@ def validate_sensible_date(value: object) -> None:
         raise ValidationError(
             _("Datumet måste ligga mellan %(first)s och %(last)s. Kontrollera årtalet."),
             code="date_out_of_range",
-            params={"first": date_format(first, "j F Y"), "last": date_format(last, "j F Y")},
+            params={"first": date_format(first, "DATE_FORMAT"), "last": date_format(last, "DATE_FORMAT")},
         )
 
 

@@ -26,7 +26,7 @@ import re
 import smtplib
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -37,7 +37,9 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import lazy
 
 from core.models import SUBJECT_MAX_LENGTH, Outbox, message_id_new
 
@@ -162,6 +164,39 @@ def retry_delay(attempts: int) -> timedelta:
     return min(FIRST_RETRY * 2 ** min(max(attempts - 1, 0), 20), LONGEST_RETRY)
 
 
+# ---- links ----
+
+
+def _link(target: str | Callable[[], str], kwargs: dict) -> str:
+    path = target() if callable(target) else reverse(target, kwargs=kwargs)
+    return f"{settings.SITE_URL}{path}"
+
+
+_lazy_link = lazy(_link, str)
+
+
+def mail_link(target: str | Callable[[], str], **kwargs) -> str:
+    """An absolute link for a mail's context, made when the mail is rendered.
+
+    `mail_queue` renders in the recipient's language, so the link gets that language's
+    prefix (/en/, /fi/, /ar/; none for Swedish) and the page opens in the language of the
+    mail, also when one context serves readers of several languages (`mail_queue_each`).
+    `target` is a URL name, reversed with `kwargs` (`mail_link("grants:report", pk=7)`),
+    or a function that gives the path (`mail_link(meeting.get_absolute_url)`).
+    """
+    return _lazy_link(target, kwargs)
+
+
+def _home_link() -> str:
+    code = translation.get_language()
+    return settings.SITE_URL if code == settings.LANGUAGE_CODE else f"{settings.SITE_URL}/{code}/"
+
+
+# The portal's address under every mail (includes/mail_signature.txt): the site itself in
+# Swedish, the home page in the mail's language otherwise (i18n_patterns' prefix).
+home_link = lazy(_home_link, str)
+
+
 # ---- queueing ----
 
 
@@ -181,12 +216,17 @@ def mail_queue(
     Subject and body come from `<template>_subject.txt` and `<template>.txt`, rendered in
     `language` (the recipient's, `User.language`), or in the site's language (Swedish) when it
     is None or not one of the site's languages, whatever page the change came from. Links made
-    with `{% url %}` in the template get that language's prefix (/fi/, /ar/). `headers` are
-    extra headers (`headers_clean`). Returns the outbox ids.
+    with `{% url %}` in the template or with `mail_link` in the context get that language's
+    prefix (/fi/, /ar/). `headers` are extra headers (`headers_clean`). Returns the outbox ids.
     """
     # Every mail ends with whom to contact and the portal's address (includes/mail_signature.txt);
     # a caller that knows a closer contact (the network's address) passes its own.
-    context = {"contact_email": settings.CONTACT_EMAIL, "site_url": settings.SITE_URL, **context}
+    context = {
+        "contact_email": settings.CONTACT_EMAIL,
+        "site_url": settings.SITE_URL,
+        "home_url": home_link(),
+        **context,
+    }
     with translation.override(mail_language(language)):
         subject = render_to_string(f"{template}_subject.txt", context)
         body = render_to_string(f"{template}.txt", context)

@@ -16,6 +16,7 @@ import datetime
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -29,7 +30,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from borsen.models import Listing
-from core.mail import mail_language, mail_queue
+from core.mail import mail_language, mail_link, mail_queue
 from digest.access import unsubscribe_token
 from digest.models import DigestSent, Subscription
 from grants.models import Application
@@ -104,10 +105,6 @@ class Week:
 # ---- what the digest says ----
 
 
-def _absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
 @dataclass
 class Part:
     """Up to ITEMS_PER_KIND objects of one kind, and how many more there are."""
@@ -128,7 +125,11 @@ class Part:
 
 @dataclass
 class NetworkDigest:
-    """One network's section of the digest; each object carries its absolute `digest_url`."""
+    """One network's section of the digest; each object carries its absolute `digest_url`.
+
+    The links are made when each letter is rendered (core.mail.mail_link), so the sections,
+    made once for all subscribers, link to the pages in each reader's language.
+    """
 
     network: Network
     url: str
@@ -144,18 +145,22 @@ class NetworkDigest:
         return bool(self.listings or self.news or self.grants or self.meetings_announced)
 
 
-def _listing_url(listing: Listing, network_url: str) -> str:
+def _listing_path(listing: Listing, network: Network) -> str:
     try:
-        return _absolute(listing.get_absolute_url())
+        return listing.get_absolute_url()
     except NoReverseMatch:
         # Without the börs pages installed (borsen.urls), the network's page is where a listing shows.
-        return network_url
+        return network.get_absolute_url()
+
+
+def _granted_path(query: str) -> str:
+    return f"{reverse('grants:granted')}?{query}"
 
 
 def network_digest(network: Network, *, week: Week, now: datetime.datetime) -> NetworkDigest:
     """What one network's section tells for `week`: only what the public pages show."""
     start, end = week.bounds()
-    url = _absolute(network.get_absolute_url())
+    url = mail_link(network.get_absolute_url)
     listings = Part.of(
         Listing.objects.public()
         .filter(networks=network, created_at__gte=start, created_at__lt=end)
@@ -163,14 +168,14 @@ def network_digest(network: Network, *, week: Week, now: datetime.datetime) -> N
         .order_by("created_at", "pk")
     )
     for listing in listings.items:
-        listing.digest_url = _listing_url(listing, url)
+        listing.digest_url = mail_link(partial(_listing_path, listing, network))
     news = Part.of(
         Post.objects.published()
         .filter(network=network, published_at__gte=start, published_at__lt=end)
         .order_by("published_at", "pk")
     )
     for post in news.items:
-        post.digest_url = _absolute(post.get_absolute_url())
+        post.digest_url = mail_link(post.get_absolute_url)
     # Granted this week and still granted (the public list /bidrag/beviljade/ shows the same).
     grants = Part.of(
         Application.objects.filter(
@@ -186,7 +191,7 @@ def network_digest(network: Network, *, week: Week, now: datetime.datetime) -> N
     )
     for application in grants.items:
         query = urlencode({"ar": application.pot.year, "natverk": network.slug})
-        application.digest_url = _absolute(f"{reverse('grants:granted')}?{query}")
+        application.digest_url = mail_link(partial(_granted_path, query))
     coming = Meeting.objects.filter(
         network=network,
         status=Meeting.Status.PLANNED,
@@ -195,7 +200,7 @@ def network_digest(network: Network, *, week: Week, now: datetime.datetime) -> N
     ).order_by("starts_at", "pk")
     meetings = Part.of(coming)
     for meeting in meetings.items:
-        meeting.digest_url = _absolute(meeting.get_absolute_url())
+        meeting.digest_url = mail_link(meeting.get_absolute_url)
     announced = coming.filter(created_at__gte=start, created_at__lt=end).exists()
     return NetworkDigest(
         network=network,
@@ -217,7 +222,7 @@ def general_news(*, week: Week) -> Part:
         .order_by("published_at", "pk")
     )
     for post in part.items:
-        post.digest_url = _absolute(post.get_absolute_url())
+        post.digest_url = mail_link(post.get_absolute_url)
     return part
 
 
@@ -265,8 +270,10 @@ class DigestResult:
 
 
 def unsubscribe_url(user: User) -> str:
-    with translation.override(settings.LANGUAGE_CODE):
-        return _absolute(reverse("digest:unsubscribe", kwargs={"token": unsubscribe_token(user)}))
+    """The link that ends `user`'s digest, in the language of their mail: the page it opens
+    (and the List-Unsubscribe header, made before the letter is rendered) speaks it too."""
+    with translation.override(mail_language(user.language)):
+        return f"{settings.SITE_URL}{reverse('digest:unsubscribe', kwargs={'token': unsubscribe_token(user)})}"
 
 
 def digest_send(
@@ -302,8 +309,7 @@ def digest_send_to(
     """Queue `user`'s digest for `week` with its DigestSent row; False when the row was there already."""
     url = unsubscribe_url(user)
     language = mail_language(user.language)
-    with translation.override(language):
-        subscriptions_url = _absolute(reverse("digest:subscriptions"))
+    subscriptions_url = mail_link("digest:subscriptions")
     try:
         with transaction.atomic():
             DigestSent.objects.create(user=user, week=week.label, sent_at=now)

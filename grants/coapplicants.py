@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.urls import reverse
 
-from core.mail import mail_queue_each
+from core.mail import mail_link, mail_queue_each
 from grants.formatting import format_kr
 from grants.models import Application, CoApplicant
 from members.models import Actor, User
@@ -22,7 +21,7 @@ def coapplicant_requests_send(*, application: Application) -> int:
     Called by the submit transition (grants.workflow), so the request describes a whole
     application; a resubmission asks those who have still not answered once more.
     """
-    url = settings.SITE_URL + reverse("grants:confirm", kwargs={"pk": application.pk})
+    url = mail_link("grants:confirm", pk=application.pk)
     contact = application.contact_email or settings.CONTACT_EMAIL
     sent = 0
     links = application.coapplicant_links.filter(status=CoApplicant.Status.PENDING).select_related("actor")

@@ -481,7 +481,7 @@ class PayoutForm(TextGuardMixin, forms.Form):
         if approved_on is not None:
             self.fields["paid_on"].help_text = with_date_hint(
                 _("Dagen pengarna gick ut från kontot: tidigast %(approved)s (dagen ansökan beviljades), senast i dag.")
-                % {"approved": date_format(approved_on, "j F Y")}
+                % {"approved": date_format(approved_on, "DATE_FORMAT")}
             )
 
 

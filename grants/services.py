@@ -7,19 +7,17 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 from django.forms import BaseInlineFormSet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.mail import mail_queue_each
+from core.mail import mail_link, mail_queue_each
 from grants.access import may_see_payment_details
 from grants.coapplicants import representatives
 from grants.files import check_attachment, reencode_photo, stored_name
@@ -156,7 +154,7 @@ def coapplicant_respond(*, link: CoApplicant, user, confirm: bool) -> CoApplican
                 "answered_by": user.get_full_name(),
                 "title": app.title,
                 "ref": app.reference,
-                "url": settings.SITE_URL + app.get_absolute_url(),
+                "url": mail_link(app.get_absolute_url),
             },
             kind="grants.coapplicant",
         )
@@ -271,7 +269,7 @@ def _report_reminder_send(*, application: Application, today: datetime.date) -> 
                 "ref": app.reference,
                 "title": app.title,
                 "due": due,
-                "url": settings.SITE_URL + reverse("grants:report", kwargs={"pk": app.pk}),
+                "url": mail_link("grants:report", pk=app.pk),
             },
             kind="grants.report_reminder",
         )

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -21,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.dates import sensible_range
-from core.mail import mail_queue_each
+from core.mail import mail_link, mail_queue_each
 from grants.access import decides_grants, represents_lead
 from grants.coapplicants import coapplicant_requests_send
 from grants.formatting import format_kr
@@ -213,7 +212,7 @@ def _queue_mail(application: Application, note: str, letter: tuple[DecisionLette
         "asked": format_kr(application.amount_requested) if approved else "",
         "report_due": application.report_due_on,
         "note": note,
-        "url": settings.SITE_URL + application.get_absolute_url(),
+        "url": mail_link(application.get_absolute_url),
         "letter": letter is not None,
     }
     lead, co = _recipients(application)
@@ -329,7 +328,7 @@ def application_transition(
                 _check_reference_free(app, payment_reference)
                 raise
             note = note or _("Utbetalt %(day)s, referens %(reference)s.") % {
-                "day": date_format(payment_date, "j F Y"),
+                "day": date_format(payment_date, "DATE_FORMAT"),
                 "reference": payment_reference,
             }
         elif to_status == S.REPORTED and not hasattr(app, "report"):
@@ -411,7 +410,7 @@ def check_payment(*, application: Application, payment_date: datetime.date | Non
                 "Pengar kan inte ha betalats ut före beslutet: kontrollera dagen, den ska ligga mellan "
                 "%(approved)s och i dag."
             )
-            % {"day": date_format(day, "j F Y"), "approved": date_format(approved_on, "j F Y")},
+            % {"day": date_format(day, "DATE_FORMAT"), "approved": date_format(approved_on, "DATE_FORMAT")},
             field="paid_on",
         )
     if not reference:

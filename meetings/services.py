@@ -10,12 +10,11 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.mail import mail_language, mail_queue_each
+from core.mail import mail_language, mail_link, mail_queue_each
 from meetings.ics import calendar_bytes, cancellation_bytes
 from meetings.models import Meeting, Registration
 from members.models import Actor, Membership, Representation, User
@@ -35,10 +34,10 @@ class RegistrationError(Exception):
 def _mail_context(meeting: Meeting, **extra) -> dict:
     return {
         "meeting": meeting,
-        "meeting_url": settings.SITE_URL + meeting.get_absolute_url(),
+        "meeting_url": mail_link(meeting.get_absolute_url),
         # Questions about a meeting go to its network, not to the portal's general address.
         "contact_email": meeting.network.contact_email or settings.CONTACT_EMAIL,
-        "my_registrations_url": settings.SITE_URL + reverse("meetings:my-registrations"),
+        "my_registrations_url": mail_link("meetings:my-registrations"),
         **extra,
     }
 
@@ -48,7 +47,9 @@ def _mail_after_commit(registration: Registration, template: str) -> None:
     meeting = registration.meeting
     attachments = []
     if registration.status == Registration.Status.CONFIRMED:
-        attachments.append(("mote.ics", calendar_bytes([meeting], name=meeting.title), "text/calendar"))
+        # In the language of the mail (its texts and its link), not of the page the sign-up came from.
+        with translation.override(mail_language(registration.user.language)):
+            attachments.append(("mote.ics", calendar_bytes([meeting], name=meeting.title), "text/calendar"))
     mail_queue_each(
         users=[registration.user],
         template=f"meetings/email/{template}",

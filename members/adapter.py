@@ -23,7 +23,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core import form_messages
-from core.mail import mail_language, mail_queue_message
+from core.mail import home_link, mail_language, mail_queue_message
 from members.models import User
 
 
@@ -118,6 +118,7 @@ class AccountAdapter(DefaultAccountAdapter):
             "name": _recipient_name(email, context),
             "contact_email": settings.CONTACT_EMAIL,
             "site_url": settings.SITE_URL,
+            "home_url": home_link(),
             **context,
         }
         # In the language of the page that asked for the mail (a login code asked for on /fi/

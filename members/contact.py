@@ -34,12 +34,11 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from core.mail import mail_language, mail_queue
+from core.mail import mail_language, mail_link, mail_queue
 from members.models import Actor, ContactEmailLink, User
 
 SALT = "members.contact-email"
@@ -218,8 +217,6 @@ def link_send(*, actor: Actor, by: User | None) -> ContactEmailLink:
     # The address may belong to someone with an account: then in their language, by name.
     owner = User.objects.filter(email__iexact=_norm(actor.contact_email)).first()
     language = mail_language(owner.language if owner else None)
-    with translation.override(language):
-        path = reverse("members:contact-verify", kwargs={"slug": actor.slug, "token": contact_token(actor)})
     mail_queue(
         to=[actor.contact_email],
         template="members/email/contact_verify",
@@ -227,7 +224,7 @@ def link_send(*, actor: Actor, by: User | None) -> ContactEmailLink:
             "name": owner.greeting_name if owner else "",
             "actor_name": actor.name,
             "address": actor.contact_email,
-            "url": f"{settings.SITE_URL}{path}",
+            "url": mail_link("members:contact-verify", slug=actor.slug, token=contact_token(actor)),
             "days": link_days(),
         },
         kind=MAIL_KIND,
@@ -339,8 +336,6 @@ def actor_mail_queue(
     ids: list[int] = []
     for user, address in recipients.representatives:
         language = mail_language(user.language)
-        with translation.override(language):
-            path = reverse("members:actor-edit", kwargs={"slug": actor.slug})
         ids += mail_queue(
             to=[address],
             template=template,
@@ -349,7 +344,7 @@ def actor_mail_queue(
                 "to_representatives": True,
                 "contact_unproven": bool(actor.contact_email),
                 "name": user.greeting_name,
-                "edit_url": f"{settings.SITE_URL}{path}",
+                "edit_url": mail_link("members:actor-edit", slug=actor.slug),
             },
             reply_to=reply_to,
             kind=kind,

@@ -12,7 +12,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils import dateformat, timezone
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.templatetags.natverk_tags import local_when
@@ -96,7 +97,7 @@ def export_for_reading(data: dict[str, Any], labels: Mapping[str, str]) -> list[
         if isinstance(value, datetime.datetime):
             return local_when(value)
         if isinstance(value, datetime.date):
-            return dateformat.format(value, "j F Y")
+            return date_format(value, "DATE_FORMAT")
         if isinstance(value, int):
             return f"{value:,}".replace(",", "\u00a0")
         if isinstance(value, list | tuple):

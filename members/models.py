@@ -46,7 +46,7 @@ class User(AbstractUser):
     email = models.EmailField(_("e-postadress"), unique=True)
     name = models.CharField(_("namn"), max_length=150, blank=True)
     # The language the site writes to the user in; set at sign-up from the page's language,
-    # changed on "Mina uppgifter" or by browsing the site in another language.
+    # changed only by the user: on "Mina uppgifter" or with the offer on a page in another language.
     # db_default too: rows written without the column (older code during a deploy, migration
     # tests working on an earlier state of the models) get Swedish.
     language = models.CharField(

@@ -12,14 +12,13 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from core.cache import bump_content_version
-from core.mail import mail_language, mail_queue, mail_queue_each
+from core.mail import mail_language, mail_link, mail_queue, mail_queue_each
 from core.ratelimits import refuse_past_limit
 from members import contact
 from members.access import WRONG_ADDRESS_MESSAGE, invitation_is_for
@@ -28,10 +27,6 @@ from members.models import Actor, ActorMessage, GuestCodeMail, Invitation, Membe
 
 # Path segments under /mina-sidor/aktorer/ that are pages, not actors.
 RESERVED_SLUGS = {"ny"}
-
-
-def _site_url(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
 
 
 def _unique_slug(name: str) -> str:
@@ -151,7 +146,7 @@ def membership_request(*, actor: Actor, networks: list, message: str = "") -> li
             "actor": actor,
             "networks": networks,
             "message": message,
-            "admin_url": _site_url(reverse("admin:members_membership_changelist")),
+            "admin_url": mail_link("admin:members_membership_changelist"),
         },
         kind="members.membership_requested",
     )
@@ -173,7 +168,7 @@ def _membership_decide(
         template=f"members/email/{template}",
         context={
             "membership": locked,
-            "network_url": _site_url(locked.network.get_absolute_url()),
+            "network_url": mail_link(locked.network.get_absolute_url),
             "contact_email": locked.network.contact_email or settings.CONTACT_EMAIL,
             "message": message.strip(),
             "decided_by": by,
@@ -234,8 +229,7 @@ def invitation_create(*, actor: Actor, email: str, role: str, invited_by: User) 
     # The invited person may not have an account yet; then the mail says "Hej!", in Swedish.
     invitee = User.objects.filter(email__iexact=invitation.email).first()
     language = mail_language(invitee.language if invitee else None)
-    with translation.override(language):
-        url = _site_url(reverse("members:invitation-accept", kwargs={"token": invitation.token}))
+    url = mail_link("members:invitation-accept", token=invitation.token)
     mail_queue(
         to=[invitation.email],
         template="members/email/invitation",
@@ -408,8 +402,8 @@ USER_EXPORT_LABELS = {
 def user_set_language(*, user: User, language: str) -> bool:
     """The language the site writes to `user` in; True when it changed.
 
-    A plain update, only when the value differs: it runs when a logged-in user opens a page
-    in another language, and the language is on no public page (no cache to empty).
+    A plain update, only when the value differs: the language is on no public page (no
+    cache to empty). Called only when the user chooses (members.language).
     """
     language = mail_language(language)
     if user.language == language:

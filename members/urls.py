@@ -22,4 +22,6 @@ urlpatterns = [
     path("mina-sidor/mina-uppgifter/", views.my_data, name="my-data"),
     path("mina-sidor/mina-uppgifter/export/", views.my_data_export, name="my-data-export"),
     path("mina-sidor/mina-uppgifter/radera/", views.account_delete, name="account-delete"),
+    # The one-click answer to "Do you want e-mail from us in English?" (members.language).
+    path("mina-sidor/e-postsprak/", views.mail_language, name="mail-language"),
 ]

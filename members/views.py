@@ -40,6 +40,7 @@ from members.forms import (
     LanguageForm,
     MessageForm,
 )
+from members.language import back_to, offer_decline
 from members.models import Actor, Invitation, Membership, Representation
 from members.overview import Todo, actor_memberships, my_pages_context
 from members.search import folded_match
@@ -471,8 +472,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 def my_data(request: HttpRequest) -> HttpResponse:
     """The same data as the download, in words: what each key means is listed for the JSON file.
 
-    A POST changes the language of the site's mail; the page then opens in that language,
-    which is also what the user browses in from then on (members.middleware).
+    A POST changes the language of the site's mail (one of the two ways to choose it,
+    members.language); the page then opens in that language.
     """
     language_form = LanguageForm(_post(request), initial={"language": request.user.language})
     if request.method == "POST" and language_form.is_valid():
@@ -495,6 +496,25 @@ def my_data(request: HttpRequest) -> HttpResponse:
             "form": language_form,
         },
     )
+
+
+@login_required
+@require_POST
+def mail_language(request: HttpRequest) -> HttpResponse:
+    """The answer to the offer on a page in another language (members.language), then back to that page.
+
+    The form posts to this page in the language it offers (/en/…), so the page's language is
+    the one chosen. "Yes" makes it the language of the user's mail; "No, thanks" stops the
+    offer of it for the rest of the session.
+    """
+    language = translation.get_language()
+    answer = request.POST.get("answer")
+    if answer == "yes":
+        services.user_set_language(user=request.user, language=language)
+        messages.success(request, _("Sparat. Från och med nu får du e-post från oss på det här språket."))
+    elif answer == "no":
+        offer_decline(request, language)
+    return redirect(back_to(request, reverse("members:my-pages")))
 
 
 @private_no_store

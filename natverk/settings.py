@@ -85,7 +85,6 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "core.mail_guard.MailNeedsCacheMiddleware",  # After CSRF: refuses only valid posts.
     "members.middleware.StaffMFAMiddleware",
-    "members.middleware.UserLanguageMiddleware",  # Mail follows the language the user browses in.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last: the first to see a view's exception; a database or store that is down answers

@@ -115,11 +115,11 @@ def _network_meta(network: Network) -> list[str]:
 
 def _post_meta(post: Post) -> list[str]:
     where = post.network.name if post.network_id else _("Alla nätverk")
-    return [date_format(timezone.localtime(post.published_at), "j F Y"), where]
+    return [date_format(timezone.localtime(post.published_at), "DATE_FORMAT"), where]
 
 
 def _meeting_meta(meeting: Meeting) -> list[str]:
-    meta = [date_format(timezone.localtime(meeting.starts_at), "j F Y H:i"), meeting.network.name, meeting.place]
+    meta = [date_format(timezone.localtime(meeting.starts_at), "DATETIME_FORMAT"), meeting.network.name, meeting.place]
     if meeting.is_cancelled:
         meta.insert(0, _("Inställt"))
     return meta

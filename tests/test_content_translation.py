@@ -164,9 +164,9 @@ def test_network_page_shows_the_translation_or_swedish_marked_sv(client, network
     else:
         assert langs_of(html, "Svensk ingress om Andersberg.") == {"sv"}
     assert langs_of(html, "Svensk beskrivning.") == {"sv"}
-    assert '<div lang="sv"><p>Svensk beskrivning.</p></div>' in html
-    # On the Swedish page nothing is marked.
-    assert "<div><p>Svensk beskrivning.</p></div>" in get(client, "/natverk/andersberg/")
+    assert '<div lang="sv" dir="auto"><p>Svensk beskrivning.</p></div>' in html
+    # The Swedish page says the same (its dir="auto" turns a text written in Arabic right to left).
+    assert '<div lang="sv" dir="auto"><p>Svensk beskrivning.</p></div>' in get(client, "/natverk/andersberg/")
 
 
 @pytest.mark.parametrize("code", PAGE_LANGUAGES)
@@ -284,6 +284,88 @@ def test_my_pages_show_translated_titles(client, networks, rep_a, actor_a):
     html = get(client, "/en/mina-sidor/")
     assert langs_of(html, "Vårträff") == {"sv"}
     assert langs_of(html, "Lokal sökes") == {"sv"}
+
+
+# ---- every text someone wrote says its language, with dir="auto" (issue 22) ----
+
+
+class _LangDirFinder(_LangFinder):
+    """(lang, dir) of the innermost element with a `lang` around each text node that holds `needle`."""
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in VOID:
+            attrs = dict(attrs)
+            self.stack.append((tag, (attrs["lang"], attrs.get("dir")) if "lang" in attrs else None))
+
+
+def lang_dirs_of(html: str, needle: str) -> set[tuple[str, str | None]]:
+    """As `langs_of`: in the page's <body>."""
+    finder = _LangDirFinder(needle)
+    head, body = html.split("<body", 1)
+    finder.feed(head.split("<head", 1)[0] + "<body" + body)
+    assert finder.found, f"{needle!r} is not on the page"
+    return set(finder.found)
+
+
+@pytest.mark.parametrize("code", ["en", "ar", "sv"])
+def test_user_written_text_carries_its_language_and_dir_auto(client, networks, actor_a, rep_a, code):
+    """On an Arabic page a Swedish sentence keeps its full stop at its end: lang="sv" (site.css
+    isolates it left to right) and dir="auto"; a translation says its own language."""
+    from grants.models import Application, Pot
+    from tests.grants.conftest import make_application
+    from tests.voices.conftest import make_voice
+
+    network = networks["andersberg"]
+    Network.objects.filter(pk=network.pk).update(
+        summary="Svensk ingress.",
+        summary_en="",
+        summary_ar="ملخص عن أندرسبرغ.",
+        description="Vi träffas maj till september.",
+        description_en="",
+        description_ar="",
+    )
+    meeting = make_meeting(network, title="Nätverksträff i maj.", agenda="Fika och prat.")
+    actor_a.description = "Vi ordnar läxhjälp."
+    actor_a.save()
+    listing = make_listing(actor_a, [network])
+    post = Post.objects.create(title="Sommarfesten.", slug="sommarfesten", summary="Kom!", body="Ta med fika.")
+    make_voice(network)
+    today = timezone.localdate()
+    pot = Pot.objects.create(
+        year=today.year,
+        name="Potten",
+        opens_on=today - timedelta(days=30),
+        closes_on=today + timedelta(days=30),
+        max_amount_per_application=20_000,
+    )
+    make_application(pot=pot, lead=actor_a, status=Application.Status.APPROVED)
+    prefix = "" if code == "sv" else f"/{code}"
+    swedish = ("sv", "auto")
+    pages = {
+        "/natverk/andersberg/": {
+            "ملخص عن أندرسبرغ." if code == "ar" else "Svensk ingress.": ("ar" if code == "ar" else "sv", "auto"),
+            "Vi träffas maj till september.": swedish,
+            "Nätverket gav oss en lokal": swedish,  # a voice
+            "ordförande": swedish,
+            "Föreningen Alfa": swedish,
+        },
+        meeting.get_absolute_url(): {
+            "Nätverksträff i maj.": swedish,
+            "Fika och prat.": swedish,
+            "Träffpunkten": swedish,
+        },
+        "/moten/": {"Nätverksträff i maj.": swedish, "Träffpunkten": swedish},
+        actor_a.get_absolute_url(): {"Föreningen Alfa": swedish, "Vi ordnar läxhjälp.": swedish},
+        "/aktorer/": {"Föreningen Alfa": swedish, "Vi ordnar läxhjälp.": swedish},
+        listing.get_absolute_url(): {listing.title: swedish, listing.text: swedish, "Föreningen Alfa": swedish},
+        post.get_absolute_url(): {"Sommarfesten.": swedish, "Ta med fika.": swedish},
+        "/bidrag/beviljade/": {"Sommarfest hos Föreningen Alfa": swedish},
+        "/sok/?q=laxhjalp": {"Föreningen Alfa": swedish, "Vi ordnar ": swedish},
+    }
+    for path, texts in pages.items():
+        html = get(client, prefix + path.removeprefix(f"/{code}"))
+        for text, expected in texts.items():
+            assert lang_dirs_of(html, text) == {expected}, (path, text)
 
 
 # ---- .ics and feeds ----

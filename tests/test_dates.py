@@ -4,12 +4,15 @@ Times are read as the site writes them, 18.00, and as 18:00 and 1800 (issue 22).
 from __future__ import annotations
 
 import datetime
+import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from core.dates import (
     DATE_HINT,
@@ -18,6 +21,7 @@ from core.dates import (
     SwedishSplitDateTimeField,
     parse_date,
 )
+from core.templatetags.natverk_tags import local_day, local_time, local_when
 
 DEC_7 = datetime.date(2026, 12, 7)
 MESSAGE = "Skriv datumet som 2026-12-07 eller 7/12 2026."
@@ -231,3 +235,57 @@ def test_the_admin_reads_a_meetings_time_as_18_00(rf, superuser) -> None:
     field = admin.site._registry[Meeting].get_form(request)().fields["starts_at"]
     moment = timezone.localtime(field.clean(["7/12 2026", "18.00"]))
     assert (moment.date(), moment.hour, moment.minute) == (DEC_7, 18, 0)
+
+
+# ---- one style per language (issue 22) ----
+
+# Tuesday 9 March 2027, 18.00 in Gävle.
+EVENING = datetime.datetime(2027, 3, 9, 18, 0, tzinfo=ZoneInfo("Europe/Stockholm"))
+ARABIC_INDIC_DIGITS = re.compile("[\u0660-\u0669\u06f0-\u06f9]")
+
+
+@pytest.mark.parametrize(
+    ("language", "day", "when"),
+    [
+        ("sv", "9 mars 2027", "tisdag 9 mars 2027 kl. 18.00"),
+        ("en", "9 March 2027", "Tuesday 9 March 2027 at 18:00"),
+        ("fi", "9. maaliskuuta 2027", "tiistai 9. maaliskuuta 2027 klo 18.00"),
+        ("ar", "9 مارس 2027", "الثلاثاء 9 مارس 2027 الساعة 18:00"),
+    ],
+)
+def test_one_date_style_per_language(language: str, day: str, when: str) -> None:
+    """A date reads the same in `date:"DATE_FORMAT"`, the meeting pages' weekday form and
+    DATETIME_FORMAT (core/formats/), in Latin digits in every language."""
+    with translation.override(language):
+        assert date_format(EVENING.date(), "DATE_FORMAT") == day
+        assert local_when(EVENING) == when
+        assert local_day(EVENING) == f"{date_format(EVENING, 'l')} {day}"
+        assert date_format(EVENING, "DATETIME_FORMAT") == when.split(" ", 1)[1]
+        assert local_time(EVENING) == date_format(EVENING, "TIME_FORMAT") and local_time(EVENING) in when
+        assert not ARABIC_INDIC_DIGITS.search(when + date_format(EVENING, "SHORT_DATE_FORMAT"))
+
+
+@pytest.mark.django_db
+def test_an_arabic_page_writes_its_dates_in_one_style(client, networks) -> None:
+    """The news' dates (DATE_FORMAT) and the meetings' (weekday form) on one Arabic page: no
+    Arabic comma after the month where the other has none, no month before the day."""
+    from networks.models import Post
+    from tests.meetings.conftest import make_meeting
+
+    network = networks["andersberg"]
+    published = timezone.now() - datetime.timedelta(days=3)
+    Post.objects.create(
+        network=network, title="Nytt", slug="nytt", summary="Kort.", body="Text.", published_at=published
+    )
+    meeting = make_meeting(network)
+
+    html = client.get("/ar/natverk/andersberg/").content.decode()
+
+    with translation.override("ar"):
+        news_day = date_format(timezone.localtime(published).date(), "DATE_FORMAT")
+        meeting_day = local_day(meeting.starts_at)
+        months = "|".join(date_format(datetime.date(2027, month, 1), "F") for month in range(1, 13))
+    assert news_day in html and meeting_day in html
+    assert not re.search(f"({months})،", html), "a date with the Arabic comma of Django's ar DATE_FORMAT"
+    assert not re.search(f"({months}) \\d{{1,2}},", html), "the US order: month, day, comma"
+    assert not ARABIC_INDIC_DIGITS.search(html)

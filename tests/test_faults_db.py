@@ -210,7 +210,7 @@ def test_a_middleware_that_loses_the_database_gets_the_503_page_too(db, rep_a, c
     client = Client(raise_request_exception=False)
     client.force_login(rep_a)
     with (
-        mock.patch("members.middleware.UserLanguageMiddleware.process_view", side_effect=_wrapped(_PgError(None))),
+        mock.patch("members.middleware.StaffMFAMiddleware.process_view", side_effect=_wrapped(_PgError(None))),
         caplog.at_level("WARNING"),
     ):
         response = client.get("/test-fine/")

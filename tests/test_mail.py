@@ -155,6 +155,59 @@ def test_one_connection_for_all_mail_of_a_commit(smtp):
     assert not Outbox.objects.filter(to="rolled-back@example.se").exists()
 
 
+# ---- links in the recipient's language (issue 22) ----
+
+
+@pytest.mark.django_db
+def test_links_in_mail_carry_each_readers_language(
+    settings, networks, actor_a, rep_a, django_capture_on_commit_callbacks
+):
+    """One context, made on a Finnish page, for readers of two languages: each reader's links
+    (and the portal's address under the mail) open the pages in the language of their mail."""
+    from django.utils import translation
+
+    from meetings.services import meeting_publish_minutes
+    from members.models import Representation
+
+    settings.SITE_URL = "https://natverk.example.se"
+    User.objects.filter(pk=rep_a.pk).update(language="ar")
+    swedish = User.objects.create_user(email="sv@example.se", name="Ulla Berg")
+    Representation.objects.create(user=swedish, actor=actor_a, role=Representation.Role.CONTACT)
+    meeting = make_meeting(networks["andersberg"], minutes="Vi bestämde att ses igen.")
+    path = meeting.get_absolute_url()
+
+    with django_capture_on_commit_callbacks(execute=True), translation.override("fi"):
+        assert meeting_publish_minutes(meeting=meeting) == 2
+
+    bodies = {message.to[0]: message.body for message in mail.outbox}
+    arabic, plain = bodies[rep_a.email], bodies[swedish.email]
+    assert f"https://natverk.example.se/ar{path}" in arabic
+    assert arabic.rstrip().endswith("https://natverk.example.se/ar/")
+    assert f"https://natverk.example.se{path}" in plain and "/fi/" not in plain
+    assert plain.rstrip().endswith("https://natverk.example.se")
+
+
+@pytest.mark.django_db
+def test_a_sign_up_on_an_arabic_page_mails_a_swedish_reader_swedish_links(
+    client, settings, networks, resident, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://natverk.example.se"
+    meeting = make_meeting(networks["andersberg"], registration_enabled=True, capacity=5)
+    path = meeting.get_absolute_url()
+    client.force_login(resident)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/ar{path}anmalan/", {"attendee": "self"})
+
+    (message,) = mail.outbox
+    assert f"https://natverk.example.se{path}" in message.body
+    assert "https://natverk.example.se/mina-sidor/moten/" in message.body
+    assert "/ar/" not in message.body
+    (ics,) = [content for name, content, _type in message.attachments if name == "mote.ics"]
+    ics = ics.decode() if isinstance(ics, bytes) else ics
+    assert f"URL:https://natverk.example.se{path}" in ics and "/ar/" not in ics
+
+
 # ---- headers ----
 
 

@@ -383,6 +383,8 @@ ROWS: list[Row] = [
     Row("mina-sidor/mina-uppgifter/", "/mina-sidor/mina-uppgifter/", login()),
     Row("mina-sidor/mina-uppgifter/export/", "/mina-sidor/mina-uppgifter/export/", login()),
     Row("mina-sidor/mina-uppgifter/radera/", "/mina-sidor/mina-uppgifter/radera/", login()),
+    # The answer to the offer of mail in the page's language: a POST that returns to the page.
+    Row("mina-sidor/e-postsprak/", "/en/mina-sidor/e-postsprak/", login(302), "post"),
     # ---- sok ----
     Row("sok/", "/sok/?q=alfa", PUBLIC),
     # ---- grants ----

@@ -1,14 +1,18 @@
-"""Values every page needs: the links to this page in the other languages."""
+"""Values every page needs: the links to this page in the other languages, and the offer to
+get mail in this page's language (members.language)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.translation import get_language, get_language_info, override
+
+from members.language import mail_language_offer
 
 
 def _translator(url: str) -> Callable[[str], str]:
@@ -62,4 +66,11 @@ def site(request: HttpRequest) -> dict:
         }
         for code, name in settings.LANGUAGES
     ]
-    return {"language_alternates": alternates, "site_url": settings.SITE_URL, "contact_email": settings.CONTACT_EMAIL}
+    return {
+        "language_alternates": alternates,
+        "site_url": settings.SITE_URL,
+        "contact_email": settings.CONTACT_EMAIL,
+        # Called only by a template that shows it (base.html; not the 503 page, which must
+        # not read the session).
+        "mail_language_offer": partial(mail_language_offer, request),
+    }

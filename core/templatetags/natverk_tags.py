@@ -6,11 +6,28 @@ from datetime import date, datetime
 
 from django import template
 from django.conf import settings
-from django.utils import dateformat, timezone
-from django.utils.translation import get_language
+from django.utils import timezone
+from django.utils.formats import date_format, get_format
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 register = template.Library()
+
+
+@register.simple_tag
+def text_lang(obj=None, field: str = "") -> str:
+    """` lang="sv" dir="auto"`: the attributes of an element that holds text someone wrote.
+
+    `<h1{% text_lang meeting "title" %}>{{ meeting|tr:"title" }}</h1>` names the language of
+    the text `tr` shows: the page's where the coordinator translated it, Swedish where the
+    Swedish text stands in. `{% text_lang %}` alone is for text that has no translations (an
+    actor's name, a voice, an application's title): Swedish, as nobody says otherwise.
+    dir="auto" lets the text's own first letter set its direction, so that a Swedish
+    sentence on an Arabic page reads left to right with its full stop at the end (and
+    site.css isolates it from the Arabic around it).
+    """
+    code = obj.shown_language(field) if obj is not None and field else settings.LANGUAGE_CODE
+    return format_html(' lang="{}" dir="auto"', code)
 
 
 @register.filter
@@ -28,15 +45,10 @@ def iso_datetime(value: datetime | date | None) -> str:
     return value.replace(microsecond=0).isoformat()
 
 
-# Time of day: Swedish and Finnish write 18.00, English and Arabic 18:00 (24 hours everywhere).
-_TIME_FORMATS = {"en": "H:i", "ar": "H:i"}
-# The day with its weekday. Finnish puts a point after the day and the month in the partitive
-# ("tiistai 9. maaliskuuta 2027"); Django's catalogues give Swedish names in lower case.
-_DAY_FORMATS = {"fi": "l j. E Y"}
-
-
-def _language() -> str:
-    return (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+# One style per language (issue 22): the time and the date come from the language's
+# TIME_FORMAT and DATE_FORMAT (core/formats/<language>/formats.py), so "18.00" (Swedish,
+# Finnish) or "18:00" (English, Arabic) and "9 mars 2027" read the same here as in every
+# `date:"DATE_FORMAT"` of the pages.
 
 
 @register.filter
@@ -44,15 +56,15 @@ def local_time(value: datetime | None) -> str:
     """`18.00` (Swedish, Finnish) or `18:00` (English, Arabic), in the site's time zone."""
     if not value:
         return ""
-    return dateformat.format(timezone.localtime(value), _TIME_FORMATS.get(_language(), "H.i"))
+    return date_format(timezone.localtime(value), "TIME_FORMAT")
 
 
 @register.filter
 def local_day(value: datetime | None) -> str:
-    """`tisdag 9 mars 2027`, `Tuesday 9 March 2027`, `tiistai 9. maaliskuuta 2027`."""
+    """`tisdag 9 mars 2027`, `Tuesday 9 March 2027`, `tiistai 9. maaliskuuta 2027`: the weekday and DATE_FORMAT."""
     if not value:
         return ""
-    return dateformat.format(timezone.localtime(value), _DAY_FORMATS.get(_language(), "l j F Y"))
+    return date_format(timezone.localtime(value), "l " + get_format("DATE_FORMAT"))
 
 
 @register.filter

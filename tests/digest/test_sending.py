@@ -209,6 +209,46 @@ def test_the_letter_greets_links_absolutely_and_carries_the_unsubscribe_headers(
     assert Outbox.objects.get().headers["List-Unsubscribe"] == f"<{unsubscribe}>"
 
 
+def test_each_letter_links_to_the_pages_in_its_readers_language(
+    client,
+    networks,
+    resident,
+    rep_a,
+    actor_a,
+    pot,  # noqa: F811 - the fixture
+    this_week,
+    django_capture_on_commit_callbacks,
+) -> None:
+    """One digest for all, links made for each reader: an Arabic reader's pages, unsubscribing
+    included, open in Arabic; a Swedish reader's have no prefix."""
+    rep_a.language = "ar"
+    rep_a.save()
+    for user in (resident, rep_a):
+        subscribe(user, networks["andersberg"])
+    listing = make_listing(actor_a, networks["andersberg"])
+    meeting = make_meeting(networks["andersberg"], title="Nätverksträff i december")
+    Post.objects.create(title="Nytt", slug="nytt", summary="Kort.", body="Text.", published_at=timezone.now())
+    make_application(pot=pot, lead=actor_a, status=Application.Status.APPROVED)
+    with django_capture_on_commit_callbacks(execute=True):
+        digest_send(week=this_week)
+    messages = {message.to[0]: message for message in mail.outbox}
+
+    arabic = messages[rep_a.email]
+    links = re.findall(r"https://natverk\.example\.se\S*", arabic.body)
+    assert links and all(link.startswith("https://natverk.example.se/ar/") for link in links), links
+    paths = [listing.get_absolute_url(), meeting.get_absolute_url(), "/nyheter/nytt/", "/bidrag/beviljade/"]
+    for path in paths:
+        assert f"https://natverk.example.se/ar{path}" in arabic.body, path
+    unsubscribe = re.search(r"https://natverk\.example\.se(/ar/veckobrev/avsluta/\S+/)", arabic.body)
+    assert arabic.message()["List-Unsubscribe"] == f"<{unsubscribe.group(0)}>"
+    page = client.get(unsubscribe.group(1)).content.decode()
+    assert '<html lang="ar" dir="rtl">' in page
+
+    swedish = messages[resident.email].body
+    assert all(f"https://natverk.example.se{path}" in swedish for path in paths)
+    assert "/ar/" not in swedish and re.search(r"https://natverk\.example\.se/veckobrev/avsluta/\S+/", swedish)
+
+
 def test_long_sections_are_cut_with_a_count(networks, resident, actor_a, this_week) -> None:
     subscribe(resident, networks["andersberg"])
     for n in range(ITEMS_PER_KIND + 3):

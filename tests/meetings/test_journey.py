@@ -43,7 +43,7 @@ def test_a_cancelled_meeting_welcomes_nobody_and_tells_the_registrant(client, ne
             client.logout()
     client.force_login(resident)
     html = _main(client.get(f"/moten/{meeting.pk}/").content.decode())
-    assert "Du var anmäld, men mötet är inställt: <span>Lokalen brann.</span>" in html
+    assert 'Du var anmäld, men mötet är inställt: <span lang="sv" dir="auto">Lokalen brann.</span>' in html
     assert "Avboka under Mina sidor" not in html
     mine = _main(client.get("/mina-sidor/moten/").content.decode())
     assert "Mötet är inställt." in mine and "Lokalen brann." in mine

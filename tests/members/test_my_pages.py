@@ -49,7 +49,7 @@ def actor_d(networks) -> Actor:
 
 def _cells(html: str, title: str) -> str:
     """The table row of the application called `title`."""
-    row = re.search(r"<tr>\s*<td[^>]*><a href=\"[^\"]+\">" + re.escape(title) + r"</a>.*?</tr>", html, re.S)
+    row = re.search(r"<tr>\s*<td[^>]*><a href=\"[^\"]+\"[^>]*>" + re.escape(title) + r"</a>.*?</tr>", html, re.S)
     assert row, f"{title} is not listed"
     return row.group(0)
 

@@ -74,7 +74,7 @@ def test_english_pages_show_english_texts_and_mark_swedish_fallbacks(client, net
     response = client.get("/en/")
 
     assert escape(networks["andersberg"].summary_en) in response.text
-    assert '<a href="/en/nyheter/bara-svenska/" lang="sv">Bara svenska</a>' in response.text
+    assert '<a href="/en/nyheter/bara-svenska/" lang="sv" dir="auto">Bara svenska</a>' in response.text
 
 
 def test_unknown_network_is_404_in_the_site_design(client, networks) -> None:

@@ -59,7 +59,7 @@ def test_a_photo_has_its_alt_text_and_an_actor_its_link(client, networks, actor_
     make_voice(networks["andersberg"], photo=photo, photo_alt="Anna framför träffpunkten", actor=actor_a)
     html = client.get("/natverk/andersberg/").content.decode()
     assert 'alt="Anna framför träffpunkten"' in html
-    assert f'<a href="{actor_a.get_absolute_url()}">{actor_a.name}</a>' in html
+    assert f'<a href="{actor_a.get_absolute_url()}" lang="sv" dir="auto">{actor_a.name}</a>' in html
 
 
 def test_the_csp_allows_media_from_the_site_only(client, networks) -> None:
