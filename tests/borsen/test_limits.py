@@ -137,7 +137,7 @@ def test_many_matches_in_a_day_make_one_mail_at_once_and_one_summary(offer_b, ac
     assert [m.kind for m in mails_b] == ["borsen.match", "borsen.match_summary"]
     assert [m.kind for m in mails_a] == ["borsen.match", "borsen.match_summary"]
     summary_b = mails_b[1]
-    assert summary_b.subject == "Samverkansbörsen: 4 nya träffar för era inlägg"
+    assert summary_b.subject == "[Stadsdelsnätverken] Samverkansbörsen: 4 nya träffar för era inlägg"
     assert summary_b.body.startswith("Hej Beta!")
     # Every match is in exactly one of the poster's mails.
     for ask in asks:
@@ -160,7 +160,7 @@ def test_a_match_after_the_window_is_mailed_at_once_with_what_waited(offer_b, ac
     third = _ask(actor_a, rep_a, networks["andersberg"], "Tredje")
     mails = _mails(rep_b.email)
     assert [m.kind for m in mails] == ["borsen.match", "borsen.match_summary"]
-    assert mails[1].subject == "Samverkansbörsen: 2 nya träffar för era inlägg"
+    assert mails[1].subject == "[Stadsdelsnätverken] Samverkansbörsen: 2 nya träffar för era inlägg"
     assert f"/borsen/{second.pk}/svara/" in mails[1].body and f"/borsen/{third.pk}/svara/" in mails[1].body
     assert f"/borsen/{first.pk}/" not in mails[1].body
     assert not MatchMail.objects.filter(state=MatchMail.State.WAITING).exists()
