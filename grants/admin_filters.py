@@ -1,5 +1,6 @@
 """The application list's filters: where each case stands (shared with the to-do list),
-the handler ("Mina ärenden"), and the status without drafts.
+the handler ("Mina ärenden"), the pot and the networks (read by their names alone), and
+the status without drafts.
 
 The admin index's to-do list (website.admin_todo) counts with the same conditions as
 DecisionQueueFilter and links to it, so a count and the list it links to always agree.
