@@ -29,7 +29,13 @@ from grants.access import applications_reviewed_by, reads_application_parts
 from grants.admin_bulk import BulkDecisionActions
 from grants.admin_casework import CaseworkViews, casework_panel
 from grants.admin_decisions import DecisionViews, decision_panel
-from grants.admin_filters import ApplicationHandlerFilter, ApplicationSentInStatusFilter, DecisionQueueFilter
+from grants.admin_filters import (
+    ApplicationHandlerFilter,
+    ApplicationSentInStatusFilter,
+    DecisionQueueFilter,
+    NetworkFilter,
+    PotFilter,
+)
 from grants.admin_letters import letter_link
 from grants.chart import BAR_AREA, LABEL_WIDTH, chart_bars, granted_per_network_and_month
 from grants.formatting import file_kind, format_kr, format_size
@@ -320,9 +326,9 @@ class ApplicationAdmin(DecisionViews, CaseworkViews, BulkDecisionActions, admin.
     list_filter = [
         ApplicationHandlerFilter,
         DecisionQueueFilter,
-        "pot",
+        ("pot", PotFilter),
         ("status", ApplicationSentInStatusFilter),
-        "networks",
+        ("networks", NetworkFilter),
     ]
     search_fields = ["reference", "title", "lead_actor__name", "coapplicant_links__actor__name"]
     list_select_related = ["pot", "lead_actor"]
@@ -331,6 +337,7 @@ class ApplicationAdmin(DecisionViews, CaseworkViews, BulkDecisionActions, admin.
     # One COUNT instead of two on every page view (the filtered count is enough).
     show_full_result_count = False
     list_per_page = 50
+    _empty_value_display = None  # get_empty_value_display()
     inlines = [CoApplicantInline, BudgetLineInline, AttachmentInline, DecisionInline, ReportInline, EventInline]
     actions = BulkDecisionActions.actions
     fields = [
@@ -362,7 +369,8 @@ class ApplicationAdmin(DecisionViews, CaseworkViews, BulkDecisionActions, admin.
     def action_checkbox(self, obj: Application) -> str:
         """The same checkbox as Django's, written directly: through the widget's template the
         50 boxes took about a tenth of the page's time (make bench)."""
-        label = format_html(_(ACTION_CHECKBOX_LABEL), str(obj))
+        # The label escaped once, with the rest of the box (Django's texts have no markup).
+        label = _(ACTION_CHECKBOX_LABEL).format(obj)
         return format_html(
             '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
             helpers.ACTION_CHECKBOX_NAME,
@@ -376,9 +384,12 @@ class ApplicationAdmin(DecisionViews, CaseworkViews, BulkDecisionActions, admin.
         return applications_reviewed_by(request.user, super().get_queryset(request)).prefetch_related("networks")
 
     def get_empty_value_display(self) -> str:
-        # Asked for every cell of the list (450 a page); Django's own first looks for the
-        # ModelAdmin's value, which this admin has not, and catches the AttributeError.
-        return mark_safe(self.admin_site.empty_value_display)  # noqa: S308 (the site's own text)
+        # Asked for every cell of the list (500 a page); Django's own first looks for the
+        # ModelAdmin's value, which this admin has not, catches the AttributeError and marks
+        # the text safe each time (together 0.3 ms a page): marked once here.
+        if self._empty_value_display is None:
+            self._empty_value_display = mark_safe(self.admin_site.empty_value_display)  # noqa: S308 (the site's own text)
+        return self._empty_value_display
 
     def get_changelist(self, request: HttpRequest, **kwargs) -> type[RowsChangeList]:
         return RowsChangeList

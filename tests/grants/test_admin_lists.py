@@ -150,3 +150,34 @@ def test_application_list_rows_are_djangos_own(client, steering, pot, actor_a, a
     assert table.count("<tr>") == 1 + changelist.result_count and "/change/" in table
     assert ("_changelist_filters" in table) == bool(query)
     assert table in body
+
+
+@pytest.mark.django_db
+def test_application_list_pot_and_network_filters_offer_djangos_own_choices(steering, pot, networks):
+    """The pot and network filters (grants.admin_filters.NameOnlyRelatedFilter) read only the
+    columns of the names, in one query each, and offer what Django's own filter offers."""
+    from django.contrib import admin
+    from django.contrib.admin.filters import RelatedFieldListFilter
+    from django.db import connection
+    from django.test import RequestFactory
+    from django.test.utils import CaptureQueriesContext
+
+    from grants.admin_filters import NetworkFilter, PotFilter
+    from grants.models import Pot
+
+    Pot.objects.create(
+        year=TODAY.year - 1, name="Pott & <fjolår>", opens_on=TODAY, closes_on=TODAY, max_amount_per_application=1
+    )
+    networks["brynas"].network_name = "BRYN"
+    networks["brynas"].save()
+    request = RequestFactory().get(reverse("admin:grants_application_changelist"))
+    request.user = steering
+    model_admin = admin.site._registry[Application]
+    for name, narrow in (("pot", PotFilter), ("networks", NetworkFilter)):
+        field = Application._meta.get_field(name)
+        djangos = RelatedFieldListFilter(field, request, {}, Application, model_admin, field_path=name)
+        with CaptureQueriesContext(connection) as queries:
+            ours = narrow(field, request, {}, Application, model_admin, field_path=name)
+        assert len(queries) == 1
+        assert ours.lookup_choices == djangos.lookup_choices and len(ours.lookup_choices) >= 2
+    assert (networks["brynas"].pk, "BRYN (Brynäs)") in ours.lookup_choices
