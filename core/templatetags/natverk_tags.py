@@ -7,10 +7,20 @@ from datetime import date, datetime
 from django import template
 from django.conf import settings
 from django.utils import dateformat, timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core.markdown import render_markdown
+
 register = template.Library()
+
+
+@register.filter
+def markdown(value: str | None, top: int = 2) -> SafeString:
+    """A Markdown text as sanitised HTML (core/markdown.py); `|markdown:3` when the text's
+    headings belong under an h2."""
+    return render_markdown(value or "", top=int(top))
 
 
 @register.filter
