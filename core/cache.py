@@ -48,6 +48,12 @@ A global version, rather than a key per page that each edit deletes, because:
 - it costs one small cache read per request, and old pages are never read again and
   simply expire (ANON_CACHE_SECONDS), so nothing needs deleting.
 
+What the clock makes public rather than a save (a news item published for a later time,
+networks.Post.published_at) bumps nothing at that moment. It is never shown early: a page
+rendered before the time does not hold it, and the item's own page answered 404, which
+is not stored. It is on every cached page at most ANON_CACHE_SECONDS after its time, when
+the pages stored before it have run out.
+
 The version starts at the current time in nanoseconds rather than at 1: if the cache
 loses the version key (cache.clear(), eviction, a Redis restart), the new version can
 never equal an old one, so no page stored under an old version is served again.

@@ -12,3 +12,7 @@ class NetworksConfig(AppConfig):
     def ready(self) -> None:
         # Typed text refuses control characters, typed dates far-off years (core.text).
         guard_model_fields(self.get_models())
+        # A news image replaced, removed or deleted with its post leaves the store.
+        from core.storage import delete_files_with_rows
+
+        delete_files_with_rows(self.get_model("Post"))

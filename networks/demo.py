@@ -113,6 +113,25 @@ DEMO_GROUPS: dict[str, list[tuple[str, str, str, str]]] = {
 }
 
 
+# A little Markdown (core/markdown.py), as a coordinator writes it.
+DEMO_BODY = (
+    "Det här är **påhittat demoinnehåll** som visar hur en nyhet ser ut.\n\n"
+    "# Så skrivs en nyhet\n\n"
+    "En riktig nyhet skrivs av nätverkets samordnare i administrationen, med:\n\n"
+    "- en *ingress* som sammanfattar,\n"
+    "- stycken, mellanrubriker och listor,\n"
+    "- länkar, till exempel till [nätverkens möten](/moten/).\n"
+)
+DEMO_BODY_EN = (
+    "This is **invented demo content** that shows what a news item looks like.\n\n"
+    "# How news is written\n\n"
+    "A real news item is written by the network's coordinator in the admin, with:\n\n"
+    "- a *summary* that sums it up,\n"
+    "- paragraphs, subheadings and lists,\n"
+    "- links, for example to [the networks' meetings](/en/moten/).\n"
+)
+
+
 @transaction.atomic
 def create_demo() -> None:
     """Create the demo news and working groups that are missing; existing rows are left alone."""
@@ -129,10 +148,8 @@ def create_demo() -> None:
                 "title_en": title_en,
                 "summary": summary,
                 "summary_en": summary_en,
-                "body": "Det här är påhittat demoinnehåll som visar hur en nyhet ser ut.\n\n"
-                "En riktig nyhet skrivs av nätverkets samordnare i administrationen.",
-                "body_en": "This is invented demo content that shows what a news item looks like.\n\n"
-                "A real news item is written by the network's coordinator in the admin.",
+                "body": DEMO_BODY,
+                "body_en": DEMO_BODY_EN,
                 "published_at": now - timedelta(days=days_ago),
                 "is_demo": True,
             },

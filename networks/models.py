@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import uuid
+from pathlib import Path
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import date_bounds_constraint
-from core.translation import TranslatedMixin, translated_fields
+from core.translation import TranslatedMixin, translated_columns, translated_fields
 
 
 @translated_fields("summary", "description", "how_to_join", "meeting_rhythm")
@@ -80,12 +86,34 @@ class WorkingGroup(TranslatedMixin, models.Model):
 
 class PostQuerySet(models.QuerySet):
     def published(self) -> PostQuerySet:
+        """Published posts whose publication time has come: a post chosen to appear at 10.00
+        is nowhere on the site before then (the page cache's bound: core/cache.py)."""
         return self.filter(is_published=True, published_at__lte=timezone.now())
 
 
-@translated_fields("title", "summary", "body")
+def image_upload_to(instance: Post, filename: str) -> str:
+    # A random name: nobody guesses a draft's image, and a new image never takes the address
+    # of an old one that browsers keep for a day (nginx's /media/).
+    return f"news/{uuid.uuid4().hex}{Path(filename).suffix.lower() or '.jpg'}"
+
+
+# The Markdown forms core/markdown.py shows, in the coordinators' words.
+MARKDOWN_HELP = _(
+    "Skriv som vanligt. En tom rad börjar ett nytt stycke. **Två stjärnor** runt ord ger fetstil, "
+    "*en stjärna* kursiv stil. Ett bindestreck och ett mellanslag först på en rad gör en punktlista, "
+    "en siffra och en punkt (1. ) en numrerad lista. Ett #-tecken och ett mellanslag först på en rad "
+    "gör raden till en mellanrubrik. En länk skrivs [ordet som syns](https://adressen.se). "
+    "Spara och förhandsgranska för att se hur nyheten blir innan du publicerar den."
+)
+
+
+@translated_fields("title", "summary", "body", "image_alt")
 class Post(TranslatedMixin, models.Model):
-    """A news item from a network, or from all networks when no network is set."""
+    """A news item from a network, or from all networks when no network is set.
+
+    The body is Markdown (core/markdown.py). A coordinator publishes a post only from its
+    preview in the admin, and only as the preview showed it (`preview_fingerprint`).
+    """
 
     network = models.ForeignKey(
         Network,
@@ -99,8 +127,35 @@ class Post(TranslatedMixin, models.Model):
     title = models.CharField(_("rubrik"), max_length=200)
     slug = models.SlugField(_("kortnamn i adressen"), max_length=220, unique=True)
     summary = models.CharField(_("ingress"), max_length=400)
-    body = models.TextField(_("text"))
-    published_at = models.DateTimeField(_("publicerad"), default=timezone.now, db_index=True)
+    body = models.TextField(_("text"), help_text=MARKDOWN_HELP)
+    image = models.ImageField(
+        _("bild"),
+        upload_to=image_upload_to,
+        blank=True,
+        width_field="image_width",
+        height_field="image_height",
+        help_text=_("Valfri. En PNG-, JPEG-, GIF- eller WebP-bild på högst 5 MB; den sparas utan bildens metadata."),
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_alt = models.CharField(
+        _("bildtext för skärmläsare"),
+        max_length=200,
+        blank=True,
+        help_text=_("Krävs när det finns en bild: beskriv kort vad bilden visar."),
+    )
+    # When the post appears on the site; empty on a draft until it is published ("now").
+    published_at = models.DateTimeField(
+        _("publiceringstid"),
+        default=timezone.now,
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_(
+            "Nyheten visas på webbplatsen från den här tiden, när du har förhandsgranskat och publicerat den. "
+            "Lämna tomt för att den ska visas så fort du publicerar den."
+        ),
+    )
     is_published = models.BooleanField(_("publicerad"), default=True)
     is_demo = models.BooleanField(
         _("demoinnehåll"), default=False, help_text=_("Påhittad text som bara finns i demoläget.")
@@ -122,10 +177,52 @@ class Post(TranslatedMixin, models.Model):
         verbose_name_plural = _("nyheter")
         ordering = ["-published_at"]
         indexes = [models.Index(fields=["is_published", "-published_at"])]
-        constraints = [date_bounds_constraint("post", "published_at", with_time=True)]
+        constraints = [
+            date_bounds_constraint("post", "published_at", with_time=True),
+            models.CheckConstraint(
+                condition=models.Q(is_published=False) | models.Q(published_at__isnull=False),
+                name="post_published_has_a_time",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(image="") | ~models.Q(image_alt=""), name="post_image_has_alt_text"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
 
     def get_absolute_url(self) -> str:
         return reverse("networks:post-detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        super().clean()
+        if self.image and not self.image_alt.strip():
+            raise ValidationError(
+                {"image_alt": _("Beskriv kort vad bilden visar, för den som inte ser den.")}, code="alt_missing"
+            )
+
+    @property
+    def is_public(self) -> bool:
+        """Shown on the site now (what PostQuerySet.published() selects)."""
+        return self.is_published and self.published_at is not None and self.published_at <= timezone.now()
+
+    @property
+    def is_scheduled(self) -> bool:
+        """Published, with a publication time still to come."""
+        return self.is_published and self.published_at is not None and self.published_at > timezone.now()
+
+    def preview_fingerprint(self) -> str:
+        """A digest of everything the preview shows: the texts in every language and the image.
+
+        The preview's "Publicera" carries it; a post whose texts changed since is not
+        published (it must be previewed again)."""
+        shown = [getattr(self, name) or "" for name in PREVIEWED_TEXTS] + [self.image.name or ""]
+        return hashlib.sha256(json.dumps(shown).encode()).hexdigest()
+
+
+# What a preview shows: every language's texts, and the image. A change to any of them in
+# the admin takes a published post back to a draft, to be previewed again.
+PREVIEWED_TEXTS = tuple(
+    name for field in ("title", "summary", "body", "image_alt") for name in translated_columns(field)
+)
+PREVIEWED_FIELDS = (*PREVIEWED_TEXTS, "image")

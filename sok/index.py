@@ -28,6 +28,7 @@ from django.db import connection, transaction
 from django.db.models import Expression, Model
 from django.db.models.signals import post_delete, post_save
 
+from core.markdown import markdown_text
 from members.models import public_contact_email
 from members.search import fold
 
@@ -40,7 +41,8 @@ def _network(network) -> tuple[str, str, str]:
 
 
 def _post(post) -> tuple[str, str, str]:
-    return post.title, post.summary, post.body
+    # The body is Markdown: its words are indexed, not its asterisks and link addresses.
+    return post.title, post.summary, markdown_text(post.body)
 
 
 def _meeting(meeting) -> tuple[str, str, str]:

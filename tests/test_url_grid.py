@@ -566,6 +566,13 @@ ROWS: list[Row] = [
         "/admin/voices/voice/{voice}/aterkalla/",
         staff(200, 404, 200, 200),
     ),
+    # A news item of X: its preview, where it is published, for its coordinator and superusers
+    # (the steering group reads no news in the admin; tests/networks/test_news_admin.py posts).
+    Row(
+        "admin/networks/post/<int:pk>/forhandsgranska/",
+        "/admin/networks/post/{post}/forhandsgranska/",
+        staff(200, 404, 403, 200),
+    ),
     *model_admin("auth/group", "group", default=staff(403, 403, 403, 200), redirect=admin()),
     *model_admin("account/emailaddress", "emailaddress", default=staff(403, 403, 403, 200), redirect=admin()),
     *model_admin("mfa/authenticator", "authenticator", default=staff(403, 403, 403, 200), redirect=admin()),

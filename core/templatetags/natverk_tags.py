@@ -9,7 +9,10 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format, get_format
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+
+from core.markdown import render_markdown
 
 register = template.Library()
 
@@ -28,6 +31,13 @@ def text_lang(obj=None, field: str = "") -> str:
     """
     code = obj.shown_language(field) if obj is not None and field else settings.LANGUAGE_CODE
     return format_html(' lang="{}" dir="auto"', code)
+
+
+@register.filter
+def markdown(value: str | None, top: int = 2) -> SafeString:
+    """A Markdown text as sanitised HTML (core/markdown.py); `|markdown:3` when the text's
+    headings belong under an h2."""
+    return render_markdown(value or "", top=int(top))
 
 
 @register.filter
