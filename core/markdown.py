@@ -42,8 +42,11 @@ CLEAN_CONTENT_TAGS = {"script", "style", "iframe", "object", "embed", "template"
 
 
 @cache
-def _parser() -> MarkdownIt:
-    parser = MarkdownIt("commonmark", {"html": False, "breaks": True, "linkify": False, "typographer": False})
+def _parser(line_breaks: bool = True) -> MarkdownIt:
+    # A line break in a coordinator's text is a line break on the page (`line_breaks`); a
+    # document wrapped at a fixed width (the staff handbook) joins its lines.
+    options = {"html": False, "breaks": line_breaks, "linkify": False, "typographer": False}
+    parser = MarkdownIt("commonmark", options)
     parser.disable(["code", "fence", "lheading", "html_block", "html_inline"])
     parser.add_render_rule("heading_open", _heading_open)
     parser.add_render_rule("heading_close", _heading_close)
@@ -99,11 +102,12 @@ def _image_as_text(self, tokens: list[Token], idx: int, options, env: dict) -> s
     return escape(self.renderInlineAsText(tokens[idx].children or [], options, env))
 
 
-def render_markdown(text: str, *, top: int = 2) -> SafeString:
-    """Sanitised HTML of a Markdown text; its highest heading becomes h`top`."""
+def render_markdown(text: str, *, top: int = 2, line_breaks: bool = True) -> SafeString:
+    """Sanitised HTML of a Markdown text; its highest heading becomes h`top`; with
+    `line_breaks`, each line break of the text is one on the page."""
     if not text or not text.strip():
         return mark_safe("")  # noqa: S308 (nothing to mark)
-    parser = _parser()
+    parser = _parser(line_breaks)
     tokens = parser.parse(text)
     levels = [int(token.tag[1]) for token in tokens if token.type == "heading_open"]
     env = {"top": top, "highest": min(levels, default=1)}

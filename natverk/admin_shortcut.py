@@ -34,6 +34,8 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from website import handbook
+
 # Longer than any id of ours (a bigint has 20 characters with its sign, a UUID 36).
 ID_MAX_LENGTH = 64
 SELECTION_UNREADABLE = gettext_lazy("Markeringen kunde inte läsas. Välj raderna igen.")
@@ -79,7 +81,12 @@ class NatverkAdminSite(AdminSite):
     def get_urls(self) -> list:
         urls = super().get_urls()
         checked = self._wrap(self.view_on_site)
-        return [
+        # The staff handbook (docs/handbok/) under "Hjälp", behind the admin's login.
+        handbook_urls = [
+            path("hjalp/", self._wrap(handbook.handbook), name="handbook"),
+            path("hjalp/<slug:page>/", self._wrap(handbook.handbook_page), name="handbook-page"),
+        ]
+        return handbook_urls + [
             path("r/<path:content_type_id>/<path:object_id>/", checked, name="view_on_site")
             if getattr(url, "name", None) == "view_on_site"
             else url
