@@ -35,11 +35,11 @@ def test_the_post_page_shows_the_markdown_text_safely(client, networks) -> None:
 def test_the_english_page_shows_the_english_text_or_says_the_swedish_is_swedish(client, networks) -> None:
     post = Post.objects.create(title="Loppis", slug="loppis", summary="Fynda.", body="**Välkomna!**")
     assert (
-        '<div class="post__body" lang="sv"><p><strong>Välkomna!</strong></p>'
+        '<div class="post__body" lang="sv" dir="auto"><p><strong>Välkomna!</strong></p>'
         in client.get("/en/nyheter/loppis/").content.decode()
     )
     post.body_en = "**Welcome!**"
     post.save()
     assert (
-        '<div class="post__body"><p><strong>Welcome!</strong></p>' in client.get("/en/nyheter/loppis/").content.decode()
+        '<div class="post__body" lang="en" dir="auto"><p><strong>Welcome!</strong></p>' in client.get("/en/nyheter/loppis/").content.decode()
     )
