@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Sum, prefetch_related_objects
 
 from grants.models import Application, ApplicationEvent, CoApplicant, DecisionLetter, FollowUpReport, Pot
 from grants.models.applications import INTERNAL_EVENT_KINDS
@@ -37,13 +37,20 @@ def representations_for_start(user) -> list[Representation]:
     )
 
 
+# What an application's pages show besides its row: networks, budget, files, co-applicants.
+APPLICATION_PARTS = ("networks", "budget_lines", "attachments", "coapplicant_links__actor")
+
+
 def application_with_parts(pk: int) -> Application:
     """The application with what its pages show: pot, parties, networks, budget and files."""
-    return (
-        Application.objects.select_related("pot", "lead_actor")
-        .prefetch_related("networks", "budget_lines", "attachments", "coapplicant_links__actor")
-        .get(pk=pk)
-    )
+    return Application.objects.select_related("pot", "lead_actor").prefetch_related(*APPLICATION_PARTS).get(pk=pk)
+
+
+def with_parts(application: Application) -> Application:
+    """`application`, already read with its pot and lead actor (grants.access), with its parts
+    as application_with_parts reads them: the row is not read a second time."""
+    prefetch_related_objects([application], *APPLICATION_PARTS)
+    return application
 
 
 def public_events(application: Application) -> QuerySet[ApplicationEvent]:

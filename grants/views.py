@@ -44,6 +44,7 @@ from grants.selectors import (
     granted_years,
     public_events,
     representations_for_start,
+    with_parts,
 )
 from grants.services import (
     application_create_draft,
@@ -163,7 +164,7 @@ def step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
     if formset is not None:
         ctx["formset"] = formset
     if definition.context is not None:
-        ctx.update(definition.context(app, data))
+        ctx.update(definition.context(app, data, formset))
     ctx["form"] = form
     return render(request, "grants/step.html", ctx)
 
@@ -231,7 +232,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("grants:receipt", pk=app.pk)
     if not app.is_editable:
         return redirect(app)
-    app = _application_with_parts(app.pk)
+    app = with_parts(app)
     problems = application_submit_problems(app, resubmission=app.status == S.NEEDS_COMPLETION)
     return render(
         request,
@@ -241,6 +242,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             "application": app,
             "problems": problems,
             "budget_gap": budget_gap(app),
+            "budget_total": app.budget_total,
             "show_payment": may_see_payment_details(request.user, app),
         },
     )
@@ -252,7 +254,7 @@ def receipt(request: HttpRequest, pk: int) -> HttpResponse:
     app = get_application_for_user(request, pk)
     if not app.reference:
         raise Http404
-    app = _application_with_parts(app.pk)
+    app = with_parts(app)
     return render(
         request,
         "grants/receipt.html",
@@ -263,8 +265,7 @@ def receipt(request: HttpRequest, pk: int) -> HttpResponse:
 @private_no_store
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    app = get_application_for_user(request, pk)
-    app = _application_with_parts(app.pk)
+    app = with_parts(get_application_for_user(request, pk))
     is_lead = represents_lead(request.user, app)
     # The co-applicants the user speaks for: one query however many there are, none without any.
     my_links = (
