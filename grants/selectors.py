@@ -19,9 +19,11 @@ from networks.models import Network
 ApplicationNetwork = Application.networks.through
 
 
-def current_pot() -> Pot | None:
-    """The pot that takes applications now, with its totals (the newest, the one closing first)."""
-    return Pot.objects.accepting().with_totals().order_by("-year", "closes_on").first()
+def current_pot(*, totals: bool = True) -> Pot | None:
+    """The pot that takes applications now (the newest, the one closing first), with its
+    totals unless `totals` is False: the application form needs only the pot's rules."""
+    pots = Pot.objects.accepting().order_by("-year", "closes_on")
+    return (pots.with_totals() if totals else pots).first()
 
 
 def representations_for_start(user) -> list[Representation]:

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -64,17 +65,22 @@ from grants.views_steps import (
     steps_context,
 )
 from grants.workflow import MOVES, TransitionError, application_transition
+from members.models import Actor
 from networks.models import Network
 
 GRANTED_PER_PAGE = 50
 S = Application.Status
 
 
-def _eligibility(user) -> dict:
-    """Whether `user` may apply and, if not, what they can do about it (for the start page)."""
+def _eligibility(user, actors: QuerySet[Actor] | None = None) -> dict:
+    """Whether `user` may apply and, if not, what they can do about it (for the start page).
+
+    `actors`: the actors the user may apply for (rules.applicant_actors), when the page reads
+    them anyway (the form's choice of applicant); else one small query asks if there are any.
+    """
     if not user.is_authenticated:
         return {"may_apply": None}
-    if applicant_actors(user=user).exists():
+    if bool(actors) if actors is not None else applicant_actors(user=user).exists():
         return {"may_apply": True}
     return {"may_apply": False, "representations": representations_for_start(user)}
 
@@ -87,11 +93,13 @@ def start(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
-    pot = current_pot()
+    pot = current_pot(totals=False)
     if pot is None:
         messages.error(request, _("Det går inte att söka bidrag just nu: ingen pott är öppen."))
         return redirect("grants:start")
-    eligibility = _eligibility(request.user)
+    form = PartiesForm(request.POST or None, user=request.user, pot=pot)
+    # The actors the user may apply for, read once: for this check and for the form's choice.
+    eligibility = _eligibility(request.user, actors=form.fields["lead_actor"].queryset)
     if not eligibility["may_apply"]:
         return render(request, "grants/no_actor.html", eligibility, status=200)
     ctx = {**steps_context(None, 1), "pot": pot}
@@ -99,7 +107,6 @@ def new(request: HttpRequest) -> HttpResponse:
         searched = parties_search(request, pot=pot, ctx=ctx)
         if searched is not None:
             return searched
-    form = PartiesForm(request.POST or None, user=request.user, pot=pot)
     if request.method == "POST" and form.is_valid():
         app = application_create_draft(
             user=request.user,

@@ -128,11 +128,15 @@ def _parties_form(request: HttpRequest, app: Application, data, files) -> BaseFo
     if data is not None:
         # A bound form shows what was posted: the saved parties are not read.
         return PartiesForm(data, user=request.user, pot=app.pot)
+    # The saved choices by id, which is what the form shows and checks: two one-table reads,
+    # not the actors' and networks' rows.
     initial = {
-        "lead_actor": app.lead_actor,
+        "lead_actor": app.lead_actor_id,
         "title": app.title,
-        "co_applicants": [c.actor for c in app.coapplicant_links.select_related("actor")],
-        "networks": list(app.networks.all()),
+        "co_applicants": list(app.coapplicant_links.order_by().values_list("actor_id", flat=True)),
+        "networks": list(
+            Application.networks.through.objects.filter(application_id=app.pk).values_list("network_id", flat=True)
+        ),
     }
     return PartiesForm(None, user=request.user, pot=app.pot, initial=initial)
 
