@@ -136,7 +136,8 @@ class PartiesForm(TextGuardMixin, forms.Form):
 
     def clean_lead_actor(self) -> Actor:
         actor = self.cleaned_data["lead_actor"]
-        problems = actor_problems(pot=self.pot, actor=actor)
+        # The choice offers applicant_actors only: their membership was checked in reading it.
+        problems = actor_problems(pot=self.pot, actor=actor, known_member=True)
         if problems:
             raise ValidationError(problems)
         return actor

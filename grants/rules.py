@@ -40,9 +40,11 @@ def coapplicant_candidates(*, user) -> QuerySet[Actor]:
     return Actor.objects.public().filter(pk__in=sharing).exclude(pk__in=own)
 
 
-def actor_problems(*, pot: Pot, actor: Actor) -> list[str]:
+def actor_problems(*, pot: Pot, actor: Actor, known_member: bool = False) -> list[str]:
+    """What stops `actor` from applying from `pot`. `known_member`: the caller took the actor
+    from applicant_actors (active members only), so the membership is not read again."""
     problems = []
-    if not Membership.objects.active().filter(actor=actor).exists():
+    if not known_member and not Membership.objects.active().filter(actor=actor).exists():
         problems.append(
             _("%(actor)s är inte aktiv medlem i något nätverk. Bara medlemmar kan söka bidrag.") % {"actor": actor.name}
         )

@@ -72,6 +72,8 @@ def steps_context(app: Application | None, current: int) -> dict:
     return {
         "steps": STEPS,
         "current_step": current,
+        # The page's title and heading (the review page has its own).
+        "step_title": STEPS_BY_NUMBER[current].title if current in STEPS_BY_NUMBER else None,
         "review_step": REVIEW_STEP,
         "application": app,
     }
