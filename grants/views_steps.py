@@ -216,7 +216,8 @@ def _contact_save(request: HttpRequest, app: Application, form: BaseForm, formse
 
 
 def _contact_context(app: Application, data: QueryDict | None, formset: BaseFormSet | None) -> dict:
-    return {"attachments": app.attachments.all()}
+    # By upload time, the model's order for one application without joining the applications table.
+    return {"attachments": app.attachments.order_by("uploaded_at")}
 
 
 STEP_TABLE: tuple[Step, ...] = (
