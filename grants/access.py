@@ -26,6 +26,10 @@ from members.models import Representation
 def represents_lead(user, application: Application) -> bool:
     if not user.is_authenticated:
         return False
+    # The access check (_application_and_lead) read the answer with the application: the
+    # review, receipt and detail pages ask again without a query.
+    if getattr(application, "_lead_answer_for", None) == (user.pk, application.lead_actor_id):
+        return application.user_represents_lead
     return Representation.objects.filter(user=user, actor_id=application.lead_actor_id).exists()
 
 
@@ -78,15 +82,26 @@ def may_see_payment_details(user, application: Application) -> bool:
     return application.status != Application.Status.DRAFT and reviews_applications(user)
 
 
-def _application_and_lead(user, pk: int) -> tuple[Application | None, bool]:
-    """The application, and whether `user` represents its lead actor, in one query: the
-    lead's representatives are who asks for it on every step of the form."""
-    applications = Application.objects.select_related("pot", "lead_actor").filter(pk=pk)
+# What the application's pages read with it: its pot, and the lead actor they name.
+WITH_APPLICATION = ("pot", "lead_actor")
+
+
+def _application_and_lead(user, pk: int, related: tuple[str, ...]) -> tuple[Application | None, bool]:
+    """The application (with `related`), and whether `user` represents its lead actor, in one
+    query: the lead's representatives are who asks for it on every step of the form."""
+    applications = Application.objects.select_related(*related)
+    if user.is_authenticated:
+        leads = Representation.objects.filter(user_id=user.pk, actor_id=OuterRef("lead_actor_id"))
+        applications = applications.annotate(user_represents_lead=Exists(leads))
+    try:
+        # get(), not first(): no ORDER BY to build for one row (0.2 ms a request).
+        app = applications.get(pk=pk)
+    except Application.DoesNotExist:
+        return None, False
     if not user.is_authenticated:
-        return applications.first(), False
-    leads = Representation.objects.filter(user=user, actor_id=OuterRef("lead_actor_id"))
-    app = applications.annotate(user_represents_lead=Exists(leads)).first()
-    return app, app is not None and app.user_represents_lead
+        return app, False
+    app._lead_answer_for = (user.pk, app.lead_actor_id)
+    return app, app.user_represents_lead
 
 
 def _readable(user, app: Application, *, is_lead: bool) -> bool:
@@ -97,15 +112,18 @@ def _readable(user, app: Application, *, is_lead: bool) -> bool:
 
 def get_application_for_user(request: HttpRequest, pk: int) -> Application:
     """The application if the user may read it; 404 otherwise."""
-    app, is_lead = _application_and_lead(request.user, pk)
+    app, is_lead = _application_and_lead(request.user, pk, WITH_APPLICATION)
     if app is None or not _readable(request.user, app, is_lead=is_lead):
         raise Http404
     return app
 
 
-def get_application_for_user_rw(request: HttpRequest, pk: int) -> Application:
-    """The application if the user may change it: 404 for outsiders, 403 for readers."""
-    app, is_lead = _application_and_lead(request.user, pk)
+def get_application_for_user_rw(
+    request: HttpRequest, pk: int, related: tuple[str, ...] = WITH_APPLICATION
+) -> Application:
+    """The application if the user may change it: 404 for outsiders, 403 for readers.
+    `related`: what is read with it (select_related), by default its pot and lead actor."""
+    app, is_lead = _application_and_lead(request.user, pk, related)
     if app is None or not _readable(request.user, app, is_lead=is_lead):
         raise Http404
     if not is_lead:

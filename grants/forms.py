@@ -116,11 +116,12 @@ class PartiesForm(TextGuardMixin, forms.Form):
         self.fields["co_search"].widget.attrs.update({"type": "search", "autocomplete": "off"})
 
     def selected_coapplicants(self) -> list[Actor]:
-        """The co-applicants chosen so far (posted, or saved on the application), for the page."""
+        """The co-applicants chosen so far (posted, or saved on the application: `initial`
+        holds their ids), for the page."""
         if self.is_bound:
             wanted = {value for value in self.data.getlist("co_applicants") if value.isdigit()}
         else:
-            wanted = {str(actor.pk) for actor in self.initial.get("co_applicants", [])}
+            wanted = {str(pk) for pk in self.initial.get("co_applicants", [])}
         if not wanted:
             return []
         return list(self.fields["co_applicants"].queryset.filter(pk__in=wanted).order_by("name"))
@@ -134,7 +135,8 @@ class PartiesForm(TextGuardMixin, forms.Form):
 
     def clean_lead_actor(self) -> Actor:
         actor = self.cleaned_data["lead_actor"]
-        problems = actor_problems(pot=self.pot, actor=actor)
+        # The choice offers applicant_actors only: their membership was checked in reading it.
+        problems = actor_problems(pot=self.pot, actor=actor, known_member=True)
         if problems:
             raise ValidationError(problems)
         return actor

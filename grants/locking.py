@@ -41,7 +41,11 @@ def application_lock(
     Raises NotEditable with `message` (or the general one) otherwise; a deleted
     application (a draft removed from another tab) is refused the same way.
     """
-    locked = Application.objects.select_for_update(of=("self",)).filter(pk=application.pk).first()
+    try:
+        # get(), not first(): no ORDER BY to build for one row.
+        locked = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
+    except Application.DoesNotExist:
+        locked = None
     if locked is None or locked.status not in tuple(allowed):
         raise NotEditable(message or not_editable_message())
     return locked

@@ -8,13 +8,14 @@ move (grants.workflow); it imports neither, so that they import it without a cir
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grants.formatting import format_kr
-from grants.models import Application, Pot
+from grants.models import Application, BudgetLine, Pot
 from members.models import Actor, Membership
 
 # Which step of the form each problem belongs to, for the "change" links.
@@ -39,9 +40,11 @@ def coapplicant_candidates(*, user) -> QuerySet[Actor]:
     return Actor.objects.public().filter(pk__in=sharing).exclude(pk__in=own)
 
 
-def actor_problems(*, pot: Pot, actor: Actor) -> list[str]:
+def actor_problems(*, pot: Pot, actor: Actor, known_member: bool = False) -> list[str]:
+    """What stops `actor` from applying from `pot`. `known_member`: the caller took the actor
+    from applicant_actors (active members only), so the membership is not read again."""
     problems = []
-    if not Membership.objects.active().filter(actor=actor).exists():
+    if not known_member and not Membership.objects.active().filter(actor=actor).exists():
         problems.append(
             _("%(actor)s är inte aktiv medlem i något nätverk. Bara medlemmar kan söka bidrag.") % {"actor": actor.name}
         )
@@ -105,14 +108,18 @@ def application_submit_problems(application: Application, *, resubmission: bool 
     return problems
 
 
-def budget_gap(application: Application) -> int | None:
+def budget_gap(application: Application, lines: Iterable[BudgetLine] | None = None) -> int | None:
     """How much the amount asked differs from costs minus own contribution and other funding.
 
     Positive: more is asked than the budget needs; negative: less. None while either is unknown.
     Not a reason to refuse (a partial amount can be deliberate), but worth a clear warning.
+    `lines`: the application's budget rows when the caller has read them already.
     """
     app = application
-    if app.amount_requested is None or not app.budget_lines.exists():
+    if app.amount_requested is None:
         return None
-    needed = app.budget_total - app.own_contribution - app.other_funding
+    amounts = [line.amount for line in (app.budget_lines.all() if lines is None else lines)]
+    if not amounts:
+        return None
+    needed = sum(amounts) - app.own_contribution - app.other_funding
     return app.amount_requested - needed

@@ -8,9 +8,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Sum, prefetch_related_objects
 
-from grants.models import Application, ApplicationEvent, CoApplicant, DecisionLetter, FollowUpReport, Pot
+from grants.models import (
+    Application,
+    ApplicationEvent,
+    Attachment,
+    BudgetLine,
+    CoApplicant,
+    DecisionLetter,
+    FollowUpReport,
+    Pot,
+)
 from grants.models.applications import INTERNAL_EVENT_KINDS
 from grants.models.pots import GRANTED_STATUSES
 from members.models import Membership, Representation
@@ -19,9 +28,11 @@ from networks.models import Network
 ApplicationNetwork = Application.networks.through
 
 
-def current_pot() -> Pot | None:
-    """The pot that takes applications now, with its totals (the newest, the one closing first)."""
-    return Pot.objects.accepting().with_totals().order_by("-year", "closes_on").first()
+def current_pot(*, totals: bool = True) -> Pot | None:
+    """The pot that takes applications now (the newest, the one closing first), with its
+    totals unless `totals` is False: the application form needs only the pot's rules."""
+    pots = Pot.objects.accepting().order_by("-year", "closes_on")
+    return (pots.with_totals() if totals else pots).first()
 
 
 def representations_for_start(user) -> list[Representation]:
@@ -37,13 +48,31 @@ def representations_for_start(user) -> list[Representation]:
     )
 
 
+def _parts() -> list[Prefetch]:
+    """What an application's pages show besides its row: networks, budget, files, co-applicants.
+
+    One application's rows in their models' own order, which sorts by the application first:
+    left out here, it joined the applications table into three of these reads for nothing.
+    """
+    return [
+        # The names the pages show (grants/_summary.html), not each network's texts in every language.
+        Prefetch("networks", queryset=Network.objects.only("name", "network_name", "sort_order")),
+        Prefetch("budget_lines", queryset=BudgetLine.objects.order_by("pk")),
+        Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at")),
+        Prefetch("coapplicant_links", queryset=CoApplicant.objects.select_related("actor").order_by("actor__name")),
+    ]
+
+
 def application_with_parts(pk: int) -> Application:
     """The application with what its pages show: pot, parties, networks, budget and files."""
-    return (
-        Application.objects.select_related("pot", "lead_actor")
-        .prefetch_related("networks", "budget_lines", "attachments", "coapplicant_links__actor")
-        .get(pk=pk)
-    )
+    return Application.objects.select_related("pot", "lead_actor").prefetch_related(*_parts()).get(pk=pk)
+
+
+def with_parts(application: Application) -> Application:
+    """`application`, already read with its pot and lead actor (grants.access), with its parts
+    as application_with_parts reads them: the row is not read a second time."""
+    prefetch_related_objects([application], *_parts())
+    return application
 
 
 def public_events(application: Application) -> QuerySet[ApplicationEvent]:

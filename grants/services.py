@@ -68,9 +68,12 @@ def application_set_parties(
             fields.append("title")
         locked.save(update_fields=fields)
         wanted = {a.pk: a for a in co_applicants if a.pk != lead_actor.pk}
-        locked.coapplicant_links.exclude(actor_id__in=wanted).delete()
         # No ordering: the links' own (by application, then actor name) joins two tables.
         existing = set(locked.coapplicant_links.order_by().values_list("actor_id", flat=True))
+        removed = existing.difference(wanted)
+        if removed:
+            # Only when some go: a delete reads its rows first (for the signals), a query a save.
+            locked.coapplicant_links.filter(actor_id__in=removed).delete()
         for pk, actor in wanted.items():
             if pk not in existing:
                 CoApplicant.objects.create(application=locked, actor=actor)

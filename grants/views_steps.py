@@ -33,7 +33,7 @@ from grants.forms import (
     PartiesForm,
     PaymentDetailsForm,
 )
-from grants.models import Application, Pot
+from grants.models import Application, BudgetLine, Pot
 from grants.rules import STEP_ACTIVITY, STEP_BUDGET, STEP_CONTACT, STEP_PARTIES, STEP_PAYMENT, budget_gap
 from grants.services import application_save_step, application_set_parties
 
@@ -64,14 +64,16 @@ class Step:
     formset: Callable[[Application, QueryDict | None], BaseFormSet] | None = None
     # Buttons that show the page again and save nothing: their response, else None.
     redisplay: Callable[[HttpRequest, Application, dict], HttpResponse | None] | None = None
-    # What the page shows besides the form: (application, POST data or None) -> context.
-    context: Callable[[Application, QueryDict | None], dict] | None = None
+    # What the page shows besides the form: (application, POST data or None, formset) -> context.
+    context: Callable[[Application, QueryDict | None, BaseFormSet | None], dict] | None = None
 
 
 def steps_context(app: Application | None, current: int) -> dict:
     return {
         "steps": STEPS,
         "current_step": current,
+        # The page's title and heading (the review page has its own).
+        "step_title": STEPS_BY_NUMBER[current].title if current in STEPS_BY_NUMBER else None,
         "review_step": REVIEW_STEP,
         "application": app,
     }
@@ -128,11 +130,15 @@ def _parties_form(request: HttpRequest, app: Application, data, files) -> BaseFo
     if data is not None:
         # A bound form shows what was posted: the saved parties are not read.
         return PartiesForm(data, user=request.user, pot=app.pot)
+    # The saved choices by id, which is what the form shows and checks: two one-table reads,
+    # not the actors' and networks' rows.
     initial = {
-        "lead_actor": app.lead_actor,
+        "lead_actor": app.lead_actor_id,
         "title": app.title,
-        "co_applicants": [c.actor for c in app.coapplicant_links.select_related("actor")],
-        "networks": list(app.networks.all()),
+        "co_applicants": list(app.coapplicant_links.order_by().values_list("actor_id", flat=True)),
+        "networks": list(
+            Application.networks.through.objects.filter(application_id=app.pk).values_list("network_id", flat=True)
+        ),
     }
     return PartiesForm(None, user=request.user, pot=app.pot, initial=initial)
 
@@ -161,7 +167,9 @@ def _save_fields(request: HttpRequest, app: Application, form: BaseForm, formset
 
 
 def _budget_formset(app: Application, data: QueryDict | None) -> BaseFormSet:
-    return BudgetLineFormSet(data, instance=app, prefix="rad")
+    # The rows by id: the model's own order (by application, then id) joins the applications
+    # table to sort one application's rows, in the same order.
+    return BudgetLineFormSet(data, instance=app, prefix="rad", queryset=BudgetLine.objects.order_by("pk"))
 
 
 def _budget_add_row(request: HttpRequest, app: Application, ctx: dict) -> HttpResponse | None:
@@ -180,9 +188,13 @@ def _budget_add_row(request: HttpRequest, app: Application, ctx: dict) -> HttpRe
     return render(request, "grants/step.html", ctx)
 
 
-def _budget_context(app: Application, data: QueryDict | None) -> dict:
-    # The warning about the amounts is about what is saved: shown when the page is opened.
-    return {"budget_gap": budget_gap(app)} if data is None else {}
+def _budget_context(app: Application, data: QueryDict | None, formset: BaseFormSet | None) -> dict:
+    # The warning about the amounts is about what is saved: shown when the page is opened,
+    # from the saved rows the formset reads anyway (one query for both).
+    if data is not None:
+        return {}
+    lines = formset.get_queryset()
+    return {"budget_gap": budget_gap(app, lines), "budget_total": sum(line.amount for line in lines)}
 
 
 def _contact_form(request: HttpRequest, app: Application, data, files) -> BaseForm:
@@ -203,8 +215,9 @@ def _contact_save(request: HttpRequest, app: Application, form: BaseForm, formse
     return ""
 
 
-def _contact_context(app: Application, data: QueryDict | None) -> dict:
-    return {"attachments": app.attachments.all()}
+def _contact_context(app: Application, data: QueryDict | None, formset: BaseFormSet | None) -> dict:
+    # By upload time, the model's order for one application without joining the applications table.
+    return {"attachments": app.attachments.order_by("uploaded_at")}
 
 
 STEP_TABLE: tuple[Step, ...] = (

@@ -131,6 +131,42 @@ def test_granted_page_lists_only_granted_and_no_personal_data(
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("page", "queries"),
+    [
+        # The account, the pot, the actors the user may apply for (once: the check and the
+        # choice), the networks.
+        ("new", 4),
+        # The account, the application with its lead check, the saved co-applicants and
+        # networks by id, the co-applicants shown, the choice of actors, the networks.
+        ("step 1", 7),
+        ("step 2", 2),
+        # The budget rows once: for the formset and for the warning about the amounts.
+        ("step 3", 3),
+        ("step 4", 3),
+        ("step 5", 2),
+        # The application once (the access check's read), its four parts, the membership.
+        ("review", 7),
+    ],
+)
+def test_the_steps_read_each_thing_once(
+    client, pot, actor_a, rep_a, actor_c, page, queries, django_assert_max_num_queries
+):
+    draft = make_application(pot=pot, lead=actor_a, co=[actor_c], status=S.DRAFT)
+    if page == "new":
+        path = url("new")
+    elif page == "review":
+        path = url("review", pk=draft.pk)
+    else:
+        path = url("step", pk=draft.pk, step=int(page.split()[1]))
+    client.force_login(rep_a)
+    client.get(path)  # The session is read into the cache once.
+    with django_assert_max_num_queries(queries):
+        response = client.get(path)
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
 def test_full_application_in_steps(
     client, pot, networks, actor_a, rep_a, actor_c, rep_c, django_capture_on_commit_callbacks
 ):
