@@ -151,6 +151,33 @@ def test_co_applicants_are_asked_on_submission_and_approval_waits_for_them(
 
 
 @pytest.mark.django_db
+def test_each_mail_says_one_thing_for_the_readers_part(
+    pot, actor_a, rep_a, actor_c, rep_c, steering, django_capture_on_commit_callbacks
+):
+    """A co-applicant that has not answered gets only its request to confirm when the
+    application is sent in, not also a receipt saying it need do nothing; once it has
+    answered, its status mails say it follows along and never speak of "your" account."""
+    app = make_application(pot=pot, lead=actor_a, co=[actor_c], status=S.DRAFT, confirmed=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        application_transition(application=app, to_status=S.SUBMITTED, actor_user=rep_a)
+    to_c = [m for m in mail.outbox if m.to == [rep_c.email]]
+    assert [m.subject for m in to_c] == [m.subject for m in to_c if "Bekräfta" in m.subject] and len(to_c) == 1
+    to_a = [m for m in mail.outbox if m.to == [rep_a.email]]
+    assert len(to_a) == 1 and to_a[0].subject.startswith("[Stadsdelsnätverken] Kvitto: din ansökan")
+
+    app.coapplicant_links.update(status="confirmed")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        application_transition(application=app, to_status=S.IN_REVIEW, actor_user=steering)
+        application_transition(application=app, to_status=S.APPROVED, actor_user=steering, **_kwargs_for(S.APPROVED))
+    approved_c = [m for m in mail.outbox if m.to == [rep_c.email] and "beviljad" in m.subject]
+    approved_a = [m for m in mail.outbox if m.to == [rep_a.email] and "beviljad" in m.subject]
+    assert len(approved_c) == len(approved_a) == 1
+    assert "Du behöver inte göra något" in approved_c[0].body and "det konto ni har angett" not in approved_c[0].body
+    assert "det konto ni har angett" in approved_a[0].body
+
+
+@pytest.mark.django_db
 def test_confirmed_co_applicants_are_not_asked_again(pot, actor_a, rep_a, actor_c, rep_c):
     app = make_application(pot=pot, lead=actor_a, co=[actor_c], status=S.DRAFT, confirmed=True)
     application_transition(application=app, to_status=S.SUBMITTED, actor_user=rep_a)
