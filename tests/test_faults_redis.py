@@ -125,7 +125,6 @@ def _news_form(networks, title: str, slug: str) -> dict[str, str]:
         "slug": slug,
         "published_at_0": now.strftime("%Y-%m-%d"),
         "published_at_1": now.strftime("%H:%M:%S"),
-        "is_published": "on",
         "title": title,
         "summary": "Ingress",
         "body": "Text",
@@ -173,7 +172,13 @@ def test_an_outage_degrades_and_nothing_is_lost(redis_cache, kind, networks, act
     # An edit through the admin: saved, and no 500 although the bump cannot reach Redis.
     response = _timed(admin.post, "/admin/networks/post/add/", _news_form(networks, "Nyhet under avbrottet", "avbrott"))
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert Post.objects.filter(slug="avbrott").exists()
+    post = Post.objects.get(slug="avbrott")
+    # Saved as a draft; published from its preview (issue 22), also during the outage.
+    response = _timed(
+        admin.post, f"/admin/networks/post/{post.pk}/forhandsgranska/", {"fingerprint": post.preview_fingerprint()}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Post.objects.get(pk=post.pk).is_published
 
     # A meeting sign-up: saved, and its mail (an on-commit hook after the bump) goes out.
     resident = Client()
