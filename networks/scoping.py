@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from networks.access import (
     may_change_in_network,
@@ -70,6 +71,10 @@ class NetworkScopedAdminMixin:
             kwargs["queryset"] = networks_coordinated_by(request.user)
             only = only_network_of(request.user)
             if only is not None:
-                # A required select with an initial value has no blank choice (ModelChoiceField).
                 kwargs.setdefault("initial", only)
+                field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+                # Chosen already, and still with the empty first choice that HTML asks of a
+                # required select (Django's field drops it when there is an initial value).
+                field.empty_label = _("Välj nätverk")
+                return field
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

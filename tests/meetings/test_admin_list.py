@@ -58,7 +58,11 @@ def test_a_coordinator_of_one_network_has_no_network_filter_and_it_chosen_on_a_n
     assert _filter_choices(html, "när") == ["Alla", "Kommande", "Har varit"]
     add = client.get(f"{CHANGELIST}add/").content.decode()
     select = re.search(r'<select name="network".*?</select>', add, re.S).group(0)
-    assert re.findall(r"<option[^>]*>", select) == [f'<option value="{networks["andersberg"].pk}" selected>']
+    # Chosen, after the empty first choice HTML asks of a required select (the validator).
+    assert re.findall(r"<option[^>]*>", select) == [
+        '<option value="">',
+        f'<option value="{networks["andersberg"].pk}" selected>',
+    ]
 
 
 def test_a_coordinator_of_two_networks_filters_and_chooses_between_them(client, networks, coord_andersberg) -> None:
@@ -82,7 +86,11 @@ def test_a_new_working_group_has_the_one_network_chosen(client, networks, coord_
     client.force_login(coord_satra)
     html = client.get("/admin/networks/workinggroup/add/").content.decode()
     select = re.search(r'<select name="network".*?</select>', html, re.S).group(0)
-    assert re.findall(r"<option[^>]*>", select) == [f'<option value="{networks["satra"].pk}" selected>']
+    # Chosen, after the empty first choice HTML asks of a required select (the validator).
+    assert re.findall(r"<option[^>]*>", select) == [
+        '<option value="">',
+        f'<option value="{networks["satra"].pk}" selected>',
+    ]
     assert _filter_choices(client.get("/admin/networks/workinggroup/").content.decode(), "nätverk") == []
 
 
