@@ -41,5 +41,6 @@ def test_the_english_page_shows_the_english_text_or_says_the_swedish_is_swedish(
     post.body_en = "**Welcome!**"
     post.save()
     assert (
-        '<div class="post__body" lang="en" dir="auto"><p><strong>Welcome!</strong></p>' in client.get("/en/nyheter/loppis/").content.decode()
+        '<div class="post__body" lang="en" dir="auto"><p><strong>Welcome!</strong></p>'
+        in client.get("/en/nyheter/loppis/").content.decode()
     )
