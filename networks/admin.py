@@ -138,12 +138,9 @@ class PostAdmin(TranslatedAdminMixin, DateSafeChangeListMixin, NetworkScopedAdmi
             field = form.base_fields["network"]
             field.required = True
             # A required select starts with an empty choice (HTML); a coordinator of one
-            # network finds it chosen already.
+            # network finds it chosen already (NetworkScopedAdminMixin).
             field.empty_label = _("Välj nätverk")
             field.help_text = ""
-            only = list(field.queryset[:2])
-            if len(only) == 1:
-                field.initial = only[0].pk
         if obj is None and "published_at" in form.base_fields:
             # Empty: "when I publish it", not the moment the draft was begun.
             form.base_fields["published_at"].initial = None
