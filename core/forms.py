@@ -14,10 +14,10 @@ class AccessibleBoundField(BoundField):
     def build_widget_attrs(self, attrs: dict, widget=None) -> dict:
         attrs = super().build_widget_attrs(attrs, widget)
         if self.errors and self.auto_id:
-            described = [f"{self.auto_id}_error"]
-            if attrs.get("aria-describedby"):
-                described.append(attrs["aria-describedby"])
-            attrs["aria-describedby"] = " ".join(described)
+            error_id = f"{self.auto_id}_error"
+            # The error first; Django 5.2 may already have added it after the hint.
+            described = [error_id, *(attrs.get("aria-describedby") or "").split()]
+            attrs["aria-describedby"] = " ".join(dict.fromkeys(described))
         return attrs
 
 

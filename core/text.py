@@ -73,7 +73,8 @@ def guard_model_fields(model_classes: Iterable[type[models.Model]]) -> None:
 
 
 def guard_form_field(field: forms.Field) -> None:
-    """Add the text and date validators to one form field, once."""
+    """Add the text validators to one form field, once; a whole number gets a text box.
+    (Dates: `TextGuardMixin._post_clean`.)"""
     wanted = []
     if isinstance(field, forms.CharField) and not isinstance(field.widget, forms.PasswordInput):
         # Ours says the same as Django's NUL check, in the words of the other characters.
@@ -81,16 +82,29 @@ def guard_form_field(field: forms.Field) -> None:
         wanted.append(reject_control_characters)
         if isinstance(field.widget, SINGLE_LINE_WIDGETS):
             wanted.append(reject_line_breaks)
-    elif isinstance(field, forms.DateField | forms.DateTimeField):
-        wanted.append(validate_sensible_date)
+    elif isinstance(field, forms.IntegerField) and type(field.widget) is forms.NumberInput:
+        # type="number" empties what the browser cannot read as a number ("12,5"), so a
+        # refusal could not keep what was typed; a text box with the phone's digit keys can.
+        field.widget = forms.TextInput(attrs=whole_number_attrs(field.widget.attrs))
     for validator in wanted:
         if validator not in field.validators:
             field.validators.append(validator)
 
 
+def whole_number_attrs(attrs: dict) -> dict:
+    """A number box's attributes for a text box: digits on a phone, no min, max or step."""
+    kept = {name: value for name, value in attrs.items() if name not in {"min", "max", "step"}}
+    return {**kept, "inputmode": "numeric", "autocomplete": "off", "class": "input--number"}
+
+
 class TextGuardMixin:
     """For forms: text fields refuse control characters (one-line ones also line breaks),
-    date fields refuse dates far from today."""
+    date fields refuse dates far from today, whole numbers are typed in a text box.
+
+    A date far from today is checked last, after the form's own checks (`clean_<field>`,
+    `clean`), so that a field with a real rule says that rule: a start date in 1990 gets
+    "the activity has already begun", not the ten-year range that only catches typos.
+    """
 
     fields: dict[str, forms.Field]
 
@@ -98,3 +112,14 @@ class TextGuardMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             guard_form_field(field)
+
+    def _post_clean(self) -> None:
+        # Django's hook between the form's clean() and a model form's model validation;
+        # a field refused here is left out of the model's checks, as any refused field is.
+        for name, field in self.fields.items():
+            if isinstance(field, forms.DateField | forms.DateTimeField) and name in self.cleaned_data:
+                try:
+                    validate_sensible_date(self.cleaned_data[name])
+                except ValidationError as error:
+                    self.add_error(name, error)
+        super()._post_clean()

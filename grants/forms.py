@@ -296,23 +296,36 @@ class ContactForm(TextGuardMixin, forms.ModelForm):
         return upload
 
 
+def _payment_number(label, help_text) -> forms.CharField:
+    # Wider than the stored number (spaces and dashes as people write them): clean() checks
+    # the digits of the chosen method's fields only and stores them without the spacing.
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
 class PaymentDetailsForm(TextGuardMixin, forms.ModelForm):
-    """Step 5: where the pot pays a granted amount, with the numbers' check digits verified."""
+    """Step 5: where the pot pays a granted amount, with the numbers' check digits verified.
+
+    Only the chosen method's numbers are required and checked; the others are emptied (the
+    page shows them under their choice, templates/grants/_payment_details.html)."""
+
+    giro_number = _payment_number(_("Bankgiro- eller plusgironummer"), _("Till exempel 5050-1055 eller 28 65 43-4."))
+    clearing_number = _payment_number(
+        _("Clearingnummer"), _("Fyra siffror, hos Swedbank ibland fem, till exempel 8327-9.")
+    )
+    account_number = _payment_number(_("Kontonummer"), _("Står i internetbanken eller på kontoutdraget."))
 
     class Meta:
         model = Application
         fields = ["payment_method", "giro_number", "clearing_number", "account_number"]
-        labels = {
-            "payment_method": _("Hur vill ni få pengarna?"),
-            "giro_number": _("Bankgiro- eller plusgironummer"),
-            "clearing_number": _("Clearingnummer"),
-            "account_number": _("Kontonummer"),
-        }
+        labels = {"payment_method": _("Hur vill ni få pengarna?")}
         help_texts = {
             "payment_method": _("Kontot ska tillhöra den sökande aktören. Uppgifterna visas bara för styrgruppen."),
-            "giro_number": _("Om ni valt bankgiro eller plusgiro. Till exempel 5050-1055 eller 28 65 43-4."),
-            "clearing_number": _("Om ni valt bankkonto. Fyra siffror, hos Swedbank ibland fem, till exempel 8327-9."),
-            "account_number": _("Om ni valt bankkonto. Står i internetbanken eller på kontoutdraget."),
         }
         widgets = {"payment_method": forms.RadioSelect}
 
@@ -325,39 +338,50 @@ class PaymentDetailsForm(TextGuardMixin, forms.ModelForm):
         for name in ("giro_number", "clearing_number", "account_number"):
             # Required with one of the answers only: clean() says which.
             self.fields[name].template_name = "includes/field_conditional.html"
-            self.fields[name].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
-            self.fields[name].max_length = 20
-            self.fields[name].widget.attrs["maxlength"] = "20"
 
     def clean(self) -> dict:
         data = super().clean()
         method = data.get("payment_method")
         M = Application.PaymentMethod
-        if method in (M.BANKGIRO, M.PLUSGIRO):
-            raw = (data.get("giro_number") or "").strip()
-            if not raw:
-                self.add_error("giro_number", _("Skriv numret."))
-            else:
-                try:
-                    data["giro_number"] = (clean_bankgiro if method == M.BANKGIRO else clean_plusgiro)(raw)
-                except ValidationError as error:
-                    self.add_error("giro_number", error)
-            data["clearing_number"] = data["account_number"] = ""
-        elif method == M.BANK_ACCOUNT:
-            clearing = (data.get("clearing_number") or "").strip()
-            account = (data.get("account_number") or "").strip()
-            if not clearing:
-                self.add_error("clearing_number", _("Skriv clearingnumret."))
-            if not account:
-                self.add_error("account_number", _("Skriv kontonumret."))
-            if clearing and account:
-                try:
-                    checked = clean_bank_account(clearing, account)
-                except ValidationError as error:
-                    self.add_error(None, error)
+        wanted = {
+            M.BANKGIRO: ("giro_number",),
+            M.PLUSGIRO: ("giro_number",),
+            M.BANK_ACCOUNT: ("clearing_number", "account_number"),
+        }.get(method, ())
+        typed = {}
+        for name, missing in (
+            ("giro_number", _("Skriv numret.")),
+            ("clearing_number", _("Skriv clearingnumret.")),
+            ("account_number", _("Skriv kontonumret.")),
+        ):
+            if name not in wanted:
+                # Not the chosen method's: neither checked nor kept (the page still shows
+                # what was typed, from the posted data).
+                self._errors.pop(name, None)
+                data[name] = ""
+            elif not self.has_error(name):
+                value = (data.get(name) or "").strip()
+                if value:
+                    typed[name] = value
                 else:
-                    data["clearing_number"], data["account_number"] = checked.clearing, checked.account
-            data["giro_number"] = ""
+                    self.add_error(name, missing)
+        if "giro_number" in typed:
+            try:
+                data["giro_number"] = (clean_bankgiro if method == M.BANKGIRO else clean_plusgiro)(typed["giro_number"])
+            except ValidationError as error:
+                self.add_error("giro_number", error)
+        elif len(typed) == 2:
+            try:
+                checked = clean_bank_account(typed["clearing_number"], typed["account_number"])
+            except ValidationError as error:
+                self.add_error(None, error)  # Keyed by the field it is about.
+            else:
+                data["clearing_number"], data["account_number"] = checked.clearing, checked.account
+        if any(self.has_error(name) for name in wanted):
+            # A number refused, or left unchecked because the other one was: the model's
+            # own length checks would only add a second message about the same number.
+            for name in wanted:
+                data.pop(name, None)
         return data
 
 

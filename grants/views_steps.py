@@ -209,9 +209,10 @@ def _contact_form(request: HttpRequest, app: Application, data, files) -> BaseFo
 
 def _contact_save(request: HttpRequest, app: Application, form: BaseForm, formset: BaseFormSet | None) -> str:
     upload = form.cleaned_data.get("attachment")
+    given_name = upload.name if upload else ""  # Saving renames the file for the store.
     application_save_step(application=app, user=request.user, changes=changes(form), upload=upload)
     if upload and request.POST.get("action") == UPLOAD:
-        return _("Filen ”%(name)s” är bifogad.") % {"name": upload.name}
+        return _("Filen ”%(name)s” är bifogad.") % {"name": given_name}
     return ""
 
 

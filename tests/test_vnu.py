@@ -42,3 +42,20 @@ def test_skipped_heading_levels_are_reported(tmp_path: Path) -> None:
     assert vnu.heading_errors([tmp_path / "skips.html"]) == [
         "skips.html: <h3> follows <h1> (a heading level is skipped)"
     ]
+
+
+def test_a_form_whose_enter_presses_a_secondary_button_is_reported(tmp_path: Path) -> None:
+    search_first = GOOD.replace(
+        '<input id="q" name="q"></form>',
+        '<input id="q" name="q"><button class="button button--secondary" name="a" value="s">Sök</button>'
+        '<button class="button" name="a" value="n">Spara</button></form>',
+    )
+    hidden_default = search_first.replace(
+        '<input id="q" name="q">',
+        '<input id="q" name="q"><button class="visually-hidden" tabindex="-1" name="a" value="n">Spara</button>',
+    )
+    (tmp_path / "search-first.html").write_text(search_first, encoding="utf-8")
+    (tmp_path / "hidden-default.html").write_text(hidden_default, encoding="utf-8")
+    (tmp_path / "good.html").write_text(GOOD, encoding="utf-8")
+    files = sorted(tmp_path.glob("*.html"))
+    assert vnu.default_button_errors(files) == ["search-first.html: Enter presses the secondary button ”Sök” of a form"]

@@ -4,7 +4,8 @@
 runs on Debian's `default-jre-headless`. The browser tests save the HTML the server sent
 for every page they visit (tests/browser/conftest.py); after the session, every saved
 file goes to vnu in a few batches, and any error fails the run. vnu does not check the
-order of headings, so the same step also reports a skipped heading level (h2 to h4).
+order of headings, so the same step also reports a skipped heading level (h2 to h4), and
+a form whose Enter key would press a secondary button.
 
 By hand: `.venv/bin/python -m tests.vnu DIR` validates every .html file in DIR.
 """
@@ -97,11 +98,58 @@ def heading_errors(files: list[Path]) -> list[str]:
     return problems
 
 
+class _SubmitButtons(HTMLParser):
+    """Per form: its submit buttons in document order, as (classes, text)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[list[list[str]]] = []
+        self._in_form = False
+        self._button: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        attributes = dict(attrs)
+        if tag == "form":
+            self._in_form = True
+            self.forms.append([])
+        elif self._in_form and tag == "button" and (attributes.get("type") or "submit") == "submit":
+            self._button = [attributes.get("class") or "", ""]
+            self.forms[-1].append(self._button)
+        elif self._in_form and tag == "input" and attributes.get("type") == "submit":
+            self.forms[-1].append([attributes.get("class") or "", attributes.get("value") or ""])
+
+    def handle_data(self, data: str) -> None:
+        if self._button is not None:
+            self._button[1] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "button":
+            self._button = None
+        elif tag == "form":
+            self._in_form = False
+
+
+def default_button_errors(files: list[Path]) -> list[str]:
+    """A form with several buttons whose first is a secondary one: Enter in any of its boxes
+    presses the first button, so it must be the main action (issue 22). A form whose
+    secondary button comes first puts a hidden copy of the main one before it
+    (templates/grants/step.html)."""
+    problems = []
+    for path in files:
+        parser = _SubmitButtons()
+        parser.feed(path.read_text(encoding="utf-8", errors="replace"))
+        for buttons in parser.forms:
+            if len(buttons) > 1 and "button--secondary" in buttons[0][0].split():
+                text = " ".join(buttons[0][1].split())
+                problems.append(f"{path.name}: Enter presses the secondary button ”{text}” of a form")
+    return problems
+
+
 def page_errors(folder: Path) -> list[str]:
     files = sorted(folder.glob("*.html"))
     if not files:
         return []
-    return vnu_errors(files) + heading_errors(files)
+    return vnu_errors(files) + heading_errors(files) + default_button_errors(files)
 
 
 def main(argv: list[str]) -> int:

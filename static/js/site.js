@@ -21,6 +21,17 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     });
   }
+  // A search box inside a larger form: Enter runs the search, not the form's main action
+  // (which Enter does in every other box; without this script, here too).
+  for (const input of document.querySelectorAll("input[data-enter-button]")) {
+    input.addEventListener("keydown", (event) => {
+      const button = document.getElementById(input.dataset.enterButton);
+      if (event.key === "Enter" && !event.isComposing && button) {
+        event.preventDefault();
+        button.click();
+      }
+    });
+  }
   // Stop a second submit of the same form (a double click) while the first is under way.
   for (const form of document.querySelectorAll("form[data-submit-once]")) {
     form.addEventListener("submit", (event) => {
