@@ -15,7 +15,7 @@ SITE_URL ?= http://$(HOST):$(PORT)
 DEMO_MAIL := .demo-mail
 DEMO := $(DEV) SITE_URL=$(SITE_URL) EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend EMAIL_FILE_PATH=$(DEMO_MAIL)
 
-.PHONY: install pango compiled-messages migrate demo run chromium test lint format messages
+.PHONY: install pango compiled-messages migrate demo run chromium test handbook-images lint format messages
 
 # Only when there is no venv at all: create it (a fresh clone).
 $(PY):
@@ -79,6 +79,11 @@ test: install chromium
 	$(VENV)/bin/pytest -n $(TEST_WORKERS) -m "not ($(SERIAL_TESTS))" $(PYTEST_ARGS) || status=$$?; \
 	$(VENV)/bin/pytest -m "$(SERIAL_TESTS)" $(PYTEST_ARGS) || status=$$?; \
 	exit $$status
+
+# The staff handbook's pictures (docs/handbok/bilder/), taken anew from the admin on the
+# demo data; the browser tests fail when a page no longer looks like its picture.
+handbook-images: install chromium
+	HANDBOOK_IMAGES=docs/handbok/bilder $(VENV)/bin/pytest -p no:randomly -m browser tests/browser/test_handbook_images.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -85,6 +85,7 @@ class NatverkAdminSite(AdminSite):
         handbook_urls = [
             path("hjalp/", self._wrap(handbook.handbook), name="handbook"),
             path("hjalp/<slug:page>/", self._wrap(handbook.handbook_page), name="handbook-page"),
+            path("hjalp/bilder/<slug:name>.png", self._wrap(handbook.handbook_image), name="handbook-image"),
         ]
         return handbook_urls + [
             path("r/<path:content_type_id>/<path:object_id>/", checked, name="view_on_site")

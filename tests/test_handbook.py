@@ -1,5 +1,6 @@
 """The staff handbook (docs/handbok/) in the admin under "Hjälp": every page shown, links
-between pages lead to the admin's pages, and the admin links to it."""
+between pages lead to the admin's pages, the pictures are the ones the browser tests take,
+and the admin links to it."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from website.handbook import HANDBOOK_DIR, PAGES
+from tests.browser.test_handbook_images import SHOTS
+from website.handbook import HANDBOOK_DIR, IMAGES_DIR, PAGES, images_in
 
 pytestmark = pytest.mark.django_db
 
@@ -41,3 +43,32 @@ def test_the_admin_links_to_the_handbook(client, superuser) -> None:
 def test_someone_outside_the_staff_is_sent_to_log_in(client, resident) -> None:
     client.force_login(resident)
     assert client.get("/admin/hjalp/").status_code == 302
+
+
+def test_the_pictures_are_the_ones_the_browser_tests_take() -> None:
+    shown = [name for page in ["index", *PAGES] for name, _alt in images_in(
+        (HANDBOOK_DIR / f"{page}.md").read_text(encoding="utf-8")
+    )]  # fmt: skip
+    assert sorted(shown) == sorted(SHOTS)  # Each once, and each one a picture the tests take.
+    assert {path.stem for path in IMAGES_DIR.glob("*")} == set(SHOTS)
+    # A picture is written on a line of its own, or it would not be found (and shown as text).
+    for page in ["index", *PAGES]:
+        text = (HANDBOOK_DIR / f"{page}.md").read_text(encoding="utf-8")
+        assert len(re.findall(r"!\[", text)) == len(images_in(text)), page
+
+
+def test_a_picture_is_shown_with_its_words_and_size(client, coord_satra) -> None:
+    client.force_login(coord_satra)
+    html = client.get("/admin/hjalp/samordnare/").content.decode()
+    figure = re.search(
+        r'<figure class="handbook__figure"><img src="/admin/hjalp/bilder/motena.png"[^>]*></figure>', html
+    )
+    assert figure, "the picture of the meetings list"
+    assert 'alt="Listan över möten i administrationen' in figure.group(0)
+    assert 'width="1024" height="640"' in figure.group(0)
+    response = client.get("/admin/hjalp/bilder/motena.png")
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+    assert client.get("/admin/hjalp/bilder/finns-inte.png").status_code == 404
+    client.logout()
+    assert client.get("/admin/hjalp/bilder/motena.png").status_code == 302  # To the admin's login.

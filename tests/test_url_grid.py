@@ -495,6 +495,7 @@ ROWS: list[Row] = [
     Row("admin/", "/admin/", staff(200, 200, 200, 200)),
     Row("admin/hjalp/", "/admin/hjalp/", staff(200, 200, 200, 200)),
     Row("admin/hjalp/<slug:page>/", "/admin/hjalp/samordnare/", staff(200, 200, 200, 200)),
+    Row("admin/hjalp/bilder/<slug:name>.png", "/admin/hjalp/bilder/motena.png", staff(200, 200, 200, 200)),
     Row("admin/login/", "/admin/login/", grid(302, resident=403, rep_a=403, rep_b=403)),
     Row("admin/logout/", "/admin/logout/", staff(200, 200, 200, 200), "post"),
     Row("admin/password_change/", "/admin/password_change/", staff(200, 200, 200, 200)),
