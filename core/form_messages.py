@@ -15,6 +15,7 @@ måste vara mellan 1 och 52.").
 from __future__ import annotations
 
 from django import forms
+from django.forms import formsets
 from django.contrib.auth import password_validation
 from django.core import validators
 from django.db import models
@@ -76,6 +77,10 @@ WRONG_STAFF_LOGIN = _(
     "E-postadressen eller lösenordet stämmer inte, eller så har kontot ingen behörighet till administrationen."
 )
 INACTIVE = _("Kontot är avstängt.")
+# A formset's rows: the budget's rows, an admin inline's rows.
+TOO_MANY_ROWS = ngettext_lazy("Det får vara högst %(num)d rad.", "Det får vara högst %(num)d rader.", "num")
+TOO_FEW_ROWS = ngettext_lazy("Det måste vara minst %(num)d rad.", "Det måste vara minst %(num)d rader.", "num")
+ROWS_MISSING = _("Formuläret kom inte fram helt. Ladda om sidan och fyll i det igen.")
 
 
 def install() -> None:
@@ -101,6 +106,10 @@ def install() -> None:
     forms.ModelChoiceField.default_error_messages["invalid_choice"] = UNKNOWN_CHOICE
     forms.ModelMultipleChoiceField.default_error_messages.update(
         invalid_choice=UNKNOWN_CHOICE, invalid_list=UNKNOWN_CHOICE, invalid_pk_value=UNKNOWN_CHOICE
+    )
+
+    formsets.BaseFormSet.default_error_messages.update(
+        too_many_forms=TOO_MANY_ROWS, too_few_forms=TOO_FEW_ROWS, missing_management_form=ROWS_MISSING
     )
 
     validators.MaxLengthValidator.message = TOO_LONG

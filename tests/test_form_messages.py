@@ -467,3 +467,30 @@ def test_the_messages_read_as_the_site_writes() -> None:
         }
         assert Form(data={"count": "53"}).errors["count"] == ["Skriv ett tal som är högst 52."]
         assert Form(data={"count": "abc"}).errors["count"] == ["Skriv ett heltal med siffror, till exempel 12."]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_formsets_own_messages_are_ours(language, default_texts) -> None:
+    """The rows of a formset (the budget's rows, an admin inline's): too many, too few, or
+    the form's bookkeeping fields missing."""
+
+    class Row(forms.Form):
+        what = forms.CharField(max_length=10)
+
+    Rows = forms.formset_factory(Row, max_num=2, validate_max=True, min_num=1, validate_min=True)
+    too_many = {"form-TOTAL_FORMS": "3", "form-INITIAL_FORMS": "0"}
+    too_many |= {f"form-{n}-what": "rad" for n in range(3)}
+    too_few = {"form-TOTAL_FORMS": "0", "form-INITIAL_FORMS": "0"}
+    with translation.override(language):
+        messages = [
+            *Rows(data=too_many).non_form_errors(),
+            *Rows(data=too_few).non_form_errors(),
+            *forms.formset_factory(Row)(data={}).non_form_errors(),
+        ]
+    assert [text for message in messages for text in defaults_in(message, default_texts)] == []
+    if language == "sv":
+        assert messages == [
+            "Det får vara högst 2 rader.",
+            "Det måste vara minst 1 rad.",
+            "Formuläret kom inte fram helt. Ladda om sidan och fyll i det igen.",
+        ]
