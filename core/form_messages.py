@@ -15,10 +15,10 @@ måste vara mellan 1 och 52.").
 from __future__ import annotations
 
 from django import forms
-from django.forms import formsets
 from django.contrib.auth import password_validation
 from django.core import validators
 from django.db import models
+from django.forms import formsets
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 
