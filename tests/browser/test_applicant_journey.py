@@ -148,7 +148,7 @@ def test_applicant_journey(
     j.click(f'button[name="add_coapplicant"][value="{cafe_actor.pk}"]')
     assert raw.is_checked(f"#id_co_applicants_{cafe_actor.pk}")
     raw.check(f'input[name="networks"][value="{networks["andersberg"].pk}"]')
-    j.click('button[value="next"]')
+    j.click('.grants-actions button[value="next"]')
     app = Application.objects.get()
     assert list(app.co_applicants.all()) == [cafe_actor]
 
@@ -161,7 +161,7 @@ def test_applicant_journey(
     raw.fill("#id_ends_on", start.isoformat())
     raw.fill("#id_place", "Andersbergs bibliotek")
     raw.fill("#id_expected_participants", "25")
-    j.click('button[value="next"]')
+    j.click('.grants-actions button[value="next"]')
 
     # Step 3: a row added in place (no page load), a running total and a warning.
     raw.fill("#id_rad-0-what", "Fika")
@@ -178,21 +178,21 @@ def test_applicant_journey(
     raw.fill("#id_amount_requested", "4 500")
     assert not raw.is_visible("[data-budget-gap]")
     page.check()
-    j.click('button[value="next"]')
+    j.click('.grants-actions button[value="next"]')
     assert app.budget_lines.count() == 2
 
     # Step 4: the contact person comes from the account.
     assert raw.input_value("#id_contact_name") == "Nora Nyberg"
     assert raw.input_value("#id_contact_email") == "ny@example.se"
-    j.click('button[value="next"]')
+    j.click('.grants-actions button[value="next"]')
 
     # Step 5: payment details, first with a wrong check digit.
     raw.check('input[name="payment_method"][value="bankgiro"]')
     raw.fill("#id_giro_number", "5050-1056")
-    j.click('button[value="next"]')
+    j.click('.grants-actions button[value="next"]')
     assert "Bankgironumret stämmer inte" in raw.inner_text(".error-summary")
     raw.fill("#id_giro_number", "5050-1055")
-    j.click('button[value="next"]')
+    j.click('.grants-actions button[value="next"]')
 
     # Review and submit.
     assert "Steg 6 av 6" in raw.inner_text("main")
