@@ -28,7 +28,28 @@ class VisibleNetworksFilter(admin.RelatedFieldListFilter):
         return [(network.pk, str(network)) for network in networks_visible_to(request.user)]
 
 
-class NetworkScopedAdminMixin:
+class OneNetworkChosenMixin:
+    """For a ModelAdmin with a `network` choice: the choice offers `network_choices(request)`,
+    and a coordinator of one network finds it chosen on a new row (`only_network_of`)."""
+
+    def network_choices(self, request: HttpRequest) -> QuerySet:
+        return networks_coordinated_by(request.user)
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        if db_field.name == "network":
+            kwargs["queryset"] = self.network_choices(request)
+            only = only_network_of(request.user)
+            if only is not None:
+                kwargs.setdefault("initial", only)
+                field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+                # Chosen already, and still with the empty first choice that HTML asks of a
+                # required select (Django's field drops it when there is an initial value).
+                field.empty_label = _("Välj nätverk")
+                return field
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class NetworkScopedAdminMixin(OneNetworkChosenMixin):
     """For a ModelAdmin whose rows belong to a network through `network_field`.
 
     Superusers see and change everything. The steering group reads every network's rows
@@ -65,16 +86,3 @@ class NetworkScopedAdminMixin:
             (entry, VisibleNetworksFilter) if entry == self.network_field else entry
             for entry in super().get_list_filter(request)
         ]
-
-    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
-        if db_field.name == "network":
-            kwargs["queryset"] = networks_coordinated_by(request.user)
-            only = only_network_of(request.user)
-            if only is not None:
-                kwargs.setdefault("initial", only)
-                field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-                # Chosen already, and still with the empty first choice that HTML asks of a
-                # required select (Django's field drops it when there is an initial value).
-                field.empty_label = _("Välj nätverk")
-                return field
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)

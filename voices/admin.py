@@ -17,6 +17,7 @@ from core.adminlist import short_date
 from core.dates import ADMIN_DATE_OVERRIDES
 from core.text import TextGuardMixin
 from members.images import process_logo
+from networks.scoping import OneNetworkChosenMixin
 from voices import services
 from voices.access import (
     actors_for_voices,
@@ -58,7 +59,7 @@ class ConsentFilter(admin.SimpleListFilter):
 
 
 @admin.register(Voice)
-class VoiceAdmin(admin.ModelAdmin):
+class VoiceAdmin(OneNetworkChosenMixin, admin.ModelAdmin):
     form = VoiceAdminForm
     formfield_overrides = ADMIN_DATE_OVERRIDES
     list_display = ["__str__", "network", "actor_shown", "is_published", "has_video", "consent_given", "consent"]
@@ -134,22 +135,13 @@ class VoiceAdmin(admin.ModelAdmin):
         allowed = super().has_delete_permission(request, obj)
         return allowed and (obj is None or (self._visible(request, obj) and may_delete_voice(request.user, obj)))
 
+    def network_choices(self, request: HttpRequest) -> QuerySet:
+        return networks_for_voices(request.user)
+
     def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
-        if db_field.name == "network":
-            kwargs["queryset"] = networks_for_voices(request.user)
-        elif db_field.name == "actor":
+        if db_field.name == "actor":
             kwargs["queryset"] = actors_for_voices(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def get_form(self, request: HttpRequest, obj: Voice | None = None, change: bool = False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        field = form.base_fields.get("network")
-        if field is not None:
-            # A coordinator of one network finds it chosen already.
-            only = list(field.queryset[:2])
-            if len(only) == 1:
-                field.initial = only[0].pk
-        return form
 
     # ---- a withdrawn consent: a button on the change page, and an action on the list ----
 

@@ -94,6 +94,17 @@ def test_a_new_working_group_has_the_one_network_chosen(client, networks, coord_
     assert _filter_choices(client.get("/admin/networks/workinggroup/").content.decode(), "nätverk") == []
 
 
+@pytest.mark.parametrize("add_page", ["/admin/networks/workinggroup/add/", "/admin/voices/voice/add/"])
+def test_a_new_row_elsewhere_has_the_one_network_chosen_the_same_way(client, networks, coord_satra, add_page) -> None:
+    """The working group's and the voice's admin take the choice from the same mixin."""
+    client.force_login(coord_satra)
+    select = re.search(r'<select name="network".*?</select>', client.get(add_page).content.decode(), re.S).group(0)
+    assert re.findall(r"<option[^>]*>", select) == [
+        '<option value="">',
+        f'<option value="{networks["satra"].pk}" selected>',
+    ]
+
+
 def test_a_saved_meeting_keeps_its_network_on_the_form(client, networks, coord_andersberg) -> None:
     meeting = make_meeting(networks["andersberg"])
     client.force_login(coord_andersberg)
