@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "grants",
     "borsen",
     "voices",
+    "dialog",
     "sok",
     "digest",
     "website",
