@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import date_bounds_constraint
@@ -25,6 +26,8 @@ from core.translation import TranslatedMixin, translated_fields
 TITLE_MAX = 120
 TEXT_MAX = 3000
 PLACE_MAX = 120
+# What the author wrote, in the question's own language (never translated).
+WRITTEN_FIELDS = ("title", "text", "place")
 
 
 class Status(models.TextChoices):
@@ -186,6 +189,21 @@ class Question(TranslatedMixin, models.Model):
     @property
     def is_in_progress(self) -> bool:
         return self.status in IN_PROGRESS
+
+    @property
+    def author_shown(self) -> str:
+        """The author as pages show them: their name only when they chose so (and have one),
+        else "en boende i Brynäs"."""
+        if self.show_name and self.author is not None and self.author.name:
+            return self.author.name
+        return gettext("en boende i %(district)s") % {"district": self.network.name}
+
+    def shown_language(self, field: str) -> str:
+        """The question's own words are in the language it was written in; the network's
+        answer as other translated content (`{% text_lang question "text" %}`)."""
+        if field in WRITTEN_FIELDS:
+            return self.language or settings.LANGUAGE_CODE
+        return super().shown_language(field)
 
     def shows_on_public_pages(self) -> bool:
         """Every question may have been on a public page (core.cache invalidation)."""
