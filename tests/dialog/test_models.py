@@ -83,3 +83,25 @@ def test_event_shows_a_staff_name_only_when_chosen(question, coord_andersberg):
     assert event.shown_by_name == coord_andersberg.name
     QuestionEvent.objects.create(question=question, status=Status.HIDDEN, text="Reklam")
     assert list(QuestionEvent.objects.public()) == [event]
+
+
+def test_the_author_is_shown_by_name_only_when_chosen_and_named(question, resident) -> None:
+    assert question.author_shown == "en boende i Brynäs"
+    question.show_name = True
+    assert question.author_shown == resident.name
+    resident.name = ""
+    assert question.author_shown == "en boende i Brynäs"  # Never the e-mail address.
+
+
+def test_the_question_keeps_its_language_and_the_answer_is_translated(question) -> None:
+    from django.utils import translation
+
+    question.language = "fi"
+    question.answer, question.answer_en = "Lagat.", "Fixed."
+    with translation.override("en"):
+        assert question.shown_language("text") == "fi"
+        assert question.shown_language("title") == "fi"
+        assert question.shown_language("answer") == "en"
+        assert question.tr("answer") == "Fixed."
+    with translation.override("ar"):
+        assert question.shown_language("answer") == "sv"
