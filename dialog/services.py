@@ -9,13 +9,15 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Case, CharField, F, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy, ngettext
 
 from core.cache import bump_content_version
 from core.mail import mail_link, mail_queue_each
 from core.ratelimits import refuse_past_limit
-from dialog.models import Question, QuestionEvent, Status, Support
+from dialog.models import IN_PROGRESS, Question, QuestionEvent, Status, Support
 from members.models import User
 
 # How many questions of each kind a network's page shows.
@@ -127,20 +129,31 @@ def public_history(question: Question) -> list[QuestionEvent]:
 
 
 def network_questions(network) -> dict[str, Any]:
-    """For the network's page: new questions, what the network is doing, answered ones."""
-    base = (
+    """For the network's page: new questions, what the network is doing, answered ones,
+    the latest NETWORK_SECTION_COUNT of each, in one query (a row number per kind)."""
+    kind = Case(
+        When(status=Status.OPEN, then=Value("questions_open")),
+        When(status__in=IN_PROGRESS, then=Value("questions_in_progress")),
+        default=Value("questions_answered"),
+        output_field=CharField(),
+    )
+    latest = (
         Question.objects.visible()
         .for_network(network)
+        .filter(status__in=[Status.OPEN, *IN_PROGRESS, Status.ANSWERED])
         .with_support_count()
+        .annotate(
+            kind=kind,
+            place_in_kind=Window(RowNumber(), partition_by=[kind], order_by=[F("updated_at").desc(), F("pk").desc()]),
+        )
+        .filter(place_in_kind__lte=NETWORK_SECTION_COUNT)
         .select_related("network", "author", "meeting", "working_group")
+        .order_by("-updated_at", "-pk")
     )
-    return {
-        "questions_open": list(base.open().order_by("-created_at", "-pk")[:NETWORK_SECTION_COUNT]),
-        "questions_in_progress": list(base.in_progress().order_by("-updated_at", "-pk")[:NETWORK_SECTION_COUNT]),
-        "questions_answered": list(
-            base.filter(status=Status.ANSWERED).order_by("-updated_at", "-pk")[:NETWORK_SECTION_COUNT]
-        ),
-    }
+    sections: dict[str, Any] = {"questions_open": [], "questions_in_progress": [], "questions_answered": []}
+    for question in latest:
+        sections[question.kind].append(question)
+    return sections
 
 
 # ---- GDPR (registered in apps.py) ----

@@ -277,6 +277,11 @@ def test_the_network_page_shows_new_ongoing_and_answered_questions(client, netwo
     assert section.index("Ny fråga här") < section.index("Till arbetsgruppen") < section.index("Svar finns")
     assert "Dold fråga" not in page and "I Sätra" not in page
     assert 'href="/fragor/ny/?natverk=brynas"' in section
+    # The latest five of each kind.
+    for number in range(5):
+        make_question(networks["brynas"], resident, title=f"Senare fråga {number}")
+    section = client.get("/natverk/brynas/").content.decode().split('id="questions-heading"', 1)[1]
+    assert "Ny fråga här" not in section and "Senare fråga 0" in section and "Svar finns" in section
 
 
 def test_the_feed_has_the_networks_visible_questions_with_their_state(client, networks, resident) -> None:
