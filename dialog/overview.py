@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from dialog.models import Question, Support
+from dialog.models import Question
 from members.models import User
 
 # The newest questions of the user, whatever their state.
@@ -13,11 +13,11 @@ OVERVIEW_QUESTIONS = 20
 
 
 def my_pages_questions(*, user: User, actor_ids: Sequence[int], network_ids: Sequence[int]) -> dict[str, Any]:
-    """The user's own questions, the newest first, hidden ones with the reason; how many they support."""
+    """The user's own questions, the newest first, hidden ones with the reason (one query)."""
     questions = list(
         Question.objects.filter(author=user)
         .with_support_count()
         .select_related("network")
         .order_by("-created_at", "-pk")[:OVERVIEW_QUESTIONS]
     )
-    return {"my_questions": questions, "my_supported_count": Support.objects.filter(user=user).count()}
+    return {"my_questions": questions}
