@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from borsen.models import Listing
 from core.roles import COORDINATORS_GROUP, STEERING_GROUP
+from dialog.models import Question, Status, Support, Theme
 from grants.models import (
     Application,
     ApplicationEvent,
@@ -86,6 +87,8 @@ class Sizes:
     applications: int = 50_000
     grant_years: int = 10
     listings: int = 2_000
+    questions: int = 2_000
+    supports: int = 20_000
 
     @classmethod
     def small(cls) -> Sizes:
@@ -99,6 +102,8 @@ class Sizes:
             applications=1_000,
             grant_years=3,
             listings=100,
+            questions=100,
+            supports=500,
         )
 
 
@@ -520,6 +525,43 @@ def make_listings(*, cast: Cast, sizes: Sizes, rng: random.Random) -> None:
     )
 
 
+def make_questions(*, cast: Cast, sizes: Sizes, rng: random.Random) -> None:
+    """Residents' questions in every state in every network, and their "Jag med"."""
+    now = timezone.now()
+    networks = list(cast.networks.values())
+    themes = list(Theme.objects.values_list("pk", flat=True)) + [None]
+    statuses = [status for status, _label in Status.choices]
+    questions = []
+    for i in range(sizes.questions):
+        status = statuses[i % len(statuses)]
+        questions.append(
+            Question(
+                network=rng.choice(networks),
+                author_id=rng.choice(cast.user_ids),
+                show_name=i % 4 == 0,
+                title=f"{_text(rng, 5)[:-1]} (demo)"[:120],
+                text=_text(rng, 60),
+                place=_text(rng, 2)[:-1] if i % 3 == 0 else "",
+                theme_id=rng.choice(themes),
+                status=status,
+                answer=_text(rng, 30) if status == Status.ANSWERED else "",
+                hidden_reason="Reklam. (demo)" if status == Status.HIDDEN else "",
+                created_at=now - timedelta(hours=i * 2),
+                updated_at=now - timedelta(hours=i),
+                is_demo=True,
+            )
+        )
+    copy_objects(Question, questions)
+    # Each question's supporters are different accounts (one "Jag med" per account).
+    supports, per_question = [], max(1, sizes.supports // max(1, len(questions)))
+    for question in questions:
+        count = rng.randint(0, 2 * per_question)
+        for user_id in rng.sample(cast.user_ids, k=min(count, len(cast.user_ids))):
+            if user_id != question.author_id:
+                supports.append(Support(question_id=question.pk, user_id=user_id, created_at=now))
+    copy_objects(Support, supports)
+
+
 def load(*, small: bool = False, seed: int = 6) -> tuple[Cast, dict[str, int]]:
     """Fill the (empty, migrated) database; returns the cast and the row counts."""
     sizes = Sizes.small() if small else Sizes()
@@ -528,6 +570,7 @@ def load(*, small: bool = False, seed: int = 6) -> tuple[Cast, dict[str, int]]:
     make_meetings(cast=cast, sizes=sizes, rng=rng)
     make_grants(cast=cast, sizes=sizes, rng=rng)
     make_listings(cast=cast, sizes=sizes, rng=rng)
+    make_questions(cast=cast, sizes=sizes, rng=rng)
     # COPY sends no signals: the search index is written once, at the end.
     search_entries = rebuild_search_index()
     with connection.cursor() as cursor:
@@ -548,6 +591,8 @@ def load(*, small: bool = False, seed: int = 6) -> tuple[Cast, dict[str, int]]:
             Application,
             ApplicationEvent,
             Listing,
+            Question,
+            Support,
         )
     }
     counts["sok.Entry"] = search_entries

@@ -97,6 +97,8 @@ PAGES = [
         p50_target_ms=SEARCH_P50_MS,
     ),
     Page("Samverkansbörsen", "/borsen/"),
+    # Residents' questions, newest first, each with its "Jag med" count (anonymous, cached).
+    Page("Frågor från boende", "/fragor/"),
     # Logged-in pages are never cached: every request renders them afresh. Held to a share of
     # the same run's ceiling (bench/afresh.py). The browser sends its session and CSRF
     # cookies, as every browser does after its first page.

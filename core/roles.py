@@ -45,6 +45,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "voices.add_voice",
         "voices.change_voice",
         "voices.delete_voice",
+        "dialog.view_theme",
     ],
     STEERING_GROUP: [
         "networks.view_network",
@@ -72,6 +73,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "voices.add_voice",
         "voices.change_voice",
         "voices.delete_voice",
+        # The themes residents choose from ("Lyft en fråga"), the same for every network.
+        "dialog.view_theme",
+        "dialog.add_theme",
+        "dialog.change_theme",
     ],
 }
 

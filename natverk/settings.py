@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "grants",
     "borsen",
     "voices",
+    "dialog",
     "sok",
     "digest",
     "website",
@@ -474,6 +475,9 @@ MEMBERS_ACTORS_PER_DAY = env.int("MEMBERS_ACTORS_PER_DAY", 5)
 # Börs listings one account may post per 24 hours, counted in the database like the two
 # above (borsen.services.listing_create). A poster gets at most one match mail a day (borsen.match_mail).
 BORSEN_LISTINGS_PER_DAY = 10
+# Questions one account may raise per 24 hours ("Lyft en fråga"), counted in the database
+# like the ones above (dialog.services.question_create).
+DIALOG_QUESTIONS_PER_DAY = 3
 
 # ---- Speed: anonymous page cache, query counting (issue 6) ----
 # Whole public pages are cached for visitors without a session (core/cache.py), in the
@@ -496,6 +500,9 @@ ANON_CACHE_PREFIXES = [
     "/bidrag/beviljade/",
     # Nothing per visitor on the list, a listing or the feed (answering needs a login).
     "/borsen/",
+    # "Lyft en fråga": the list, a question and the feeds; "Jag med" is a form for
+    # logged-in visitors only, who are never served from the cache.
+    "/fragor/",
     # Results depend on the query string (part of the key) and on rows of the models
     # below only; the same for every anonymous visitor (sok/search.py).
     "/sok/",
@@ -521,6 +528,10 @@ ANON_CACHE_MODELS = [
     "grants.FollowUpReport",
     "borsen.Listing",
     "borsen.Listing_networks",
+    "dialog.Theme",
+    "dialog.Question",
+    "dialog.Support",  # The "Jag med" counts on the list and a question's page.
+    "dialog.QuestionEvent",
     "voices.Voice",  # Every save: unpublishing or a withdrawn consent must vanish at once.
 ]
 # Adds X-DB-Queries (the number of SQL queries) to every response; for `make bench`.

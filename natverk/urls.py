@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("", include("meetings.urls")),
     path("", include("grants.urls")),
     path("", include("borsen.urls")),
+    path("", include("dialog.urls")),
     path("", include("sok.urls")),
     path("", include("digest.urls")),
     path("", include("voices.urls")),

@@ -1,5 +1,5 @@
 """Keeps the search index (sok.Entry) current: one entry per network, news item, meeting,
-actor and börs listing, whatever its visibility (the search filters that, see search.py).
+actor, börs listing and question from a resident, whatever its visibility (the search filters that, see search.py).
 
 - A save or delete of a row writes or deletes its entry in the same transaction
   (post_save/post_delete, connected in SokConfig.ready): one INSERT ... ON CONFLICT DO
@@ -59,6 +59,10 @@ def _listing(listing) -> tuple[str, str, str]:
     return listing.title, "", listing.text
 
 
+def _question(question) -> tuple[str, str, str]:
+    return question.title, question.place, question.text
+
+
 def _lines(*texts: str) -> str:
     return "\n".join(text for text in texts if text)
 
@@ -89,6 +93,7 @@ INDEXED = (
         ),
     ),
     Indexed("borsen.listing", _listing, ("title", "text")),
+    Indexed("dialog.question", _question, ("title", "place", "text")),
 )
 BY_LABEL = {indexed.label: indexed for indexed in INDEXED}
 
@@ -173,7 +178,10 @@ def rebuild(apps=global_apps) -> int:
     with transaction.atomic():
         entry_model.objects.all().delete()
         for indexed in INDEXED:
-            model = apps.get_model(indexed.label)
+            try:
+                model = apps.get_model(indexed.label)
+            except LookupError:  # A migration's apps before the model's app existed (dialog).
+                continue
             # A migration's historical model may predate some of the fields.
             fields = [name for name in indexed.fields if _has_field(model, name)]
             rows = model._default_manager.only("pk", *fields).order_by("pk")

@@ -19,6 +19,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from borsen.models import Listing
+from dialog.models import Question
 from meetings.models import Meeting
 from members.models import Actor
 from networks.models import Network, Post
@@ -52,6 +53,7 @@ class Entry(models.Model):
     meeting = _join(Meeting)
     actor = _join(Actor)
     listing = _join(Listing)
+    question = _join(Question)
 
     class Meta:
         verbose_name = _("sökpost")

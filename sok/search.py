@@ -1,4 +1,5 @@
-"""Site search over what a visitor may see: networks, news, meetings, actors and börs posts.
+"""Site search over what a visitor may see: networks, news, meetings, actors, börs posts and
+questions from residents.
 
 The stored index (sok.Entry, kept current by sok/index.py) finds and ranks the candidates;
 what may be shown is decided by the queryset the public pages show
@@ -49,6 +50,7 @@ from django.utils.translation import gettext_lazy
 
 from borsen.models import Listing
 from core.markdown import markdown_text
+from dialog.models import Question
 from meetings.models import Meeting
 from members.models import Actor
 from members.search import folded_match, query_words
@@ -151,6 +153,14 @@ def _listing_url(listing: Listing) -> str | None:
         return None
 
 
+def _question_meta(question: Question) -> list[str]:
+    return [
+        question.get_status_display(),
+        question.network.name,
+        date_format(timezone.localtime(question.created_at), "DATE_FORMAT"),
+    ]
+
+
 SOURCES = [
     Source(
         key="natverk",
@@ -213,6 +223,19 @@ SOURCES = [
         url=_listing_url,
         order=("-created_at", "-pk"),
         related=("actor",),
+    ),
+    Source(
+        key="fragor",
+        label=gettext_lazy("Frågor från boende"),
+        source="dialog.question",
+        relation="question",
+        # Every question but the hidden ones (the list and a question's page show the same).
+        queryset=lambda: Question.objects.visible(),
+        title="title",
+        snippet_texts=lambda question: [question.text, question.place],
+        meta=_question_meta,
+        order=("-created_at", "-pk"),
+        related=("network",),
     ),
 ]
 

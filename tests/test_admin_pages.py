@@ -25,6 +25,7 @@ from django.utils import timezone
 from borsen.models import Listing, Match
 from core.models import Outbox
 from core.roles import STEERING_GROUP
+from dialog.models import Theme
 from digest.models import DigestSent, Subscription
 from grants.letters import letter_create
 from grants.models import Application, ApplicationEvent, Decision, DecisionLetter, Funding, LetterWording, Payment, Pot
@@ -88,6 +89,7 @@ def objects(superuser, steering, coord_andersberg, coord_satra, rep_a, rep_b, ac
     ask.networks.set([x])
     offer.networks.set([x])
     return {
+        Theme: Theme.objects.get(slug="trygghet"),
         Listing: ask,
         Match: Match.objects.create(ask=ask, offer=offer),
         Group: Group.objects.get(name=STEERING_GROUP),

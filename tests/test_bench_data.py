@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from django.db import connection
+from django.db import connection, models
 from django.utils import timezone
 
 from bench.data import PASSWORD, Sizes, make_networks_members
@@ -105,3 +105,21 @@ def test_tiny_listings(db):
         text="x",
         last_date=timezone.localdate(),
     )
+
+
+def test_tiny_questions(db):
+    from bench.data import make_questions
+    from dialog.models import Question, Status, Support
+
+    sizes = Sizes(actors=30, extra_users=30, posts=1, groups_per_network=1, questions=28, supports=100)
+    rng = random.Random(4)
+    cast = make_networks_members(sizes=sizes, rng=rng)
+    make_questions(cast=cast, sizes=sizes, rng=rng)
+
+    assert Question.objects.count() == 28
+    assert set(Question.objects.values_list("status", flat=True)) == set(Status.values)
+    assert Question.objects.visible().count() == 24
+    # One "Jag med" per account and question (the unique constraint held), never the author's own.
+    assert Support.objects.values("question", "user").distinct().count() == Support.objects.count() > 0
+    assert not Support.objects.filter(user=models.F("question__author")).exists()
+    Question.objects.create(network=cast.networks["satra"], title="Efter", text="Text")

@@ -165,7 +165,7 @@ def test_the_admins_date_and_time_pair_reads_swedish() -> None:
     assert MESSAGE in refused.value.messages
 
 
-OUR_APPS = {"networks", "members", "meetings", "grants", "borsen", "voices", "sok", "digest", "natverk"}
+OUR_APPS = {"networks", "members", "meetings", "grants", "borsen", "voices", "dialog", "sok", "digest", "natverk"}
 
 
 @pytest.mark.django_db

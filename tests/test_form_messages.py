@@ -70,7 +70,19 @@ CATALOGUES = [
     ALLAUTH / "locale",
 ]
 GETTEXT_CALLS = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext", "pgettext_lazy"}
-PROJECT_APPS = ["core", "networks", "members", "meetings", "grants", "borsen", "voices", "sok", "digest", "website"]
+PROJECT_APPS = [
+    "core",
+    "networks",
+    "members",
+    "meetings",
+    "grants",
+    "borsen",
+    "voices",
+    "dialog",
+    "sok",
+    "digest",
+    "website",
+]
 NOT_IMPORTED = {"migrations", "management", "wsgi"}
 
 # Forms the test cannot bind, each with the reason. Empty today: every form is built below.
@@ -229,6 +241,7 @@ ARGUMENTS: dict[str, Callable[[World], dict]] = {
     "members.account_forms.ResetPasswordKeyForm": lambda w: {"user": w.user},
     "borsen.forms.ListingForm": lambda w: {"actors": Actor.objects.filter(pk=w.actor.pk)},
     "borsen.forms.FilterForm": lambda w: {"networks": list(w.networks.values())},
+    "dialog.forms.ListForm": lambda w: {"networks": list(w.networks.values())},
 }
 
 

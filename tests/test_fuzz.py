@@ -42,7 +42,7 @@ from voices.models import Voice
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = ("members", "networks", "meetings", "grants", "borsen", "voices")
+PROJECT_APPS = ("members", "networks", "meetings", "grants", "borsen", "voices", "dialog")
 TEXT_VALUES = {
     "nul": "Hej\x00då",
     "control": "Hej\x01\x08\x1b\x7f\x9fdå",
@@ -387,6 +387,7 @@ SITE_FORMS: dict[str, tuple[str, Callable[[World], str], Callable[[World], str] 
     "borsen-edit": ("rep_a", lambda w: f"/borsen/{w.listing_pk}/andra/", None),
     "borsen-solve": ("rep_a", lambda w: f"/borsen/{w.listing_pk}/lost/", None),
     "borsen-answer": ("resident", lambda w: f"/borsen/{w.listing_pk}/svara/", None),
+    "dialog-create": ("resident", lambda w: "/fragor/ny/", None),
     "actor-message-guest": ("anonymous", lambda w: "/aktorer/foreningen-alfa/meddelande/", None),
     "login": ("anonymous", lambda w: "/konto/login/", None),
     "signup": ("anonymous", lambda w: "/konto/signup/", None),
@@ -492,7 +493,16 @@ def test_the_fuzzer_finds_fields_and_refusals(world: World, rep_a, client: Clien
 
 # ---- Searches and filters (GET): control characters are dropped, never a server error ----
 
-SITE_SEARCHES = ["/aktorer/", "/moten/", "/moten/arkiv/", "/bidrag/beviljade/", "/nyheter/", "/borsen/", "/sok/"]
+SITE_SEARCHES = [
+    "/aktorer/",
+    "/moten/",
+    "/moten/arkiv/",
+    "/bidrag/beviljade/",
+    "/nyheter/",
+    "/borsen/",
+    "/fragor/",
+    "/sok/",
+]
 
 
 def _query_names(html: str) -> set[str]:

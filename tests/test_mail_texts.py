@@ -22,6 +22,7 @@ from django.utils import timezone
 from borsen.models import Listing
 from core.mail import mail_queue
 from core.models import Outbox
+from dialog.models import Question
 from grants.models import Application
 from grants.workflow import MOVES
 from meetings.models import Meeting, Registration
@@ -205,6 +206,18 @@ SITE: dict[str, tuple[Callable[[World], dict], str, str]] = {
         },
         "svara via portalen",
         settings.CONTACT_EMAIL,
+    ),
+    "dialog/email/receipt": (
+        lambda w: {
+            "question": Question(
+                pk=4, network=w.meeting.network, author=w.user, title="Mörkt vid gångtunneln", text="Lamporna."
+            ),
+            "network": w.meeting.network,
+            "url": URL,
+            "contact_email": NETWORK_CONTACT,
+        },
+        "Vad händer nu",
+        NETWORK_CONTACT,
     ),
     "digest/email/weekly": (_digest, "Avsluta det med den här länken", settings.CONTACT_EMAIL),
     "grants/email/coapplicant_answer": (

@@ -1,7 +1,7 @@
 """Every public page in every language shows no interface text left in Swedish.
 
 The pages are those of the sitemap (every network, news item and meeting) and the public
-pages it does not list (actors, Samverkansbörsen, grants, search, logging in). A msgid of the
+pages it does not list (actors, Samverkansbörsen, residents' questions, grants, search, logging in). A msgid of the
 catalogue that still shows in a page's text, or in an attribute people hear (aria-label,
 title, alt, placeholder), is an interface string nobody translated, unless it stands inside
 an element marked lang="sv": content that falls back to Swedish, or the Lättläst page.
@@ -34,6 +34,7 @@ MORE_PAGES = [
     "/aktorer/",
     "/aktorer/foreningen-alfa/",
     "/borsen/",
+    "/fragor/",
     "/bidrag/",
     "/bidrag/beviljade/",
     "/sok/?q=Andersberg",

@@ -36,6 +36,7 @@ from django.utils import timezone
 from borsen.models import Listing, Match
 from core.models import Outbox
 from core.roles import STEERING_GROUP
+from dialog.models import Question, Theme
 from digest.access import unsubscribe_token
 from digest.models import DigestSent, Subscription
 from grants.models import (
@@ -297,6 +298,10 @@ def _world(cast: dict, networks: dict) -> dict:
         "digest_token": unsubscribe_token(cast["rep_a"]),
         "subscription": Subscription.objects.create(user=cast["rep_a"], network=x).pk,
         "digest_sent": DigestSent.objects.create(user=cast["rep_a"], week="2026-W47").pk,
+        "question": Question.objects.create(
+            network=x, author=cast["resident"], title="Mörkt vid gångtunneln", text="Lamporna är trasiga."
+        ).pk,
+        "theme": Theme.objects.get(slug="trygghet").pk,
     }
 
 
@@ -445,6 +450,13 @@ ROWS: list[Row] = [
     Row("borsen/<int:pk>/andra/", "/borsen/{listing}/andra/", login(403, rep_a=200)),
     Row("borsen/<int:pk>/lost/", "/borsen/{listing}/lost/", login(403, rep_a=200)),
     Row("borsen/<int:pk>/svara/", "/borsen/{listing}/svara/", login()),
+    # ---- dialog ("Lyft en fråga") ----
+    Row("fragor/", "/fragor/", PUBLIC),
+    Row("fragor/natverk/<slug:slug>/flode/", "/fragor/natverk/andersberg/flode/", PUBLIC),
+    Row("fragor/<int:pk>/", "/fragor/{question}/", PUBLIC),
+    Row("fragor/ny/", "/fragor/ny/", login()),
+    # "Jag med" is a POST that returns to the question (the author is told it is their own).
+    Row("fragor/<int:pk>/jag-med/", "/fragor/{question}/jag-med/", grid(302), method="post"),
     # ---- digest ----
     Row("mina-sidor/veckobrev/", "/mina-sidor/veckobrev/", login()),
     # The link in every digest works without logging in; the button's POST is in tests/digest/.
@@ -515,7 +527,7 @@ ROWS: list[Row] = [
     ),
     Row(
         # The admin's app index matches the labels of the apps with registered models.
-        "admin/^(?P<app_label>natverk|auth|account|mfa|members|networks|meetings|grants|borsen|voices|digest)/$",
+        "admin/^(?P<app_label>natverk|auth|account|mfa|members|networks|meetings|grants|borsen|voices|dialog|digest)/$",
         "/admin/members/",
         staff(200, 200, 200, 200),
     ),
@@ -710,6 +722,15 @@ ROWS: list[Row] = [
         add=staff(403, 403, 403, 403),
         history=staff(200, 302, 200, 200),
         change=staff(200, 302, 200, 200),
+        redirect=admin(),
+    ),
+    # The themes residents choose from: the steering group keeps the list, coordinators read it.
+    *model_admin(
+        "dialog/theme",
+        "theme",
+        default=staff(200, 200, 200, 200),
+        add=staff(403, 403, 200, 200),
+        delete=staff(403, 403, 403, 200),
         redirect=admin(),
     ),
     *model_admin(

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from core.roles import steering_group_members
+from dialog.services import network_questions
 from meetings.models import Meeting, next_meeting_start
 from members.models import Actor, Membership, Representation, User
 from networks.models import Network, Post, WorkingGroup
@@ -87,6 +88,7 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "next_meetings": next_meetings,
             "join_actors": _join_actors(request.user, network),
             "voices": Voice.objects.public().filter(network=network),
+            **network_questions(network),
         },
     )
 

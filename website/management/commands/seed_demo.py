@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils import translation
 
 import borsen.demo
+import dialog.demo
 import digest.demo
 import grants.demo
 import meetings.demo
@@ -41,6 +42,7 @@ class Command(BaseCommand):
             ("meetings: a year of demo meetings per network", meetings.demo.create_demo),
             ("grants: a demo pot and applications in every status", grants.demo.create_demo),
             ("borsen: asks and offers in every network, one matching pair in Brynäs", borsen.demo.create_demo),
+            ("dialog: residents' questions in every state in every network", dialog.demo.create_demo),
             ("voices: demo voices from the networks, one with a captioned video", voices.demo.create_demo),
             ("digest: the demo representative gets Sätra's weekly digest", digest.demo.create_demo),
         ]

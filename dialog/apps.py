@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from core.text import guard_model_fields
+
+
+class DialogConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "dialog"
+    verbose_name = _("Frågor från boende")
+
+    def ready(self) -> None:
+        # Typed text refuses control characters, typed dates far-off years (core.text).
+        guard_model_fields(self.get_models())
+
+        from dialog.overview import my_pages_questions
+        from dialog.services import EXPORT_LABELS, questions_user_delete, questions_user_export
+        from members.gdpr import gdpr_register
+        from members.overview import my_pages_register
+
+        gdpr_register(export=questions_user_export, delete=questions_user_delete, labels=EXPORT_LABELS)
+        # "Mina frågor" on the overview of "Mina sidor".
+        my_pages_register(my_pages_questions)
