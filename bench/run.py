@@ -59,6 +59,8 @@ class Page:
     p50_target_ms: float | None = None  # Held to this median instead (not with `public`).
     # Held to this share of the ceiling instead (a logged-in page, rendered for every request).
     share_target: float | None = None
+    # A public page held to a higher share than PUBLIC_SHARE (issue 23: /fragor/ at 80 %).
+    public_share: float | None = None
 
 
 # Issue 12: a search that misses the page cache, median.
@@ -98,7 +100,7 @@ PAGES = [
     ),
     Page("Samverkansbörsen", "/borsen/"),
     # Residents' questions, newest first, each with its "Jag med" count (anonymous, cached).
-    Page("Frågor från boende", "/fragor/"),
+    Page("Frågor från boende", "/fragor/", public_share=80.0),
     # Logged-in pages are never cached: every request renders them afresh. Held to a share of
     # the same run's ceiling (bench/afresh.py). The browser sends its session and CSRF
     # cookies, as every browser does after its first page.
@@ -468,8 +470,9 @@ def verdict(result: Result, ceiling_rps: float) -> str:
     share = 100 * result.rps / ceiling_rps if ceiling_rps else 0
     if result.page.public:
         missed = []
-        if share < PUBLIC_SHARE:
-            missed.append(f"< {PUBLIC_SHARE:.0f} %")
+        least = result.page.public_share or PUBLIC_SHARE
+        if share < least:
+            missed.append(f"< {least:.0f} %")
         if result.p99 > PUBLIC_P99_MS:
             missed.append(f"p99 > {PUBLIC_P99_MS:.0f} ms")
         if result.non2xx or result.errors:
