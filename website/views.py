@@ -15,7 +15,7 @@ from meetings.models import Meeting, next_meeting_start
 from members.models import Actor, Membership, Representation, User
 from networks.areas import find_networks
 from networks.forms import PLACE_PARAMETER, FindNetworkForm
-from networks.models import Network, Post, WorkingGroup
+from networks.models import Area, Network, Post, WorkingGroup
 from voices.models import Voice
 
 HOME_NEWS_COUNT = 3
@@ -79,6 +79,8 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
     network = get_object_or_404(
         Network.objects.prefetch_related(
             Prefetch("working_groups", queryset=WorkingGroup.objects.filter(is_active=True), to_attr="active_groups"),
+            # The areas, streets and places "Var bor du?" finds the network by.
+            Prefetch("areas", queryset=Area.objects.order_by("name", "pk"), to_attr="area_list"),
             # A network can have thousands of actors: show the first ones, the directory has them all.
             Prefetch(
                 "memberships",
@@ -112,6 +114,7 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "news": news,
             "next_meetings": next_meetings,
             "join_actors": _join_actors(request.user, network),
+            "areas_are_demo": any(area.is_demo for area in network.area_list),
             "voices": Voice.objects.public().filter(network=network),
         },
     )

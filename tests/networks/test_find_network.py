@@ -155,6 +155,17 @@ def test_a_demo_area_is_marked(client, areas) -> None:
     assert 'Godisfabriken <span class="badge badge--demo">Demo</span>' in html
 
 
+def test_the_network_page_lists_its_areas(client, areas) -> None:
+    html = client.get("/natverk/brynas/").content.decode()
+    assert "<strong>Nätverket finns i:</strong> Godisfabriken, Karamellgatan, Södra Strandgatan</p>" in html
+    Area.objects.filter(name="Karamellgatan").update(is_demo=True)
+    html = client.get("/natverk/brynas/").content.decode()
+    assert 'Södra Strandgatan <span class="badge badge--demo">Demo</span></p>' in html
+    # A network without a list says nothing about it.
+    Area.objects.filter(network__slug="andersberg").delete()
+    assert "Nätverket finns i:" not in client.get("/natverk/andersberg/").content.decode()
+
+
 def test_without_a_place_the_page_shows_the_box_only(client, networks) -> None:
     html = client.get("/natverk/hitta/").content.decode()
     assert "<h1>Hitta ditt nätverk</h1>" in html
