@@ -57,6 +57,13 @@ def test_var_bor_du_finds_brynas_and_says_when_no_network_is_there(page, demo_ar
     assert "Så startar du ett nätverk" in main
     assert raw.locator(".find-result a[href^='/natverk/']").count() == 1  # "Alla nätverk", no network.
 
+    # A refused place: said in our words, the box keeps it.
+    page.goto("/natverk/hitta/?plats=12")
+    assert raw.evaluate(NO_SIDEWAYS_SCROLL), f"{raw.url} scrolls sideways at {width} px"
+    assert "inte bara siffror" in raw.get_by_role("alert").inner_text()
+    assert raw.locator("input[name=plats]").input_value() == "12"
+    assert raw.get_by_role("status").count() == 0
+
     # The box on /natverk/ asks the same.
     page.goto("/natverk/")
     raw.locator("input[name=plats]").fill("Sätra centrum")
