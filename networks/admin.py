@@ -36,9 +36,10 @@ class WorkingGroupInline(TranslatedWidgetsMixin, LabelledTabularInline):
 
 
 class AreaInlineForm(forms.ModelForm):
-    """Checks the name against the network's other areas. A form of an inline leaves its
-    foreign key out of the model's checks, and with it the unique constraint on network and
-    name: without this a name already there was an IntegrityError (a server error)."""
+    """Checks the name against the network's areas in the database. A form of an inline
+    leaves its foreign key out of the model's checks, and with it the unique constraint on
+    network and name; the formset compares only the rows it was sent. Without this a name
+    saved meanwhile (another tab, another coordinator) was an IntegrityError, a server error."""
 
     class Meta:
         model = Area
