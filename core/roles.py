@@ -25,6 +25,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "networks.add_workinggroup",
         "networks.change_workinggroup",
         "networks.delete_workinggroup",
+        "networks.view_area",
+        "networks.add_area",
+        "networks.change_area",
+        "networks.delete_area",
         "networks.view_post",
         "networks.add_post",
         "networks.change_post",
@@ -49,6 +53,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     STEERING_GROUP: [
         "networks.view_network",
+        "networks.view_area",
         "members.view_actor",
         "members.view_membership",
         "meetings.view_meeting",

@@ -1,5 +1,6 @@
 """Accent- and case-blind search text, the same on SQLite and PostgreSQL: how every search
-on the site reads what was typed.
+on the site reads what was typed (the folding itself is core.folding's, which "Var bor du?"
+in networks/areas.py shares).
 
 Neither database folds "é" to "e" by itself (PostgreSQL needs the unaccent extension,
 SQLite's LIKE folds ASCII only), so the folded text is stored in a column of its own
@@ -11,18 +12,12 @@ co-applicant picker and the admin's actor search all read a query so.
 
 from __future__ import annotations
 
-import unicodedata
-
 from django.db.models import Q
+
+from core.folding import fold
 
 # A query's words beyond this many are left out (a pasted paragraph is not a query).
 MAX_WORDS = 8
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: "Läxhjälp på Kafé" -> "laxhjalp pa kafe"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def actor_search_text(*, name: str, description: str) -> str:

@@ -515,6 +515,7 @@ ANON_CACHE_MODELS = [
     "networks.Network",
     "networks.Network_coordinators",  # Names of the coordinators on the network pages.
     "networks.WorkingGroup",
+    "networks.Area",  # "Var bor du?" (/natverk/hitta/) and the network pages.
     "networks.Post",
     "members.User",  # Only coordinators (their names), and not for a login or new password.
     "members.Actor",

@@ -22,7 +22,7 @@ from core.translation import column, content_languages, is_rtl, language_name
 from core.translation_admin import TranslatedAdminMixin, TranslatedWidgetsMixin
 from networks import publishing
 from networks.access import may_change_in_network, may_publish_news, networks_visible_to
-from networks.models import PREVIEWED_FIELDS, Network, Post, WorkingGroup
+from networks.models import PREVIEWED_FIELDS, Area, Network, Post, WorkingGroup
 from networks.scoping import NetworkScopedAdminMixin
 
 # A news image fills the text column on its page, twice over for sharp screens.
@@ -35,6 +35,55 @@ class WorkingGroupInline(TranslatedWidgetsMixin, LabelledTabularInline):
     fields = ["name", *(column("name", code) for code in content_languages()), "is_active"]
 
 
+class AreaInlineForm(forms.ModelForm):
+    """Checks the name against the network's areas in the database. A form of an inline
+    leaves its foreign key out of the model's checks, and with it the unique constraint on
+    network and name; the formset compares only the rows it was sent. Without this a name
+    saved meanwhile (another tab, another coordinator) was an IntegrityError, a server error."""
+
+    class Meta:
+        model = Area
+        fields = ["name", "kind", "is_demo"]
+
+    def validate_unique(self) -> None:
+        super().validate_unique()
+        try:
+            self.instance.validate_constraints()
+        except ValidationError as error:
+            self._update_errors(error)
+
+
+class AreaFormSet(forms.BaseInlineFormSet):
+    def get_unique_error_message(self, unique_check) -> str:
+        # Two new rows with the same name (Django's own text names the fields in English).
+        return gettext("Samma namn står på två rader. Skriv varje område eller gata bara en gång.")
+
+
+class AreaInline(LabelledTabularInline):
+    """The areas, streets and places the network covers: what "Var bor du?" finds it by
+    (networks/areas.py). Changed only by those who may change the network."""
+
+    model = Area
+    form = AreaInlineForm
+    formset = AreaFormSet
+    extra = 0
+    fields = ["name", "kind", "is_demo"]
+    verbose_name = _("område, gata eller plats")
+    verbose_name_plural = _("områden, gator och platser som nätverket täcker (för ”Var bor du?”)")
+
+    def _may_change(self, request: HttpRequest, obj: Network | None) -> bool:
+        return obj is None or may_change_in_network(request.user, obj.pk)
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return super().has_add_permission(request, obj) and self._may_change(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and self._may_change(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and self._may_change(request, obj)
+
+
 @admin.register(Network)
 class NetworkAdmin(TranslatedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "network_name", "slug", "contact_email", "sort_order"]
@@ -42,7 +91,7 @@ class NetworkAdmin(TranslatedAdminMixin, admin.ModelAdmin):
     # No filter on coordinators: its choices would list every user account to every coordinator.
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["coordinators"]
-    inlines = [WorkingGroupInline]
+    inlines = [AreaInline, WorkingGroupInline]
     fieldsets = [
         (None, {"fields": ["name", "network_name", "slug", "sort_order"]}),
         (_("Svenska"), {"fields": ["summary", "description", "how_to_join", "meeting_rhythm"]}),

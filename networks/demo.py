@@ -1,4 +1,5 @@
-"""Demo content for `make run`: invented news and working groups, each marked as demo."""
+"""Demo content for `make run`: invented news and working groups, and example lists of the
+areas each network covers, each marked as demo."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from networks.models import Network, Post, WorkingGroup
+from networks.models import Area, Network, Post, WorkingGroup
 
 # (network slug or None for all networks, slug, days ago, Swedish title, English title, Swedish text, English text)
 DEMO_POSTS: list[tuple[str | None, str, int, str, str, str, str]] = [
@@ -112,6 +113,56 @@ DEMO_GROUPS: dict[str, list[tuple[str, str, str, str]]] = {
     ],
 }
 
+# What "Var bor du?" finds each network by: an example list per network (is_demo), of
+# neighbourhoods, streets and places in the district. A real list is the coordinators'.
+_AREA, _STREET, _PLACE = Area.Kind.AREA, Area.Kind.STREET, Area.Kind.PLACE
+DEMO_AREAS: dict[str, list[tuple[str, str]]] = {
+    "andersberg": [
+        ("Andersbergs centrum", _AREA),
+        ("Norra Andersberg", _AREA),
+        ("Regnbågsgatan", _STREET),
+        ("Solröksgatan", _STREET),
+        ("Stormgatan", _STREET),
+        ("Vändkretsen", _STREET),
+        ("Hedesundavägen", _STREET),
+    ],
+    "bomhus": [
+        ("Bomhus centrum", _AREA),
+        ("Södra Bomhus", _AREA),
+        ("Norelund", _AREA),
+        ("Storhagen", _AREA),
+        ("Kastet", _AREA),
+        ("Kristinelund", _AREA),
+        ("Björsjö", _AREA),
+        ("Ångermansvägen", _STREET),
+        ("Lillsjön", _PLACE),
+    ],
+    "brynas": [
+        ("Godisfabriken", _AREA),
+        ("Brynästorget", _PLACE),
+        ("Ahlgrens torg", _PLACE),
+        ("Pastillplatsen", _PLACE),
+        ("Stenebergsparken", _PLACE),
+        ("Karamellgatan", _STREET),
+        ("Kolabågen", _STREET),
+        ("Södra Skeppsbron", _STREET),
+        ("Södra Strandgatan", _STREET),
+        ("Styrmansgatan", _STREET),
+        ("Tredje Tvärgatan", _STREET),
+    ],
+    "satra": [
+        ("Sätra centrum", _AREA),
+        ("Östra Sätra", _AREA),
+        ("Sätra torg", _PLACE),
+        ("Sätraskogen", _PLACE),
+        ("Sicksackvägen", _STREET),
+        ("Glimmervägen", _STREET),
+        ("Moränvägen", _STREET),
+        ("Jökelvägen", _STREET),
+        ("Gråstensvägen", _STREET),
+    ],
+}
+
 
 # A little Markdown (core/markdown.py), as a coordinator writes it.
 DEMO_BODY = (
@@ -134,7 +185,7 @@ DEMO_BODY_EN = (
 
 @transaction.atomic
 def create_demo() -> None:
-    """Create the demo news and working groups that are missing; existing rows are left alone."""
+    """Create the demo news, working groups and areas that are missing; existing rows are left alone."""
     networks = {network.slug: network for network in Network.objects.all()}
     now = timezone.now()
     for network_slug, slug, days_ago, title, title_en, summary, summary_en in DEMO_POSTS:
@@ -164,3 +215,9 @@ def create_demo() -> None:
                 name=name,
                 defaults={"name_en": name_en, "description": description, "description_en": description_en},
             )
+    for network_slug, areas in DEMO_AREAS.items():
+        network = networks.get(network_slug)
+        if network is None:
+            continue
+        for name, kind in areas:
+            Area.objects.get_or_create(network=network, name=name, defaults={"kind": kind, "is_demo": True})

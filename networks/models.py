@@ -17,6 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from core.dates import date_bounds_constraint
 from core.translation import TranslatedMixin, translated_columns, translated_fields
 
+# Paths under /natverk/ that are pages of their own, not a network (website/urls.py).
+RESERVED_SLUGS = frozenset({"hitta"})
+
 
 @translated_fields("summary", "description", "how_to_join", "meeting_rhythm")
 class Network(TranslatedMixin, models.Model):
@@ -52,11 +55,53 @@ class Network(TranslatedMixin, models.Model):
     def get_absolute_url(self) -> str:
         return reverse("networks:detail", kwargs={"slug": self.slug})
 
+    def clean(self) -> None:
+        super().clean()
+        if self.slug in RESERVED_SLUGS:
+            message = _("”%(slug)s” är redan en annan sida under /natverk/. Välj ett annat kortnamn.")
+            raise ValidationError({"slug": ValidationError(message, code="reserved", params={"slug": self.slug})})
+
     @property
     def display_name(self) -> str:
         if self.network_name and self.network_name != self.name:
             return f"{self.network_name} ({self.name})"
         return self.name
+
+
+class Area(models.Model):
+    """A neighbourhood, area, street or place a network covers: what "Var bor du?" finds the
+    network by (networks/areas.py). Kept by the network's coordinators in the admin."""
+
+    class Kind(models.TextChoices):
+        AREA = "omrade", _("område eller kvarter")
+        STREET = "gata", _("gata eller väg")
+        PLACE = "plats", _("torg, park eller annan plats")
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="areas", verbose_name=_("nätverk"))
+    name = models.CharField(
+        _("namn"),
+        max_length=100,
+        help_text=_("Så som de boende säger det, till exempel Godisfabriken eller Södra Strandgatan."),
+    )
+    kind = models.CharField(_("slag"), max_length=10, choices=Kind.choices, default=Kind.AREA)
+    is_demo = models.BooleanField(
+        _("demoinnehåll"), default=False, help_text=_("Ett exempel som bara finns i demoläget.")
+    )
+
+    class Meta:
+        verbose_name = _("område eller gata")
+        verbose_name_plural = _("områden och gator")
+        ordering = ["network__sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "name"],
+                name="area_unique_name",
+                violation_error_message=_("Nätverket har redan ett område eller en gata med det namnet."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.network.name})"
 
 
 @translated_fields("name", "description")

@@ -202,6 +202,8 @@ def test_coordinator_opens_and_saves_their_own_network(client, objects, coord_an
             "description": "Ny beskrivning från samordnaren.",
             "working_groups-TOTAL_FORMS": "0",
             "working_groups-INITIAL_FORMS": "0",
+            "areas-TOTAL_FORMS": "0",
+            "areas-INITIAL_FORMS": "0",
         }
     )
     assert client.post(url, data).status_code == 302

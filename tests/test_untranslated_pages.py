@@ -38,6 +38,9 @@ MORE_PAGES = [
     "/bidrag/",
     "/bidrag/beviljade/",
     "/sok/?q=Andersberg",
+    # "Var bor du?": a network found, and none.
+    "/natverk/hitta/?plats=Andersberg",
+    "/natverk/hitta/?plats=Valbo",
     "/konto/login/",
     "/konto/signup/",
     "/finns-inte/",

@@ -338,6 +338,7 @@ ROWS: list[Row] = [
     Row("personuppgifter/", "/personuppgifter/", PUBLIC),
     Row("lattlast/", "/lattlast/", PUBLIC),
     Row("natverk/", "/natverk/", PUBLIC),
+    Row("natverk/hitta/", "/natverk/hitta/?plats=Andersberg", PUBLIC),
     Row("natverk/<slug:slug>/", "/natverk/andersberg/", PUBLIC),
     Row("natverk/<slug:slug>/nyheter/", "/natverk/andersberg/nyheter/", PUBLIC),
     Row("natverk/<slug:slug>/arbetsgrupper/<int:pk>/", "/natverk/andersberg/arbetsgrupper/{working_group}/", PUBLIC),

@@ -14,6 +14,8 @@ urlpatterns = [
     path("lattlast/", views.easy_read, name="easy-read"),
     # /natverk/
     path("natverk/", views.network_list, name="list"),
+    # Before the networks' own pages: "hitta" is no network's slug (networks.models.RESERVED_SLUGS).
+    path("natverk/hitta/", views.find_network, name="find"),
     path("natverk/<slug:slug>/", views.network_detail, name="detail"),
     path("natverk/<slug:slug>/nyheter/", views.network_news, name="network-news"),
     path("natverk/<slug:slug>/arbetsgrupper/<int:pk>/", views.working_group_detail, name="working-group"),

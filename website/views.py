@@ -14,7 +14,9 @@ from core.roles import steering_group_members
 from dialog.services import network_questions
 from meetings.models import Meeting, next_meeting_start
 from members.models import Actor, Membership, Representation, User
-from networks.models import Network, Post, WorkingGroup
+from networks.areas import find_networks
+from networks.forms import PLACE_PARAMETER, FindNetworkForm
+from networks.models import Area, Network, Post, WorkingGroup
 from voices.models import Voice
 
 HOME_NEWS_COUNT = 3
@@ -36,13 +38,37 @@ def home(request: HttpRequest) -> HttpResponse:
     next_meetings = (
         Meeting.objects.upcoming().select_related("network", "working_group").with_seats()[:HOME_MEETINGS_COUNT]
     )
-    return render(request, "website/home.html", {"networks": networks, "news": news, "next_meetings": next_meetings})
+    return render(
+        request,
+        "website/home.html",
+        {"networks": networks, "news": news, "next_meetings": next_meetings, "find_form": FindNetworkForm()},
+    )
 
 
 @require_safe
 def network_list(request: HttpRequest) -> HttpResponse:
     networks = Network.objects.annotate(next_meeting_at=next_meeting_start())
-    return render(request, "networks/network_list.html", {"networks": networks})
+    return render(request, "networks/network_list.html", {"networks": networks, "find_form": FindNetworkForm()})
+
+
+@require_safe
+def find_network(request: HttpRequest) -> HttpResponse:
+    """The networks that cover a typed place, "Var bor du?" (/natverk/hitta/?plats=…).
+
+    A GET form, so that an answer is a link and works without JavaScript; anonymous
+    visitors get it from the page cache, the query string being part of the key.
+    """
+    form = FindNetworkForm(request.GET if PLACE_PARAMETER in request.GET else None)
+    place = ""
+    found = []
+    if form.is_bound and form.is_valid():
+        place = form.cleaned_data[PLACE_PARAMETER]
+        found = find_networks(place)
+    # What the box shows: the place, or what was typed when it was refused.
+    typed = ""
+    if form.is_bound:
+        typed = place or form[PLACE_PARAMETER].value() or ""
+    return render(request, "networks/find_network.html", {"form": form, "place": place, "typed": typed, "found": found})
 
 
 def _public_memberships():
@@ -54,6 +80,8 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
     network = get_object_or_404(
         Network.objects.prefetch_related(
             Prefetch("working_groups", queryset=WorkingGroup.objects.filter(is_active=True), to_attr="active_groups"),
+            # The areas, streets and places "Var bor du?" finds the network by.
+            Prefetch("areas", queryset=Area.objects.order_by("name", "pk"), to_attr="area_list"),
             # A network can have thousands of actors: show the first ones, the directory has them all.
             Prefetch(
                 "memberships",
@@ -87,6 +115,7 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "news": news,
             "next_meetings": next_meetings,
             "join_actors": _join_actors(request.user, network),
+            "areas_are_demo": any(area.is_demo for area in network.area_list),
             "voices": Voice.objects.public().filter(network=network),
             **network_questions(network),
         },

@@ -37,7 +37,7 @@ class Command(BaseCommand):
             raise CommandError("seed_demo only runs with DEBUG on: demo content must never reach production.")
         # Each app adds one line here: (what it makes, its create_demo function).
         steps = [
-            ("networks: demo news and working groups", networks.demo.create_demo),
+            ("networks: demo news, working groups and example area lists", networks.demo.create_demo),
             ("members: demo actors and one login per role", members.demo.create_demo),
             ("meetings: a year of demo meetings per network", meetings.demo.create_demo),
             ("grants: a demo pot and applications in every status", grants.demo.create_demo),
