@@ -1,4 +1,5 @@
-"""Tabular inlines whose inputs have names (axe: label; WCAG 1.3.1 and 4.1.2).
+"""Tabular inlines whose inputs have names (axe: label; WCAG 1.3.1 and 4.1.2), and whose
+rows are checked against the database's unique rules (ConstraintsCheckedForm).
 
 Django's tabular inline writes each field's name in the column heading only: the inputs in
 the rows below have no <label>, so a screen reader announces a bare "edit text". Each
@@ -8,7 +9,9 @@ with "Lägg till" (a copy of the empty form) gets the column's name alone.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import HttpRequest
 from django.utils.text import capfirst
@@ -26,8 +29,30 @@ def label_inputs(form: Form, index: int | None) -> None:
         field.widget.attrs["aria-label"] = label
 
 
+class ConstraintsCheckedForm(forms.ModelForm):
+    """An inline's row that is checked against the model's constraints in the database.
+
+    Django leaves an inline's foreign key out of a row's model checks, and with it every
+    unique constraint that names it (a network's working group by name, an actor's
+    representative); the formset compares only the rows it was sent. A row saved meanwhile
+    (another tab, another coordinator) was then an IntegrityError, a server error, instead
+    of the constraint's own message on the row.
+    """
+
+    def validate_unique(self) -> None:
+        super().validate_unique()
+        try:
+            # Fields already refused hold no value worth comparing.
+            self.instance.validate_constraints(exclude=set(self._errors or ()))
+        except ValidationError as error:
+            self._update_errors(error)
+
+
 class LabelledTabularInline(admin.TabularInline):
-    """A TabularInline whose inputs each have an accessible name (label_inputs)."""
+    """A TabularInline whose inputs each have an accessible name (label_inputs), its rows
+    checked against the database's unique rules (ConstraintsCheckedForm)."""
+
+    form = ConstraintsCheckedForm
 
     def get_formset(self, request: HttpRequest, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)

@@ -41,7 +41,11 @@ class Subscription(models.Model):
         verbose_name_plural = _("prenumerationer på veckobrevet")
         ordering = ["user", "network__sort_order", "network__name"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "network"], name="digest_subscription_once_per_network"),
+            models.UniqueConstraint(
+                fields=["user", "network"],
+                name="digest_subscription_once_per_network",
+                violation_error_message=_("Veckobrevet från nätverket är redan beställt."),
+            ),
             date_bounds_constraint("digest_subscription", "created_at", with_time=True),
         ]
 

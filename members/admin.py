@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from core.admin_inline import ConstraintsCheckedForm
 from core.adminlist import DateSafeChangeListMixin, short_date
 from core.text import TextGuardMixin
 from members import services
@@ -72,6 +73,7 @@ class UserAdmin(BaseUserAdmin):
 
 class RepresentationInline(admin.TabularInline):
     model = Representation
+    form = ConstraintsCheckedForm
     extra = 0
     autocomplete_fields = ["user"]
 

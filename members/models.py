@@ -215,7 +215,13 @@ class Representation(models.Model):
         verbose_name = _("företrädare")
         verbose_name_plural = _("företrädare")
         ordering = ["actor__name", "user__email"]
-        constraints = [models.UniqueConstraint(fields=["user", "actor"], name="representation_unique_user_actor")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "actor"],
+                name="representation_unique_user_actor",
+                violation_error_message=_("Personen företräder redan aktören."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} – {self.actor} ({self.get_role_display()})"
@@ -270,7 +276,11 @@ class Membership(models.Model):
         verbose_name_plural = _("medlemskap")
         ordering = ["network__name", "actor__name"]
         constraints = [
-            models.UniqueConstraint(fields=["actor", "network"], name="membership_unique_actor_network"),
+            models.UniqueConstraint(
+                fields=["actor", "network"],
+                name="membership_unique_actor_network",
+                violation_error_message=_("Aktören har redan ett medlemskap i nätverket. Öppna det i stället."),
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=["pending", "active", "declined", "ended"]), name="membership_status_valid"
             ),

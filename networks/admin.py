@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.admin_inline import LabelledTabularInline
+from core.admin_inline import ConstraintsCheckedForm, LabelledTabularInline
 from core.adminlist import DateSafeChangeListMixin
 from core.dates import ADMIN_DATE_OVERRIDES
 from core.images import reencode_image
@@ -35,22 +35,10 @@ class WorkingGroupInline(TranslatedWidgetsMixin, LabelledTabularInline):
     fields = ["name", *(column("name", code) for code in content_languages()), "is_active"]
 
 
-class AreaInlineForm(forms.ModelForm):
-    """Checks the name against the network's areas in the database. A form of an inline
-    leaves its foreign key out of the model's checks, and with it the unique constraint on
-    network and name; the formset compares only the rows it was sent. Without this a name
-    saved meanwhile (another tab, another coordinator) was an IntegrityError, a server error."""
-
+class AreaInlineForm(ConstraintsCheckedForm):
     class Meta:
         model = Area
         fields = ["name", "kind", "is_demo"]
-
-    def validate_unique(self) -> None:
-        super().validate_unique()
-        try:
-            self.instance.validate_constraints()
-        except ValidationError as error:
-            self._update_errors(error)
 
 
 class AreaFormSet(forms.BaseInlineFormSet):

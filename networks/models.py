@@ -120,7 +120,13 @@ class WorkingGroup(TranslatedMixin, models.Model):
         verbose_name = _("arbetsgrupp")
         verbose_name_plural = _("arbetsgrupper")
         ordering = ["network__sort_order", "name"]
-        constraints = [models.UniqueConstraint(fields=["network", "name"], name="workinggroup_unique_name")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "name"],
+                name="workinggroup_unique_name",
+                violation_error_message=_("Nätverket har redan en arbetsgrupp med det namnet."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.network.name})"

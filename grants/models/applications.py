@@ -250,7 +250,11 @@ class CoApplicant(models.Model):
         verbose_name_plural = _("medsökande")
         ordering = ["application", "actor__name"]
         constraints = [
-            models.UniqueConstraint(fields=["application", "actor"], name="coapplicant_unique_actor"),
+            models.UniqueConstraint(
+                fields=["application", "actor"],
+                name="coapplicant_unique_actor",
+                violation_error_message=_("Aktören är redan medsökande i ansökan."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -326,3 +326,19 @@ def test_the_demo_gives_every_network_an_example_list_with_godisfabriken_in_bryn
     # Each demo name points at one network only.
     for area in Area.objects.all():
         assert [found.network.pk for found in find_networks(area.name)] == [area.network_id], area.name
+
+
+def test_a_working_group_saved_meanwhile_is_refused_in_our_words(client, networks, coord_andersberg) -> None:
+    """The working groups' inline checks the database too (core.admin_inline.ConstraintsCheckedForm)."""
+    from networks.models import WorkingGroup
+
+    network = networks["andersberg"]
+    client.force_login(coord_andersberg)
+    data = _network_form(client, network) | _areas([])
+    WorkingGroup.objects.create(network=network, name="Trygghet")  # Saved from another tab.
+    data.update({"working_groups-TOTAL_FORMS": "1", "working_groups-0-name": "Trygghet"})
+    data["working_groups-0-is_active"] = "on"
+    response = client.post(f"/admin/networks/network/{network.pk}/change/", data)
+    assert response.status_code == 200
+    assert "Nätverket har redan en arbetsgrupp med det namnet." in response.content.decode()
+    assert network.working_groups.count() == 1
