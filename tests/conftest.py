@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 from django.contrib.auth.models import Group
 from django.utils import translation
@@ -26,6 +28,19 @@ PASSWORD = "Lösenord-för-test-123"
 def networks(db) -> dict[str, Network]:
     seed_networks()
     return {n.slug: n for n in Network.objects.all()}
+
+
+def make_themes() -> None:
+    """The themes dialog's data migration makes, made again where missing: a test with
+    transaction=True empties every table after it, the migrations' rows included."""
+    from django.apps import apps
+
+    importlib.import_module("dialog.migrations.0002_themes").create_themes(apps, None)
+
+
+@pytest.fixture
+def themes(db) -> None:
+    make_themes()
 
 
 def _user(email: str, **extra) -> User:

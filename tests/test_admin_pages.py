@@ -32,6 +32,7 @@ from grants.models import Application, ApplicationEvent, Decision, DecisionLette
 from meetings.models import Meeting, Registration
 from members.models import ActorMessage, Invitation, Membership, Representation
 from networks.models import Post, WorkingGroup
+from tests.conftest import make_themes
 from tests.grants.conftest import make_application
 from voices.models import Voice
 
@@ -88,6 +89,7 @@ def objects(superuser, steering, coord_andersberg, coord_satra, rep_a, rep_b, ac
     )
     ask.networks.set([x])
     offer.networks.set([x])
+    make_themes()
     return {
         Theme: Theme.objects.get(slug="trygghet"),
         Listing: ask,

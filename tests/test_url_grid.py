@@ -55,7 +55,7 @@ from members.contact import contact_token
 from members.models import Actor, ActorMessage, Invitation, Membership, Representation, User
 from networks.models import Network, Post, WorkingGroup
 from networks.seed import seed_networks
-from tests.conftest import PASSWORD, _coordinator, _user
+from tests.conftest import PASSWORD, _coordinator, _user, make_themes
 from tests.grants.conftest import make_application
 from voices.models import Voice
 
@@ -255,6 +255,7 @@ def _world(cast: dict, networks: dict) -> dict:
         last_date=TODAY + datetime.timedelta(days=30),
     )
     offer.networks.set([x])
+    make_themes()
     return {
         "listing": listing.pk,
         "match": Match.objects.create(ask=listing, offer=offer).pk,

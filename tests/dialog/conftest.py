@@ -9,6 +9,11 @@ from dialog.models import Question
 
 
 @pytest.fixture(autouse=True)
+def _themes(themes) -> None:
+    """Every dialog test has the five themes, also after a test with transaction=True."""
+
+
+@pytest.fixture(autouse=True)
 def _clean_cache(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     cache.clear()

@@ -16,7 +16,8 @@ def question(networks, resident) -> Question:
     )
 
 
-def test_the_migration_creates_the_five_themes(db):
+def test_the_migration_creates_the_five_themes(themes):
+    # `themes` runs the migration's function again where a transactional test emptied the table.
     assert list(Theme.objects.values_list("name", flat=True)) == [
         "Trygghet",
         "Miljö och skötsel",
