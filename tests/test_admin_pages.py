@@ -25,6 +25,7 @@ from django.utils import timezone
 from borsen.models import Listing, Match
 from core.models import Outbox
 from core.roles import STEERING_GROUP
+from dialog.models import Question, Theme
 from digest.models import DigestSent, Subscription
 from grants.letters import letter_create
 from grants.models import Application, ApplicationEvent, Decision, DecisionLetter, Funding, LetterWording, Payment, Pot
@@ -88,6 +89,7 @@ def objects(superuser, steering, coord_andersberg, coord_satra, rep_a, rep_b, ac
     ask.networks.set([x])
     offer.networks.set([x])
     return {
+        Theme: Theme.objects.get(slug="trygghet"),
         Listing: ask,
         Match: Match.objects.create(ask=ask, offer=offer),
         Group: Group.objects.get(name=STEERING_GROUP),
@@ -127,6 +129,7 @@ def objects(superuser, steering, coord_andersberg, coord_satra, rep_a, rep_b, ac
         ),
         Subscription: Subscription.objects.create(user=rep_a, network=x),
         DigestSent: DigestSent.objects.create(user=rep_a, week="2026-W47"),
+        Question: Question.objects.create(network=x, author=rep_b, title="Mörkt vid tunneln", text="Trasiga lampor."),
     }
 
 
