@@ -35,7 +35,7 @@ class ThemeAdmin(TranslatedAdminMixin, admin.ModelAdmin):
 # ---- residents' questions: the network's moves ----
 
 
-class QuestionEventInline(TranslatedWidgetsMixin, admin.TabularInline):
+class QuestionEventInline(TranslatedWidgetsMixin, admin.StackedInline):
     """The question's history. What was written stays; its translations are added here."""
 
     model = QuestionEvent
@@ -55,6 +55,12 @@ class QuestionEventInline(TranslatedWidgetsMixin, admin.TabularInline):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).select_related("by")
+
+    def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name.startswith("text_"):
+            field.widget.attrs["rows"] = 3
+        return field
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         # Every event is a move, made on the move's own page.
