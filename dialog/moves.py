@@ -170,9 +170,9 @@ def refusal(question: Question, move: Move) -> str:
     """Why `move` cannot be made now from the question's status, or ""."""
     if question.status in move.from_statuses:
         return ""
-    return _("Frågan står som ”%(status)s”, och därifrån går det inte att %(move)s.") % {
+    return _("Frågan står som ”%(status)s”, så steget ”%(move)s” går inte.") % {
         "status": question.get_status_display(),
-        "move": str(move.button).lower(),
+        "move": move.button,
     }
 
 

@@ -162,7 +162,7 @@ def test_a_stale_button_goes_back_to_the_question_with_why(client, question, coo
     client.force_login(coord_brynas)
     response = client.get(_move_url(question, "mote"), follow=True)
     assert response.redirect_chain[-1][0] == _change(question)
-    assert "Frågan står som ”Avslutad”, och därifrån går det inte att ta upp på möte." in response.content.decode()
+    assert "Frågan står som ”Avslutad”, så steget ”Ta upp på möte” går inte." in response.content.decode()
     # A POST of the old page is refused on the page, with the same reason.
     refused = client.post(_move_url(question, "besvarad"), {"text": "Svar."})
     assert refused.status_code == 200 and "Frågan står som ”Avslutad”" in refused.content.decode()

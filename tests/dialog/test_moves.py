@@ -178,7 +178,7 @@ def test_a_move_from_the_wrong_status_is_refused_in_swedish(question, coord_bryn
     _move(question, "besvarad", coord_brynas, text="Svar.")
     with pytest.raises(MoveRefused) as refused:
         _move(question, "mote", coord_brynas, meeting=brynas_meeting)
-    assert str(refused.value) == "Frågan står som ”Besvarad”, och därifrån går det inte att ta upp på möte."
+    assert str(refused.value) == "Frågan står som ”Besvarad”, så steget ”Ta upp på möte” går inte."
     with pytest.raises(MoveRefused):
         _move(question, "visa", coord_brynas)
     question.refresh_from_db()
