@@ -183,6 +183,25 @@ class QuestionAdmin(MoveViews, TranslatedAdminMixin, NetworkScopedAdminMixin, ad
         shown = obj.author_shown
         return _("%(shown)s. Får e-post om varje steg.") % {"shown": shown}
 
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        """The answer is also the text of its move in the history: a translation of the answer
+        fills the same move's empty translation, so translators write it once."""
+        super().save_related(request, form, formsets, change)
+        question = form.instance
+        if question.status != Question.Status.ANSWERED or not question.answer:
+            return
+        event = question.events.filter(status=Question.Status.ANSWERED).order_by("-created_at", "-pk").first()
+        if event is None or event.text != question.answer:
+            return
+        changed = []
+        for code in content_languages():
+            answer, text = getattr(question, column("answer", code)), getattr(event, column("text", code))
+            if answer and not text:
+                setattr(event, column("text", code), answer)
+                changed.append(column("text", code))
+        if changed:
+            event.save(update_fields=changed)
+
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None):
         question = (
             self.get_queryset(request).select_related("network", "author").filter(pk=object_id).first()

@@ -18,9 +18,10 @@ import re
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -89,10 +90,14 @@ class MeetingMoveForm(MoveForm):
 
     def __init__(self, *args, question: Question, **kwargs) -> None:
         super().__init__(*args, question=question, **kwargs)
-        self.fields["meeting"].queryset = coming_meetings(question)
+        meetings = coming_meetings(question)
+        self.fields["meeting"].queryset = meetings
         self.fields["meeting"].label_from_instance = lambda meeting: (
-            f"{meeting.title}, {meeting.starts_at:%Y-%m-%d %H.%M}, {meeting.place}"
+            f"{meeting.title}, {timezone.localtime(meeting.starts_at):%Y-%m-%d %H.%M}, {meeting.place}"
         )
+        if not self.is_bound:
+            # The next meeting is the usual choice.
+            self.initial.setdefault("meeting", meetings.values_list("pk", flat=True).first())
 
     def move_kwargs(self) -> dict:
         return {**super().move_kwargs(), "meeting": self.cleaned_data["meeting"], "text": self.cleaned_data["text"]}
@@ -254,7 +259,7 @@ class MoveViews:
 
     def move_view(self, request: HttpRequest, pk: int, move: str) -> HttpResponse:
         if request.method not in ("GET", "POST"):
-            return HttpResponse(status=405, headers={"Allow": "GET, POST"})
+            return HttpResponseNotAllowed(["GET", "POST"])
         chosen = MOVES_BY_SLUG.get(move)
         # 404 for whoever may not see the question in the admin (another network's coordinator).
         question = (

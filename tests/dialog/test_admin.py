@@ -61,6 +61,8 @@ def test_the_networks_coordinator_lists_opens_and_moves(client, question, coord_
     assert "en boende i Brynäs" in body and question.author.email not in body
     form = client.get(_move_url(question, "mote"))
     assert form.status_code == 200 and "Brynästräffen i mars" in form.content.decode()
+    # The next meeting is chosen already.
+    assert form.context["form"]["meeting"].value() == brynas_meeting.pk
     assert "Den som ställde frågan får e-post om vilket möte det är." in form.content.decode()
     done = client.post(_move_url(question, "mote"), {"meeting": brynas_meeting.pk}, follow=True)
     assert done.redirect_chain[-1][0] == _change(question)
@@ -215,6 +217,11 @@ def test_translations_of_the_answer_are_added_on_the_question(client, question, 
     event.refresh_from_db()
     assert question.answer_en == "The lamps are being replaced." and question.answer == "Lamporna byts."
     assert event.text_en == "The lamps are being replaced."
+    # Written once: the answer's translation fills its move's empty one.
+    data.update({"answer_fi": "Lamput vaihdetaan.", "events-0-text_fi": ""})
+    assert client.post(_change(question), data).status_code == 302
+    event.refresh_from_db()
+    assert event.text_fi == "Lamput vaihdetaan."
     assert client.get(f"/en/fragor/{question.pk}/").content.decode().count("The lamps are being replaced.") >= 1
 
 
