@@ -13,6 +13,8 @@ import pytest
 
 from core.models import Outbox
 from dialog.models import Question, Status, Support
+from dialog.moves import MOVES_BY_SLUG, question_move
+from networks.models import WorkingGroup
 from tests.conftest import _coordinator, _user
 from tests.meetings.conftest import make_meeting
 
@@ -129,3 +131,23 @@ def test_a_question_from_raised_to_answered(page, networks, steering, coord_satr
     _visit(page, f"/admin/dialog/question/{question.pk}/steg/avslutad/", status=403)
     question.refresh_from_db()
     assert question.status == Status.ANSWERED
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("width", "prefix"), [(1280, ""), (320, "/ar")])
+def test_a_question_handed_to_a_working_group_shows_on_its_page(page, networks, width, prefix) -> None:
+    raw = page.page
+    raw.set_viewport_size({"width": width, "height": 900})
+    brynas = networks["brynas"]
+    coordinator = _coordinator("samordnare.brynas@example.se", brynas)
+    group = WorkingGroup.objects.create(network=brynas, name="Trygghetsgruppen")
+    question = Question.objects.create(
+        network=brynas, author=_user("anna@example.se"), title="Mörkt i gångtunneln", text="Lamporna är trasiga."
+    )
+    question_move(question=question, move=MOVES_BY_SLUG["arbetsgrupp"], by=coordinator, working_group=group)
+    _visit(page, f"{prefix}/natverk/brynas/arbetsgrupper/{group.pk}/")
+    assert raw.locator("section[aria-labelledby=questions-heading]").get_by_role("link").first.inner_text() == (
+        "Mörkt i gångtunneln"
+    )
+    _visit(page, f"{prefix}/fragor/{question.pk}/")
+    assert "Trygghetsgruppen" in raw.locator("main").inner_text()
