@@ -185,8 +185,12 @@ class HideMoveForm(MoveForm):
         error_messages={"required": gettext_lazy("Skriv varför frågan döljs.")},
     )
 
-    def move_kwargs(self) -> dict:
+    def __init__(self, *args, question: Question, **kwargs) -> None:
+        super().__init__(*args, question=question, **kwargs)
         # Hiding is not in the public history: no name to show.
+        del self.fields["show_name"]
+
+    def move_kwargs(self) -> dict:
         return {"text": self.cleaned_data["text"]}
 
 
