@@ -231,7 +231,8 @@ def question_move(
     The question row is locked first, so two coordinators moving it at once are taken one
     after the other and the second is checked against the first's result.
     """
-    locked = Question.objects.select_for_update().select_related("network", "author").get(pk=question.pk)
+    # Only the question's row is locked (PostgreSQL locks no row of the outer-joined author).
+    locked = Question.objects.select_for_update(of=("self",)).select_related("network", "author").get(pk=question.pk)
     reason = refusal(locked, move)
     if reason:
         raise MoveRefused(reason)
