@@ -50,6 +50,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "voices.change_voice",
         "voices.delete_voice",
         "dialog.view_theme",
+        # Residents' questions of their networks: change is the moves (dialog/moves.py) and
+        # the translations of the answer and of each move's text; nothing the resident wrote.
+        "dialog.view_question",
+        "dialog.change_question",
+        "dialog.view_questionevent",
+        "dialog.change_questionevent",
     ],
     STEERING_GROUP: [
         "networks.view_network",
@@ -82,6 +88,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "dialog.view_theme",
         "dialog.add_theme",
         "dialog.change_theme",
+        # Every network's questions and their history, read only.
+        "dialog.view_question",
+        "dialog.view_questionevent",
     ],
 }
 

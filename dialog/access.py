@@ -54,3 +54,12 @@ def get_question_for_read(request: HttpRequest, pk: int) -> Question:
     if question is None or not may_read(request.user, question):
         raise Http404(NOT_FOUND)
     return question
+
+
+# ---- the network's moves, in the admin ----
+
+
+def may_move(user, question: Question) -> bool:
+    """Move a question on (dialog/moves.py): the coordinators of its network and superusers.
+    The steering group reads every question in the admin but moves none."""
+    return is_superuser(user) or question.network_id in coordinated_network_ids(user)

@@ -4,10 +4,12 @@
 week, by default the one that has just ended: per network the börs listings, news and
 newly granted activities of that week, and the meetings of the coming two weeks, all
 only what a visitor sees on the public pages. Each subscriber gets one letter with a
-section per chosen network that has something to tell, plus news for all networks;
-nothing when no section has anything. The DigestSent row for (user, week) is written
-in the same transaction as the mail is queued, so a second run, or a second process at
-the same time, sends nothing twice (the unique constraint refuses the second row).
+section per chosen network that has something to tell, plus news for all networks, plus
+a line for each question they said "Jag med" to that the network moved that week (to a
+meeting, a working group, answered, ...); nothing when no section has anything. The
+DigestSent row for (user, week) is written in the same transaction as the mail is
+queued, so a second run, or a second process at the same time, sends nothing twice
+(the unique constraint refuses the second row).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import datetime
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -31,6 +34,7 @@ from django.utils.translation import gettext_lazy
 
 from borsen.models import Listing
 from core.mail import mail_language, mail_link, mail_queue
+from dialog.models import Question, QuestionEvent, Support
 from digest.access import unsubscribe_token
 from digest.models import DigestSent, Subscription
 from grants.models import Application
@@ -226,6 +230,28 @@ def general_news(*, week: Week) -> Part:
     return part
 
 
+def supported_moves(*, week: Week) -> dict[int, list[Question]]:
+    """Per user id: the visible questions the user said "Jag med" to that the network moved
+    in `week` (a public move: hiding is none), each once with its status now, the latest
+    moved first; at most ITEMS_PER_KIND each. Two queries for all subscribers."""
+    start, end = week.bounds()
+    moved = QuestionEvent.objects.public().filter(created_at__gte=start, created_at__lt=end).values("question_id")
+    questions = {
+        question.pk: question
+        for question in Question.objects.visible().filter(pk__in=moved).order_by("-updated_at", "-pk")
+    }
+    found: dict[int, list[Question]] = {}
+    supports = Support.objects.filter(question_id__in=list(questions)).values_list("user_id", "question_id")
+    for user_id, question_id in supports:
+        found.setdefault(user_id, []).append(questions[question_id])
+    order = {pk: rank for rank, pk in enumerate(questions)}
+    for user_id, theirs in found.items():
+        found[user_id] = sorted(theirs, key=lambda question: order[question.pk])[:ITEMS_PER_KIND]
+    for question in questions.values():
+        question.digest_url = mail_link(question.get_absolute_url)
+    return found
+
+
 # ---- who gets it ----
 
 
@@ -287,6 +313,7 @@ def digest_send(
         networks = Network.objects.filter(digest_subscriptions__isnull=False).distinct()
         by_network = {n.pk: network_digest(n, week=week, now=now) for n in networks}
         for_all = general_news(week=week)
+        moves = supported_moves(week=week)
     result.already = subscribers().filter(digests_sent__week=week.label).count()
     for user in subscribers().exclude(digests_sent__week=week.label):
         sections = [
@@ -294,9 +321,12 @@ def digest_send(
             for s in user.digest_subscriptions.all()
             if s.network_id in by_network and by_network[s.network_id].has_news
         ]
-        if not sections and not for_all:
+        supported = moves.get(user.pk, [])
+        if not sections and not for_all and not supported:
             result.empty += 1
-        elif dry_run or digest_send_to(user, week=week, sections=sections, general=for_all, now=now):
+        elif dry_run or digest_send_to(
+            user, week=week, sections=sections, general=for_all, now=now, supported=supported
+        ):
             result.sent += 1
         else:
             result.already += 1
@@ -304,7 +334,13 @@ def digest_send(
 
 
 def digest_send_to(
-    user: User, *, week: Week, sections: list[NetworkDigest], general: Part, now: datetime.datetime
+    user: User,
+    *,
+    week: Week,
+    sections: list[NetworkDigest],
+    general: Part,
+    now: datetime.datetime,
+    supported: Sequence[Question] = (),
 ) -> bool:
     """Queue `user`'s digest for `week` with its DigestSent row; False when the row was there already."""
     url = unsubscribe_url(user)
@@ -321,6 +357,8 @@ def digest_send_to(
                     "week": week,
                     "sections": sections,
                     "general_news": general,
+                    # Questions the reader said "Jag med" to that the network moved this week.
+                    "supported": list(supported),
                     # The closing line invites to what the digest holds (meetings, börs posts).
                     "has_meetings": any(section.meetings for section in sections),
                     "has_listings": any(section.listings for section in sections),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from meetings.agenda import agenda_sections, agenda_text
 from meetings.models import Meeting
 
 PRODID = "-//Stadsdelsnätverken i Gävle//Möten//SV"
@@ -25,7 +26,7 @@ def meeting_uid(meeting: Meeting) -> str:
     return f"meeting-{meeting.pk}@{_host()}"
 
 
-def _event(meeting: Meeting, tz: ZoneInfo) -> Event:
+def _event(meeting: Meeting, tz: ZoneInfo, extra: str = "") -> Event:
     event = Event()
     event.add("uid", meeting_uid(meeting))
     event.add("sequence", meeting.sequence)
@@ -45,7 +46,8 @@ def _event(meeting: Meeting, tz: ZoneInfo) -> Event:
         event.add("location", location)
     url = settings.SITE_URL + meeting.get_absolute_url()
     event.add("url", url)
-    description = [meeting.tr("agenda").strip(), url]
+    # The agenda, then what other apps add to it (residents' questions: meetings.agenda).
+    description = [meeting.tr("agenda").strip(), extra, url]
     if meeting.is_cancelled:
         description.insert(0, _("INSTÄLLT: %(reason)s") % {"reason": meeting.tr("cancel_reason")})
     # The text's language is the agenda's, or the reason's on a cancelled meeting without one.
@@ -71,8 +73,10 @@ def calendar_bytes(meetings: Iterable[Meeting], *, name: str) -> bytes:
     cal = _calendar("PUBLISH")
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", settings.TIME_ZONE)
+    meetings = list(meetings)
+    extras = agenda_sections([meeting.pk for meeting in meetings])
     for meeting in meetings:
-        cal.add_component(_event(meeting, tz))
+        cal.add_component(_event(meeting, tz, agenda_text(extras.get(meeting.pk, []))))
     cal.add_missing_timezones()
     return cal.to_ical()
 

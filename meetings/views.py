@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from meetings.access import get_registration_for_user
+from meetings.agenda import agenda_sections
 from meetings.forms import MeetingFilterForm, RegistrationForm
 from meetings.ics import calendar_bytes
 from meetings.models import Meeting, Registration
@@ -111,6 +112,8 @@ def _render_detail(request: HttpRequest, meeting: Meeting, form: RegistrationFor
             "seats_left": seats_left,
             "waitlisted": counts["waitlisted"],
             "my_registrations": _user_registrations(request, meeting),
+            # What other apps add to the agenda (residents' questions: meetings.agenda).
+            "agenda_sections": agenda_sections([meeting.pk]).get(meeting.pk, []),
         },
     )
 

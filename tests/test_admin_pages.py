@@ -25,7 +25,7 @@ from django.utils import timezone
 from borsen.models import Listing, Match
 from core.models import Outbox
 from core.roles import STEERING_GROUP
-from dialog.models import Theme
+from dialog.models import Question, Theme
 from digest.models import DigestSent, Subscription
 from grants.letters import letter_create
 from grants.models import Application, ApplicationEvent, Decision, DecisionLetter, Funding, LetterWording, Payment, Pot
@@ -131,6 +131,7 @@ def objects(superuser, steering, coord_andersberg, coord_satra, rep_a, rep_b, ac
         ),
         Subscription: Subscription.objects.create(user=rep_a, network=x),
         DigestSent: DigestSent.objects.create(user=rep_a, week="2026-W47"),
+        Question: Question.objects.create(network=x, author=rep_b, title="Mörkt vid tunneln", text="Trasiga lampor."),
     }
 
 

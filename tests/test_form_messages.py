@@ -44,6 +44,7 @@ from django.test import RequestFactory
 from django.utils import timezone, translation
 from django.utils.datastructures import MultiValueDict
 
+from dialog.models import Question
 from grants.models import Application, Pot
 from members.models import Actor, User
 from tests.grants.conftest import make_application
@@ -202,6 +203,9 @@ class World:
         )
         self.application = make_application(pot=self.pot, lead=actor_a)
         self.submitted = make_application(pot=self.pot, lead=actor_a, status=Application.Status.SUBMITTED)
+        self.question = Question.objects.create(
+            network=networks["andersberg"], author=rep_a, title="Mörkt vid gångtunneln", text="Lamporna är trasiga."
+        )
         self.request = RequestFactory().post("/")
         self.request.user = superuser
         self.request.session = SessionStore()
@@ -231,6 +235,20 @@ ARGUMENTS: dict[str, Callable[[World], dict]] = {
     "borsen.forms.ListingForm": lambda w: {"actors": Actor.objects.filter(pk=w.actor.pk)},
     "borsen.forms.FilterForm": lambda w: {"networks": list(w.networks.values())},
     "dialog.forms.ListForm": lambda w: {"networks": list(w.networks.values())},
+    # The network's moves of a question, one form per move (dialog/admin_moves.py).
+    **{
+        f"dialog.admin_moves.{name}": lambda w: {"question": w.question}
+        for name in (
+            "MoveForm",
+            "MeetingMoveForm",
+            "WorkingGroupMoveForm",
+            "ForwardMoveForm",
+            "AnswerMoveForm",
+            "CloseMoveForm",
+            "HideMoveForm",
+            "UnhideMoveForm",
+        )
+    },
 }
 
 

@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from borsen.models import Listing
 from core.text import CONTROL_CHARACTERS, LINE_BREAKS
+from dialog.models import Question
 from grants.models import Application
 from meetings.models import Registration
 from members.models import Invitation, Representation
@@ -466,6 +467,21 @@ def test_admin_grant_action_forms(action: str, status: str, world: World, steeri
 def test_admin_decision_pages(move: str, status: str, world: World, steering, client: Client) -> None:
     client.force_login(steering)
     path = f"/admin/grants/application/{getattr(world, status).pk}/beslut/{move}/"
+    outcome = fuzz_form(client, move, lambda: client.get(path), path, None)
+    assert not outcome.problems, outcome.problems
+    assert_nothing_stored_with_control_characters()
+
+
+@pytest.mark.parametrize("move", ["mote", "arbetsgrupp", "vidare", "besvarad", "avslutad", "dolj"])
+def test_admin_question_move_pages(
+    move: str, world: World, networks, resident, coord_andersberg, client: Client
+) -> None:
+    """A question's move pages (dialog/admin_moves.py): nasty values refused, never stored."""
+    question = Question.objects.create(
+        network=networks["andersberg"], author=resident, title="Mörkt", text="Trasiga lampor."
+    )
+    client.force_login(coord_andersberg)
+    path = f"/admin/dialog/question/{question.pk}/steg/{move}/"
     outcome = fuzz_form(client, move, lambda: client.get(path), path, None)
     assert not outcome.problems, outcome.problems
     assert_nothing_stored_with_control_characters()

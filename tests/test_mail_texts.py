@@ -22,13 +22,13 @@ from django.utils import timezone
 from borsen.models import Listing
 from core.mail import mail_queue
 from core.models import Outbox
-from dialog.models import Question
+from dialog.models import Question, QuestionEvent
 from grants.models import Application
 from grants.workflow import MOVES
 from meetings.models import Meeting, Registration
 from members.adapter import AccountAdapter
 from members.models import Actor, Invitation, Membership, Representation, User
-from networks.models import Post
+from networks.models import Post, WorkingGroup
 
 pytestmark = pytest.mark.django_db
 
@@ -147,6 +147,38 @@ def _digest(w: World) -> dict:
     }
 
 
+def _moved(slug: str) -> Callable[[World], dict]:
+    """A question moved by the network (dialog/moves.py), with what each move sets."""
+
+    def context(w: World) -> dict:
+        group = WorkingGroup(pk=2, network=w.meeting.network, name="Trygghetsgruppen")
+        question = Question(
+            pk=4,
+            network=w.meeting.network,
+            author=w.user,
+            title="Mörkt vid gångtunneln",
+            text="Lamporna.",
+            meeting=w.meeting,
+            working_group=group,
+            forwarded_to="Gävle kommuns felanmälan",
+            forwarded_url="https://www.gavle.se/felanmalan",
+            answer="Kommunen byter lamporna i vecka 12.",
+            hidden_reason="Frågan nämner en granne vid namn.",
+        )
+        event = QuestionEvent(question=question, status="answered", text="Vi tar upp det först på mötet.")
+        return {
+            "question": question,
+            "event": None if slug == "visa" else event,
+            "network": w.meeting.network,
+            "meeting_url": URL,
+            "group_url": URL,
+            "url": URL,
+            "contact_email": NETWORK_CONTACT,
+        }
+
+    return context
+
+
 # Site mails: template -> (context, a phrase saying what to do next, the contact expected).
 def _listings(w: World) -> tuple[Listing, Listing]:
     last = timezone.localdate() + timedelta(days=30)
@@ -219,6 +251,18 @@ SITE: dict[str, tuple[Callable[[World], dict], str, str]] = {
         "Vad händer nu",
         NETWORK_CONTACT,
     ),
+    **{
+        f"dialog/email/move_{slug}": (_moved(slug), phrase, NETWORK_CONTACT)
+        for slug, phrase in (
+            ("mote", "Vad du kan göra"),
+            ("arbetsgrupp", "Vad händer nu"),
+            ("vidare", "Vad du kan göra"),
+            ("besvarad", "Vad du kan göra"),
+            ("avslutad", "Vad du kan göra"),
+            ("dolj", "Vad du kan göra"),
+            ("visa", "Du behöver inte göra något"),
+        )
+    },
     "digest/email/weekly": (_digest, "Avsluta det med den här länken", settings.CONTACT_EMAIL),
     "grants/email/coapplicant_answer": (
         lambda w: {"confirmed": False, "actor": "Kafé Beta", "answered_by": "Bo", "title": "Fest", "url": URL},

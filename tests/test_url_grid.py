@@ -583,6 +583,13 @@ ROWS: list[Row] = [
         "/admin/voices/voice/{voice}/aterkalla/",
         staff(200, 404, 200, 200),
     ),
+    # A question to X: one page per move, for X's coordinator and superusers; the steering
+    # group reads the question but moves nothing (403); Y's coordinator does not see it (404).
+    Row(
+        "admin/dialog/question/<int:pk>/steg/<slug:move>/",
+        "/admin/dialog/question/{question}/steg/mote/",
+        staff(200, 404, 403, 200),
+    ),
     # A news item of X: its preview, where it is published, for its coordinator and superusers
     # (the steering group reads no news in the admin; tests/networks/test_news_admin.py posts).
     Row(
@@ -732,6 +739,17 @@ ROWS: list[Row] = [
         "theme",
         default=staff(200, 200, 200, 200),
         add=staff(403, 403, 200, 200),
+        delete=staff(403, 403, 403, 200),
+        redirect=admin(),
+    ),
+    # Residents' questions: raised on the site (nobody adds one here), moved by the network's
+    # coordinators on the move pages, read by the steering group; only superusers delete.
+    *model_admin(
+        "dialog/question",
+        "question",
+        default=staff(200, 302, 200, 200),
+        changelist=staff(200, 200, 200, 200),
+        add=staff(403, 403, 403, 403),
         delete=staff(403, 403, 403, 200),
         redirect=admin(),
     ),

@@ -2,7 +2,8 @@
 
 Only what the user may act on: the steering group, who alone decides on grants
 (grants.access.decides_grants), sees the applications and reports; coordinators (and
-superusers) the membership requests and meetings of their own networks. Counts come
+superusers) the membership requests, residents' new questions and meetings of their own
+networks. Counts come
 from a few aggregate queries, however many rows there are. Every line links to the
 changelist filtered to exactly the rows it counts.
 """
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.roles import is_superuser
+from dialog.models import Question
 from grants.access import applications_reviewed_by, decides_grants
 from grants.admin_filters import AWAITING_COAPPLICANTS, AWAITING_COMPLETION, PARAMETER, READY, queue_conditions
 from grants.models import Application
@@ -166,6 +168,20 @@ def _networks_section(user) -> TodoSection | None:
                     _changelist("members_membership", status__exact=Membership.Status.PENDING),
                 )
             )
+    # Residents' questions no one has moved on yet (dialog.moves: coordinators and superusers).
+    new_questions = scope_to_coordinated(Question.objects.open(), user).count()
+    if new_questions:
+        section.lines.append(
+            TodoLine(
+                ngettext(
+                    "%(count)s ny fråga från boende väntar på nätverket",
+                    "%(count)s nya frågor från boende väntar på nätverket",
+                    new_questions,
+                )
+                % {"count": new_questions},
+                _changelist("dialog_question", lage=Question.Status.OPEN),
+            )
+        )
     if may_run_meetings:
         meetings = scope_to_coordinated(Meeting.objects.all(), user)
         upcoming = Q(ends_at__gte=timezone.now(), status=Meeting.Status.PLANNED)

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from core.roles import steering_group_members
+from dialog.display import working_group_questions
 from dialog.services import network_questions
 from meetings.models import Meeting, next_meeting_start
 from members.models import Actor, Membership, Representation, User
@@ -156,6 +157,7 @@ def working_group_detail(request: HttpRequest, slug: str, pk: int) -> HttpRespon
             "network": group.network,
             "upcoming": meetings.upcoming(),
             "past": meetings.past()[:GROUP_PAST_MEETINGS_COUNT],
+            "questions": working_group_questions(group),
         },
     )
 
