@@ -21,10 +21,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.templatetags.natverk_tags import local_when
 from core.text import TextGuardMixin
 from dialog.access import may_move
 from dialog.models import TEXT_MAX, Question
@@ -93,7 +93,7 @@ class MeetingMoveForm(MoveForm):
         meetings = coming_meetings(question)
         self.fields["meeting"].queryset = meetings
         self.fields["meeting"].label_from_instance = lambda meeting: (
-            f"{meeting.title}, {timezone.localtime(meeting.starts_at):%Y-%m-%d %H.%M}, {meeting.place}"
+            f"{meeting.title}, {local_when(meeting.starts_at)}, {meeting.place}"
         )
         if not self.is_bound:
             # The next meeting is the usual choice.

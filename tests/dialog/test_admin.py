@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core.models import Outbox
+from core.templatetags.natverk_tags import local_when
 from dialog.models import Status
 from dialog.moves import MOVES_BY_SLUG, question_move
 from networks.models import WorkingGroup
@@ -61,6 +62,8 @@ def test_the_networks_coordinator_lists_opens_and_moves(client, question, coord_
     assert "en boende i Brynäs" in body and question.author.email not in body
     form = client.get(_move_url(question, "mote"))
     assert form.status_code == 200 and "Brynästräffen i mars" in form.content.decode()
+    # The meeting's time as the site writes it ("tisdag 9 mars 2027 kl. 18.00").
+    assert local_when(brynas_meeting.starts_at) in form.content.decode()
     # The next meeting is chosen already.
     assert form.context["form"]["meeting"].value() == brynas_meeting.pk
     assert "Den som ställde frågan får e-post om vilket möte det är." in form.content.decode()
