@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from borsen.models import Listing
 from core.roles import COORDINATORS_GROUP, STEERING_GROUP
-from dialog.models import Question, Status, Support, Theme
+from dialog.models import Question, Status, Support, Theme, question_search_text
 from grants.models import (
     Application,
     ApplicationEvent,
@@ -551,6 +551,8 @@ def make_questions(*, cast: Cast, sizes: Sizes, rng: random.Random) -> None:
                 is_demo=True,
             )
         )
+    for question in questions:  # As Question.save() fills it; COPY does not call save().
+        question.search_text = question_search_text(title=question.title, text=question.text, place=question.place)
     copy_objects(Question, questions)
     # Each question's supporters are different accounts (one "Jag med" per account).
     supports, per_question = [], max(1, sizes.supports // max(1, len(questions)))

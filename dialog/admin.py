@@ -19,7 +19,7 @@ from core.translation import column, content_languages
 from core.translation_admin import TranslatedAdminMixin, TranslatedWidgetsMixin
 from dialog.admin_moves import MoveViews, panel_moves
 from dialog.models import Question, QuestionEvent, Theme
-from members.search import fold, query_words
+from members.search import folded_match
 from networks.scoping import NetworkScopedAdminMixin
 
 
@@ -148,14 +148,10 @@ class QuestionAdmin(MoveViews, TranslatedAdminMixin, NetworkScopedAdminMixin, ad
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
         """Besides `search_fields`, the words folded as the site search folds them ("gangtunnel"
-        finds "Gångtunnel"). Questions have no folded column, so the folding is done here, over
-        the questions the user may see (a network's questions are hundreds, not millions)."""
+        finds "Gångtunnel"), in the question's folded text (Question.search_text)."""
         found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        words = query_words(search_term)
-        if words:
-            rows = queryset.values_list("pk", "title", "text", "place")
-            folded = [pk for pk, *texts in rows if all(word in fold("\n".join(texts)) for word in words)]
-            found = found | queryset.filter(pk__in=folded)
+        if search_term.strip():
+            found = found | queryset.filter(folded_match(search_term))
         return found, may_have_duplicates
 
     def has_add_permission(self, request: HttpRequest) -> bool:

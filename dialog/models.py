@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import date_bounds_constraint
+from core.folding import fold
 from core.translation import TranslatedMixin, translated_fields
 
 TITLE_MAX = 120
@@ -66,6 +67,10 @@ class Theme(TranslatedMixin, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def question_search_text(*, title: str, text: str, place: str) -> str:
+    return fold(f"{title}\n{text}\n{place}")
 
 
 class QuestionQuerySet(models.QuerySet):
@@ -152,6 +157,9 @@ class Question(TranslatedMixin, models.Model):
     is_demo = models.BooleanField(_("demoinnehåll"), default=False)
     created_at = models.DateTimeField(_("ställd"), default=timezone.now)
     updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+    # The title, text and place folded as every search folds them (core.folding), for the
+    # admin's search ("gangtunneln" finds "gångtunneln"), as Actor.search_text.
+    search_text = models.TextField(_("söktext"), blank=True, editable=False)
 
     objects = QuestionQuerySet.as_manager()
 
@@ -174,6 +182,15 @@ class Question(TranslatedMixin, models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        # Derived data, kept in step here so that every way of saving a question leaves
+        # the admin's search right.
+        self.search_text = question_search_text(title=self.title, text=self.text, place=self.place)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"title", "text", "place"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("dialog:detail", kwargs={"pk": self.pk})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -106,3 +108,20 @@ def test_the_question_keeps_its_language_and_the_answer_is_translated(question) 
         assert question.tr("answer") == "Fixed."
     with translation.override("ar"):
         assert question.shown_language("answer") == "sv"
+
+
+def test_the_folded_search_text_follows_the_question(question):
+    assert question.search_text == "morkt vid gangtunneln\nlamporna ar trasiga.\n"
+    question.place = "Tunneln vid Brynäs IP"
+    question.save(update_fields=["place"])
+    question.refresh_from_db()
+    assert question.search_text.endswith("\ntunneln vid brynas ip")
+
+
+def test_the_migration_fills_the_folded_text_of_rows_there_are(question):
+    from django.apps import apps
+
+    Question.objects.filter(pk=question.pk).update(search_text="")
+    importlib.import_module("dialog.migrations.0003_question_search_text").fill_search_text(apps, None)
+    question.refresh_from_db()
+    assert "gangtunneln" in question.search_text
