@@ -7,6 +7,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -106,14 +107,25 @@ class PartiesForm(TextGuardMixin, forms.Form):
     def __init__(self, *args, user, pot: Pot, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.pot = pot
+        self.user = user
+        self._candidates: QuerySet[Actor] | None = None
         # What the choice shows and clean_lead_actor checks (the name, the kind of actor).
         self.fields["lead_actor"].queryset = applicant_actors(user=user).only("name", "kind")
         # The candidates (three nested subqueries to build, a tenth of the page) only when
-        # the form reads them: to check what was sent, or to show the saved co-applicants.
+        # the form reads them: to check co-applicants that were sent, to show the saved ones,
+        # or to search. Nothing sent is checked without them: an empty choice is valid.
         # The field itself is never drawn (templates/grants/_coapplicants.html).
-        if self.is_bound or self.initial.get("co_applicants"):
-            self.fields["co_applicants"].queryset = coapplicant_candidates(user=user)
+        if self["co_applicants"].data if self.is_bound else self.initial.get("co_applicants"):
+            self.candidates()
         self.fields["co_search"].widget.attrs.update({"type": "search", "autocomplete": "off"})
+
+    def candidates(self) -> QuerySet[Actor]:
+        """The actors that may be chosen as co-applicants (grants.rules.coapplicant_candidates),
+        set as the field's choices when first asked for."""
+        if self._candidates is None:
+            self._candidates = coapplicant_candidates(user=self.user)
+            self.fields["co_applicants"].queryset = self._candidates
+        return self._candidates
 
     def selected_coapplicants(self) -> list[Actor]:
         """The co-applicants chosen so far (posted, or saved on the application: `initial`
@@ -124,13 +136,13 @@ class PartiesForm(TextGuardMixin, forms.Form):
             wanted = {str(pk) for pk in self.initial.get("co_applicants", [])}
         if not wanted:
             return []
-        return list(self.fields["co_applicants"].queryset.filter(pk__in=wanted).order_by("name"))
+        return list(self.candidates().filter(pk__in=wanted).order_by("name"))
 
     def search_results(self, query: str) -> list[Actor]:
         """Candidates whose name or description holds every word of `query`, read as the site
         search reads it (members.search): case, accents and word order do not matter."""
         chosen = [actor.pk for actor in self.selected_coapplicants()]
-        matches = self.fields["co_applicants"].queryset.filter(folded_match(query)).exclude(pk__in=chosen)
+        matches = self.candidates().filter(folded_match(query)).exclude(pk__in=chosen)
         return list(matches.order_by("name")[:SEARCH_RESULTS])
 
     def clean_lead_actor(self) -> Actor:

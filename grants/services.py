@@ -60,7 +60,8 @@ def application_set_parties(
     Raises NotEditable, with nothing saved, once the application has been sent in.
     """
     with transaction.atomic():
-        locked = application_lock(application=application)
+        # Written to, not read: only its status is read (for the check).
+        locked = application_lock(application=application, columns=())
         locked.lead_actor = lead_actor
         fields = ["lead_actor", "updated_at"]
         if title is not None:
@@ -96,7 +97,8 @@ def application_save_step(
     the lock, and saving all of it would put back the status, or another tab's step, from then.
     """
     with transaction.atomic():
-        locked = application_lock(application=application)
+        # Written to, not read: only its status is read (for the check).
+        locked = application_lock(application=application, columns=())
         for name, value in changes.items():
             setattr(locked, name, value)
         locked.save(update_fields=[*changes, "updated_at"])

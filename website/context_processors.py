@@ -9,21 +9,23 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.urls import NoReverseMatch, Resolver404, ResolverMatch, resolve, reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, get_language_info, override
 
 from members.language import mail_language_offer
 
 
-def _translator(url: str) -> Callable[[str], str]:
+def _translator(url: str, match: ResolverMatch | None = None) -> Callable[[str], str]:
     """Django's translate_url(url, code) for each code, with the path resolved once, not
-    once per language (four resolves on every page)."""
+    once per language (four resolves on every page); `match`: the path's, when the caller
+    has it."""
     parsed = urlsplit(url)
-    try:
-        match = resolve(unquote(parsed.path))
-    except Resolver404:
-        return lambda code: url
+    if match is None:
+        try:
+            match = resolve(unquote(parsed.path))
+        except Resolver404:
+            return lambda code: url
     name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
 
     def translate(code: str) -> str:
@@ -52,7 +54,10 @@ def _in_language(path: str, code: str, current: str, translate: Callable[[str], 
 def _alternates(request: HttpRequest) -> list[dict]:
     current = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
     path = request.get_full_path()
-    translate = _translator(path)
+    # The handler resolved this path already (the view's); not a 404 page's, which has none.
+    # Only without a script prefix: then the path is what was resolved.
+    match = request.resolver_match if request.path == request.path_info else None
+    translate = _translator(path, match)
     return [
         {
             "code": code,
