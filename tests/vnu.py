@@ -98,14 +98,14 @@ def heading_errors(files: list[Path]) -> list[str]:
     return problems
 
 
-class _SubmitButtons(HTMLParser):
-    """Per form: its submit buttons in document order, as (classes, text)."""
+class SubmitButtons(HTMLParser):
+    """Per form: its submit buttons in document order, each as (attributes, text)."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.forms: list[list[list[str]]] = []
+        self.forms: list[list[tuple[dict, list[str]]]] = []
         self._in_form = False
-        self._button: list[str] | None = None
+        self._text: list[str] | None = None
 
     def handle_starttag(self, tag: str, attrs) -> None:
         attributes = dict(attrs)
@@ -113,18 +113,18 @@ class _SubmitButtons(HTMLParser):
             self._in_form = True
             self.forms.append([])
         elif self._in_form and tag == "button" and (attributes.get("type") or "submit") == "submit":
-            self._button = [attributes.get("class") or "", ""]
-            self.forms[-1].append(self._button)
+            self._text = []
+            self.forms[-1].append((attributes, self._text))
         elif self._in_form and tag == "input" and attributes.get("type") == "submit":
-            self.forms[-1].append([attributes.get("class") or "", attributes.get("value") or ""])
+            self.forms[-1].append((attributes, [attributes.get("value") or ""]))
 
     def handle_data(self, data: str) -> None:
-        if self._button is not None:
-            self._button[1] += data
+        if self._text is not None:
+            self._text.append(data)
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "button":
-            self._button = None
+            self._text = None
         elif tag == "form":
             self._in_form = False
 
@@ -136,11 +136,12 @@ def default_button_errors(files: list[Path]) -> list[str]:
     (templates/grants/step.html)."""
     problems = []
     for path in files:
-        parser = _SubmitButtons()
+        parser = SubmitButtons()
         parser.feed(path.read_text(encoding="utf-8", errors="replace"))
         for buttons in parser.forms:
-            if len(buttons) > 1 and "button--secondary" in buttons[0][0].split():
-                text = " ".join(buttons[0][1].split())
+            attributes, text_parts = buttons[0] if buttons else ({}, [])
+            if len(buttons) > 1 and "button--secondary" in (attributes.get("class") or "").split():
+                text = " ".join("".join(text_parts).split())
                 problems.append(f"{path.name}: Enter presses the secondary button ”{text}” of a form")
     return problems
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 import re
-from html.parser import HTMLParser
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -20,6 +19,7 @@ from grants.models import Application
 from tests.borsen.test_forms import _data as listing_data
 from tests.borsen.test_forms import _errors as listing_errors
 from tests.grants.conftest import TODAY, make_application
+from tests.vnu import SubmitButtons
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -155,27 +155,12 @@ def test_the_upload_receipt_names_the_file_as_given(client, app) -> None:
     assert app.attachments.get().original_name == "offert.pdf"
 
 
-class _SubmitButtons(HTMLParser):
-    """The submit buttons of the page's forms, in order, with the form they belong to."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.forms: list[list[dict]] = []
-
-    def handle_starttag(self, tag, attrs) -> None:
-        attributes = dict(attrs)
-        if tag == "form":
-            self.forms.append([])
-        elif tag == "button" and attributes.get("type", "submit") == "submit" and self.forms:
-            self.forms[-1].append(attributes)
-
-
 @pytest.mark.parametrize("step", [1, 2, 3, 4, 5])
 def test_enter_does_the_main_action_in_every_step(client, app, step) -> None:
-    parser = _SubmitButtons()
+    parser = SubmitButtons()
     parser.feed(client.get(url("step", pk=app.pk, step=step)).content.decode())
     main_form = max(parser.forms, key=len)
-    first = main_form[0]
+    first, _text = main_form[0]
     assert (first.get("name"), first.get("value")) == ("action", "next")
     # Out of sight and the tab order: the visible "Spara och fortsätt" is the one people use.
     assert first.get("tabindex") == "-1" and first.get("aria-hidden") == "true"
