@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import ChoicesDisplayMixin
 from core.dates import date_bounds_constraint
 from core.translation import TranslatedMixin, translated_fields
 
@@ -50,7 +51,7 @@ class ListingQuerySet(models.QuerySet):
 
 
 @translated_fields("title", "text")
-class Listing(TranslatedMixin, models.Model):
+class Listing(ChoicesDisplayMixin, TranslatedMixin, models.Model):
     class Direction(models.TextChoices):
         ASK = "soker", _("Vi söker")
         OFFER = "erbjuder", _("Vi erbjuder")
@@ -158,7 +159,7 @@ class Match(models.Model):
 MATCH_MAIL_WINDOW = timedelta(hours=24)
 
 
-class MatchMail(models.Model):
+class MatchMail(ChoicesDisplayMixin, models.Model):
     """One poster told (or to be told) about one match, for the listing of theirs that matched.
 
     Posting many listings in a row once sent a mail per match to the same poster. Now the

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import ChoicesDisplayMixin
 from core.dates import date_bounds_constraint
 from core.folding import fold
 from core.translation import TranslatedMixin, translated_fields
@@ -98,7 +99,7 @@ class QuestionQuerySet(models.QuerySet):
 
 
 @translated_fields("answer")
-class Question(TranslatedMixin, models.Model):
+class Question(ChoicesDisplayMixin, TranslatedMixin, models.Model):
     """A question, idea or experience a resident raises for one network."""
 
     Status = Status
@@ -262,7 +263,7 @@ class QuestionEventQuerySet(models.QuerySet):
 
 
 @translated_fields("text")
-class QuestionEvent(TranslatedMixin, models.Model):
+class QuestionEvent(ChoicesDisplayMixin, TranslatedMixin, models.Model):
     """One move of a question, kept as its public history."""
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="events", verbose_name=_("fråga"))

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import ChoicesDisplayMixin
 from core.dates import date_bounds_constraint
 from core.translation import TranslatedMixin, translated_fields
 
@@ -61,7 +62,7 @@ def next_meeting_start() -> models.Subquery:
 
 
 @translated_fields("title", "agenda", "accessibility", "cancel_reason", "minutes")
-class Meeting(TranslatedMixin, models.Model):
+class Meeting(ChoicesDisplayMixin, TranslatedMixin, models.Model):
     """A meeting of a network: a network meeting, a theme meeting or a working-group meeting."""
 
     class Kind(models.TextChoices):
@@ -218,7 +219,7 @@ class RegistrationQuerySet(models.QuerySet):
         return self.filter(status=Registration.Status.WAITLISTED)
 
 
-class Registration(models.Model):
+class Registration(ChoicesDisplayMixin, models.Model):
     """A person's sign-up (anmälan) for a meeting, for themselves or for an actor they represent."""
 
     class Status(models.TextChoices):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import ChoicesDisplayMixin
 from members.search import actor_search_text
 
 
@@ -37,7 +38,7 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
 
-class User(AbstractUser):
+class User(ChoicesDisplayMixin, AbstractUser):
     """A person with an account; the e-mail address is the login."""
 
     username = None
@@ -108,7 +109,7 @@ def public_contact_email(actor) -> str:
     return email if proven.lower() == email.lower() else ""
 
 
-class Actor(models.Model):
+class Actor(ChoicesDisplayMixin, models.Model):
     """An association, company, organisation, authority or private person in the networks."""
 
     class Kind(models.TextChoices):
@@ -197,7 +198,7 @@ class Actor(models.Model):
         )
 
 
-class Representation(models.Model):
+class Representation(ChoicesDisplayMixin, models.Model):
     """A user who may act for an actor."""
 
     class Role(models.TextChoices):
@@ -243,7 +244,7 @@ class MembershipQuerySet(models.QuerySet):
         return self.filter(status=Membership.Status.ACTIVE)
 
 
-class Membership(models.Model):
+class Membership(ChoicesDisplayMixin, models.Model):
     """An actor's membership in a network, asked for by the actor and decided by a coordinator."""
 
     class Status(models.TextChoices):
@@ -296,7 +297,7 @@ class InvitationQuerySet(models.QuerySet):
         return self.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
 
 
-class Invitation(models.Model):
+class Invitation(ChoicesDisplayMixin, models.Model):
     """An invitation by e-mail to represent an actor; single use and valid for a limited time."""
 
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("aktör"))

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import ChoicesDisplayMixin
 from core.dates import date_bounds_constraint
 from core.translation import TranslatedMixin, translated_columns, translated_fields
 
@@ -68,7 +69,7 @@ class Network(TranslatedMixin, models.Model):
         return self.name
 
 
-class Area(models.Model):
+class Area(ChoicesDisplayMixin, models.Model):
     """A neighbourhood, area, street or place a network covers: what "Var bor du?" finds the
     network by (networks/areas.py). Kept by the network's coordinators in the admin."""
 

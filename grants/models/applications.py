@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 import core.storage
+from core.choices import ChoicesDisplayMixin
 from core.dates import date_bounds_constraint
 from grants.files import download_name as served_name
 from grants.models.pots import GRANTED_STATUSES, Pot
@@ -32,7 +33,7 @@ class ApplicationQuerySet(models.QuerySet):
         return self.exclude(status=Application.Status.DRAFT)
 
 
-class Application(models.Model):
+class Application(ChoicesDisplayMixin, models.Model):
     """An actor's application for money from a pot, alone or with co-applicants."""
 
     class PaymentMethod(models.TextChoices):
@@ -220,7 +221,7 @@ class Application(models.Model):
         return self.status in GRANTED_STATUSES
 
 
-class CoApplicant(models.Model):
+class CoApplicant(ChoicesDisplayMixin, models.Model):
     """An actor applying together with the lead actor; its representative confirms taking part."""
 
     class Status(models.TextChoices):
@@ -316,7 +317,7 @@ class Attachment(models.Model):
         return served_name(self.original_name, self.content_type)
 
 
-class Decision(models.Model):
+class Decision(ChoicesDisplayMixin, models.Model):
     """The steering group's decision: approved with an amount, rejected, or sent back for completion."""
 
     class Outcome(models.TextChoices):
@@ -443,7 +444,7 @@ class FollowUpPhoto(models.Model):
         return self.image.name
 
 
-class ApplicationEvent(models.Model):
+class ApplicationEvent(ChoicesDisplayMixin, models.Model):
     """Append-only log of an application's status changes, recusals (jäv), notes and letters."""
 
     class Kind(models.TextChoices):
