@@ -237,8 +237,8 @@ def test_overview_queries_are_bounded(
         Subscription.objects.create(user=rep_a, network=list(networks.values())[n])
     client.force_login(rep_a)
     # One query more per section of the overview (börs listings, weekly digest, questions
-    # from residents), not per row.
-    with django_assert_max_num_queries(12):
+    # from residents; applications: the co-applications, then the applications), not per row.
+    with django_assert_max_num_queries(13):
         html = client.get(MY_PAGES).content.decode()
     assert html.count("Du är inbjuden att företräda") == 4
     assert html.count("vill söka ”") == 4
