@@ -18,6 +18,18 @@ def my_pages_questions(*, user: User, actor_ids: Sequence[int], network_ids: Seq
         Question.objects.filter(author=user)
         .with_support_count()
         .select_related("network")
+        # What templates/dialog/_my_pages_questions.html shows: not the long texts, and a
+        # GROUP BY of 9 columns instead of 25 to build and compile.
+        .only(
+            "title",
+            "language",
+            "status",
+            "show_name",
+            "hidden_reason",
+            "created_at",
+            "network__name",
+            "network__network_name",
+        )
         .order_by("-created_at", "-pk")[:OVERVIEW_QUESTIONS]
     )
     return {"my_questions": questions}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from dialog.demo import DEMO_QUESTIONS
 from dialog.models import Question, QuestionEvent, Status, Support
@@ -24,7 +26,10 @@ def test_my_pages_lists_my_questions_with_state_and_hidden_reason(client, networ
     make_question(networks["brynas"], rep_a, title="Någon annans fråga")
     Support.objects.create(question=mine, user=rep_a)
     client.force_login(resident)
-    page = client.get("/mina-sidor/").content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/mina-sidor/").content.decode()
+    # One read of the questions, whatever the section shows (no column left out and read later).
+    assert sum('FROM "dialog_question"' in query["sql"] for query in queries.captured_queries) == 1
     section = page.split('id="dialog-mine-heading"', 1)[1].split("</section>", 1)[0]
     assert "Mina frågor" in page
     assert "Min fråga om gungorna" in section and "1 har sagt ”Jag med”" in section
