@@ -1,5 +1,6 @@
-"""The site's copy of django/forms/widgets/attrs.html (core/templatetags/widget_attrs.py) writes
-what Django's own template writes, for every kind of attribute value and widget."""
+"""The site's copies of django/forms/widgets/attrs.html and input.html (core/templatetags/widget_attrs.py;
+input.html writes the attributes itself instead of including attrs.html, one include less per
+widget) write what Django's own templates write, for every kind of attribute value and widget."""
 
 from __future__ import annotations
 
