@@ -28,11 +28,13 @@ $(STAMP): requirements.txt requirements-dev.txt | $(PY)
 
 install: $(STAMP) pango compiled-messages
 
-# Decision letters are PDFs made by WeasyPrint, which needs Debian's Pango and a font
-# (DejaVu Sans); install them when one is missing.
-PANGO_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+# Decision letters are PDFs made by WeasyPrint, which needs Debian's Pango, a font (DejaVu
+# Sans) and HarfBuzz's subsetter (without it WeasyPrint subsets the font with fontTools,
+# which stamps the time of the render into the font: two renders a second apart differ);
+# install them when one is missing.
+PANGO_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core libharfbuzz-subset0
 pango:
-	@if [ "$$(dpkg-query -W -f='$${Status}\n' $(PANGO_PACKAGES) 2>/dev/null | grep -c 'install ok installed')" != 3 ]; then \
+	@if [ "$$(dpkg-query -W -f='$${Status}\n' $(PANGO_PACKAGES) 2>/dev/null | grep -c 'install ok installed')" != $(words $(PANGO_PACKAGES)) ]; then \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(PANGO_PACKAGES); \
 	fi

@@ -10,6 +10,8 @@ class GrantsConfig(AppConfig):
     verbose_name = _("Bidrag")
 
     def ready(self) -> None:
+        from grants import checks  # noqa: F401 (registers the deploy check of the letters' libraries)
+
         # Typed text refuses control characters, typed dates far-off years (core.text).
         guard_model_fields(self.get_models())
         # A deleted attachment or photo (also with its draft, GDPR) leaves its store.
