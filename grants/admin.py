@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import html
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib import admin
 from django.contrib.admin import helpers
@@ -16,9 +18,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language_bidi, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 
 from core.admin_inline import LabelledTabularInline
 from core.admin_readonly import ReadOnlyAdmin
@@ -305,6 +307,47 @@ def _submitted_day(app: Application) -> datetime.date:
     return day
 
 
+STATUS_FIELD = Application._meta.get_field("status")
+
+
+def _list_bidi(app: Application) -> bool | None:
+    facts = getattr(app, "list_facts", None)
+    return facts.bidi if facts else None
+
+
+@dataclass(frozen=True)
+class ListFacts:
+    """What every row of one page of the list shares, looked up once for the page
+    (ApplicationAdmin.list_rows_loaded): each cell asking for the active language again (to
+    translate the checkbox's label and the status, to write an amount) cost, with the cells'
+    format_html(), about 7 % of the page (161 → 149 M instructions under callgrind)."""
+
+    today: datetime.date
+    bidi: bool
+    checkbox_label: str  # ACTION_CHECKBOX_LABEL, translated
+    status_labels: dict[str, str]  # Application.status's choices, translated
+
+    @classmethod
+    def now(cls) -> ListFacts:
+        return cls(
+            today=timezone.localdate(),
+            bidi=get_language_bidi(),
+            checkbox_label=_(ACTION_CHECKBOX_LABEL),
+            status_labels={value: str(label) for value, label in STATUS_FIELD.flatchoices},
+        )
+
+
+@admin.display(description=STATUS_FIELD.verbose_name, ordering="status")
+def status(app: Application) -> str | None:
+    """The list's status column, as Django draws a field with choices (the choice's label; an
+    empty cell for a value without one), from the labels translated once for the page: for a
+    field Django builds the table of choices, and translates the label, in every row."""
+    facts = getattr(app, "list_facts", None)
+    labels = facts.status_labels if facts else dict(STATUS_FIELD.flatchoices)
+    label = labels.get(app.status)
+    return None if label is None else str(label)
+
+
 @admin.register(Application)
 class ApplicationAdmin(DecisionViews, CaseworkViews, BulkDecisionActions, admin.ModelAdmin):
     # The key columns fit at 1280 px beside the admin's two sidebars: the reference stands
@@ -312,7 +355,7 @@ class ApplicationAdmin(DecisionViews, CaseworkViews, BulkDecisionActions, admin.
     # (grants-admin.css).
     list_display = [
         "reference_and_title",
-        "status",
+        status,
         "lead_actor_short",
         "network_short",
         "starts_short",
@@ -369,13 +412,13 @@ class ApplicationAdmin(DecisionViews, CaseworkViews, BulkDecisionActions, admin.
     def action_checkbox(self, obj: Application) -> str:
         """The same checkbox as Django's, written directly: through the widget's template the
         50 boxes took about a tenth of the page's time (make bench)."""
-        # The label escaped once, with the rest of the box (Django's texts have no markup).
-        label = _(ACTION_CHECKBOX_LABEL).format(obj)
-        return format_html(
-            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
-            helpers.ACTION_CHECKBOX_NAME,
-            obj.pk,
-            label,
+        # The label translated once for the list (ListFacts), escaped with the rest of the box
+        # (Django's texts have no markup); the name and the id need no escaping.
+        facts = getattr(obj, "list_facts", None)
+        label = (facts.checkbox_label if facts else _(ACTION_CHECKBOX_LABEL)).format(obj)
+        return SafeString(
+            f'<input type="checkbox" name="{helpers.ACTION_CHECKBOX_NAME}" value="{obj.pk}"'
+            f' class="action-select" aria-label="{html.escape(label)}">'
         )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -412,11 +455,10 @@ class ApplicationAdmin(DecisionViews, CaseworkViews, BulkDecisionActions, admin.
         )
         for application_id, name in links:
             names[application_id].append(name)
-        # Today once for the whole list (days since submission), not once per row.
-        today = timezone.localdate()
+        facts = ListFacts.now()
         for app in applications:
             app.list_network_names = names[app.pk]
-            app.list_today = today
+            app.list_facts = facts
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -462,7 +504,8 @@ class ApplicationAdmin(DecisionViews, CaseworkViews, BulkDecisionActions, admin.
     def days_waiting(self, obj: Application) -> str:
         if obj.submitted_at is None:
             return "–"
-        today = getattr(obj, "list_today", None) or timezone.localdate()
+        facts = getattr(obj, "list_facts", None)
+        today = facts.today if facts else timezone.localdate()
         days = (today - _submitted_day(obj)).days
         return ngettext("%(days)s dag", "%(days)s dagar", days) % {"days": days}
 
@@ -484,14 +527,14 @@ class ApplicationAdmin(DecisionViews, CaseworkViews, BulkDecisionActions, admin.
 
     @admin.display(description=gettext_lazy("Sökt"), ordering="amount_requested")
     def requested_kr(self, obj: Application) -> str:
-        return format_kr(obj.amount_requested)
+        return format_kr(obj.amount_requested, bidi=_list_bidi(obj))
 
     own_contribution_kr = kr_display("own_contribution", gettext_lazy("Egen insats"))
     other_funding_kr = kr_display("other_funding", gettext_lazy("Annan finansiering"))
 
     @admin.display(description=gettext_lazy("Beviljat"), ordering="amount_granted")
     def granted_kr(self, obj: Application) -> str:
-        return format_kr(obj.amount_granted)
+        return format_kr(obj.amount_granted, bidi=_list_bidi(obj))
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
         pot_totals = pot_totals_for_list(request.GET.get("pot__id__exact"))
