@@ -201,3 +201,20 @@ def test_application_list_pot_and_network_filters_offer_djangos_own_choices(stee
         assert len(queries) == 1
         assert ours.lookup_choices == djangos.lookup_choices and len(ours.lookup_choices) >= 2
     assert (networks["brynas"].pk, "BRYN (Brynäs)") in ours.lookup_choices
+
+
+@pytest.mark.django_db
+def test_application_list_counts_the_applications_alone(client, steering, pot, actor_a):
+    """The paginator's count of every application joins no other table: what a page's rows
+    read (core.adminlist.RowsChangeList.list_rows) stays out of it. A join to the lead actors
+    made the count thirteen times slower in PostgreSQL at 50,000 applications."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_application(pot=pot, lead=actor_a, status=S.SUBMITTED, requested=4_000)
+    client.force_login(steering)
+    for query in ("", "?o=3", "?status__exact=submitted"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("admin:grants_application_changelist") + query).status_code == 200
+        counts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
+        assert len(counts) == 1 and "JOIN" not in counts[0]
