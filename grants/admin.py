@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import html
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from django.contrib import admin
 from django.contrib.admin import helpers
@@ -15,10 +17,11 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import get_format
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language_bidi, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 
 from core.admin_inline import LabelledTabularInline
 from core.admin_readonly import ReadOnlyAdmin
@@ -305,6 +308,60 @@ def _submitted_day(app: Application) -> datetime.date:
     return day
 
 
+STATUS_FIELD = Application._meta.get_field("status")
+
+
+def days_text(days: int) -> str:
+    """The days since submission column: "3 dagar"."""
+    return ngettext("%(days)s dag", "%(days)s dagar", days) % {"days": days}
+
+
+@dataclass(frozen=True)
+class ListFacts:
+    """What every row of one page of the list shares, looked up once for the page
+    (ApplicationAdmin.list_rows_loaded): each cell asking for the active language again (to
+    translate the checkbox's label, the status and the days, to write an amount or a date)
+    cost, with the cells' format_html(), about a tenth of the page (161 → 144 M instructions
+    under callgrind)."""
+
+    today: datetime.date
+    bidi: bool
+    short_date_format: str
+    checkbox_label: str  # ACTION_CHECKBOX_LABEL, translated
+    status_labels: dict[str, str]  # Application.status's choices, translated
+    days_texts: dict[int, str] = field(default_factory=dict)  # days_text(n), translated once per n
+
+    def days(self, days: int) -> str:
+        text = self.days_texts.get(days)
+        if text is None:
+            text = self.days_texts[days] = days_text(days)
+        return text
+
+    @classmethod
+    def now(cls) -> ListFacts:
+        return cls(
+            today=timezone.localdate(),
+            bidi=get_language_bidi(),
+            short_date_format=get_format("SHORT_DATE_FORMAT"),
+            checkbox_label=_(ACTION_CHECKBOX_LABEL),
+            status_labels={value: str(label) for value, label in STATUS_FIELD.flatchoices},
+        )
+
+
+def list_facts(app: Application) -> ListFacts:
+    """The facts of the page `app` is listed on; looked up afresh for an application read
+    otherwise."""
+    return getattr(app, "list_facts", None) or ListFacts.now()
+
+
+@admin.display(description=STATUS_FIELD.verbose_name, ordering="status")
+def status(app: Application) -> str | None:
+    """The list's status column, as Django draws a field with choices (the choice's label; an
+    empty cell for a value without one), from the labels translated once for the page: for a
+    field Django builds the table of choices, and translates the label, in every row."""
+    return list_facts(app).status_labels.get(app.status)
+
+
 @admin.register(Application)
 class ApplicationAdmin(DecisionViews, CaseworkViews, BulkDecisionActions, admin.ModelAdmin):
     # The key columns fit at 1280 px beside the admin's two sidebars: the reference stands
@@ -312,7 +369,7 @@ class ApplicationAdmin(DecisionViews, CaseworkViews, BulkDecisionActions, admin.
     # (grants-admin.css).
     list_display = [
         "reference_and_title",
-        "status",
+        status,
         "lead_actor_short",
         "network_short",
         "starts_short",
@@ -369,13 +426,12 @@ class ApplicationAdmin(DecisionViews, CaseworkViews, BulkDecisionActions, admin.
     def action_checkbox(self, obj: Application) -> str:
         """The same checkbox as Django's, written directly: through the widget's template the
         50 boxes took about a tenth of the page's time (make bench)."""
-        # The label escaped once, with the rest of the box (Django's texts have no markup).
-        label = _(ACTION_CHECKBOX_LABEL).format(obj)
-        return format_html(
-            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
-            helpers.ACTION_CHECKBOX_NAME,
-            obj.pk,
-            label,
+        # The label translated once for the list (ListFacts), escaped with the rest of the box
+        # (Django's texts have no markup); the name and the id need no escaping.
+        label = list_facts(obj).checkbox_label.format(obj)
+        return SafeString(
+            f'<input type="checkbox" name="{helpers.ACTION_CHECKBOX_NAME}" value="{obj.pk}"'
+            f' class="action-select" aria-label="{html.escape(label)}">'
         )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -412,11 +468,10 @@ class ApplicationAdmin(DecisionViews, CaseworkViews, BulkDecisionActions, admin.
         )
         for application_id, name in links:
             names[application_id].append(name)
-        # Today once for the whole list (days since submission), not once per row.
-        today = timezone.localdate()
+        facts = ListFacts.now()
         for app in applications:
             app.list_network_names = names[app.pk]
-            app.list_today = today
+            app.list_facts = facts
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -450,33 +505,35 @@ class ApplicationAdmin(DecisionViews, CaseworkViews, BulkDecisionActions, admin.
         names = getattr(obj, "list_network_names", None)
         if names is None:
             names = [n.name for n in obj.networks.all()]
-        return ", ".join(names) or "–"
+        return SafeString(html.escape(", ".join(names))) if names else "–"
 
     @admin.display(description=gettext_lazy("Start"), ordering="starts_on")
     def starts_short(self, obj: Application) -> str:
         if obj.starts_on is None:
             return "–"
-        return short_date_html(obj.starts_on)
+        return short_date_html(obj.starts_on, list_facts(obj).short_date_format)
 
     @admin.display(description=gettext_lazy("Sedan inskick"), ordering="-submitted_at")
     def days_waiting(self, obj: Application) -> str:
         if obj.submitted_at is None:
             return "–"
-        today = getattr(obj, "list_today", None) or timezone.localdate()
-        days = (today - _submitted_day(obj)).days
-        return ngettext("%(days)s dag", "%(days)s dagar", days) % {"days": days}
+        facts = list_facts(obj)
+        return facts.days((facts.today - _submitted_day(obj)).days)
 
     @admin.display(description=gettext_lazy("Ansökan"), ordering="reference")
     def reference_and_title(self, obj: Application) -> str:
-        return format_html('<span class="grants-ref">{}</span> {}', obj.reference, obj.title)
+        # As format_html() writes it, without its checks for lazy texts (a cell in every row).
+        return SafeString(f'<span class="grants-ref">{html.escape(obj.reference)}</span> {html.escape(obj.title)}')
 
     @admin.display(description=gettext_lazy("Sökande"), ordering="lead_actor__name")
     def lead_actor_short(self, obj: Application) -> str:
-        return obj.lead_actor.name
+        return SafeString(html.escape(obj.lead_actor.name))
 
     @admin.display(description=gettext_lazy("Inskickad"), ordering="submitted_at")
     def submitted_on(self, obj: Application) -> str:
-        return short_date_html(_submitted_day(obj)) if obj.submitted_at else short_date(None)
+        if obj.submitted_at is None:
+            return short_date(None)
+        return short_date_html(_submitted_day(obj), list_facts(obj).short_date_format)
 
     @admin.display(description=gettext_lazy("Utbetalning till"))
     def payment_details_text(self, obj: Application) -> str:
@@ -484,14 +541,14 @@ class ApplicationAdmin(DecisionViews, CaseworkViews, BulkDecisionActions, admin.
 
     @admin.display(description=gettext_lazy("Sökt"), ordering="amount_requested")
     def requested_kr(self, obj: Application) -> str:
-        return format_kr(obj.amount_requested)
+        return format_kr(obj.amount_requested, bidi=list_facts(obj).bidi)
 
     own_contribution_kr = kr_display("own_contribution", gettext_lazy("Egen insats"))
     other_funding_kr = kr_display("other_funding", gettext_lazy("Annan finansiering"))
 
     @admin.display(description=gettext_lazy("Beviljat"), ordering="amount_granted")
     def granted_kr(self, obj: Application) -> str:
-        return format_kr(obj.amount_granted)
+        return format_kr(obj.amount_granted, bidi=list_facts(obj).bidi)
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
         pot_totals = pot_totals_for_list(request.GET.get("pot__id__exact"))

@@ -12,11 +12,15 @@ LTR_ISOLATE = "\u2066"
 POP_ISOLATE = "\u2069"
 
 
-def format_kr(amount: int | None) -> str:
+def format_kr(amount: int | None, *, bidi: bool | None = None) -> str:
+    """`bidi`: whether the language is written right to left, if the caller knows (a list
+    of amounts asks once); else the active language's."""
     if amount is None:
         return "–"
     text = f"{amount:,}".replace(",", NBSP) + f"{NBSP}kr"
-    return f"{LTR_ISOLATE}{text}{POP_ISOLATE}" if get_language_bidi() else text
+    if bidi is None:
+        bidi = get_language_bidi()
+    return f"{LTR_ISOLATE}{text}{POP_ISOLATE}" if bidi else text
 
 
 def format_size(size: int | None) -> str:

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from grants.formatting import file_kind, format_size
+from grants.formatting import file_kind, format_kr, format_size
 from grants.models import Application, Attachment
 from grants.workflow import application_transition
 from tests.grants.conftest import TODAY, make_application
@@ -21,6 +21,17 @@ NB = "\xa0"
 )
 def test_format_size(size, text):
     assert format_size(size) == text
+
+
+def test_format_kr_isolated_in_right_to_left_languages():
+    """An amount keeps its order in Arabic; a list of amounts may say the direction once (bidi)."""
+    from django.utils import translation
+
+    assert format_kr(12_500) == f"12{NB}500{NB}kr" == format_kr(12_500, bidi=False)
+    assert format_kr(12_500, bidi=True) == f"\u206612{NB}500{NB}kr\u2069"
+    with translation.override("ar"):
+        assert format_kr(12_500) == format_kr(12_500, bidi=True)
+    assert format_kr(None, bidi=True) == "–"
 
 
 def test_file_kind():
@@ -118,32 +129,41 @@ def test_application_list_rows_escape_and_show_the_case_columns(client, steering
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("query", ["", "?o=-3.1", "?status__exact=submitted&o=9"])
-def test_application_list_rows_are_djangos_own(client, steering, pot, actor_a, actor_b, query):
-    """The list's rows, read narrowly (core.adminlist.RowsChangeList), are the HTML Django's
-    own change list and template draw."""
+@pytest.mark.parametrize("query", ["", "?o=-3.1", "?status__exact=submitted&o=9", "?o=2.6"])
+def test_application_list_rows_are_djangos_own(client, steering, pot, actor_a, actor_b, query, monkeypatch):
+    """The list's rows, read narrowly (core.adminlist.RowsChangeList) with what they share
+    looked up once (grants.admin.ListFacts) and the status column drawn from its labels
+    (grants.admin.status), are the HTML Django's own change list and template draw with the
+    status field itself."""
     from django.contrib import admin
     from django.contrib.admin.templatetags.admin_list import result_list
+    from django.contrib.admin.views.main import ChangeList
     from django.template.loader import render_to_string
     from django.test import RequestFactory
     from django.urls import resolve
 
-    from core.adminlist import RowsChangeList
+    from grants.admin import status
 
     make_application(pot=pot, lead=actor_a, status=S.SUBMITTED, requested=4_000)
     make_application(pot=pot, lead=actor_b, status=S.APPROVED, requested=18_000, granted=15_000)
     url = reverse("admin:grants_application_changelist") + query
     client.force_login(steering)
     body = client.get(url).content.decode()
+    assert 'class="field-status">Inskickad</td>' in body
+    assert ('class="field-status">Beviljad</td>' in body) == ("status__exact" not in query)
 
     request = RequestFactory().get(url)
     request.user = steering
     request.resolver_match = resolve(
         reverse("admin:grants_application_changelist")
     )  # The rows' links keep the filters.
-    changelist = admin.site._registry[Application].get_changelist_instance(request)
+    model_admin = admin.site._registry[Application]
+    monkeypatch.setattr(model_admin, "get_changelist", lambda request, **kwargs: ChangeList)
+    monkeypatch.setattr(
+        model_admin, "list_display", ["status" if column is status else column for column in model_admin.list_display]
+    )
+    changelist = model_admin.get_changelist_instance(request)
     changelist.formset = None
-    assert isinstance(changelist, RowsChangeList)
     expected = render_to_string("admin/change_list_results.html", result_list(changelist))
     start = expected.index('<div class="results">')
     table = expected[start : expected.index("</table>", start)]
@@ -181,3 +201,20 @@ def test_application_list_pot_and_network_filters_offer_djangos_own_choices(stee
         assert len(queries) == 1
         assert ours.lookup_choices == djangos.lookup_choices and len(ours.lookup_choices) >= 2
     assert (networks["brynas"].pk, "BRYN (Brynäs)") in ours.lookup_choices
+
+
+@pytest.mark.django_db
+def test_application_list_counts_the_applications_alone(client, steering, pot, actor_a):
+    """The paginator's count of every application joins no other table: what a page's rows
+    read (core.adminlist.RowsChangeList.list_rows) stays out of it. A join to the lead actors
+    made the count thirteen times slower in PostgreSQL at 50,000 applications."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_application(pot=pot, lead=actor_a, status=S.SUBMITTED, requested=4_000)
+    client.force_login(steering)
+    for query in ("", "?o=3", "?status__exact=submitted"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("admin:grants_application_changelist") + query).status_code == 200
+        counts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
+        assert len(counts) == 1 and "JOIN" not in counts[0]
