@@ -66,6 +66,11 @@ class Page:
 # Issue 12: a search that misses the page cache, median.
 SEARCH_P50_MS = 100.0
 CEILING = Page("Ceiling: /robots.txt (full stack, no DB, not cached)", "/robots.txt", public=False)
+# The ceiling once more after the other pages: the report holds every page to the higher of
+# the two. A capacity is what the stack can do; a moment when something else used the two
+# cores (once it was 1,750 req/s first, while the cached home page then gave 3,636) only lowers
+# one measurement, and a low ceiling made every share and every scaled CPU target easier.
+CEILING_AGAIN = Page("Ceiling again, after the other pages: /robots.txt", "/robots.txt", public=False)
 PAGES = [
     CEILING,
     Page("/healthz (SELECT 1 and the outbox, not cached)", "/healthz", public=False),
@@ -271,6 +276,8 @@ def prepare(*, small: bool) -> tuple[dict[str, str], dict[str, int], str]:
     # counts and sums from an index alone (the admin list's count and the pot's totals).
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
+        # The loaded rows written out now, not by the checkpointer while the ceiling is measured.
+        cursor.execute("CHECKPOINT")
 
     cookies = {}
     for name in ("representative", "steering"):
@@ -493,8 +500,13 @@ def verdict(result: Result, ceiling_rps: float) -> str:
     return ""
 
 
+def the_ceiling(results) -> Result:
+    """The higher of the two measurements of /robots.txt (CEILING_AGAIN)."""
+    return max((r for r in results if r.page in (CEILING, CEILING_AGAIN)), key=lambda r: r.rps)
+
+
 def report(results, cpu, transfer, machine_info, counts, args) -> str:
-    ceiling = next(r for r in results if r.page is CEILING)
+    ceiling = the_ceiling(results)
     lines = [
         f"## Benchmark ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)",
         "",
@@ -506,6 +518,7 @@ def report(results, cpu, transfer, machine_info, counts, args) -> str:
         f"cache: {args.cache_label}.",
         "Queries/request: SQL queries of the first request (it renders the page; later anonymous "
         "requests are served from the page cache with 0 queries). Cache: X-Cache of the second request.",
+        f"Shares and the scaled CPU targets use the higher of the two ceilings: {ceiling.rps:,.0f} req/s.",
         "",
         "| page | path | req/s | p50 ms | p99 ms | non-2xx | queries/request | cache | % of ceiling | target |",
         "|---|---|--:|--:|--:|--:|--:|---|--:|---|",
@@ -617,6 +630,8 @@ def main() -> None:
                 # in the draft, which the steps over HTTP then show complete.
                 log("Measuring the logged-in pages in one process (Django's test client)")
                 cpu = afresh.cpu_rows(cookies, draft, HOST)
+        log("Measuring /robots.txt again (the ceiling is the higher of the two)")
+        results.append(measure(CEILING_AGAIN, port=port, binary=binary, cookies=cookies, args=args))
         transfer = transfer_size(port)
         memory = worker_memory(server)
     finally:
