@@ -14,15 +14,17 @@ from meetings.agenda import AgendaItem, AgendaSection
 
 def meeting_questions(meeting_ids: Sequence[int]) -> dict[int, AgendaSection]:
     """Per meeting, the visible questions taken to it (also those answered since), in the
-    order they were taken up."""
-    events = (
-        QuestionEvent.objects.filter(status=Status.MEETING, meeting_id__in=meeting_ids)
+    order they were taken up; not those that went back to "Ny" when it was cancelled (their
+    event of status "open" names the meeting: dialog.moves.question_back_from_cancelled)."""
+    events = list(
+        QuestionEvent.objects.filter(status__in=(Status.MEETING, Status.OPEN), meeting_id__in=meeting_ids)
         .exclude(question__status=Status.HIDDEN)
         .select_related("question")
         .order_by("created_at", "pk")
     )
+    sent_back = {(event.meeting_id, event.question_id) for event in events if event.status == Status.OPEN}
     found: dict[int, AgendaSection] = {}
-    seen: set[tuple[int, int]] = set()
+    seen: set[tuple[int, int]] = set(sent_back)
     for event in events:
         if (event.meeting_id, event.question_id) in seen:
             continue

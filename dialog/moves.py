@@ -10,6 +10,11 @@ question, checks the table, updates the question, writes its QuestionEvent (the 
 history; the staff member's name only when they tick "visa mitt namn") and queues the
 author's mail, all in one transaction.
 
+When a meeting is cancelled (meetings.services.meeting_cancel, through the hook that
+DialogConfig.ready() registers with meetings.cancelling), `questions_back_from_cancelled`
+gives every question waiting for it back the status "Ny", with a public event and the
+author's mail, in the cancellation's transaction. It is not one of the network's buttons.
+
 Hiding and showing again are moderation: hiding writes an event of status "hidden", which
 the public history leaves out (QuestionEvent.objects.public()); showing again writes no
 event and gives the question back the status of its last public move (or "Ny").
@@ -21,10 +26,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from core.mail import mail_link, mail_queue_each
 from core.translation import column, content_languages
@@ -190,9 +195,19 @@ def active_working_groups(question: Question):
 
 
 def status_after_unhiding(question: Question) -> str:
-    """The status of the question's last public move, or "Ny" when the network had made none."""
-    last = QuestionEvent.objects.public().filter(question=question).order_by("-created_at", "-pk").first()
-    return last.status if last is not None else S.OPEN
+    """The status of the question's last public move, or "Ny" when the network had made none
+    or took it to a meeting that has been cancelled since (it was hidden then, so it was left
+    alone: questions_back_from_cancelled)."""
+    last = (
+        QuestionEvent.objects.public()
+        .filter(question=question)
+        .select_related("meeting")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if last is None or (last.status == S.MEETING and last.meeting is not None and last.meeting.is_cancelled):
+        return S.OPEN
+    return last.status
 
 
 def _required(move: Move, values: dict) -> None:
@@ -231,6 +246,11 @@ def question_move(
     The question row is locked first, so two coordinators moving it at once are taken one
     after the other and the second is checked against the first's result.
     """
+    if meeting is not None:
+        # The meeting first, as meeting_cancel locks it before its questions: a question taken
+        # to a meeting being cancelled waits for the cancellation and is then refused below,
+        # instead of being left waiting for a meeting that will not take place.
+        Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
     # Only the question's row is locked (PostgreSQL locks no row of the outer-joined author).
     locked = Question.objects.select_for_update(of=("self",)).select_related("network", "author").get(pk=question.pk)
     reason = refusal(locked, move)
@@ -251,6 +271,8 @@ def question_move(
     if move.slug == "visa":
         locked.status = status_after_unhiding(locked)
         locked.hidden_reason = ""
+        if locked.status == S.OPEN:
+            locked.meeting = None  # Waiting for no meeting (the one it was taken to may be cancelled).
     else:
         locked.status = move.to_status
         if move.to_status == S.MEETING:
@@ -303,3 +325,96 @@ def _mail_author(question: Question, move: Move, event: QuestionEvent | None) ->
         },
         kind=MAIL_KINDS[move.slug],
     )
+
+
+# ---- a meeting is cancelled ----
+
+# The public history's note of a question whose meeting was cancelled (in the page's
+# language when the catalogue has it: QuestionEvent.text and its columns).
+CANCELLED_NOTE = gettext_lazy("Mötet ställdes in. Nätverket tar upp frågan igen.")
+CANCELLED_MAIL_KIND = "dialog.meeting_cancelled"
+
+
+def waiting_for(meeting: Meeting):
+    """The questions waiting to be taken up at `meeting` (a hidden one is not: it is hidden)."""
+    return Question.objects.filter(status=S.MEETING, meeting_id=meeting.pk)
+
+
+def _note_in_every_language() -> dict[str, str]:
+    """CANCELLED_NOTE in Swedish and in each content language whose catalogue translates it."""
+    swedish = str(CANCELLED_NOTE)
+    found = {"text": swedish}
+    for code in content_languages():
+        with translation.override(code):
+            text = str(CANCELLED_NOTE)
+        if text != swedish:
+            found[column("text", code)] = text
+    return found
+
+
+def question_back_from_cancelled(*, question: Question, meeting: Meeting) -> bool:
+    """Give a question waiting for `meeting`, which is being cancelled, the status "Ny" again:
+    a public event (by the network, no staff name) and the author's mail. False, and nothing
+    done, when the question no longer waits for that meeting (moved on or hidden meanwhile).
+
+    Call it in the cancellation's transaction (it locks the question row)."""
+    with transaction.atomic():
+        locked = (
+            Question.objects.select_for_update(of=("self",)).select_related("network", "author").get(pk=question.pk)
+        )
+        if locked.status != S.MEETING or locked.meeting_id != meeting.pk:
+            return False
+        locked.status = S.OPEN
+        locked.meeting = None
+        locked.save()
+        event = QuestionEvent.objects.create(
+            question=locked, status=S.OPEN, meeting=meeting, created_at=timezone.now(), **_note_in_every_language()
+        )
+        author = locked.author
+        if author is not None and author.is_active:
+            network = locked.network
+            mail_queue_each(
+                users=[author],
+                template="dialog/email/meeting_cancelled",
+                context={
+                    "question": locked,
+                    "event": event,
+                    "meeting": meeting,
+                    "network": network,
+                    "meeting_url": mail_link(meeting.get_absolute_url),
+                    "url": mail_link(locked.get_absolute_url),
+                    "contact_email": network.contact_email or settings.CONTACT_EMAIL,
+                },
+                kind=CANCELLED_MAIL_KIND,
+            )
+    return True
+
+
+def questions_back_from_cancelled(meeting: Meeting) -> str:
+    """Every question waiting for `meeting` back to "Ny" (question_back_from_cancelled); the
+    line for the coordinator's message, "" when none waited. meetings.cancelling's hook."""
+    count = sum(
+        question_back_from_cancelled(question=question, meeting=meeting)
+        for question in waiting_for(meeting).order_by("pk")
+    )
+    if not count:
+        return ""
+    return ngettext(
+        "%(count)s fråga från boende står som ”Ny” igen, och den som ställde den får e-post om det.",
+        "%(count)s frågor från boende står som ”Ny” igen, och de som ställde dem får e-post om det.",
+        count,
+    ) % {"count": count}
+
+
+def questions_waiting_preview(meeting: Meeting) -> str:
+    """The confirm page's line: how many questions go back to "Ny"; "" when none waits."""
+    count = waiting_for(meeting).count()
+    if not count:
+        return ""
+    return ngettext(
+        "%(count)s fråga från boende väntar på mötet. Den blir ”Ny” igen, så att nätverket tar upp den på nytt, "
+        "och den som ställde den får e-post om det.",
+        "%(count)s frågor från boende väntar på mötet. De blir ”Ny” igen, så att nätverket tar upp dem på nytt, "
+        "och de som ställde dem får e-post om det.",
+        count,
+    ) % {"count": count}

@@ -23,6 +23,7 @@ from core.csvexport import csv_response
 from core.dates import ADMIN_DATE_OVERRIDES
 from core.translation_admin import TranslatedAdminMixin
 from meetings.access import can_see_needs, working_groups_for
+from meetings.cancelling import cancel_previews
 from meetings.forms import PlanSeriesForm
 from meetings.models import Meeting, Registration
 from meetings.series import plan_series_with_skipped
@@ -286,13 +287,14 @@ class MeetingAdmin(TranslatedAdminMixin, DateSafeChangeListMixin, NetworkScopedA
             return redirect(change_url)
         if request.method == "POST":
             try:
-                told = meeting_cancel(meeting=meeting)
+                cancelled = meeting_cancel(meeting=meeting)
             except ValidationError as error:
                 self.message_user(request, error.messages[0], messages.WARNING)
                 return redirect(change_url)
             # The history says "Ändrade status.", as the change form's save would have.
             status_label = str(Meeting._meta.get_field("status").verbose_name)
             self.log_change(request, meeting, [{"changed": {"fields": [status_label]}}])
+            told = cancelled.told
             if told:
                 done = ngettext(
                     "%(count)s anmäld har fått e-post om att mötet är inställt.",
@@ -301,7 +303,8 @@ class MeetingAdmin(TranslatedAdminMixin, DateSafeChangeListMixin, NetworkScopedA
                 ) % {"count": told}
             else:
                 done = _("Mötet är inställt. Ingen var anmäld, så ingen har fått e-post.")
-            self.message_user(request, done, messages.SUCCESS)
+            # What the apps above did too (meetings.cancelling), in the same message.
+            self.message_user(request, " ".join([done, *cancelled.notes]), messages.SUCCESS)
             return redirect("admin:meetings_meeting_changelist")
         registrations = list(cancellation_recipients(meeting))
         context = {
@@ -312,6 +315,8 @@ class MeetingAdmin(TranslatedAdminMixin, DateSafeChangeListMixin, NetworkScopedA
             "confirmed": [r for r in registrations if r.status == Registration.Status.CONFIRMED],
             "waitlisted": [r for r in registrations if r.status == Registration.Status.WAITLISTED],
             "people": len({registration.user_id for registration in registrations}),
+            # What else happens, one line per app (meetings.cancelling; dialog: questions back to "Ny").
+            "previews": cancel_previews(meeting),
             "cancel_url": change_url,
         }
         return TemplateResponse(request, "admin/meetings/meeting/cancel.html", context)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.mail import mail_language, mail_link, mail_queue_each
+from meetings.cancelling import cancel_run
 from meetings.ics import calendar_bytes, cancellation_bytes
 from meetings.models import Meeting, Registration
 from members.models import Actor, Membership, Representation, User
@@ -242,11 +243,22 @@ def meeting_notify_cancelled(*, meeting: Meeting) -> int:
     return len(sent)
 
 
-def meeting_cancel(*, meeting: Meeting) -> int:
-    """Cancel a planned meeting whose reason is written, and mail everyone signed up. Returns mails sent.
+@dataclass(frozen=True)
+class Cancelled:
+    """What cancelling a meeting did: mails to the people signed up, and a line from each app
+    that did something more (meetings.cancelling; dialog: questions back to "Ny")."""
 
-    The coordinator has seen who will be told (cancellation_recipients) and confirmed. The
-    calendar's SEQUENCE grows, so that the mailed CANCEL outranks every file sent before.
+    told: int
+    notes: list[str]
+
+
+def meeting_cancel(*, meeting: Meeting) -> Cancelled:
+    """Cancel a planned meeting whose reason is written, mail everyone signed up, and let the
+    apps above do their part (meetings.cancelling), all in one transaction.
+
+    The coordinator has seen who will be told (cancellation_recipients) and what else happens
+    (cancel_previews) and confirmed. The calendar's SEQUENCE grows, so that the mailed CANCEL
+    outranks every file sent before.
     """
     with transaction.atomic():
         locked = Meeting.objects.select_for_update().select_related("network").get(pk=meeting.pk)
@@ -258,8 +270,9 @@ def meeting_cancel(*, meeting: Meeting) -> int:
         meeting_touch(meeting=locked)
         locked.save(update_fields=["status", "sequence", "updated_at"])
         told = meeting_notify_cancelled(meeting=locked)
+        notes = cancel_run(locked)
     meeting.status, meeting.sequence, meeting.updated_at = locked.status, locked.sequence, locked.updated_at
-    return told
+    return Cancelled(told=told, notes=notes)
 
 
 def registration_needs_purge(*, now: datetime | None = None) -> int:

@@ -263,6 +263,11 @@ SITE: dict[str, tuple[Callable[[World], dict], str, str]] = {
             ("visa", "Du behöver inte göra något"),
         )
     },
+    "dialog/email/meeting_cancelled": (
+        lambda w: {**_moved("mote")(w), "meeting": w.meeting},
+        "Vad händer nu",
+        NETWORK_CONTACT,
+    ),
     "digest/email/weekly": (_digest, "Avsluta det med den här länken", settings.CONTACT_EMAIL),
     "grants/email/coapplicant_answer": (
         lambda w: {"confirmed": False, "actor": "Kafé Beta", "answered_by": "Bo", "title": "Fest", "url": URL},
