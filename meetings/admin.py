@@ -301,6 +301,9 @@ class MeetingAdmin(TranslatedAdminMixin, DateSafeChangeListMixin, NetworkScopedA
                     "%(count)s anmälda har fått e-post om att mötet är inställt.",
                     told,
                 ) % {"count": told}
+            elif cancelled.notes:
+                # Not "ingen har fått e-post": the notes may say that others were mailed.
+                done = _("Mötet är inställt. Ingen var anmäld.")
             else:
                 done = _("Mötet är inställt. Ingen var anmäld, så ingen har fått e-post.")
             # What the apps above did too (meetings.cancelling), in the same message.

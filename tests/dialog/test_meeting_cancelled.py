@@ -194,4 +194,8 @@ def test_the_confirm_page_says_how_many_questions_go_back_and_the_message_after(
     assert Question.objects.get(pk=waiting.pk).status == Status.MEETING  # Nothing done yet.
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, follow=True)
-    assert "1 fråga från boende står som ”Ny” igen" in response.content.decode()
+    message = response.content.decode()
+    assert "1 fråga från boende står som ”Ny” igen" in message
+    # Nobody was registered, but the author was mailed: the message does not say nobody was.
+    assert "Mötet är inställt. Ingen var anmäld." in message
+    assert "ingen har fått e-post" not in message
