@@ -498,6 +498,12 @@ def _contact_form(client, rep_a, rep_b, **_) -> Callable[[], object]:
 def _grant_decision(client, rep_a, steering, pot, **_) -> Callable[[], object]:  # noqa: F811 - pot is the fixture
     app = make_application(pot=pot, lead=Actor.objects.get(slug="foreningen-alfa"), status=Application.Status.IN_REVIEW)
     client.force_login(steering)
+    # The decision renders its letter. WeasyPrint's first PDF in a process loads the library
+    # and the font (about a second on a busy machine), which is not the wait for the mail
+    # server that the test times: load them before.
+    from weasyprint import HTML
+
+    HTML(string="<p>Beslut</p>").write_pdf()
     data = {
         "action": "approve",
         ACTION_CHECKBOX_NAME: [app.pk],
