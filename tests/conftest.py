@@ -98,6 +98,11 @@ def coord_satra(networks) -> User:
 
 
 @pytest.fixture
+def coord_brynas(networks) -> User:
+    return _coordinator("samordnare.brynas@example.se", networks["brynas"])
+
+
+@pytest.fixture
 def steering(db) -> User:
     user = _user("styrgrupp@example.se", is_staff=True)
     user.groups.add(Group.objects.get(name=STEERING_GROUP))

@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from dialog.models import Question
+from tests.meetings.conftest import make_meeting
 
 
 @pytest.fixture(autouse=True)
@@ -29,3 +30,8 @@ def make_question(network, author=None, **extra) -> Question:
 @pytest.fixture
 def question(networks, resident) -> Question:
     return make_question(networks["brynas"], resident)
+
+
+@pytest.fixture
+def brynas_meeting(networks):
+    return make_meeting(networks["brynas"], title="Brynästräffen i mars", place="Brynäs bibliotek")

@@ -16,7 +16,7 @@ from core.templatetags.natverk_tags import local_when
 from dialog.models import Status
 from dialog.moves import MOVES_BY_SLUG, question_move
 from networks.models import WorkingGroup
-from tests.conftest import _coordinator, _user
+from tests.conftest import _user
 from tests.dialog.conftest import make_question
 from tests.meetings.conftest import make_meeting
 
@@ -27,16 +27,6 @@ CHANGELIST = "/admin/dialog/question/"
 @pytest.fixture(autouse=True)
 def _no_mfa(settings) -> None:
     settings.REQUIRE_STAFF_MFA = False
-
-
-@pytest.fixture
-def coord_brynas(networks):
-    return _coordinator("samordnare.brynas@example.se", networks["brynas"])
-
-
-@pytest.fixture
-def brynas_meeting(networks):
-    return make_meeting(networks["brynas"], title="Brynästräffen i mars", place="Brynäs bibliotek")
 
 
 def _change(question) -> str:

@@ -14,9 +14,8 @@ from dialog.moves import MOVES_BY_SLUG, MoveRefused, question_move
 from meetings import cancelling
 from meetings.models import Meeting
 from meetings.services import meeting_cancel
-from tests.conftest import _coordinator, _user
+from tests.conftest import _user
 from tests.dialog.conftest import make_question
-from tests.meetings.conftest import make_meeting
 from tests.test_admin_todo import INDEX, _todo
 
 pytestmark = pytest.mark.django_db
@@ -28,16 +27,6 @@ KIND = "dialog.meeting_cancelled"
 @pytest.fixture(autouse=True)
 def _no_mfa(settings) -> None:
     settings.REQUIRE_STAFF_MFA = False
-
-
-@pytest.fixture
-def coord_brynas(networks):
-    return _coordinator("samordnare.brynas@example.se", networks["brynas"])
-
-
-@pytest.fixture
-def brynas_meeting(networks):
-    return make_meeting(networks["brynas"], title="Brynästräffen i mars", place="Brynäs bibliotek")
 
 
 def _move(question, slug, by, **fields):

@@ -20,21 +20,11 @@ from dialog.moves import (
 )
 from members.services import user_delete
 from networks.models import WorkingGroup
-from tests.conftest import _coordinator, _user
+from tests.conftest import _user
 from tests.dialog.conftest import make_question
 from tests.meetings.conftest import make_meeting
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def coord_brynas(networks):
-    return _coordinator("samordnare.brynas@example.se", networks["brynas"])
-
-
-@pytest.fixture
-def brynas_meeting(networks):
-    return make_meeting(networks["brynas"], title="Brynästräffen i mars", place="Brynäs bibliotek")
 
 
 @pytest.fixture

@@ -9,17 +9,12 @@ import pytest
 from core.models import Outbox
 from dialog.moves import MOVES_BY_SLUG, question_move
 from digest.services import MAIL_KIND, Week, digest_send, supported_moves
-from tests.conftest import _coordinator, _user
+from tests.conftest import _user
 from tests.dialog.conftest import make_question
 from tests.digest.conftest import subscribe
 
 pytestmark = pytest.mark.django_db
 HEADING = "== Frågor du har sagt ”Jag med” till =="
-
-
-@pytest.fixture
-def coord_brynas(networks):
-    return _coordinator("samordnare.brynas@example.se", networks["brynas"])
 
 
 def _body(user) -> str:
