@@ -10,6 +10,7 @@ questions and moves none; superusers do everything but delete is theirs alone.""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -93,25 +94,6 @@ class QuestionAdmin(MoveViews, TranslatedAdminMixin, NetworkScopedAdminMixin, ad
     ordering = ["-created_at", "-pk"]
     inlines = [QuestionEventInline]
     change_form_template = "admin/dialog/question/change_form.html"
-    readonly_fields = [
-        "title",
-        "text",
-        "place",
-        "theme",
-        "network",
-        "asked_by",
-        "language",
-        "status",
-        "meeting",
-        "working_group",
-        "forwarded_to",
-        "forwarded_url",
-        "answer",
-        "hidden_reason",
-        "created_at",
-        "support_count",
-        "is_demo",
-    ]
     fieldsets = [
         (
             _("Frågan, som den boende skrev den"),
@@ -134,6 +116,8 @@ class QuestionAdmin(MoveViews, TranslatedAdminMixin, NetworkScopedAdminMixin, ad
             },
         ),
     ]
+    # The fields above are read only: the network moves a question on its moves' own pages.
+    readonly_fields = flatten_fieldsets(fieldsets)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).with_support_count()
