@@ -306,24 +306,35 @@ def question_move(
 
 
 def _mail_author(question: Question, move: Move, event: QuestionEvent | None) -> None:
-    """The author hears of every move, in their language; nobody when the account is gone."""
+    """The author hears of every move."""
+    _mail_to_author(
+        question,
+        template=f"dialog/email/move_{move.slug}",
+        kind=MAIL_KINDS[move.slug],
+        event=event,
+        meeting_url=mail_link(question.meeting.get_absolute_url) if question.meeting_id else "",
+        group_url=mail_link(question.working_group.get_absolute_url) if question.working_group_id else "",
+    )
+
+
+def _mail_to_author(question: Question, *, template: str, kind: str, **context) -> None:
+    """A mail to the question's author about it, in their language, with the question's link
+    and the network's contact address; nobody when the account is gone."""
     author = question.author
     if author is None or not author.is_active:
         return
     network = question.network
     mail_queue_each(
         users=[author],
-        template=f"dialog/email/move_{move.slug}",
+        template=template,
         context={
             "question": question,
-            "event": event,
             "network": network,
-            "meeting_url": mail_link(question.meeting.get_absolute_url) if question.meeting_id else "",
-            "group_url": mail_link(question.working_group.get_absolute_url) if question.working_group_id else "",
             "url": mail_link(question.get_absolute_url),
             "contact_email": network.contact_email or settings.CONTACT_EMAIL,
+            **context,
         },
-        kind=MAIL_KINDS[move.slug],
+        kind=kind,
     )
 
 
@@ -367,26 +378,10 @@ def question_back_from_cancelled(*, question: Question, meeting: Meeting) -> boo
         locked.status = S.OPEN
         locked.meeting = None
         locked.save()
-        event = QuestionEvent.objects.create(
+        QuestionEvent.objects.create(
             question=locked, status=S.OPEN, meeting=meeting, created_at=timezone.now(), **_note_in_every_language()
         )
-        author = locked.author
-        if author is not None and author.is_active:
-            network = locked.network
-            mail_queue_each(
-                users=[author],
-                template="dialog/email/meeting_cancelled",
-                context={
-                    "question": locked,
-                    "event": event,
-                    "meeting": meeting,
-                    "network": network,
-                    "meeting_url": mail_link(meeting.get_absolute_url),
-                    "url": mail_link(locked.get_absolute_url),
-                    "contact_email": network.contact_email or settings.CONTACT_EMAIL,
-                },
-                kind=CANCELLED_MAIL_KIND,
-            )
+        _mail_to_author(locked, template="dialog/email/meeting_cancelled", kind=CANCELLED_MAIL_KIND, meeting=meeting)
     return True
 
 
