@@ -147,6 +147,9 @@ def test_a_missing_answer_is_refused_keeping_what_was_typed(client, question, co
     body = response.content.decode()
     assert response.status_code == 200
     assert "<title>Fel:" in body and "Skriv nätverkets svar." in body
+    # The summary on top names the move that did not go through and links to the field.
+    assert '<div class="error-summary" role="alert" tabindex="-1" id="error-summary" data-error-summary>' in body
+    assert "<h2>Steget gick inte igenom</h2>" in body and 'href="#id_text"' in body
     assert 'id="id_show_name" checked>' in body
     question.refresh_from_db()
     assert question.status == Status.OPEN

@@ -116,6 +116,8 @@ def test_jav_on_post_is_refused_logged_and_keeps_typed_values(client, steering, 
     assert response.status_code == 200
     assert "jävig" in body and "Be en annan ledamot" in body
     assert "Tältet räcker." in body
+    assert 'class="errornote grants-error-summary" role="alert"' in body
+    assert "<h2>Beslutet gick inte igenom</h2>" in body
     app.refresh_from_db()
     assert app.status == S.IN_REVIEW
     assert ApplicationEvent.objects.get(application=app).kind == ApplicationEvent.Kind.RECUSAL
